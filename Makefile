@@ -1,0 +1,102 @@
+# pvmm: a static ppc64le micro-VMM.  `make` cross-builds ./pvmm; `make check`
+# runs every test; `make demo` boots a guest inside an emulated POWER host.
+-include .cache/env
+
+CROSS	?= powerpc64le-linux-gnu-
+XCC	:= $(CROSS)gcc
+CC	?= cc
+SYSROOT	?= .cache/sysroot
+B	:= build
+
+CPPFLAGS := -I. -D_GNU_SOURCE
+CWARN	:= -Wall -Wextra -Werror
+CFLAGS	?= -O2 -g
+CFLAGS	+= -std=gnu11 $(CWARN) -MMD -MP
+
+# The seam: cpu/kvm/ talks to KVM on POWER and is built only for ppc64le.
+# Everything else is portable and unit-tested natively.
+POWER_SRC := $(wildcard cpu/kvm/*.c)
+PORT_SRC  := $(filter-out cpu/nokvm.c,$(wildcard cpu/*.c papr/*.c hpt/*.c io/*.c migrate/*.c))
+PVMM_SRC  := main.c $(PORT_SRC) $(POWER_SRC)
+
+# --- cross build: static, musl, libfdt, liburing --------------------------
+XLIB	:= $(SYSROOT)/usr/lib/powerpc64le-linux-gnu
+MUSL	:= $(SYSROOT)/usr/lib/powerpc64le-linux-musl
+XINC	:= -nostdinc -isystem $(SYSROOT)/usr/include/powerpc64le-linux-musl \
+	   -isystem $(SYSROOT)/usr/include \
+	   -isystem $(shell $(XCC) -print-file-name=include 2>/dev/null)
+XOBJ	:= $(PVMM_SRC:%.c=$(B)/ppc/%.o)
+
+all: pvmm
+
+pvmm: $(XOBJ) | $(SYSROOT)
+	$(XCC) -static -nostdlib -o $@ $(MUSL)/crt1.o $(MUSL)/crti.o \
+		$(shell $(XCC) -print-file-name=crtbeginT.o) $(XOBJ) \
+		$(XLIB)/libfdt.a $(XLIB)/liburing.a -Wl,--start-group \
+		$(MUSL)/libc.a $(shell $(XCC) -print-libgcc-file-name) \
+		-Wl,--end-group $(shell $(XCC) -print-file-name=crtend.o) \
+		$(MUSL)/crtn.o
+	@$(CROSS)strip -o $(B)/pvmm.stripped $@
+	@echo "pvmm: $$(stat -c %s $(B)/pvmm.stripped) bytes stripped; $$(file -b $@ | cut -d, -f1,5)"
+
+$(B)/ppc/%.o: %.c | $(SYSROOT)
+	@mkdir -p $(dir $@)
+	$(XCC) $(XINC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(SYSROOT):
+	scripts/setup.sh
+
+# --- native build: portable code under ASan/UBSan -------------------------
+NFLAGS	:= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=all
+NOBJ_PORT := $(PORT_SRC:%.c=$(B)/native/%.o)
+NLIBS	:= -lfdt -luring -lpthread
+
+$(B)/native/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(NFLAGS) -c -o $@ $<
+
+# pvmm built for this (non-POWER) host: it must refuse with one clear line.
+$(B)/native/pvmm: $(B)/native/main.o $(NOBJ_PORT) $(B)/native/cpu/nokvm.o
+	$(CC) $(NFLAGS) -o $@ $^ $(NLIBS)
+
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/native/tests/%)
+UNIT_HELP := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
+UNIT_HOBJ := $(UNIT_HELP:%.c=$(B)/native/%.o)
+
+$(B)/native/tests/%: $(B)/native/tests/unit/%.o $(UNIT_HOBJ) $(NOBJ_PORT)
+	@mkdir -p $(dir $@)
+	$(CC) $(NFLAGS) -o $@ $^ -lcmocka $(NLIBS)
+
+native: $(B)/native/pvmm $(UNIT_BIN)
+
+unit: native
+	tests/unit/run.sh $(B)/native
+
+# --- guests, e2e and the rest ----------------------------------------------
+guests: | $(SYSROOT)
+	$(MAKE) -C tests/guests O=$(CURDIR)/$(B)/guests CROSS=$(CROSS)
+
+e2e: pvmm guests
+	python3 tests/e2e/run.py --host A --host B
+
+check: | $(SYSROOT)
+	tests/check.sh
+
+demo: | $(SYSROOT)
+	$(MAKE) pvmm guests
+	python3 tests/e2e/run.py --demo
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+		--inline-suppr -I. --std=c11 main.c cpu papr hpt io migrate
+
+setup:
+	scripts/setup.sh
+
+clean:
+	rm -rf $(B) pvmm
+
+.PHONY: all native unit guests e2e check demo lint setup clean
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

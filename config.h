@@ -1,0 +1,33 @@
+/* pvmm machine configuration, fixed at compile time.
+ *
+ * The command line chooses what a guest runs and which of these devices it
+ * gets; this file chooses what the binary can give at all. */
+#ifndef PVMM_CONFIG_H
+#define PVMM_CONFIG_H
+
+/* vCPUs and memory. */
+#define CONFIG_MAX_CPUS		32
+#define CONFIG_DEFAULT_CPUS	1
+#define CONFIG_DEFAULT_MEM	(512ULL << 20)
+#define CONFIG_MIN_MEM		(64ULL << 20)
+#define CONFIG_MAX_MEM		(1ULL << 40)
+#define CONFIG_MEM_ALIGN	(64ULL << 10)	/* largest base page size */
+
+/* Guest-physical layout, counted down from the top of RAM. */
+#define CONFIG_RTAS_SIZE	(64ULL << 10)
+#define CONFIG_FDT_MAX		(64ULL << 10)
+#define CONFIG_CMDLINE_MAX	4096
+
+/* Console: hvterm vty unit addresses.  The second vty is the control
+ * channel a guest uses to hand pvmm its exit status ("exit N\n"). */
+#define CONFIG_VTY_CONSOLE	0x71000000u
+#define CONFIG_VTY_CONTROL	0x71000001u
+
+/* RTAS tokens are handed out from here, in the order of the RTAS table. */
+#define CONFIG_RTAS_TOKEN_BASE	0x2000u
+
+/* Machine identity written into the device tree. */
+#define CONFIG_MODEL		"IBM pSeries (emulated by pvmm)"
+#define CONFIG_COMPATIBLE	"qemu,pseries"
+
+#endif

@@ -1,0 +1,46 @@
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "cpu/gmem.h"
+
+int gmem_alloc(struct gmem *g, uint64_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return -errno;
+	g->host = p;
+	g->size = size;
+	return 0;
+}
+
+void gmem_free(struct gmem *g)
+{
+	if (g->host)
+		munmap(g->host, g->size);
+	g->host = NULL;
+	g->size = 0;
+}
+
+int gmem_write(const struct gmem *g, uint64_t gpa, const void *src,
+	       uint64_t len)
+{
+	void *dst = gmem_ptr(g, gpa, len);
+
+	if (!dst)
+		return -EFAULT;
+	memcpy(dst, src, len);
+	return 0;
+}
+
+int gmem_read(const struct gmem *g, uint64_t gpa, void *dst, uint64_t len)
+{
+	const void *src = gmem_ptr(g, gpa, len);
+
+	if (!src)
+		return -EFAULT;
+	memcpy(dst, src, len);
+	return 0;
+}

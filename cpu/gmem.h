@@ -1,0 +1,41 @@
+/* Guest RAM: the one door through which pvmm touches guest memory.
+ *
+ * Every guest-physical address comes from an untrusted guest.  gmem_ptr()
+ * checks address and length against RAM (overflow included) and is the only
+ * way to turn one into a host pointer. */
+#ifndef PVMM_GMEM_H
+#define PVMM_GMEM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct gmem {
+	uint8_t *host;		/* host mapping of guest-physical 0 */
+	uint64_t size;		/* bytes of RAM from guest-physical 0 */
+};
+
+/* Host pointer to [gpa, gpa + len) or NULL if any byte is outside RAM. */
+static inline void *gmem_ptr(const struct gmem *g, uint64_t gpa, uint64_t len)
+{
+	if (gpa > g->size || len > g->size - gpa)
+		return NULL;
+	return g->host + gpa;
+}
+
+static inline bool gmem_contains(const struct gmem *g, uint64_t gpa,
+				 uint64_t len)
+{
+	return gmem_ptr(g, gpa, len) != NULL;
+}
+
+/* Map anonymous RAM of @size bytes; 0 or -errno. */
+int gmem_alloc(struct gmem *g, uint64_t size);
+void gmem_free(struct gmem *g);
+
+/* Copy into / out of guest RAM with the same bounds check; 0 or -EFAULT. */
+int gmem_write(const struct gmem *g, uint64_t gpa, const void *src,
+	       uint64_t len);
+int gmem_read(const struct gmem *g, uint64_t gpa, void *dst, uint64_t len);
+
+#endif

@@ -1,0 +1,28 @@
+/* The seam between portable PAPR logic and the hypervisor backend.
+ *
+ * papr/, hpt/ and io/ ask for changes to vCPU or VM state only through these
+ * calls.  cpu/kvm*.c implements them on POWER; unit tests link a fake that
+ * records what was asked.  All return 0 or -errno. */
+#ifndef PVMM_HV_H
+#define PVMM_HV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct machine;
+struct vcpu;
+
+/* Make every vCPU leave KVM_RUN soon (after machine_request_stop). */
+void hv_kick_all(struct machine *m);
+
+/* m->lpcr_ile / m->lpcr_ail changed (H_SET_MODE): apply them to every
+ * vCPU before it next runs guest code. */
+int hv_sync_lpcr(struct machine *m);
+
+/* H_REGISTER_PROC_TBL: KVM_PPC_CONFIGURE_V3_MMU. */
+int hv_configure_mmu(struct machine *m, uint64_t flags, uint64_t proc_tbl);
+
+/* RTAS start-cpu: enter a stopped vCPU at @pc with r3 = @r3. */
+int hv_start_cpu(struct machine *m, struct vcpu *v, uint64_t pc, uint64_t r3);
+
+#endif

@@ -1,0 +1,190 @@
+/* One thread per vCPU: enter the guest, handle the exits that need
+ * userspace, park while the vCPU is stopped. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "cpu/kvm/kvm.h"
+#include "papr/hcall.h"
+
+int kvm_one_reg_get(int vcpu_fd, uint64_t id, uint64_t *val)
+{
+	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)val };
+
+	return ioctl(vcpu_fd, KVM_GET_ONE_REG, &r) < 0 ? -errno : 0;
+}
+
+int kvm_one_reg_set(int vcpu_fd, uint64_t id, uint64_t val)
+{
+	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)&val };
+
+	return ioctl(vcpu_fd, KVM_SET_ONE_REG, &r) < 0 ? -errno : 0;
+}
+
+int kvm_vcpu_sync_lpcr(struct machine *m, struct vcpu *v)
+{
+	struct kvm_vcpu *kv = kvm_vcpu_of(v);
+	uint64_t lpcr;
+	int err = kvm_one_reg_get(kv->fd, KVM_REG_PPC_LPCR_64, &lpcr);
+
+	if (err)
+		return err;
+	lpcr &= ~(LPCR_ILE | LPCR_AIL);
+	if (m->lpcr_ile)
+		lpcr |= LPCR_ILE;
+	lpcr |= (m->lpcr_ail << LPCR_AIL_SHIFT) & LPCR_AIL;
+	return kvm_one_reg_set(kv->fd, KVM_REG_PPC_LPCR_64, lpcr);
+}
+
+/* Enter at start_pc with r3 = start_r3, as the boot vCPU or start-cpu
+ * asked.  PAPR starts CPUs big-endian with only SF and ME set; test
+ * guests that are little-endian ELFs boot with LE already on. */
+static int vcpu_load_start(struct machine *m, struct vcpu *v, bool boot)
+{
+	struct kvm_vm *k = kvm_of(m);
+	struct kvm_regs regs;
+
+	memset(&regs, 0, sizeof(regs));
+	regs.pc = v->start_pc;
+	regs.gpr[3] = v->start_r3;
+	regs.msr = MSR_SF | MSR_ME;
+	if (boot && k->cfg.boot.little_endian)
+		regs.msr |= MSR_LE;
+	if (ioctl(kvm_vcpu_of(v)->fd, KVM_SET_REGS, &regs) < 0)
+		return -errno;
+	return 0;
+}
+
+/* --- exits -------------------------------------------------------------- */
+
+typedef int exit_fn(struct machine *m, struct vcpu *v, struct kvm_run *run);
+
+static int exit_papr_hcall(struct machine *m, struct vcpu *v,
+			   struct kvm_run *run)
+{
+	run->papr_hcall.ret = (uint64_t)hcall_dispatch(m, v,
+						       run->papr_hcall.nr,
+						       run->papr_hcall.args);
+	return 0;
+}
+
+/* No devices yet: reads see all ones, writes are dropped. */
+static int exit_mmio(struct machine *m, struct vcpu *v, struct kvm_run *run)
+{
+	(void)m;
+	(void)v;
+	if (!run->mmio.is_write)
+		memset(run->mmio.data, 0xff, sizeof(run->mmio.data));
+	return 0;
+}
+
+static int exit_intr(struct machine *m, struct vcpu *v, struct kvm_run *run)
+{
+	(void)m;
+	(void)v;
+	(void)run;
+	return 0;
+}
+
+static int exit_fatal(struct machine *m, struct vcpu *v, struct kvm_run *run)
+{
+	fprintf(stderr, "pvmm: vCPU %d: guest stopped with KVM exit %u "
+		"(hardware reason %#llx)\n", v->id, run->exit_reason,
+		(unsigned long long)run->hw.hardware_exit_reason);
+	machine_request_stop(m, POWER_CRASH);
+	return -1;
+}
+
+static exit_fn *const exit_handlers[] = {
+	[KVM_EXIT_PAPR_HCALL] = exit_papr_hcall,
+	[KVM_EXIT_MMIO] = exit_mmio,
+	[KVM_EXIT_INTR] = exit_intr,
+	[KVM_EXIT_UNKNOWN] = exit_fatal,
+	[KVM_EXIT_FAIL_ENTRY] = exit_fatal,
+	[KVM_EXIT_SHUTDOWN] = exit_fatal,
+	[KVM_EXIT_INTERNAL_ERROR] = exit_fatal,
+};
+
+static int vcpu_exit(struct machine *m, struct vcpu *v, struct kvm_run *run)
+{
+	unsigned r = run->exit_reason;
+	exit_fn *fn = r < sizeof(exit_handlers) / sizeof(exit_handlers[0]) ?
+		      exit_handlers[r] : NULL;
+
+	return (fn ? fn : exit_fatal)(m, v, run);
+}
+
+/* --- the thread --------------------------------------------------------- */
+
+/* Wait while stopped; false once the machine is stopping. */
+static bool vcpu_wait_running(struct machine *m, struct vcpu *v)
+{
+	struct kvm_vm *k = kvm_of(m);
+	bool on;
+
+	pthread_mutex_lock(&k->lock);
+	while ((on = atomic_load(&m->power) == POWER_ON) &&
+	       atomic_load(&v->state) == VCPU_STOPPED)
+		pthread_cond_wait(&k->wake, &k->lock);
+	pthread_mutex_unlock(&k->lock);
+	return on;
+}
+
+/* Everything a vCPU must pick up before entering the guest. */
+static int vcpu_prepare(struct machine *m, struct vcpu *v, bool *first)
+{
+	struct kvm_vm *k = kvm_of(m);
+	struct kvm_vcpu *kv = kvm_vcpu_of(v);
+	bool start;
+	unsigned gen;
+	int err = 0;
+
+	pthread_mutex_lock(&k->lock);
+	start = kv->start_pending;
+	kv->start_pending = false;
+	gen = k->lpcr_gen;
+	pthread_mutex_unlock(&k->lock);
+
+	if (start)
+		err = vcpu_load_start(m, v, *first);
+	*first = false;
+	if (!err && gen != kv->lpcr_gen) {
+		err = kvm_vcpu_sync_lpcr(m, v);
+		kv->lpcr_gen = gen;
+	}
+	return err;
+}
+
+void *kvm_vcpu_thread(void *arg)
+{
+	struct vcpu *v = arg;
+	struct kvm_vcpu *kv = kvm_vcpu_of(v);
+	struct machine *m = kv->m;
+	bool first = true;
+	int err;
+
+	while (vcpu_wait_running(m, v)) {
+		err = vcpu_prepare(m, v, &first);
+		if (err) {
+			fprintf(stderr, "pvmm: vCPU %d: cannot set its "
+				"registers: %s\n", v->id, strerror(-err));
+			machine_request_stop(m, POWER_ERROR);
+			break;
+		}
+		if (ioctl(kv->fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN) {
+				kv->run->immediate_exit = 0;
+				continue;
+			}
+			fprintf(stderr, "pvmm: vCPU %d: KVM_RUN: %s\n", v->id,
+				strerror(errno));
+			machine_request_stop(m, POWER_ERROR);
+			break;
+		}
+		if (vcpu_exit(m, v, kv->run) < 0)
+			break;
+	}
+	return NULL;
+}

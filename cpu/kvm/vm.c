@@ -1,0 +1,267 @@
+/* VM life cycle on KVM-HV: create the VM, its RAM slot, interrupt
+ * controller and vCPUs; run them; tear down. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "cpu/host.h"
+#include "cpu/hv.h"
+#include "cpu/kvm/kvm.h"
+#include "papr/be.h"
+
+#define DEFAULT_TIMEBASE_HZ	512000000ULL	/* POWER9 */
+#define DEFAULT_CLOCK_HZ	1000000000ULL
+
+static int vm_error(const char *what)
+{
+	fprintf(stderr, "pvmm: %s: %s\n", what, strerror(errno));
+	return -1;
+}
+
+/* A be32 property of the host's first cpu node, or @def. */
+static uint64_t host_cpu_prop(const char *prop, uint64_t def)
+{
+	static const char *const paths[] = {
+		"/proc/device-tree/cpus/PowerPC,POWER9@0/%s",
+		"/proc/device-tree/cpus/PowerPC,POWER10@0/%s",
+		"/proc/device-tree/cpus/PowerPC,POWER9@800/%s",
+	};
+	char path[128];
+	uint8_t buf[4];
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		int fd;
+		ssize_t n;
+
+		snprintf(path, sizeof(path), paths[i], prop);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf));
+		close(fd);
+		if (n == 4)
+			return be32_load(buf);
+	}
+	return def;
+}
+
+static int vcpu_create(struct machine *m, struct vcpu *v)
+{
+	struct kvm_vm *k = kvm_of(m);
+	struct kvm_vcpu *kv = &k->vcpu[v - m->cpu];
+	struct kvm_enable_cap papr = { .cap = KVM_CAP_PPC_PAPR };
+
+	v->hv = kv;
+	kv->m = m;
+	kv->fd = ioctl(k->vm_fd, KVM_CREATE_VCPU, (unsigned long)v->id);
+	if (kv->fd < 0)
+		return vm_error("KVM_CREATE_VCPU");
+	kv->run = mmap(NULL, k->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       kv->fd, 0);
+	if (kv->run == MAP_FAILED)
+		return vm_error("mmap kvm_run");
+	/* PAPR mode first: the XICS connection is refused before it. */
+	if (ioctl(kv->fd, KVM_ENABLE_CAP, &papr) < 0)
+		return vm_error("KVM_ENABLE_CAP(PPC_PAPR)");
+	if (k->xics_fd >= 0 && kvm_xics_connect(m, v) < 0)
+		return -1;
+	return 0;
+}
+
+static int vm_memory(struct machine *m)
+{
+	struct kvm_userspace_memory_region slot = {
+		.slot = 0,
+		.guest_phys_addr = 0,
+		.memory_size = m->mem.size,
+		.userspace_addr = (uintptr_t)m->mem.host,
+	};
+
+	if (ioctl(kvm_of(m)->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot) < 0)
+		return vm_error("KVM_SET_USER_MEMORY_REGION");
+	return 0;
+}
+
+static void vm_read_info(struct machine *m, struct vm_info *info)
+{
+	struct kvm_sregs sregs;
+
+	memset(&sregs, 0, sizeof(sregs));
+	info->pvr = 0;
+	if (ioctl(kvm_of(m)->vcpu[0].fd, KVM_GET_SREGS, &sregs) == 0)
+		info->pvr = sregs.pvr;
+	info->timebase_hz = host_cpu_prop("timebase-frequency",
+					  DEFAULT_TIMEBASE_HZ);
+	info->clock_hz = host_cpu_prop("clock-frequency", DEFAULT_CLOCK_HZ);
+}
+
+int vm_create(struct machine *m, const struct host *h,
+	      const struct vm_config *cfg, struct vm_info *info)
+{
+	struct kvm_vm *k;
+	int run_size;
+
+	if (m->ncpus > h->max_vcpus && h->max_vcpus > 0) {
+		fprintf(stderr, "pvmm: --cpus %d: this host's KVM allows %d\n",
+			m->ncpus, h->max_vcpus);
+		return -1;
+	}
+	if (!h->xics) {
+		fprintf(stderr, "pvmm: this host's KVM has no in-kernel XICS "
+			"interrupt controller (KVM_CAP_IRQ_XICS)\n");
+		return -1;
+	}
+	k = calloc(1, sizeof(*k) + (size_t)m->ncpus * sizeof(k->vcpu[0]));
+	if (!k)
+		return vm_error("calloc");
+	m->hv = k;
+	k->kvm_fd = h->kvm_fd;
+	k->xics_fd = -1;
+	k->cfg = *cfg;
+	pthread_mutex_init(&k->lock, NULL);
+	pthread_cond_init(&k->wake, NULL);
+	m->lpcr_ile = cfg->boot.little_endian;
+	k->lpcr_gen = 1;
+
+	run_size = ioctl(h->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (run_size <= 0)
+		return vm_error("KVM_GET_VCPU_MMAP_SIZE");
+	k->run_size = (size_t)run_size;
+	k->vm_fd = ioctl(h->kvm_fd, KVM_CREATE_VM, KVM_VM_PPC_HV);
+	if (k->vm_fd < 0)
+		return vm_error("KVM_CREATE_VM (is kvm-hv loaded?)");
+	if (vm_memory(m) < 0 || kvm_xics_create(m) < 0)
+		return -1;
+	for (int i = 0; i < m->ncpus; i++)
+		if (vcpu_create(m, &m->cpu[i]) < 0)
+			return -1;
+	vm_read_info(m, info);
+	return 0;
+}
+
+static void kick_handler(int sig)
+{
+	(void)sig;	/* only interrupts KVM_RUN */
+}
+
+int vm_run(struct machine *m)
+{
+	struct kvm_vm *k = kvm_of(m);
+	struct sigaction sa = { .sa_handler = kick_handler };
+	struct vcpu *boot = &m->cpu[0];
+	int err = 0;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+
+	boot->start_pc = k->cfg.boot.pc;
+	boot->start_r3 = k->cfg.boot.r3;
+	k->vcpu[0].start_pending = true;
+	atomic_store(&boot->state, VCPU_RUNNING);
+
+	for (int i = 0; i < m->ncpus; i++) {
+		struct kvm_vcpu *kv = &k->vcpu[i];
+
+		errno = pthread_create(&kv->thread, NULL, kvm_vcpu_thread,
+				       &m->cpu[i]);
+		if (errno) {
+			err = vm_error("pthread_create");
+			machine_request_stop(m, POWER_ERROR);
+			break;
+		}
+		kv->thread_started = true;
+	}
+	for (int i = 0; i < m->ncpus; i++)
+		if (k->vcpu[i].thread_started)
+			pthread_join(k->vcpu[i].thread, NULL);
+	return err;
+}
+
+void vm_destroy(struct machine *m)
+{
+	struct kvm_vm *k = kvm_of(m);
+
+	if (!k)
+		return;
+	for (int i = 0; i < m->ncpus; i++) {
+		if (k->vcpu[i].run && k->vcpu[i].run != MAP_FAILED)
+			munmap(k->vcpu[i].run, k->run_size);
+		if (k->vcpu[i].fd > 0)
+			close(k->vcpu[i].fd);
+	}
+	if (k->xics_fd >= 0)
+		close(k->xics_fd);
+	if (k->vm_fd > 0)
+		close(k->vm_fd);
+	free(k);
+	m->hv = NULL;
+}
+
+/* --- the hv.h seam ------------------------------------------------------ */
+
+void hv_kick_all(struct machine *m)
+{
+	struct kvm_vm *k = kvm_of(m);
+
+	if (!k)
+		return;
+	pthread_mutex_lock(&k->lock);
+	for (int i = 0; i < m->ncpus; i++) {
+		struct kvm_vcpu *kv = &k->vcpu[i];
+
+		if (kv->run && kv->run != MAP_FAILED)
+			kv->run->immediate_exit = 1;
+		if (kv->thread_started)
+			pthread_kill(kv->thread, SIGUSR1);
+	}
+	pthread_cond_broadcast(&k->wake);
+	pthread_mutex_unlock(&k->lock);
+}
+
+/* LPCR changes are applied by each vCPU's own thread before it next
+ * enters the guest: another thread may be inside KVM_RUN. */
+int hv_sync_lpcr(struct machine *m)
+{
+	struct kvm_vm *k = kvm_of(m);
+
+	pthread_mutex_lock(&k->lock);
+	k->lpcr_gen++;
+	pthread_mutex_unlock(&k->lock);
+	for (int i = 0; i < m->ncpus; i++) {
+		struct kvm_vcpu *kv = &k->vcpu[i];
+
+		if (kv->thread_started && kv->thread != pthread_self() &&
+		    atomic_load(&m->cpu[i].state) == VCPU_RUNNING)
+			pthread_kill(kv->thread, SIGUSR1);
+	}
+	return 0;
+}
+
+int hv_configure_mmu(struct machine *m, uint64_t flags, uint64_t proc_tbl)
+{
+	struct kvm_ppc_mmuv3_cfg cfg = { .flags = flags,
+					 .process_table = proc_tbl };
+
+	if (ioctl(kvm_of(m)->vm_fd, KVM_PPC_CONFIGURE_V3_MMU, &cfg) < 0)
+		return -errno;
+	return 0;
+}
+
+int hv_start_cpu(struct machine *m, struct vcpu *v, uint64_t pc, uint64_t r3)
+{
+	struct kvm_vm *k = kvm_of(m);
+
+	pthread_mutex_lock(&k->lock);
+	v->start_pc = pc;
+	v->start_r3 = r3;
+	kvm_vcpu_of(v)->start_pending = true;
+	pthread_cond_broadcast(&k->wake);
+	pthread_mutex_unlock(&k->lock);
+	return 0;
+}

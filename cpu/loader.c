@@ -1,0 +1,167 @@
+/* ELF and flat-image loader.  The file is untrusted input: every offset,
+ * size and address is checked before a byte is copied. */
+#include <elf.h>
+#include <string.h>
+
+#include "cpu/loader.h"
+
+static const char *const load_errors[] = {
+	[-LOAD_E_NOT_ELF] = "not an ELF file",
+	[-LOAD_E_CLASS] = "not a 64-bit ELF file",
+	[-LOAD_E_MACHINE] = "not a PowerPC64 executable",
+	[-LOAD_E_ENDIAN] = "unknown ELF byte order",
+	[-LOAD_E_TYPE] = "not an executable ELF file",
+	[-LOAD_E_TRUNCATED] = "truncated ELF file",
+	[-LOAD_E_RANGE] = "a segment lies outside guest RAM",
+	[-LOAD_E_NO_LOAD] = "no loadable segment",
+	[-LOAD_E_ENTRY] = "entry point outside the loaded image",
+	[-LOAD_E_TOO_BIG] = "image larger than guest RAM",
+};
+
+const char *load_strerror(int err)
+{
+	if (err >= 0 || -err >= (int)(sizeof(load_errors) /
+				      sizeof(load_errors[0])))
+		return "unknown loader error";
+	return load_errors[-err];
+}
+
+/* ELF fields in the file's byte order. */
+struct elf_reader {
+	const uint8_t *buf;
+	size_t len;
+	bool le;
+};
+
+static uint64_t rd(const struct elf_reader *r, size_t off, int bytes)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < bytes; i++) {
+		int shift = r->le ? 8 * i : 8 * (bytes - 1 - i);
+
+		v |= (uint64_t)r->buf[off + i] << shift;
+	}
+	return v;
+}
+
+static int elf_check_header(struct elf_reader *r)
+{
+	if (r->len < EI_NIDENT || memcmp(r->buf, ELFMAG, SELFMAG) != 0)
+		return LOAD_E_NOT_ELF;
+	if (r->buf[EI_CLASS] != ELFCLASS64)
+		return LOAD_E_CLASS;
+	if (r->buf[EI_DATA] != ELFDATA2LSB && r->buf[EI_DATA] != ELFDATA2MSB)
+		return LOAD_E_ENDIAN;
+	r->le = r->buf[EI_DATA] == ELFDATA2LSB;
+	if (r->len < sizeof(Elf64_Ehdr))
+		return LOAD_E_TRUNCATED;
+	if (rd(r, offsetof(Elf64_Ehdr, e_machine), 2) != EM_PPC64)
+		return LOAD_E_MACHINE;
+	if (rd(r, offsetof(Elf64_Ehdr, e_type), 2) != ET_EXEC)
+		return LOAD_E_TYPE;
+	return LOAD_OK;
+}
+
+struct phdr {
+	uint32_t type;
+	uint64_t offset, vaddr, paddr, filesz, memsz;
+};
+
+static void elf_phdr(const struct elf_reader *r, size_t off, struct phdr *p)
+{
+	p->type = (uint32_t)rd(r, off + offsetof(Elf64_Phdr, p_type), 4);
+	p->offset = rd(r, off + offsetof(Elf64_Phdr, p_offset), 8);
+	p->vaddr = rd(r, off + offsetof(Elf64_Phdr, p_vaddr), 8);
+	p->paddr = rd(r, off + offsetof(Elf64_Phdr, p_paddr), 8);
+	p->filesz = rd(r, off + offsetof(Elf64_Phdr, p_filesz), 8);
+	p->memsz = rd(r, off + offsetof(Elf64_Phdr, p_memsz), 8);
+}
+
+static int elf_load_segment(const struct gmem *g, const struct elf_reader *r,
+			    const struct phdr *p, uint64_t limit)
+{
+	uint8_t *dst;
+
+	if (p->filesz > p->memsz || p->offset > r->len ||
+	    p->filesz > r->len - p->offset)
+		return LOAD_E_TRUNCATED;
+	if (p->paddr > limit || p->memsz > limit - p->paddr)
+		return LOAD_E_RANGE;
+	dst = gmem_ptr(g, p->paddr, p->memsz);
+	if (!dst)
+		return LOAD_E_RANGE;
+	memcpy(dst, r->buf + p->offset, p->filesz);
+	memset(dst + p->filesz, 0, p->memsz - p->filesz);
+	return LOAD_OK;
+}
+
+/* The entry may be given as a virtual address (vmlinux links at
+ * 0xc000000000000000): find the segment holding it. */
+static bool elf_entry_phys(const struct phdr *p, uint64_t entry, uint64_t *pa)
+{
+	if (entry >= p->vaddr && entry - p->vaddr < p->memsz) {
+		*pa = p->paddr + (entry - p->vaddr);
+		return true;
+	}
+	if (entry >= p->paddr && entry - p->paddr < p->memsz) {
+		*pa = entry;
+		return true;
+	}
+	return false;
+}
+
+int load_elf(const struct gmem *g, const void *buf, size_t len,
+	     uint64_t limit, struct image *img)
+{
+	struct elf_reader r = { .buf = buf, .len = len };
+	uint64_t phoff, entry;
+	unsigned phnum, phentsize;
+	bool have_entry = false;
+	int err = elf_check_header(&r);
+
+	if (err)
+		return err;
+	phoff = rd(&r, offsetof(Elf64_Ehdr, e_phoff), 8);
+	phnum = (unsigned)rd(&r, offsetof(Elf64_Ehdr, e_phnum), 2);
+	phentsize = (unsigned)rd(&r, offsetof(Elf64_Ehdr, e_phentsize), 2);
+	entry = rd(&r, offsetof(Elf64_Ehdr, e_entry), 8);
+	if (phentsize < sizeof(Elf64_Phdr) || phoff > len ||
+	    (uint64_t)phnum * phentsize > len - phoff)
+		return LOAD_E_TRUNCATED;
+
+	img->lo = UINT64_MAX;
+	img->hi = 0;
+	img->little_endian = r.le;
+	for (unsigned i = 0; i < phnum; i++) {
+		struct phdr p;
+
+		elf_phdr(&r, phoff + (uint64_t)i * phentsize, &p);
+		if (p.type != PT_LOAD || p.memsz == 0)
+			continue;
+		err = elf_load_segment(g, &r, &p, limit);
+		if (err)
+			return err;
+		if (p.paddr < img->lo)
+			img->lo = p.paddr;
+		if (p.paddr + p.memsz > img->hi)
+			img->hi = p.paddr + p.memsz;
+		if (!have_entry)
+			have_entry = elf_entry_phys(&p, entry, &img->entry);
+	}
+	if (img->hi == 0)
+		return LOAD_E_NO_LOAD;
+	return have_entry ? LOAD_OK : LOAD_E_ENTRY;
+}
+
+int load_raw(const struct gmem *g, const void *buf, size_t len,
+	     uint64_t limit, struct image *img)
+{
+	if (len > limit || gmem_write(g, 0, buf, len) < 0)
+		return LOAD_E_TOO_BIG;
+	img->entry = 0;
+	img->lo = 0;
+	img->hi = len;
+	img->little_endian = true;
+	return LOAD_OK;
+}

@@ -1,0 +1,56 @@
+/* Stand-in for cpu/kvm/ on hosts that are not POWER.  host_check() already
+ * refused such a host with a clear message, so none of this runs; it exists
+ * so that the native pvmm links and says why it cannot run a guest. */
+#include <errno.h>
+
+#include "cpu/hv.h"
+#include "cpu/vm.h"
+
+int vm_create(struct machine *m, const struct host *h,
+	      const struct vm_config *cfg, struct vm_info *info)
+{
+	(void)m;
+	(void)h;
+	(void)cfg;
+	(void)info;
+	return -ENOSYS;
+}
+
+int vm_run(struct machine *m)
+{
+	(void)m;
+	return -ENOSYS;
+}
+
+void vm_destroy(struct machine *m)
+{
+	(void)m;
+}
+
+void hv_kick_all(struct machine *m)
+{
+	(void)m;
+}
+
+int hv_sync_lpcr(struct machine *m)
+{
+	(void)m;
+	return -ENOSYS;
+}
+
+int hv_configure_mmu(struct machine *m, uint64_t flags, uint64_t proc_tbl)
+{
+	(void)m;
+	(void)flags;
+	(void)proc_tbl;
+	return -ENOSYS;
+}
+
+int hv_start_cpu(struct machine *m, struct vcpu *v, uint64_t pc, uint64_t r3)
+{
+	(void)m;
+	(void)v;
+	(void)pc;
+	(void)r3;
+	return -ENOSYS;
+}

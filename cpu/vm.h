@@ -1,0 +1,37 @@
+/* VM life cycle, as main.c sees it.  Implemented by cpu/kvm/ on POWER. */
+#ifndef PVMM_VM_H
+#define PVMM_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct host;
+struct machine;
+
+/* How the boot vCPU enters the guest. */
+struct boot_regs {
+	uint64_t pc;
+	uint64_t r3;		/* FDT guest-physical address */
+	bool little_endian;	/* LPCR[ILE] at start */
+};
+
+struct vm_config {
+	struct boot_regs boot;
+};
+
+/* What the VM reports about its processors, for the device tree. */
+struct vm_info {
+	uint32_t pvr;
+	uint64_t timebase_hz;
+	uint64_t clock_hz;
+};
+
+/* Create the VM with the machine's RAM and vCPUs; 0 or -1 after printing
+ * one clear line. */
+int vm_create(struct machine *m, const struct host *h,
+	      const struct vm_config *cfg, struct vm_info *info);
+/* Run until the machine stops; 0 or -1 on a backend failure. */
+int vm_run(struct machine *m);
+void vm_destroy(struct machine *m);
+
+#endif

@@ -1,0 +1,283 @@
+/* pvmm: boot a PAPR guest on KVM-HV.
+ *
+ *   pvmm --kernel vmlinux [--initrd FILE] [--cmdline STR] [--mem SIZE]
+ *        [--cpus N] [--raw]
+ *
+ * Exit status: the guest's (see --help). */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "cpu/host.h"
+#include "cpu/loader.h"
+#include "cpu/machine.h"
+#include "cpu/vm.h"
+#include "papr/fdt.h"
+
+#include <libfdt.h>
+
+struct options {
+	const char *kernel;
+	const char *initrd;
+	const char *cmdline;
+	uint64_t mem;
+	int cpus;
+	bool raw;
+};
+
+static const char usage[] =
+	"usage: pvmm --kernel FILE [options]\n"
+	"  -k, --kernel FILE   ELF vmlinux or test guest (required)\n"
+	"  -i, --initrd FILE   initial ramdisk\n"
+	"  -c, --cmdline STR   kernel command line\n"
+	"  -m, --mem SIZE      guest RAM, e.g. 512M or 2G (default 512M)\n"
+	"  -p, --cpus N        vCPUs (default 1)\n"
+	"      --raw           kernel is a flat image loaded and entered at 0\n"
+	"  -h, --help          this text\n"
+	"\n"
+	"exit status:\n"
+	"  N    the guest powered off after writing \"exit N\" to its\n"
+	"       control console (/dev/hvc1 in Linux); 0 if it wrote none\n"
+	"  123  the guest crashed or called ibm,os-term\n"
+	"  124  the guest asked for a reboot\n"
+	"  125  pvmm could not run the guest (the message says why)\n";
+
+static __attribute__((noreturn, format(printf, 1, 2)))
+void fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("pvmm: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(PVMM_EXIT_ERROR);
+}
+
+/* SIZE with an optional K/M/G/T suffix; a bare number means MiB. */
+static uint64_t parse_size(const char *s)
+{
+	char *end;
+	uint64_t v, shift = 20;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *s == '-')
+		fail("--mem %s: not a size", s);
+	switch (*end) {
+	case 'K': case 'k': shift = 10; end++; break;
+	case 'M': case 'm': shift = 20; end++; break;
+	case 'G': case 'g': shift = 30; end++; break;
+	case 'T': case 't': shift = 40; end++; break;
+	case '\0': break;
+	default: fail("--mem %s: not a size", s);
+	}
+	if (*end || v > (UINT64_MAX >> shift))
+		fail("--mem %s: not a size", s);
+	return v << shift;
+}
+
+static void check_mem(uint64_t mem, const char *arg)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+
+	if (mem < CONFIG_MIN_MEM)
+		fail("--mem %s: less than the %llu MiB minimum", arg,
+		     CONFIG_MIN_MEM >> 20);
+	if (mem > CONFIG_MAX_MEM)
+		fail("--mem %s: more than pvmm's %llu GiB maximum", arg,
+		     CONFIG_MAX_MEM >> 30);
+	if (pages > 0 && psize > 0 && mem > (uint64_t)pages * (uint64_t)psize)
+		fail("--mem %s: more than this host's %llu MiB of memory", arg,
+		     ((unsigned long long)pages * (unsigned long long)psize) >> 20);
+	if (mem % CONFIG_MEM_ALIGN)
+		fail("--mem %s: not a multiple of %llu KiB", arg,
+		     CONFIG_MEM_ALIGN >> 10);
+}
+
+static void parse_options(int argc, char **argv, struct options *o)
+{
+	enum { OPT_RAW = 256 };
+	static const struct option longopts[] = {
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "initrd", required_argument, NULL, 'i' },
+		{ "cmdline", required_argument, NULL, 'c' },
+		{ "mem", required_argument, NULL, 'm' },
+		{ "cpus", required_argument, NULL, 'p' },
+		{ "raw", no_argument, NULL, OPT_RAW },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *mem_arg = "512M";
+	char *end;
+	int c;
+
+	*o = (struct options){ .mem = CONFIG_DEFAULT_MEM,
+			       .cpus = CONFIG_DEFAULT_CPUS, .cmdline = "" };
+	while ((c = getopt_long(argc, argv, "k:i:c:m:p:h", longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'k': o->kernel = optarg; break;
+		case 'i': o->initrd = optarg; break;
+		case 'c': o->cmdline = optarg; break;
+		case 'm': o->mem = parse_size(optarg); mem_arg = optarg; break;
+		case 'p':
+			errno = 0;
+			o->cpus = (int)strtol(optarg, &end, 10);
+			if (errno || *end || o->cpus < 1 ||
+			    o->cpus > CONFIG_MAX_CPUS)
+				fail("--cpus %s: must be 1 to %d", optarg,
+				     CONFIG_MAX_CPUS);
+			break;
+		case OPT_RAW: o->raw = true; break;
+		case 'h': fputs(usage, stdout); exit(0);
+		default: fputs(usage, stderr); exit(PVMM_EXIT_ERROR);
+		}
+	}
+	if (optind < argc)
+		fail("unexpected argument \"%s\" (see --help)", argv[optind]);
+	if (!o->kernel)
+		fail("no --kernel given (see --help)");
+	if (strlen(o->cmdline) >= CONFIG_CMDLINE_MAX)
+		fail("--cmdline: longer than %d bytes", CONFIG_CMDLINE_MAX - 1);
+	check_mem(o->mem, mem_arg);
+}
+
+/* Map a whole file read-only; the mapping lives as long as pvmm. */
+static const void *map_file(const char *path, size_t *len)
+{
+	struct stat st;
+	void *p;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		fail("%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0)
+		fail("%s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		fail("%s: not a regular file", path);
+	*len = (size_t)st.st_size;
+	if (*len == 0)
+		fail("%s: empty file", path);
+	p = mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED)
+		fail("%s: %s", path, strerror(errno));
+	close(fd);
+	return p;
+}
+
+/* Guest-physical layout, from the top of RAM down: RTAS, FDT, initrd;
+ * the kernel from its link address up. */
+struct layout {
+	uint64_t rtas, fdt, initrd, initrd_size;
+};
+
+static void load_guest(struct machine *m, const struct options *o,
+		       struct layout *l, struct image *img)
+{
+	const void *buf;
+	size_t len;
+	int err;
+
+	l->rtas = m->mem.size - CONFIG_RTAS_SIZE;
+	l->fdt = l->rtas - CONFIG_FDT_MAX;
+	buf = map_file(o->kernel, &len);
+	err = o->raw ? load_raw(&m->mem, buf, len, l->fdt, img) :
+		       load_elf(&m->mem, buf, len, l->fdt, img);
+	if (err == LOAD_E_NOT_ELF)
+		fail("%s: not an ELF file (use --raw for a flat image)",
+		     o->kernel);
+	if (err)
+		fail("%s: %s", o->kernel, load_strerror(err));
+
+	l->initrd = l->fdt;
+	l->initrd_size = 0;
+	if (!o->initrd)
+		return;
+	buf = map_file(o->initrd, &len);
+	if (len > l->fdt - img->hi)
+		fail("%s: initrd too large (%zu bytes, %" PRIu64 " free after "
+		     "the kernel)", o->initrd, len, l->fdt - img->hi);
+	l->initrd = (l->fdt - len) & ~(CONFIG_MEM_ALIGN - 1);
+	if (l->initrd < img->hi)
+		fail("%s: initrd too large for guest RAM", o->initrd);
+	gmem_write(&m->mem, l->initrd, buf, len);
+	l->initrd_size = len;
+}
+
+static void build_fdt(struct machine *m, const struct options *o,
+		      const struct host *h, const struct layout *l,
+		      const struct image *img, const struct vm_info *vi)
+{
+	struct fdt_params p = {
+		.pvr = vi->pvr,
+		.timebase_hz = vi->timebase_hz,
+		.clock_hz = vi->clock_hz,
+		.radix = h->radix,
+		.xics = h->xics,
+		.cmdline = o->cmdline,
+		.initrd_start = l->initrd,
+		.initrd_end = l->initrd + l->initrd_size,
+		.reserve = {
+			{ img->lo, img->hi - img->lo },
+			{ l->fdt, m->mem.size - l->fdt },
+		},
+		.nreserve = 2,
+	};
+	int err;
+
+	if (l->initrd_size)
+		p.reserve[p.nreserve++] = (struct fdt_reserve){
+			l->initrd, l->initrd_size };
+	else
+		p.initrd_end = 0;
+	err = fdt_build(m, &p, gmem_ptr(&m->mem, l->fdt, CONFIG_FDT_MAX),
+			CONFIG_FDT_MAX);
+	if (err)
+		fail("device tree: %s", fdt_strerror(err));
+}
+
+int main(int argc, char **argv)
+{
+	static struct machine m;
+	struct options o;
+	struct layout l;
+	struct image img;
+	struct host h;
+	struct vm_info vi;
+	int err;
+
+	parse_options(argc, argv, &o);
+	machine_init(&m, o.cpus);
+	err = gmem_alloc(&m.mem, o.mem);
+	if (err)
+		fail("cannot map %" PRIu64 " MiB of guest RAM: %s",
+		     o.mem >> 20, strerror(-err));
+	load_guest(&m, &o, &l, &img);
+	if (rtas_install(&m, l.rtas, CONFIG_RTAS_SIZE) < 0)
+		fail("cannot place RTAS");
+	if (host_open(&h) < 0)
+		exit(PVMM_EXIT_ERROR);
+
+	struct vm_config cfg = {
+		.boot = { .pc = img.entry, .r3 = l.fdt,
+			  .little_endian = img.little_endian },
+	};
+	if (vm_create(&m, &h, &cfg, &vi) < 0)
+		exit(PVMM_EXIT_ERROR);
+	build_fdt(&m, &o, &h, &l, &img, &vi);
+	if (vm_run(&m) < 0)
+		machine_request_stop(&m, POWER_ERROR);
+	vm_destroy(&m);
+	return machine_exit_code(&m);
+}

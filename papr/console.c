@@ -1,0 +1,150 @@
+/* H_PUT_TERM_CHAR / H_GET_TERM_CHAR on two vtys.
+ *
+ * vty 0 (or its unit address) is the guest's console on stdin/stdout.  The
+ * control vty is how a guest hands pvmm its exit status: Linux sees it as
+ * /dev/hvc1, so `echo exit 3 > /dev/hvc1; poweroff -f` makes pvmm exit 3. */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cpu/machine.h"
+#include "papr/be.h"
+#include "papr/console.h"
+#include "papr/hcall.h"
+
+#define TERM_CHARS_MAX	16	/* two registers' worth */
+
+void console_init(struct console *c)
+{
+	c->out_fd = STDOUT_FILENO;
+	c->in_fd = STDIN_FILENO;
+	pthread_mutex_init(&c->lock, NULL);
+	c->ctl_len = 0;
+	c->out_bytes = 0;
+}
+
+static void write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;	/* output closed: nothing to keep it for */
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+static void control_command(struct machine *m, const char *line)
+{
+	char *end;
+	long status;
+
+	if (strncmp(line, "exit ", 5) == 0) {
+		errno = 0;
+		status = strtol(line + 5, &end, 10);
+		if (!errno && end != line + 5 && *end == '\0' &&
+		    status >= 0 && status <= 255) {
+			atomic_store(&m->exit_status, (int)status);
+			return;
+		}
+	}
+	fprintf(stderr, "pvmm: control vty: ignoring \"%s\"\n", line);
+}
+
+void console_control_write(struct machine *m, const char *buf, size_t len)
+{
+	struct console *c = &m->con;
+
+	for (size_t i = 0; i < len; i++) {
+		char ch = buf[i];
+
+		if (ch == '\r')
+			continue;
+		if (ch == '\n') {
+			c->ctl_line[c->ctl_len] = '\0';
+			if (c->ctl_len)
+				control_command(m, c->ctl_line);
+			c->ctl_len = 0;
+		} else if (c->ctl_len < sizeof(c->ctl_line) - 1) {
+			c->ctl_line[c->ctl_len++] = ch;
+		}
+	}
+}
+
+static int vty_of(uint64_t termno)
+{
+	if (termno == 0 || termno == CONFIG_VTY_CONSOLE)
+		return 0;
+	if (termno == CONFIG_VTY_CONTROL)
+		return 1;
+	return -1;
+}
+
+/* The bytes arrive packed big-endian in two registers. */
+static void unpack_chars(const uint64_t *regs, char *buf)
+{
+	be64_store(buf, regs[0]);
+	be64_store(buf + 8, regs[1]);
+}
+
+int64_t h_put_term_char(struct machine *m, struct vcpu *v, uint64_t *args)
+{
+	uint64_t len = args[1];
+	char buf[TERM_CHARS_MAX];
+	int vty = vty_of(args[0]);
+
+	(void)v;
+	if (vty < 0 || len > TERM_CHARS_MAX)
+		return H_PARAMETER;
+	unpack_chars(&args[2], buf);
+	pthread_mutex_lock(&m->con.lock);
+	if (vty == 0) {
+		write_all(m->con.out_fd, buf, len);
+		m->con.out_bytes += len;
+	} else {
+		console_control_write(m, buf, len);
+	}
+	pthread_mutex_unlock(&m->con.lock);
+	return H_SUCCESS;
+}
+
+int64_t h_get_term_char(struct machine *m, struct vcpu *v, uint64_t *args)
+{
+	char buf[TERM_CHARS_MAX] = { 0 };
+	struct pollfd pfd = { .fd = m->con.in_fd, .events = POLLIN };
+	ssize_t n = 0;
+	int vty = vty_of(args[0]);
+
+	(void)v;
+	if (vty < 0)
+		return H_PARAMETER;
+	if (vty == 0 && pfd.fd >= 0 && poll(&pfd, 1, 0) == 1 &&
+	    (pfd.revents & POLLIN))
+		n = read(pfd.fd, buf, sizeof(buf));
+	if (n < 0)
+		n = 0;
+	args[0] = (uint64_t)n;
+	args[1] = be64_load(buf);
+	args[2] = be64_load(buf + 8);
+	return H_SUCCESS;
+}
+
+/* RTAS display-character: one byte to the console. */
+void rtas_display_character(struct machine *m, struct vcpu *v,
+			    struct rtas_args *a)
+{
+	char ch = (char)a->args[0];
+
+	(void)v;
+	pthread_mutex_lock(&m->con.lock);
+	write_all(m->con.out_fd, &ch, 1);
+	m->con.out_bytes++;
+	pthread_mutex_unlock(&m->con.lock);
+	a->rets[0] = RTAS_OK;
+}

@@ -1,0 +1,216 @@
+/* Device tree for a pseries guest entered without firmware.  No client
+ * architecture negotiation happens, so this is the post-negotiation tree
+ * a PAPR hypervisor would hand over. */
+#include <libfdt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cpu/machine.h"
+#include "papr/fdt.h"
+#include "papr/rtas.h"
+
+#define XICS_PHANDLE	0x1000
+
+/* Abort the build on the first libfdt error. */
+#define TRY(expr)                        \
+	do {                             \
+		int err_ = (expr);       \
+		if (err_ < 0)            \
+			return err_;     \
+	} while (0)
+
+/* ISA 3.0 processor features; byte 42 bit 0x80 is radix. */
+static const uint8_t pa_features_isa300[] = {
+	0x42, 0x00, 0xf6, 0x3f, 0xc7, 0xc0, 0x80, 0xf0, 0x80, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80, 0x00, 0x80, 0x00,
+	0x80, 0x00, 0x00, 0x00, 0x80, 0x00, 0x80, 0x00, 0x80, 0x00, 0x80,
+	0x00, 0x80, 0x00, 0xc0, 0x00, 0x80, 0x00, 0x80, 0x00, 0x80, 0x00,
+	0x80, 0x00, 0x80, 0x00, 0x80, 0x00, 0x80, 0x00, 0x80, 0x00, 0x80,
+	0x00, 0x80, 0x00, 0x80, 0x00, 0x80, 0x00, 0x80, 0x00, 0x80, 0x00,
+	0x00, 0x00,
+};
+
+/* Hypervisor call groups pvmm (with KVM-HV) implements. */
+static const char hypertas[] =
+	"hcall-term\0hcall-set-mode\0hcall-splpar";
+
+static int prop_u64_pair(void *fdt, const char *name, uint64_t a,
+			 uint64_t b)
+{
+	fdt64_t v[2] = { cpu_to_fdt64(a), cpu_to_fdt64(b) };
+
+	return fdt_property(fdt, name, v, sizeof(v));
+}
+
+static int fdt_root_props(void *fdt)
+{
+	TRY(fdt_property_u32(fdt, "#address-cells", 2));
+	TRY(fdt_property_u32(fdt, "#size-cells", 2));
+	TRY(fdt_property_string(fdt, "device_type", "chrp"));
+	TRY(fdt_property_string(fdt, "model", CONFIG_MODEL));
+	return fdt_property_string(fdt, "compatible", CONFIG_COMPATIBLE);
+}
+
+static int fdt_chosen(void *fdt, const struct fdt_params *p)
+{
+	/* Option vector 5 as negotiated: byte 24 MMU, byte 26 GTSE. */
+	uint8_t vec5[32] = { 0 };
+
+	TRY(fdt_begin_node(fdt, "chosen"));
+	TRY(fdt_property_string(fdt, "bootargs", p->cmdline ? p->cmdline : ""));
+	if (p->initrd_end) {
+		TRY(fdt_property_u64(fdt, "linux,initrd-start",
+				     p->initrd_start));
+		TRY(fdt_property_u64(fdt, "linux,initrd-end", p->initrd_end));
+	}
+	TRY(fdt_property_string(fdt, "linux,stdout-path",
+				"/vdevice/vty@71000000"));
+	TRY(fdt_property_string(fdt, "stdout-path", "/vdevice/vty@71000000"));
+	if (p->radix) {
+		vec5[24] = 0x40;
+		vec5[26] = 0x40;
+		TRY(fdt_property(fdt, "ibm,architecture-vec-5", vec5,
+				 sizeof(vec5)));
+	}
+	return fdt_end_node(fdt);
+}
+
+static int fdt_memory(void *fdt, const struct machine *m)
+{
+	TRY(fdt_begin_node(fdt, "memory@0"));
+	TRY(fdt_property_string(fdt, "device_type", "memory"));
+	TRY(prop_u64_pair(fdt, "reg", 0, m->mem.size));
+	return fdt_end_node(fdt);
+}
+
+static int fdt_cpu(void *fdt, const struct fdt_params *p, int id)
+{
+	char name[32];
+	fdt32_t gserver[2] = { cpu_to_fdt32(id), cpu_to_fdt32(id) };
+
+	snprintf(name, sizeof(name), "PowerPC,POWER9@%x", id);
+	TRY(fdt_begin_node(fdt, name));
+	TRY(fdt_property_string(fdt, "device_type", "cpu"));
+	TRY(fdt_property_u32(fdt, "reg", id));
+	TRY(fdt_property_u32(fdt, "cpu-version", p->pvr));
+	TRY(fdt_property_u32(fdt, "timebase-frequency", p->timebase_hz));
+	TRY(fdt_property_u32(fdt, "clock-frequency", p->clock_hz));
+	TRY(fdt_property_u32(fdt, "ibm,ppc-interrupt-server#s", id));
+	TRY(fdt_property(fdt, "ibm,ppc-interrupt-gserver#s", gserver,
+			 sizeof(gserver)));
+	TRY(fdt_property_u32(fdt, "ibm,vmx", 2));
+	TRY(fdt_property_u32(fdt, "ibm,dfp", 1));
+	TRY(fdt_property_u32(fdt, "ibm,purr", 1));
+	TRY(fdt_property_u32(fdt, "ibm,spurr", 1));
+	TRY(fdt_property_u32(fdt, "ibm,slb-size", 32));
+	TRY(fdt_property_u32(fdt, "d-cache-block-size", 128));
+	TRY(fdt_property_u32(fdt, "i-cache-block-size", 128));
+	TRY(fdt_property_u32(fdt, "d-cache-line-size", 128));
+	TRY(fdt_property_u32(fdt, "i-cache-line-size", 128));
+	TRY(fdt_property(fdt, "ibm,pa-features", pa_features_isa300,
+			 sizeof(pa_features_isa300)));
+	TRY(fdt_property_string(fdt, "status", "okay"));
+	return fdt_end_node(fdt);
+}
+
+static int fdt_cpus(void *fdt, const struct machine *m,
+		    const struct fdt_params *p)
+{
+	TRY(fdt_begin_node(fdt, "cpus"));
+	TRY(fdt_property_u32(fdt, "#address-cells", 1));
+	TRY(fdt_property_u32(fdt, "#size-cells", 0));
+	for (int i = 0; i < m->ncpus; i++)
+		TRY(fdt_cpu(fdt, p, m->cpu[i].id));
+	return fdt_end_node(fdt);
+}
+
+static int fdt_rtas(void *fdt, const struct machine *m)
+{
+	TRY(fdt_begin_node(fdt, "rtas"));
+	TRY(fdt_property(fdt, "ibm,hypertas-functions", hypertas,
+			 sizeof(hypertas)));
+	for (size_t i = 0; i < rtas_ncalls; i++)
+		TRY(fdt_property_u32(fdt, rtas_calls[i].name,
+				     rtas_token(rtas_calls[i].name)));
+	TRY(fdt_property_u32(fdt, "rtas-size", m->rtas.size));
+	TRY(fdt_property_u32(fdt, "linux,rtas-base", m->rtas.base));
+	TRY(fdt_property_u32(fdt, "linux,rtas-entry", m->rtas.base));
+	TRY(fdt_property_u32(fdt, "rtas-error-log-max", 2048));
+	return fdt_end_node(fdt);
+}
+
+static int fdt_vty(void *fdt, uint32_t reg)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "vty@%x", reg);
+	TRY(fdt_begin_node(fdt, name));
+	TRY(fdt_property_string(fdt, "name", "vty"));
+	TRY(fdt_property_u32(fdt, "reg", reg));
+	TRY(fdt_property_string(fdt, "device_type", "serial"));
+	TRY(fdt_property_string(fdt, "compatible", "hvterm1"));
+	return fdt_end_node(fdt);
+}
+
+static int fdt_vdevice(void *fdt)
+{
+	TRY(fdt_begin_node(fdt, "vdevice"));
+	TRY(fdt_property_string(fdt, "device_type", "vdevice"));
+	TRY(fdt_property_string(fdt, "compatible", "IBM,vdevice"));
+	TRY(fdt_property_u32(fdt, "#address-cells", 1));
+	TRY(fdt_property_u32(fdt, "#size-cells", 0));
+	TRY(fdt_property_u32(fdt, "#interrupt-cells", 2));
+	TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
+	TRY(fdt_vty(fdt, CONFIG_VTY_CONSOLE));
+	TRY(fdt_vty(fdt, CONFIG_VTY_CONTROL));
+	return fdt_end_node(fdt);
+}
+
+static int fdt_xics(void *fdt, const struct machine *m)
+{
+	fdt32_t range[2] = { cpu_to_fdt32(0), cpu_to_fdt32(m->ncpus) };
+
+	TRY(fdt_begin_node(fdt, "interrupt-controller"));
+	TRY(fdt_property_string(fdt, "device_type",
+				"PowerPC-External-Interrupt-Presentation"));
+	TRY(fdt_property_string(fdt, "compatible", "IBM,ppc-xicp"));
+	TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
+	TRY(fdt_property_u32(fdt, "#interrupt-cells", 2));
+	TRY(fdt_property(fdt, "ibm,interrupt-server-ranges", range,
+			 sizeof(range)));
+	TRY(fdt_property_u32(fdt, "phandle", XICS_PHANDLE));
+	return fdt_end_node(fdt);
+}
+
+static int fdt_hypervisor(void *fdt)
+{
+	TRY(fdt_begin_node(fdt, "hypervisor"));
+	TRY(fdt_property_string(fdt, "compatible", "linux,kvm"));
+	return fdt_end_node(fdt);
+}
+
+int fdt_build(const struct machine *m, const struct fdt_params *p,
+	      void *buf, size_t size)
+{
+	void *fdt = buf;
+
+	TRY(fdt_create(fdt, (int)size));
+	for (int i = 0; i < p->nreserve; i++)
+		TRY(fdt_add_reservemap_entry(fdt, p->reserve[i].addr,
+					     p->reserve[i].size));
+	TRY(fdt_finish_reservemap(fdt));
+	TRY(fdt_begin_node(fdt, ""));
+	TRY(fdt_root_props(fdt));
+	TRY(fdt_chosen(fdt, p));
+	TRY(fdt_memory(fdt, m));
+	TRY(fdt_cpus(fdt, m, p));
+	TRY(fdt_rtas(fdt, m));
+	TRY(fdt_vdevice(fdt));
+	if (p->xics)
+		TRY(fdt_xics(fdt, m));
+	TRY(fdt_hypervisor(fdt));
+	TRY(fdt_end_node(fdt));
+	TRY(fdt_finish(fdt));
+	fdt_set_boot_cpuid_phys(fdt, (uint32_t)m->cpu[0].id);
+	return 0;
+}

@@ -1,0 +1,34 @@
+/* The guest's flattened device tree, built with libfdt. */
+#ifndef PVMM_FDT_H
+#define PVMM_FDT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct machine;
+
+#define FDT_MAX_RESERVE	8
+
+struct fdt_reserve {
+	uint64_t addr, size;
+};
+
+/* What the tree describes beyond the machine itself. */
+struct fdt_params {
+	uint32_t pvr;			/* processor version */
+	uint64_t timebase_hz;
+	uint64_t clock_hz;
+	bool radix;			/* post-negotiation MMU: radix + GTSE */
+	bool xics;			/* in-kernel XICS present */
+	const char *cmdline;
+	uint64_t initrd_start, initrd_end;	/* end == 0: no initrd */
+	struct fdt_reserve reserve[FDT_MAX_RESERVE];
+	int nreserve;
+};
+
+/* Build the tree into @buf (@size bytes); 0 or a libfdt error code. */
+int fdt_build(const struct machine *m, const struct fdt_params *p,
+	      void *buf, size_t size);
+
+#endif

@@ -1,0 +1,65 @@
+/* hcall dispatch: from an opcode to its handler in one table look-up. */
+#include <stddef.h>
+
+#include "cpu/machine.h"
+#include "papr/hcall.h"
+
+struct hcall_entry {
+	const char *name;
+	hcall_fn *fn;
+};
+
+#define HCALL(nr, fn) [(nr) < HCALL_PAPR_END ? (nr) / 4 : \
+		       HCALL_PAPR_END / 4 + ((nr) - HCALL_PRIV_BASE) / 4] = \
+		       { #nr, fn }
+
+static const struct hcall_entry hcall_table[HCALL_SLOTS] = {
+	HCALL(H_GET_TERM_CHAR, h_get_term_char),
+	HCALL(H_PUT_TERM_CHAR, h_put_term_char),
+	HCALL(H_SET_MODE, h_set_mode),
+	HCALL(H_REGISTER_PROC_TBL, h_register_proc_tbl),
+	HCALL(KVMPPC_H_RTAS, h_rtas),
+};
+
+int hcall_slot(uint64_t nr)
+{
+	if (nr & 3)
+		return -1;
+	if (nr < HCALL_PAPR_END)
+		return (int)(nr / 4);
+	if (nr >= HCALL_PRIV_BASE && nr < HCALL_PRIV_END)
+		return (int)(HCALL_PAPR_END / 4 + (nr - HCALL_PRIV_BASE) / 4);
+	return -1;
+}
+
+uint64_t hcall_slot_nr(int slot)
+{
+	if (slot < HCALL_PAPR_END / 4)
+		return (uint64_t)slot * 4;
+	return HCALL_PRIV_BASE + (uint64_t)(slot - HCALL_PAPR_END / 4) * 4;
+}
+
+const char *hcall_name(uint64_t nr)
+{
+	int slot = hcall_slot(nr);
+
+	return slot < 0 ? NULL : hcall_table[slot].name;
+}
+
+int64_t hcall_dispatch(struct machine *m, struct vcpu *v, uint64_t nr,
+		       uint64_t *args)
+{
+	int slot = hcall_slot(nr);
+
+	if (slot < 0) {
+		atomic_fetch_add(&m->hstats.out_of_range, 1);
+		atomic_fetch_add(&m->hstats.unimplemented, 1);
+		return H_FUNCTION;
+	}
+	atomic_fetch_add(&m->hstats.calls[slot], 1);
+	if (!hcall_table[slot].fn) {
+		atomic_fetch_add(&m->hstats.unimplemented, 1);
+		return H_FUNCTION;
+	}
+	return hcall_table[slot].fn(m, v, args);
+}

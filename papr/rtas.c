@@ -1,0 +1,120 @@
+/* RTAS dispatch.  The guest enters a five-instruction stub that turns the
+ * call into KVMPPC_H_RTAS with r4 = the buffer's guest-physical address:
+ * big-endian words {token, nargs, nret, args[nargs], rets[nret]}. */
+#include <string.h>
+
+#include "cpu/machine.h"
+#include "papr/be.h"
+#include "papr/hcall.h"
+#include "papr/rtas.h"
+
+/* Tokens are CONFIG_RTAS_TOKEN_BASE + index: keep entries in place. */
+const struct rtas_call rtas_calls[] = {
+	{ "display-character", rtas_display_character, 1, 1 },
+	{ "get-time-of-day", rtas_get_time_of_day, 0, 8 },
+	{ "set-time-of-day", rtas_set_time_of_day, 7, 1 },
+	{ "power-off", rtas_power_off, 2, 1 },
+	{ "system-reboot", rtas_system_reboot, 0, 1 },
+	{ "ibm,os-term", rtas_os_term, 1, 1 },
+	{ "start-cpu", rtas_start_cpu, 3, 1 },
+	{ "stop-self", rtas_stop_self, 0, 1 },
+	{ "query-cpu-stopped-state", rtas_query_cpu_stopped_state, 1, 2 },
+	/* The in-kernel XICS answers these once their tokens are defined. */
+	{ "ibm,set-xive", NULL, 3, 1 },
+	{ "ibm,get-xive", NULL, 1, 3 },
+	{ "ibm,int-off", NULL, 1, 1 },
+	{ "ibm,int-on", NULL, 1, 1 },
+};
+const size_t rtas_ncalls = sizeof(rtas_calls) / sizeof(rtas_calls[0]);
+
+/* mr r4,r3; lis r3,0; ori r3,r3,KVMPPC_H_RTAS; sc 1; blr */
+static const uint32_t rtas_stub[] = {
+	0x7c641b78, 0x3c600000, 0x60630000 | KVMPPC_H_RTAS, 0x44000022,
+	0x4e800020,
+};
+
+uint32_t rtas_token(const char *name)
+{
+	for (size_t i = 0; i < rtas_ncalls; i++)
+		if (strcmp(rtas_calls[i].name, name) == 0)
+			return CONFIG_RTAS_TOKEN_BASE + (uint32_t)i;
+	return 0;
+}
+
+static const struct rtas_call *rtas_lookup(uint32_t token)
+{
+	uint32_t i = token - CONFIG_RTAS_TOKEN_BASE;
+
+	if (token < CONFIG_RTAS_TOKEN_BASE || i >= rtas_ncalls)
+		return NULL;
+	return &rtas_calls[i];
+}
+
+int rtas_install(struct machine *m, uint64_t base, uint64_t size)
+{
+	uint8_t *p = gmem_ptr(&m->mem, base, size);
+
+	if (!p || size < sizeof(rtas_stub))
+		return -1;
+	memset(p, 0, size);
+	for (size_t i = 0; i < sizeof(rtas_stub) / 4; i++)
+		be32_store(p + 4 * i, rtas_stub[i]);
+	m->rtas.base = base;
+	m->rtas.size = size;
+	return 0;
+}
+
+int rtas_read_args(const struct machine *m, uint64_t gpa, struct rtas_args *a)
+{
+	const uint8_t *p = gmem_ptr(&m->mem, gpa, 12);
+
+	if (!p)
+		return -1;
+	a->token = be32_load(p);
+	a->nargs = be32_load(p + 4);
+	a->nret = be32_load(p + 8);
+	if (a->nargs > RTAS_MAX_ARGS || a->nret > RTAS_MAX_ARGS)
+		return -1;
+	p = gmem_ptr(&m->mem, gpa, 12 + 4 * (a->nargs + a->nret));
+	if (!p)
+		return -1;
+	for (uint32_t i = 0; i < a->nargs; i++)
+		a->args[i] = be32_load(p + 12 + 4 * i);
+	memset(a->rets, 0, sizeof(a->rets));
+	return 0;
+}
+
+static void rtas_write_rets(struct machine *m, uint64_t gpa,
+			    const struct rtas_args *a)
+{
+	/* In RAM: rtas_read_args checked the whole buffer. */
+	uint8_t *rets = gmem_ptr(&m->mem, gpa + 12 + 4 * a->nargs,
+				 4 * a->nret);
+
+	for (uint32_t i = 0; i < a->nret; i++)
+		be32_store(rets + 4 * i, a->rets[i]);
+}
+
+int64_t h_rtas(struct machine *m, struct vcpu *v, uint64_t *args)
+{
+	uint64_t gpa = args[0];
+	const struct rtas_call *call;
+	struct rtas_args a;
+
+	if (rtas_read_args(m, gpa, &a) < 0) {
+		m->rtas.errors++;
+		return H_PARAMETER;
+	}
+	call = rtas_lookup(a.token);
+	if (!call || !call->fn || a.nargs != call->nargs ||
+	    a.nret < call->nret) {
+		m->rtas.errors++;
+		a.rets[0] = (uint32_t)RTAS_PARAM_ERROR;
+	} else {
+		m->rtas.calls++;
+		call->fn(m, v, &a);
+	}
+	if (a.nret)
+		rtas_write_rets(m, gpa, &a);
+	return H_SUCCESS;
+}

@@ -1,0 +1,67 @@
+/* RTAS: calls by token through KVMPPC_H_RTAS, and the in-memory stub. */
+#ifndef PVMM_RTAS_H
+#define PVMM_RTAS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define RTAS_MAX_ARGS	16	/* per direction; more is a malformed call */
+
+/* Status in rets[0]. */
+#define RTAS_OK			0
+#define RTAS_HW_ERROR		(-1)
+#define RTAS_BUSY		(-2)
+#define RTAS_PARAM_ERROR	(-3)
+
+/* One call, as read from the guest's big-endian buffer. */
+struct rtas_args {
+	uint32_t token;
+	uint32_t nargs;
+	uint32_t nret;
+	uint32_t args[RTAS_MAX_ARGS];
+	uint32_t rets[RTAS_MAX_ARGS];
+};
+
+struct machine;
+struct vcpu;
+
+/* A handler may assume a->nargs and a->nret are what its table entry says;
+ * it fills a->rets[0 .. nret). */
+typedef void rtas_fn(struct machine *m, struct vcpu *v, struct rtas_args *a);
+
+struct rtas_call {
+	const char *name;	/* property name under /rtas */
+	rtas_fn *fn;		/* NULL: handled inside KVM (XICS) */
+	uint8_t nargs;
+	uint8_t nret;
+};
+
+struct rtas {
+	uint64_t base;		/* guest-physical address of the stub */
+	uint64_t size;		/* bytes reserved for RTAS */
+	_Atomic uint64_t calls;	/* calls handled by pvmm */
+	_Atomic uint64_t errors;	/* malformed calls refused */
+	_Atomic int64_t rtc_offset;	/* guest clock - host UTC, seconds */
+};
+
+extern const struct rtas_call rtas_calls[];
+extern const size_t rtas_ncalls;
+
+/* Token of call @name, or 0 if pvmm has no such call. */
+uint32_t rtas_token(const char *name);
+/* Write the entry stub at @base (the guest enters RTAS there). */
+int rtas_install(struct machine *m, uint64_t base, uint64_t size);
+
+/* Parse an RTAS buffer from guest RAM at @gpa; 0 or -1 if it is not a
+ * well-formed buffer inside RAM. */
+int rtas_read_args(const struct machine *m, uint64_t gpa,
+		   struct rtas_args *a);
+
+/* Handlers, one per call. */
+rtas_fn rtas_power_off, rtas_system_reboot, rtas_os_term;
+rtas_fn rtas_get_time_of_day, rtas_set_time_of_day;
+rtas_fn rtas_start_cpu, rtas_stop_self, rtas_query_cpu_stopped_state;
+rtas_fn rtas_display_character;
+
+#endif
