@@ -22,6 +22,13 @@ int hv_sync_lpcr(struct machine *m);
 /* H_REGISTER_PROC_TBL: KVM_PPC_CONFIGURE_V3_MMU. */
 int hv_configure_mmu(struct machine *m, uint64_t flags, uint64_t proc_tbl);
 
+/* H_SET_SPRG0: the calling vCPU's SPRG0. */
+int hv_set_sprg0(struct machine *m, struct vcpu *v, uint64_t val);
+
+/* H_SIGNAL_SYS_RESET: deliver a system reset interrupt to @v before it
+ * next runs guest code. */
+int hv_system_reset(struct machine *m, struct vcpu *v);
+
 /* RTAS start-cpu: enter a stopped vCPU at @pc with r3 = @r3. */
 int hv_start_cpu(struct machine *m, struct vcpu *v, uint64_t pc, uint64_t r3);
 

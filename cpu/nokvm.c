@@ -54,3 +54,18 @@ int hv_start_cpu(struct machine *m, struct vcpu *v, uint64_t pc, uint64_t r3)
 	(void)r3;
 	return -ENOSYS;
 }
+
+int hv_set_sprg0(struct machine *m, struct vcpu *v, uint64_t val)
+{
+	(void)m;
+	(void)v;
+	(void)val;
+	return -ENOSYS;
+}
+
+int hv_system_reset(struct machine *m, struct vcpu *v)
+{
+	(void)m;
+	(void)v;
+	return -ENOSYS;
+}

@@ -57,6 +57,29 @@ static int vcpu_load_start(struct machine *m, struct vcpu *v, bool boot)
 	return 0;
 }
 
+/* A system reset interrupt, taken as the hardware would: SRR0/SRR1 save
+ * where the vCPU was, it resumes at the real-mode vector 0x100 with
+ * interrupts in the endianness LPCR[ILE] chooses. */
+#define SRESET_VECTOR		0x100
+#define SRR1_WAKE_RESET		(4ULL << 18)	/* SRR1[42:45] = 0b0100 */
+#define SRR1_MSR_KEEP		0x87c0ffffULL	/* MSR bits 0,5:9,16:31 */
+
+static int vcpu_deliver_sreset(struct machine *m, struct vcpu *v)
+{
+	struct kvm_regs regs;
+	int fd = kvm_vcpu_of(v)->fd;
+
+	if (ioctl(fd, KVM_GET_REGS, &regs) < 0)
+		return -errno;
+	regs.srr0 = regs.pc;
+	regs.srr1 = (regs.msr & (SRR1_MSR_KEEP | MSR_SF)) | SRR1_WAKE_RESET;
+	regs.pc = SRESET_VECTOR;
+	regs.msr = MSR_SF | MSR_ME | (m->lpcr_ile ? MSR_LE : 0);
+	if (ioctl(fd, KVM_SET_REGS, &regs) < 0)
+		return -errno;
+	return 0;
+}
+
 /* --- exits -------------------------------------------------------------- */
 
 typedef int exit_fn(struct machine *m, struct vcpu *v, struct kvm_run *run);
@@ -137,13 +160,15 @@ static int vcpu_prepare(struct machine *m, struct vcpu *v, bool *first)
 {
 	struct kvm_vm *k = kvm_of(m);
 	struct kvm_vcpu *kv = kvm_vcpu_of(v);
-	bool start;
+	bool start, sreset;
 	unsigned gen;
 	int err = 0;
 
 	pthread_mutex_lock(&k->lock);
 	start = kv->start_pending;
 	kv->start_pending = false;
+	sreset = kv->sreset_pending;
+	kv->sreset_pending = false;
 	gen = k->lpcr_gen;
 	pthread_mutex_unlock(&k->lock);
 
@@ -154,6 +179,8 @@ static int vcpu_prepare(struct machine *m, struct vcpu *v, bool *first)
 		err = kvm_vcpu_sync_lpcr(m, v);
 		kv->lpcr_gen = gen;
 	}
+	if (!err && sreset)
+		err = vcpu_deliver_sreset(m, v);
 	return err;
 }
 

@@ -265,3 +265,30 @@ int hv_start_cpu(struct machine *m, struct vcpu *v, uint64_t pc, uint64_t r3)
 	pthread_mutex_unlock(&k->lock);
 	return 0;
 }
+
+int hv_set_sprg0(struct machine *m, struct vcpu *v, uint64_t val)
+{
+	struct kvm_regs regs;
+	int fd = kvm_vcpu_of(v)->fd;
+
+	(void)m;
+	if (ioctl(fd, KVM_GET_REGS, &regs) < 0)
+		return -errno;
+	regs.sprg0 = val;
+	if (ioctl(fd, KVM_SET_REGS, &regs) < 0)
+		return -errno;
+	return 0;
+}
+
+int hv_system_reset(struct machine *m, struct vcpu *v)
+{
+	struct kvm_vm *k = kvm_of(m);
+	struct kvm_vcpu *kv = kvm_vcpu_of(v);
+
+	pthread_mutex_lock(&k->lock);
+	kv->sreset_pending = true;
+	pthread_mutex_unlock(&k->lock);
+	if (kv->thread_started && kv->thread != pthread_self())
+		pthread_kill(kv->thread, SIGUSR1);
+	return 0;
+}
