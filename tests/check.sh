@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Every test pvmm has: set-up, builds, lint, native unit tests (ASan+UBSan),
+# command-line tests, then the e2e scenarios inside both emulated POWER
+# hosts.  Ends with one line "N passed, M failed" summed over all stages and
+# exits non-zero if anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh || exit 1
+make -j2 pvmm native guests || exit 1
+tests/l2/build.sh || exit 1
+
+total_pass=0 total_fail=0 broken=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# stage NAME CMD...: run it, show its output, add its closing counts.
+stage() {
+	local name=$1 rc counts
+	shift
+	echo "=== $name"
+	"$@" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	counts=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n1)
+	if [ -z "$counts" ]; then
+		echo "=== $name: no result line (exit $rc)"
+		broken=$((broken + 1))
+		return
+	fi
+	total_pass=$((total_pass + ${counts%% passed*}))
+	counts=${counts#*passed, }
+	total_fail=$((total_fail + ${counts%% failed*}))
+	[ "$rc" -eq 0 ] || [ "${counts%% failed*}" -ne 0 ] || broken=$((broken + 1))
+}
+
+stage lint make -s lint-report
+stage unit tests/unit/run.sh build
+stage cli tests/cli.sh build/native/pvmm build/guests/hello.elf
+stage e2e python3 tests/e2e/run.py
+
+echo "check: $total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ] && [ "$broken" -eq 0 ]
