@@ -30,9 +30,10 @@ XOBJ	:= $(PVMM_SRC:%.c=$(B)/ppc/%.o)
 all: pvmm
 
 pvmm: $(XOBJ) | $(SYSROOT)
-	$(XCC) -static -nostdlib -o $@ $(MUSL)/crt1.o $(MUSL)/crti.o \
+	@echo "  XLD     $@"
+	@$(XCC) -static -nostdlib -o $@ $(MUSL)/crt1.o $(MUSL)/crti.o \
 		$(shell $(XCC) -print-file-name=crtbeginT.o) $(XOBJ) \
-		$(XLIB)/libfdt.a $(XLIB)/liburing.a -Wl,--start-group \
+		$(XLIB)/libfdt.a $(XLIB)/liburing.a $(XLIB)/libz.a -Wl,--start-group \
 		$(MUSL)/libc.a $(shell $(XCC) -print-libgcc-file-name) \
 		-Wl,--end-group $(shell $(XCC) -print-file-name=crtend.o) \
 		$(MUSL)/crtn.o
@@ -41,7 +42,8 @@ pvmm: $(XOBJ) | $(SYSROOT)
 
 $(B)/ppc/%.o: %.c | $(SYSROOT)
 	@mkdir -p $(dir $@)
-	$(XCC) $(XINC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	@echo "  XCC     $<"
+	@$(XCC) $(XINC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(SYSROOT):
 	scripts/setup.sh
@@ -50,11 +52,12 @@ $(SYSROOT):
 NFLAGS	:= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=all
 NOBJ_PORT := $(PORT_SRC:%.c=$(B)/native/%.o)
-NLIBS	:= -lfdt -luring -lpthread
+NLIBS	:= -lfdt -luring -lz -lpthread
 
 $(B)/native/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(NFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) $(NFLAGS) -c -o $@ $<
 
 # pvmm built for this (non-POWER) host: it must refuse with one clear line.
 $(B)/native/pvmm: $(B)/native/main.o $(NOBJ_PORT) $(B)/native/cpu/nokvm.o

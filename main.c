@@ -18,8 +18,10 @@
 
 #include "config.h"
 #include "cpu/host.h"
+#include "cpu/lifecycle.h"
 #include "cpu/loader.h"
 #include "cpu/machine.h"
+#include "cpu/report.h"
 #include "cpu/vm.h"
 #include "papr/fdt.h"
 
@@ -29,9 +31,12 @@ struct options {
 	const char *kernel;
 	const char *initrd;
 	const char *cmdline;
+	const char *report;
 	uint64_t mem;
 	int cpus;
+	unsigned shutdown_timeout;
 	bool raw;
+	bool restart_on_reboot;
 };
 
 static const char usage[] =
@@ -42,14 +47,27 @@ static const char usage[] =
 	"  -m, --mem SIZE      guest RAM, e.g. 512M or 2G (default 512M)\n"
 	"  -p, --cpus N        vCPUs (default 1)\n"
 	"      --raw           kernel is a flat image loaded and entered at 0\n"
+	"      --on-reboot exit|restart\n"
+	"                      a guest reboot ends pvmm (default) or restarts\n"
+	"                      the guest from scratch\n"
+	"      --shutdown-timeout S\n"
+	"                      after SIGTERM/SIGINT/SIGHUP, give the guest S\n"
+	"                      seconds to power off (default 30)\n"
+	"      --report FILE   write a JSON report of the run to FILE\n"
 	"  -h, --help          this text\n"
+	"\n"
+	"console: stdin/stdout; a terminal is put in raw mode, so Ctrl-C goes\n"
+	"to the guest.  Ctrl-A x stops pvmm, Ctrl-A Ctrl-A sends Ctrl-A.\n"
 	"\n"
 	"exit status:\n"
 	"  N    the guest powered off after writing \"exit N\" to its\n"
 	"       control console (/dev/hvc1 in Linux); 0 if it wrote none\n"
 	"  123  the guest crashed or called ibm,os-term\n"
 	"  124  the guest asked for a reboot\n"
-	"  125  pvmm could not run the guest (the message says why)\n";
+	"  125  pvmm could not run the guest (the message says why)\n"
+	"  128+S stopped by signal S: a second signal, or the guest did not\n"
+	"       power off within the shutdown timeout after the first\n"
+	"  130  stopped from the terminal with Ctrl-A x\n";
 
 static __attribute__((noreturn, format(printf, 1, 2)))
 void fail(const char *fmt, ...)
@@ -107,7 +125,7 @@ static void check_mem(uint64_t mem, const char *arg)
 
 static void parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_RAW = 256 };
+	enum { OPT_RAW = 256, OPT_REPORT, OPT_ON_REBOOT, OPT_SHUTDOWN };
 	static const struct option longopts[] = {
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "initrd", required_argument, NULL, 'i' },
@@ -115,6 +133,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "mem", required_argument, NULL, 'm' },
 		{ "cpus", required_argument, NULL, 'p' },
 		{ "raw", no_argument, NULL, OPT_RAW },
+		{ "report", required_argument, NULL, OPT_REPORT },
+		{ "on-reboot", required_argument, NULL, OPT_ON_REBOOT },
+		{ "shutdown-timeout", required_argument, NULL, OPT_SHUTDOWN },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -123,7 +144,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 	int c;
 
 	*o = (struct options){ .mem = CONFIG_DEFAULT_MEM,
-			       .cpus = CONFIG_DEFAULT_CPUS, .cmdline = "" };
+			       .cpus = CONFIG_DEFAULT_CPUS, .cmdline = "",
+			       .shutdown_timeout = 30 };
 	while ((c = getopt_long(argc, argv, "k:i:c:m:p:h", longopts,
 				NULL)) != -1) {
 		switch (c) {
@@ -140,6 +162,21 @@ static void parse_options(int argc, char **argv, struct options *o)
 				     CONFIG_MAX_CPUS);
 			break;
 		case OPT_RAW: o->raw = true; break;
+		case OPT_REPORT: o->report = optarg; break;
+		case OPT_ON_REBOOT:
+			if (strcmp(optarg, "restart") && strcmp(optarg, "exit"))
+				fail("--on-reboot %s: must be exit or restart",
+				     optarg);
+			o->restart_on_reboot = !strcmp(optarg, "restart");
+			break;
+		case OPT_SHUTDOWN:
+			errno = 0;
+			o->shutdown_timeout = (unsigned)strtoul(optarg, &end, 10);
+			if (errno || *end || *optarg == '-' ||
+			    o->shutdown_timeout > 3600)
+				fail("--shutdown-timeout %s: must be 0 to 3600 "
+				     "seconds", optarg);
+			break;
 		case 'h': fputs(usage, stdout); exit(0);
 		default: fputs(usage, stderr); exit(PVMM_EXIT_ERROR);
 		}
@@ -192,8 +229,7 @@ static void load_guest(struct machine *m, const struct options *o,
 	l->rtas = m->mem.size - CONFIG_RTAS_SIZE;
 	l->fdt = l->rtas - CONFIG_FDT_MAX;
 	buf = map_file(o->kernel, &len);
-	err = o->raw ? load_raw(&m->mem, buf, len, l->fdt, img) :
-		       load_elf(&m->mem, buf, len, l->fdt, img);
+	err = load_kernel(&m->mem, buf, len, l->fdt, o->raw, img);
 	if (err == LOAD_E_NOT_ELF)
 		fail("%s: not an ELF file (use --raw for a flat image)",
 		     o->kernel);
@@ -247,6 +283,14 @@ static void build_fdt(struct machine *m, const struct options *o,
 		fail("device tree: %s", fdt_strerror(err));
 }
 
+/* A reboot with --on-reboot restart: start over as a new process image,
+ * so nothing of the old guest survives. */
+static void restart(char **argv)
+{
+	execv("/proc/self/exe", argv);
+	fail("cannot restart: %s", strerror(errno));
+}
+
 int main(int argc, char **argv)
 {
 	static struct machine m;
@@ -255,10 +299,11 @@ int main(int argc, char **argv)
 	struct image img;
 	struct host h;
 	struct vm_info vi;
-	int err;
+	int err, code;
 
 	parse_options(argc, argv, &o);
 	machine_init(&m, o.cpus);
+	machine_mark(&m, PHASE_START);
 	err = gmem_alloc(&m.mem, o.mem);
 	if (err)
 		fail("cannot map %" PRIu64 " MiB of guest RAM: %s",
@@ -273,11 +318,25 @@ int main(int argc, char **argv)
 		.boot = { .pc = img.entry, .r3 = l.fdt,
 			  .little_endian = img.little_endian },
 	};
+	lifecycle_block_signals();
 	if (vm_create(&m, &h, &cfg, &vi) < 0)
 		exit(PVMM_EXIT_ERROR);
 	build_fdt(&m, &o, &h, &l, &img, &vi);
+	machine_mark(&m, PHASE_VM_CREATED);
+	if (lifecycle_start(&m, o.shutdown_timeout) < 0 ||
+	    console_start(&m) < 0)
+		fail("cannot start pvmm's threads");
 	if (vm_run(&m) < 0)
 		machine_request_stop(&m, POWER_ERROR);
+	machine_mark(&m, PHASE_EXIT);
+	console_stop(&m);
+	lifecycle_stop(&m);
+	code = machine_exit_code(&m);
+	if (o.report && (err = report_write(&m, o.report, code)) < 0)
+		fprintf(stderr, "pvmm: --report %s: %s\n", o.report,
+			strerror(-err));
 	vm_destroy(&m);
-	return machine_exit_code(&m);
+	if (atomic_load(&m.power) == POWER_REBOOT && o.restart_on_reboot)
+		restart(argv);
+	return code;
 }

@@ -1,7 +1,9 @@
 /* ELF and flat-image loader.  The file is untrusted input: every offset,
  * size and address is checked before a byte is copied. */
 #include <elf.h>
+#include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "cpu/loader.h"
 
@@ -16,6 +18,8 @@ static const char *const load_errors[] = {
 	[-LOAD_E_NO_LOAD] = "no loadable segment",
 	[-LOAD_E_ENTRY] = "entry point outside the loaded image",
 	[-LOAD_E_TOO_BIG] = "image larger than guest RAM",
+	[-LOAD_E_GZIP] = "corrupt or truncated gzip data",
+	[-LOAD_E_NOMEM] = "out of memory decompressing the kernel",
 };
 
 const char *load_strerror(int err)
@@ -164,4 +168,74 @@ int load_raw(const struct gmem *g, const void *buf, size_t len,
 	img->hi = len;
 	img->little_endian = true;
 	return LOAD_OK;
+}
+
+static bool is_gzip(const uint8_t *buf, size_t len)
+{
+	return len >= 2 && buf[0] == 0x1f && buf[1] == 0x8b;
+}
+
+/* Inflate a gzip stream into a new buffer of at most @max bytes. */
+static int gunzip(const void *buf, size_t len, size_t max, uint8_t **out,
+		  size_t *out_len)
+{
+	z_stream z = { .next_in = (Bytef *)buf, .avail_in = (uInt)len };
+	size_t cap = len * 4 < max ? len * 4 : max;
+	uint8_t *dst = NULL;
+	int zr = Z_OK;
+
+	if (len > UINT32_MAX || inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+		return LOAD_E_GZIP;
+	while (zr == Z_OK) {
+		uint8_t *grown = realloc(dst, cap);
+
+		if (!grown) {
+			zr = Z_MEM_ERROR;
+			break;
+		}
+		dst = grown;
+		z.next_out = dst + z.total_out;
+		z.avail_out = (uInt)(cap - z.total_out);
+		zr = inflate(&z, Z_NO_FLUSH);
+		if (zr == Z_OK && z.avail_out == 0) {
+			if (cap == max) {
+				zr = Z_BUF_ERROR;
+				break;
+			}
+			cap = cap * 2 < max ? cap * 2 : max;
+		} else if (zr == Z_OK || zr == Z_BUF_ERROR) {
+			zr = Z_DATA_ERROR;	/* input ended early */
+		}
+	}
+	*out_len = z.total_out;
+	inflateEnd(&z);
+	if (zr != Z_STREAM_END) {
+		free(dst);
+		if (zr == Z_MEM_ERROR)
+			return LOAD_E_NOMEM;
+		return zr == Z_BUF_ERROR ? LOAD_E_TOO_BIG : LOAD_E_GZIP;
+	}
+	*out = dst;
+	return LOAD_OK;
+}
+
+int load_kernel(const struct gmem *g, const void *buf, size_t len,
+		uint64_t limit, bool raw, struct image *img)
+{
+	uint8_t *elf;
+	size_t elf_len;
+	int err;
+
+	if (raw)
+		return load_raw(g, buf, len, limit, img);
+	if (!is_gzip(buf, len))
+		return load_elf(g, buf, len, limit, img);
+	/* An ELF never needs more file bytes than the RAM it loads into,
+	 * plus its headers: bound the decompression by that. */
+	err = gunzip(buf, len, (size_t)limit + (1 << 20), &elf, &elf_len);
+	if (err)
+		return err;
+	err = load_elf(g, elf, elf_len, limit, img);
+	free(elf);
+	return err;
 }

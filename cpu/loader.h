@@ -20,6 +20,8 @@ enum load_error {
 	LOAD_E_NO_LOAD = -8,	/* no PT_LOAD segment */
 	LOAD_E_ENTRY = -9,	/* entry point in no segment */
 	LOAD_E_TOO_BIG = -10,	/* image larger than usable RAM */
+	LOAD_E_GZIP = -11,	/* corrupt or truncated gzip data */
+	LOAD_E_NOMEM = -12,	/* no host memory to decompress into */
 };
 
 struct image {
@@ -34,6 +36,11 @@ const char *load_strerror(int err);
  * and must lie below @limit. */
 int load_elf(const struct gmem *g, const void *buf, size_t len,
 	     uint64_t limit, struct image *img);
+
+/* Load a kernel file's contents: an ELF, a gzip-compressed ELF, or (when
+ * @raw) a flat image. */
+int load_kernel(const struct gmem *g, const void *buf, size_t len,
+		uint64_t limit, bool raw, struct image *img);
 
 /* Load a flat little-endian image at guest-physical 0, entered at 0. */
 int load_raw(const struct gmem *g, const void *buf, size_t len,

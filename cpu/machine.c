@@ -1,4 +1,5 @@
 #include <string.h>
+#include <time.h>
 
 #include "cpu/hv.h"
 #include "cpu/machine.h"
@@ -20,8 +21,21 @@ void machine_request_stop(struct machine *m, enum power_state why)
 {
 	int on = POWER_ON;
 
-	if (atomic_compare_exchange_strong(&m->power, &on, (int)why))
+	if (atomic_compare_exchange_strong(&m->power, &on, (int)why)) {
+		machine_mark(m, PHASE_STOP);
 		hv_kick_all(m);
+	}
+}
+
+void machine_request_kill(struct machine *m, int code)
+{
+	int on = POWER_ON;
+
+	m->kill_code = code;
+	if (atomic_compare_exchange_strong(&m->power, &on, POWER_KILLED)) {
+		machine_mark(m, PHASE_STOP);
+		hv_kick_all(m);
+	}
 }
 
 int machine_exit_code(const struct machine *m)
@@ -35,6 +49,8 @@ int machine_exit_code(const struct machine *m)
 		return PVMM_EXIT_REBOOT;
 	case POWER_CRASH:
 		return PVMM_EXIT_CRASH;
+	case POWER_KILLED:
+		return m->kill_code;
 	default:
 		return PVMM_EXIT_ERROR;
 	}
@@ -46,4 +62,16 @@ struct vcpu *machine_vcpu(struct machine *m, uint64_t id)
 		if ((uint64_t)m->cpu[i].id == id)
 			return &m->cpu[i];
 	return NULL;
+}
+
+void machine_mark(struct machine *m, enum phase p)
+{
+	struct timespec ts;
+	uint64_t zero = 0, ns;
+
+	if (atomic_load(&m->phase_ns[p]))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	atomic_compare_exchange_strong(&m->phase_ns[p], &zero, ns);
 }

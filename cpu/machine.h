@@ -23,6 +23,8 @@ enum {
 	PVMM_EXIT_CRASH = 123,		/* guest crashed or called os-term */
 	PVMM_EXIT_REBOOT = 124,		/* guest asked for a reboot */
 	PVMM_EXIT_ERROR = 125,		/* pvmm could not run the guest */
+	PVMM_EXIT_SIGNAL = 128,		/* + signal number: stopped by it */
+	PVMM_EXIT_TERMINAL = 130,	/* stopped from the terminal (Ctrl-A x) */
 };
 
 enum power_state {
@@ -31,6 +33,27 @@ enum power_state {
 	POWER_REBOOT,		/* RTAS system-reboot */
 	POWER_CRASH,		/* ibm,os-term, or a guest state we cannot run */
 	POWER_ERROR,		/* pvmm itself failed */
+	POWER_KILLED,		/* stopped from outside: signal, Ctrl-A x */
+};
+
+/* Moments of a run, for --report (CLOCK_MONOTONIC ns; 0 = not reached). */
+enum phase {
+	PHASE_START,		/* main() entered */
+	PHASE_VM_CREATED,
+	PHASE_FIRST_ENTRY,	/* first KVM_RUN */
+	PHASE_FIRST_CONSOLE,	/* first console byte from the guest */
+	PHASE_STOP,		/* power-off, reboot, crash or kill requested */
+	PHASE_EXIT,		/* vCPUs joined, about to exit */
+	PHASE_MAX,
+};
+
+/* Why vCPUs came back to userspace. */
+enum exit_kind {
+	EXIT_HCALL,
+	EXIT_MMIO,
+	EXIT_INTERRUPTED,	/* a signal or kick, nothing for the guest */
+	EXIT_OTHER,
+	EXIT_KIND_MAX,
 };
 
 enum vcpu_state {
@@ -61,6 +84,10 @@ struct machine {
 
 	_Atomic int power;	/* enum power_state */
 	_Atomic int exit_status; /* -1 until the guest hands one over */
+	int kill_code;		/* exit status when POWER_KILLED */
+
+	_Atomic uint64_t phase_ns[PHASE_MAX];
+	_Atomic uint64_t exits[EXIT_KIND_MAX];
 
 	void *hv;		/* backend VM data */
 };
@@ -71,9 +98,15 @@ void machine_init(struct machine *m, int ncpus);
  * first request wins; later ones are ignored. */
 void machine_request_stop(struct machine *m, enum power_state why);
 
+/* Stop the guest from outside, making pvmm exit with @code. */
+void machine_request_kill(struct machine *m, int code);
+
 /* pvmm's exit status for the state the machine stopped in. */
 int machine_exit_code(const struct machine *m);
 
 struct vcpu *machine_vcpu(struct machine *m, uint64_t id);
+
+/* Record that @p happened now, unless it already had. */
+void machine_mark(struct machine *m, enum phase p);
 
 #endif

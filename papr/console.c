@@ -4,7 +4,6 @@
  * control vty is how a guest hands pvmm its exit status: Linux sees it as
  * /dev/hvc1, so `echo exit 3 > /dev/hvc1; poweroff -f` makes pvmm exit 3. */
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +23,52 @@ void console_init(struct console *c)
 	pthread_mutex_init(&c->lock, NULL);
 	c->ctl_len = 0;
 	c->out_bytes = 0;
+	c->in_head = c->in_len = 0;
+	c->in_escape = false;
+	c->in_thread_started = false;
+}
+
+static void queue_input(struct console *c, char ch)
+{
+	if (c->in_len == CONSOLE_IN_MAX)
+		return;	/* the guest is not reading: drop, as a UART would */
+	c->in_buf[(c->in_head + c->in_len) % CONSOLE_IN_MAX] = ch;
+	c->in_len++;
+}
+
+bool console_input(struct machine *m, const char *buf, size_t len)
+{
+	struct console *c = &m->con;
+	bool go_on = true;
+
+	pthread_mutex_lock(&c->lock);
+	for (size_t i = 0; i < len && go_on; i++) {
+		if (!c->in_escape && buf[i] == CONSOLE_ESCAPE) {
+			c->in_escape = true;
+			continue;
+		}
+		if (c->in_escape && (buf[i] == 'x' || buf[i] == 'X'))
+			go_on = false;
+		else
+			queue_input(c, buf[i]);
+		c->in_escape = false;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return go_on;
+}
+
+size_t console_take_input(struct console *c, char *buf, size_t max)
+{
+	size_t n;
+
+	pthread_mutex_lock(&c->lock);
+	for (n = 0; n < max && c->in_len; n++) {
+		buf[n] = c->in_buf[c->in_head];
+		c->in_head = (c->in_head + 1) % CONSOLE_IN_MAX;
+		c->in_len--;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return n;
 }
 
 static void write_all(int fd, const char *buf, size_t len)
@@ -105,6 +150,8 @@ int64_t h_put_term_char(struct machine *m, struct vcpu *v, uint64_t *args)
 	unpack_chars(&args[2], buf);
 	pthread_mutex_lock(&m->con.lock);
 	if (vty == 0) {
+		if (len)
+			machine_mark(m, PHASE_FIRST_CONSOLE);
 		write_all(m->con.out_fd, buf, len);
 		m->con.out_bytes += len;
 	} else {
@@ -117,19 +164,15 @@ int64_t h_put_term_char(struct machine *m, struct vcpu *v, uint64_t *args)
 int64_t h_get_term_char(struct machine *m, struct vcpu *v, uint64_t *args)
 {
 	char buf[TERM_CHARS_MAX] = { 0 };
-	struct pollfd pfd = { .fd = m->con.in_fd, .events = POLLIN };
-	ssize_t n = 0;
+	size_t n = 0;
 	int vty = vty_of(args[0]);
 
 	(void)v;
 	if (vty < 0)
 		return H_PARAMETER;
-	if (vty == 0 && pfd.fd >= 0 && poll(&pfd, 1, 0) == 1 &&
-	    (pfd.revents & POLLIN))
-		n = read(pfd.fd, buf, sizeof(buf));
-	if (n < 0)
-		n = 0;
-	args[0] = (uint64_t)n;
+	if (vty == 0)
+		n = console_take_input(&m->con, buf, sizeof(buf));
+	args[0] = n;
 	args[1] = be64_load(buf);
 	args[2] = be64_load(buf + 8);
 	return H_SUCCESS;

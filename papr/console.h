@@ -3,10 +3,16 @@
 #define PVMM_CONSOLE_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define CONSOLE_CTL_LINE_MAX	64
+#define CONSOLE_IN_MAX		4096	/* typed-ahead bytes kept for the guest */
+
+/* Escape sequence on the terminal: Ctrl-A x stops pvmm, Ctrl-A Ctrl-A
+ * sends one Ctrl-A to the guest. */
+#define CONSOLE_ESCAPE		0x01
 
 struct console {
 	int out_fd;		/* guest console output (stdout) */
@@ -15,6 +21,14 @@ struct console {
 	char ctl_line[CONSOLE_CTL_LINE_MAX];
 	size_t ctl_len;		/* bytes of the control line so far */
 	uint64_t out_bytes;	/* console bytes written for the guest */
+
+	/* Input read from in_fd by the input thread, waiting for the guest's
+	 * H_GET_TERM_CHAR (a ring of CONSOLE_IN_MAX bytes). */
+	char in_buf[CONSOLE_IN_MAX];
+	size_t in_head, in_len;
+	bool in_escape;		/* the previous byte was CONSOLE_ESCAPE */
+	pthread_t in_thread;
+	bool in_thread_started;
 };
 
 struct machine;
@@ -24,5 +38,17 @@ void console_init(struct console *c);
 /* Feed bytes the guest wrote to the control vty.  Each complete line is one
  * command; "exit N" (0 <= N <= 255) sets pvmm's exit status. */
 void console_control_write(struct machine *m, const char *buf, size_t len);
+
+/* Feed bytes typed on the terminal: handles the escape sequence, queues
+ * the rest for the guest.  Returns false once the user asked to stop. */
+bool console_input(struct machine *m, const char *buf, size_t len);
+
+/* Take up to @max queued input bytes for the guest. */
+size_t console_take_input(struct console *c, char *buf, size_t max);
+
+/* Put the terminal in raw mode if stdin is one (restored at exit, on
+ * fatal signals too) and start the input thread. */
+int console_start(struct machine *m);
+void console_stop(struct machine *m);
 
 #endif

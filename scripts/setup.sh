@@ -12,11 +12,14 @@ cache=$top/.cache
 stamp=$cache/setup.done
 mkdir -p "$cache"
 
+# Bump when the fetched package set changes, so caches are refreshed.
+setup_rev=2
+
 log() { printf 'setup: %s\n' "$*"; }
 
 host_pkgs=(make gcc libc6-dev qemu-system-ppc gcc-powerpc64le-linux-gnu
 	   qemu-user-static device-tree-compiler cpio gzip xz-utils file
-	   libfdt-dev liburing-dev libcmocka-dev pkg-config python3
+	   libfdt-dev liburing-dev libcmocka-dev zlib1g-dev pkg-config python3
 	   cppcheck clang-format binutils)
 
 install_host_pkgs() {
@@ -72,7 +75,7 @@ unpack() { # unpack PKG DIR
 make_sysroot() {
 	local sr=$cache/sysroot inc
 	rm -rf "$sr"
-	for p in musl musl-dev libfdt-dev liburing-dev; do
+	for p in musl musl-dev libfdt-dev liburing-dev zlib1g-dev; do
 		dpkg -x "$(ls "$cache/debs/${p}"_*.deb | tail -n1)" "$sr"
 	done
 	inc=$sr/usr/include/powerpc64le-linux-musl
@@ -80,16 +83,19 @@ make_sysroot() {
 	for d in linux asm asm-generic; do
 		ln -sfn "/usr/powerpc64le-linux-gnu/include/$d" "$inc/$d"
 	done
-	# Debian's libfdt.a and liburing.a are glibc builds: refuse them if
+	# Debian's libfdt.a, liburing.a and libz.a are glibc builds: refuse them if
 	# they need a fortified symbol musl does not provide.
 	local chk
-	chk=$(powerpc64le-linux-gnu-nm -u \
+	# zlib's gz* file API (gzprintf...) is never linked: only inflate is.
+	chk=$(powerpc64le-linux-gnu-nm -A -u \
 		"$sr/usr/lib/powerpc64le-linux-gnu/libfdt.a" \
-		"$sr/usr/lib/powerpc64le-linux-gnu/liburing.a" |
-		awk '$2 ~ /^__.*_chk$/ && $2 != "__stack_chk_fail" {print $2}' |
+		"$sr/usr/lib/powerpc64le-linux-gnu/liburing.a" \
+		"$sr/usr/lib/powerpc64le-linux-gnu/libz.a" |
+		grep -v 'libz.a:gz' |
+		awk '$NF ~ /^__.*_chk$/ && $NF != "__stack_chk_fail" {print $NF}' |
 		sort -u)
 	if [ -n "$chk" ]; then
-		log "libfdt.a/liburing.a need symbols musl lacks: $chk"
+		log "libfdt.a/liburing.a/libz.a need symbols musl lacks: $chk"
 		exit 1
 	fi
 }
@@ -100,17 +106,19 @@ main() {
 	ppc_update
 	kpkg=$(resolve_kernel)
 	[ -n "$kpkg" ] || { log "cannot resolve the ppc64el kernel package"; exit 1; }
-	if [ -f "$stamp" ] && grep -qx "KPKG=$kpkg" "$stamp"; then
+	if [ -f "$stamp" ] && grep -qx "KPKG=$kpkg" "$stamp" &&
+	   grep -qx "SETUP_REV=$setup_rev" "$stamp"; then
 		log "up to date ($kpkg)"
 		return
 	fi
 	log "fetching ppc64el packages ($kpkg)"
-	fetch "$kpkg" busybox-static musl musl-dev libfdt-dev liburing-dev
+	fetch "$kpkg" busybox-static musl musl-dev libfdt-dev liburing-dev zlib1g-dev
 	make_sysroot
 	unpack "$kpkg" "$cache/kernel"
 	unpack busybox-static "$cache/busybox"
 	local kver=${kpkg#linux-image-}
 	{
+		echo "SETUP_REV=$setup_rev"
 		echo "KPKG=$kpkg"
 		echo "KVER=$kver"
 		echo "VMLINUX=$cache/kernel/boot/vmlinux-$kver"

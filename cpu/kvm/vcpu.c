@@ -87,6 +87,7 @@ typedef int exit_fn(struct machine *m, struct vcpu *v, struct kvm_run *run);
 static int exit_papr_hcall(struct machine *m, struct vcpu *v,
 			   struct kvm_run *run)
 {
+	atomic_fetch_add(&m->exits[EXIT_HCALL], 1);
 	run->papr_hcall.ret = (uint64_t)hcall_dispatch(m, v,
 						       run->papr_hcall.nr,
 						       run->papr_hcall.args);
@@ -96,8 +97,8 @@ static int exit_papr_hcall(struct machine *m, struct vcpu *v,
 /* No devices yet: reads see all ones, writes are dropped. */
 static int exit_mmio(struct machine *m, struct vcpu *v, struct kvm_run *run)
 {
-	(void)m;
 	(void)v;
+	atomic_fetch_add(&m->exits[EXIT_MMIO], 1);
 	if (!run->mmio.is_write)
 		memset(run->mmio.data, 0xff, sizeof(run->mmio.data));
 	return 0;
@@ -105,7 +106,7 @@ static int exit_mmio(struct machine *m, struct vcpu *v, struct kvm_run *run)
 
 static int exit_intr(struct machine *m, struct vcpu *v, struct kvm_run *run)
 {
-	(void)m;
+	atomic_fetch_add(&m->exits[EXIT_INTERRUPTED], 1);
 	(void)v;
 	(void)run;
 	return 0;
@@ -113,6 +114,7 @@ static int exit_intr(struct machine *m, struct vcpu *v, struct kvm_run *run)
 
 static int exit_fatal(struct machine *m, struct vcpu *v, struct kvm_run *run)
 {
+	atomic_fetch_add(&m->exits[EXIT_OTHER], 1);
 	fprintf(stderr, "pvmm: vCPU %d: guest stopped with KVM exit %u "
 		"(hardware reason %#llx)\n", v->id, run->exit_reason,
 		(unsigned long long)run->hw.hardware_exit_reason);
@@ -200,8 +202,10 @@ void *kvm_vcpu_thread(void *arg)
 			machine_request_stop(m, POWER_ERROR);
 			break;
 		}
+		machine_mark(m, PHASE_FIRST_ENTRY);
 		if (ioctl(kv->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
+				atomic_fetch_add(&m->exits[EXIT_INTERRUPTED], 1);
 				kv->run->immediate_exit = 0;
 				continue;
 			}

@@ -1,0 +1,17 @@
+/* Process life cycle around a running guest: signals and shutdown. */
+#ifndef PVMM_LIFECYCLE_H
+#define PVMM_LIFECYCLE_H
+
+struct machine;
+
+/* Block the stop signals in the calling thread (and so in every thread it
+ * creates afterwards); call before creating any thread. */
+void lifecycle_block_signals(void);
+
+/* Start the thread that turns SIGTERM/SIGINT/SIGHUP into a guest shutdown
+ * request, and a second signal or @timeout_s without power-off into a
+ * forced stop (exit 128 + signal). */
+int lifecycle_start(struct machine *m, unsigned timeout_s);
+void lifecycle_stop(struct machine *m);
+
+#endif

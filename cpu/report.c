@@ -1,0 +1,118 @@
+/* The run report: phase times, exits by kind, hcalls by opcode. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "cpu/machine.h"
+#include "cpu/report.h"
+
+static const char *const phase_names[PHASE_MAX] = {
+	[PHASE_START] = "start",
+	[PHASE_VM_CREATED] = "vm_created",
+	[PHASE_FIRST_ENTRY] = "first_guest_entry",
+	[PHASE_FIRST_CONSOLE] = "first_console_byte",
+	[PHASE_STOP] = "stop_requested",
+	[PHASE_EXIT] = "exit",
+};
+
+static const char *const exit_names[EXIT_KIND_MAX] = {
+	[EXIT_HCALL] = "hcall",
+	[EXIT_MMIO] = "mmio",
+	[EXIT_INTERRUPTED] = "interrupted",
+	[EXIT_OTHER] = "other",
+};
+
+static const char *const power_names[] = {
+	[POWER_ON] = "running",
+	[POWER_OFF] = "power_off",
+	[POWER_REBOOT] = "reboot",
+	[POWER_CRASH] = "crash",
+	[POWER_ERROR] = "error",
+	[POWER_KILLED] = "killed",
+};
+
+/* Nanoseconds since PHASE_START, or null when the phase never came. */
+static void print_phases(const struct machine *m, FILE *f)
+{
+	uint64_t t0 = atomic_load(&m->phase_ns[PHASE_START]);
+
+	fprintf(f, "  \"phases_ns\": {");
+	for (int p = 0; p < PHASE_MAX; p++) {
+		uint64_t t = atomic_load(&m->phase_ns[p]);
+
+		fprintf(f, "%s\n    \"%s\": ", p ? "," : "", phase_names[p]);
+		if (t)
+			fprintf(f, "%" PRIu64, t - t0);
+		else
+			fprintf(f, "null");
+	}
+	fprintf(f, "\n  },\n");
+}
+
+static void print_exits(const struct machine *m, FILE *f)
+{
+	uint64_t total = 0;
+
+	fprintf(f, "  \"exits\": {");
+	for (int k = 0; k < EXIT_KIND_MAX; k++) {
+		uint64_t n = atomic_load(&m->exits[k]);
+
+		total += n;
+		fprintf(f, "\"%s\": %" PRIu64 ", ", exit_names[k], n);
+	}
+	fprintf(f, "\"total\": %" PRIu64 "},\n", total);
+}
+
+static void print_hcalls(const struct machine *m, FILE *f)
+{
+	const char *sep = "";
+
+	fprintf(f, "  \"hcalls\": [");
+	for (int slot = 0; slot < HCALL_SLOTS; slot++) {
+		uint64_t n = atomic_load(&m->hstats.calls[slot]);
+		uint64_t nr = hcall_slot_nr(slot);
+		const char *name = hcall_name(nr);
+
+		if (!n)
+			continue;
+		fprintf(f, "%s\n    {\"nr\": \"0x%" PRIx64 "\", \"name\": "
+			"\"%s\", \"count\": %" PRIu64 "}", sep, nr,
+			name ? name : "unimplemented", n);
+		sep = ",";
+	}
+	fprintf(f, "\n  ],\n");
+	fprintf(f, "  \"hcalls_unimplemented\": %" PRIu64 ",\n",
+		atomic_load(&m->hstats.unimplemented));
+	fprintf(f, "  \"hcalls_out_of_range\": %" PRIu64 ",\n",
+		atomic_load(&m->hstats.out_of_range));
+}
+
+void report_print(const struct machine *m, FILE *f, int exit_code)
+{
+	int power = atomic_load(&m->power);
+
+	fprintf(f, "{\n  \"exit_code\": %d,\n", exit_code);
+	fprintf(f, "  \"stopped_by\": \"%s\",\n",
+		power >= 0 && power <= POWER_KILLED ? power_names[power] : "?");
+	fprintf(f, "  \"vcpus\": %d,\n  \"mem_bytes\": %" PRIu64 ",\n",
+		m->ncpus, m->mem.size);
+	print_phases(m, f);
+	print_exits(m, f);
+	print_hcalls(m, f);
+	fprintf(f, "  \"rtas\": {\"calls\": %" PRIu64 ", \"errors\": %" PRIu64
+		"},\n", atomic_load(&m->rtas.calls),
+		atomic_load(&m->rtas.errors));
+	fprintf(f, "  \"console_bytes\": %" PRIu64 "\n}\n", m->con.out_bytes);
+}
+
+int report_write(const struct machine *m, const char *path, int exit_code)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -errno;
+	report_print(m, f, exit_code);
+	if (fclose(f) != 0)
+		return -errno;
+	return 0;
+}
