@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hpt/mmu.h"
+
 struct host;
 struct machine;
 
@@ -24,6 +26,7 @@ struct vm_info {
 	uint32_t pvr;
 	uint64_t timebase_hz;
 	uint64_t clock_hz;
+	struct mmu_info mmu;	/* page sizes, filtered to what RAM can back */
 };
 
 /* Create the VM with the machine's RAM and vCPUs; 0 or -1 after printing

@@ -2,6 +2,7 @@
 #ifndef PVMM_MMU_H
 #define PVMM_MMU_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* H_REGISTER_PROC_TBL flags. */
@@ -20,6 +21,39 @@
 /* KVM_PPC_CONFIGURE_V3_MMU flags (mirrors the uapi values). */
 #define MMU_CFG_RADIX		0x1
 #define MMU_CFG_GTSE		0x2
+
+/* Page sizes the host's MMU offers a guest, as KVM reports them
+ * (KVM_PPC_GET_SMMU_INFO for hash, KVM_PPC_GET_RMMU_INFO for radix). */
+#define MMU_MAX_SIZES		8
+
+struct mmu_page_enc {
+	uint32_t shift;		/* actual page size */
+	uint32_t pte_enc;	/* its encoding in the HPTE */
+};
+
+struct mmu_seg_size {
+	uint32_t shift;		/* base page size of the segment */
+	uint32_t slb_enc;	/* SLB L||LP bits */
+	int nenc;
+	struct mmu_page_enc enc[MMU_MAX_SIZES];
+};
+
+struct mmu_info {
+	uint32_t slb_size;
+	int nseg;
+	struct mmu_seg_size seg[MMU_MAX_SIZES];
+	int nap;
+	uint32_t radix_ap[MMU_MAX_SIZES];	/* AP << 29 | shift */
+};
+
+/* Keep only page sizes guest RAM can be backed with: pages larger than
+ * @backing_shift would be refused by the host when the guest maps them. */
+void mmu_info_filter(struct mmu_info *mi, uint32_t backing_shift);
+
+/* Encode ibm,segment-page-sizes (be32 cells) into @buf; its byte length,
+ * or 0 if it does not fit in @size bytes. */
+size_t mmu_segment_page_sizes(const struct mmu_info *mi, void *buf,
+			      size_t size);
 
 struct mmu {
 	uint64_t pate1;		/* what the guest registered, as given to KVM */

@@ -83,6 +83,33 @@ static int fdt_memory(void *fdt, const struct machine *m)
 	return fdt_end_node(fdt);
 }
 
+static int fdt_cpu_mmu(void *fdt, const struct mmu_info *mi)
+{
+	/* 256M and 1T segments; the trailing cells end the list. */
+	const fdt32_t seg_sizes[] = {
+		cpu_to_fdt32(28), cpu_to_fdt32(40),
+		cpu_to_fdt32(0xffffffff), cpu_to_fdt32(0xffffffff),
+	};
+	uint8_t sps[MMU_MAX_SIZES * (12 + 8 * MMU_MAX_SIZES)];
+	fdt32_t ap[MMU_MAX_SIZES];
+	size_t len;
+
+	TRY(fdt_property(fdt, "ibm,processor-segment-sizes", seg_sizes,
+			 sizeof(seg_sizes)));
+	if (!mi)
+		return fdt_property_u32(fdt, "ibm,slb-size", 32);
+	TRY(fdt_property_u32(fdt, "ibm,slb-size", mi->slb_size));
+	len = mmu_segment_page_sizes(mi, sps, sizeof(sps));
+	if (len)
+		TRY(fdt_property(fdt, "ibm,segment-page-sizes", sps, len));
+	for (int i = 0; i < mi->nap; i++)
+		ap[i] = cpu_to_fdt32(mi->radix_ap[i]);
+	if (mi->nap)
+		TRY(fdt_property(fdt, "ibm,processor-radix-AP-encodings", ap,
+				 sizeof(ap[0]) * (size_t)mi->nap));
+	return 0;
+}
+
 static int fdt_cpu(void *fdt, const struct fdt_params *p, int id)
 {
 	char name[32];
@@ -102,7 +129,7 @@ static int fdt_cpu(void *fdt, const struct fdt_params *p, int id)
 	TRY(fdt_property_u32(fdt, "ibm,dfp", 1));
 	TRY(fdt_property_u32(fdt, "ibm,purr", 1));
 	TRY(fdt_property_u32(fdt, "ibm,spurr", 1));
-	TRY(fdt_property_u32(fdt, "ibm,slb-size", 32));
+	TRY(fdt_cpu_mmu(fdt, p->mmu));
 	TRY(fdt_property_u32(fdt, "d-cache-block-size", 128));
 	TRY(fdt_property_u32(fdt, "i-cache-block-size", 128));
 	TRY(fdt_property_u32(fdt, "d-cache-line-size", 128));

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hpt/mmu.h"
+
 struct machine;
 
 #define FDT_MAX_RESERVE	8
@@ -20,6 +22,7 @@ struct fdt_params {
 	uint64_t timebase_hz;
 	uint64_t clock_hz;
 	bool radix;			/* post-negotiation MMU: radix + GTSE */
+	const struct mmu_info *mmu;	/* page sizes (NULL: leave out) */
 	bool xics;			/* in-kernel XICS present */
 	const char *cmdline;
 	uint64_t initrd_start, initrd_end;	/* end == 0: no initrd */

@@ -88,6 +88,59 @@ static int vm_memory(struct machine *m)
 	return 0;
 }
 
+static void smmu_to_mmu_info(const struct kvm_ppc_smmu_info *si,
+			     struct mmu_info *mi)
+{
+	mi->slb_size = si->slb_size;
+	for (int i = 0; i < KVM_PPC_PAGE_SIZES_MAX_SZ && i < MMU_MAX_SIZES;
+	     i++) {
+		const struct kvm_ppc_one_seg_page_size *sps = &si->sps[i];
+		struct mmu_seg_size *seg = &mi->seg[mi->nseg];
+
+		if (!sps->page_shift)
+			continue;
+		seg->shift = sps->page_shift;
+		seg->slb_enc = sps->slb_enc;
+		seg->nenc = 0;
+		for (int j = 0; j < KVM_PPC_PAGE_SIZES_MAX_SZ &&
+				j < MMU_MAX_SIZES; j++) {
+			if (!sps->enc[j].page_shift)
+				continue;
+			seg->enc[seg->nenc].shift = sps->enc[j].page_shift;
+			seg->enc[seg->nenc].pte_enc = sps->enc[j].pte_enc;
+			seg->nenc++;
+		}
+		mi->nseg++;
+	}
+}
+
+/* Page sizes from KVM, limited to what anonymous guest RAM is backed with
+ * (the host's base page size). */
+static void vm_read_mmu(struct machine *m, struct mmu_info *mi)
+{
+	struct kvm_ppc_smmu_info si;
+	struct kvm_ppc_rmmu_info ri;
+	int vm_fd = kvm_of(m)->vm_fd;
+	uint32_t backing = (uint32_t)__builtin_ctzl(
+		(unsigned long)sysconf(_SC_PAGESIZE));
+
+	memset(mi, 0, sizeof(*mi));
+	mi->slb_size = 32;
+	memset(&si, 0, sizeof(si));
+	if (ioctl(vm_fd, KVM_PPC_GET_SMMU_INFO, &si) == 0)
+		smmu_to_mmu_info(&si, mi);
+	mmu_info_filter(mi, backing);
+	memset(&ri, 0, sizeof(ri));
+	if (ioctl(vm_fd, KVM_PPC_GET_RMMU_INFO, &ri) < 0)
+		return;
+	for (int i = 0; i < 8 && mi->nap < MMU_MAX_SIZES; i++) {
+		uint32_t shift = ri.ap_encodings[i] & 0x3f;
+
+		if (ri.ap_encodings[i] && shift <= 30)
+			mi->radix_ap[mi->nap++] = ri.ap_encodings[i];
+	}
+}
+
 static void vm_read_info(struct machine *m, struct vm_info *info)
 {
 	struct kvm_sregs sregs;
@@ -99,6 +152,7 @@ static void vm_read_info(struct machine *m, struct vm_info *info)
 	info->timebase_hz = host_cpu_prop("timebase-frequency",
 					  DEFAULT_TIMEBASE_HZ);
 	info->clock_hz = host_cpu_prop("clock-frequency", DEFAULT_CLOCK_HZ);
+	vm_read_mmu(m, &info->mmu);
 }
 
 int vm_create(struct machine *m, const struct host *h,
