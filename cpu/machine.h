@@ -14,6 +14,7 @@
 #include "cpu/gmem.h"
 #include "papr/console.h"
 #include "papr/hcall.h"
+#include "papr/nvram.h"
 #include "hpt/mmu.h"
 #include "papr/rtas.h"
 
@@ -76,6 +77,7 @@ struct machine {
 
 	struct console con;
 	struct rtas rtas;
+	struct nvram nvram;
 	struct hcall_stats hstats;
 	struct mmu mmu;
 

@@ -209,6 +209,15 @@ static int fdt_xics(void *fdt, const struct machine *m)
 	return fdt_end_node(fdt);
 }
 
+static int fdt_nvram(void *fdt)
+{
+	TRY(fdt_begin_node(fdt, "nvram"));
+	TRY(fdt_property_string(fdt, "device_type", "nvram"));
+	TRY(fdt_property_string(fdt, "compatible", "qemu,spapr-nvram"));
+	TRY(fdt_property_u32(fdt, "#bytes", NVRAM_SIZE));
+	return fdt_end_node(fdt);
+}
+
 static int fdt_hypervisor(void *fdt)
 {
 	TRY(fdt_begin_node(fdt, "hypervisor"));
@@ -235,6 +244,7 @@ int fdt_build(const struct machine *m, const struct fdt_params *p,
 	TRY(fdt_vdevice(fdt));
 	if (p->xics)
 		TRY(fdt_xics(fdt, m));
+	TRY(fdt_nvram(fdt));
 	TRY(fdt_hypervisor(fdt));
 	TRY(fdt_end_node(fdt));
 	TRY(fdt_finish(fdt));

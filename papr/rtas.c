@@ -19,6 +19,12 @@ const struct rtas_call rtas_calls[] = {
 	{ "start-cpu", rtas_start_cpu, 3, 1 },
 	{ "stop-self", rtas_stop_self, 0, 1 },
 	{ "query-cpu-stopped-state", rtas_query_cpu_stopped_state, 1, 2 },
+	{ "nvram-fetch", rtas_nvram_fetch, 3, 2 },
+	{ "nvram-store", rtas_nvram_store, 3, 2 },
+	{ "ibm,get-system-parameter", rtas_get_system_parameter, 3, 1 },
+	{ "ibm,set-system-parameter", rtas_set_system_parameter, 2, 1 },
+	{ "ibm,nmi-register", rtas_nmi_register, 2, 1 },
+	{ "ibm,nmi-interlock", rtas_nmi_interlock, 0, 1 },
 	/* The in-kernel XICS answers these once their tokens are defined. */
 	{ "ibm,set-xive", NULL, 3, 1 },
 	{ "ibm,get-xive", NULL, 1, 3 },

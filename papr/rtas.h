@@ -63,5 +63,8 @@ rtas_fn rtas_power_off, rtas_system_reboot, rtas_os_term;
 rtas_fn rtas_get_time_of_day, rtas_set_time_of_day;
 rtas_fn rtas_start_cpu, rtas_stop_self, rtas_query_cpu_stopped_state;
 rtas_fn rtas_display_character;
+rtas_fn rtas_nvram_fetch, rtas_nvram_store;
+rtas_fn rtas_get_system_parameter, rtas_set_system_parameter;
+rtas_fn rtas_nmi_register, rtas_nmi_interlock;
 
 #endif

@@ -1,0 +1,50 @@
+/* RTAS nvram-fetch / nvram-store: copy between NVRAM and a guest buffer.
+ * The guest gives an NVRAM index, a buffer address and a length; all
+ * three are checked against NVRAM and RAM before a byte moves. */
+#include <string.h>
+
+#include "cpu/machine.h"
+#include "papr/nvram.h"
+#include "papr/rtas.h"
+
+/* The guest buffer for a transfer, or NULL if index or buffer is bad. */
+static uint8_t *nvram_xfer(struct machine *m, const struct rtas_args *a,
+			   uint32_t *len)
+{
+	uint32_t index = a->args[0];
+
+	*len = a->args[2];
+	if (index > NVRAM_SIZE || *len > NVRAM_SIZE - index)
+		return NULL;
+	return gmem_ptr(&m->mem, a->args[1], *len);
+}
+
+void rtas_nvram_fetch(struct machine *m, struct vcpu *v, struct rtas_args *a)
+{
+	uint32_t len;
+	uint8_t *buf = nvram_xfer(m, a, &len);
+
+	(void)v;
+	if (!buf) {
+		a->rets[0] = (uint32_t)RTAS_PARAM_ERROR;
+		return;
+	}
+	memcpy(buf, m->nvram.bytes + a->args[0], len);
+	a->rets[0] = RTAS_OK;
+	a->rets[1] = len;
+}
+
+void rtas_nvram_store(struct machine *m, struct vcpu *v, struct rtas_args *a)
+{
+	uint32_t len;
+	uint8_t *buf = nvram_xfer(m, a, &len);
+
+	(void)v;
+	if (!buf) {
+		a->rets[0] = (uint32_t)RTAS_PARAM_ERROR;
+		return;
+	}
+	memcpy(m->nvram.bytes + a->args[0], buf, len);
+	a->rets[0] = RTAS_OK;
+	a->rets[1] = len;
+}
