@@ -35,6 +35,7 @@ struct options {
 	uint64_t mem;
 	int cpus;
 	unsigned shutdown_timeout;
+	enum mmu_mode mmu;
 	bool raw;
 	bool restart_on_reboot;
 };
@@ -46,6 +47,9 @@ static const char usage[] =
 	"  -c, --cmdline STR   kernel command line\n"
 	"  -m, --mem SIZE      guest RAM, e.g. 512M or 2G (default 512M)\n"
 	"  -p, --cpus N        vCPUs (default 1)\n"
+	"      --mmu auto|radix|hash\n"
+	"                      guest MMU mode (default auto: radix if the host\n"
+	"                      can, else hash)\n"
 	"      --raw           kernel is a flat image loaded and entered at 0\n"
 	"      --on-reboot exit|restart\n"
 	"                      a guest reboot ends pvmm (default) or restarts\n"
@@ -125,7 +129,8 @@ static void check_mem(uint64_t mem, const char *arg)
 
 static void parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_RAW = 256, OPT_REPORT, OPT_ON_REBOOT, OPT_SHUTDOWN };
+	enum { OPT_RAW = 256, OPT_REPORT, OPT_ON_REBOOT, OPT_SHUTDOWN,
+	       OPT_MMU };
 	static const struct option longopts[] = {
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "initrd", required_argument, NULL, 'i' },
@@ -136,6 +141,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "on-reboot", required_argument, NULL, OPT_ON_REBOOT },
 		{ "shutdown-timeout", required_argument, NULL, OPT_SHUTDOWN },
+		{ "mmu", required_argument, NULL, OPT_MMU },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -168,6 +174,11 @@ static void parse_options(int argc, char **argv, struct options *o)
 				fail("--on-reboot %s: must be exit or restart",
 				     optarg);
 			o->restart_on_reboot = !strcmp(optarg, "restart");
+			break;
+		case OPT_MMU:
+			if (mmu_mode_parse(optarg, &o->mmu) < 0)
+				fail("--mmu %s: must be auto, radix or hash",
+				     optarg);
 			break;
 		case OPT_SHUTDOWN:
 			errno = 0;
@@ -259,7 +270,8 @@ static void build_fdt(struct machine *m, const struct options *o,
 		.pvr = vi->pvr,
 		.timebase_hz = vi->timebase_hz,
 		.clock_hz = vi->clock_hz,
-		.radix = h->radix,
+		.radix = m->mmu.mode == MMU_RADIX,
+		.hpt_order = m->mmu.mode == MMU_HASH ? m->mmu.hpt_order : 0,
 		.mmu = &vi->mmu,
 		.xics = h->xics,
 		.cmdline = o->cmdline,
@@ -282,6 +294,16 @@ static void build_fdt(struct machine *m, const struct options *o,
 			CONFIG_FDT_MAX);
 	if (err)
 		fail("device tree: %s", fdt_strerror(err));
+}
+
+static void choose_mmu(struct machine *m, const struct options *o,
+		       const struct host *h)
+{
+	const char *why;
+
+	if (mmu_choose(o->mmu, h->radix, h->hash, &m->mmu.mode, &why) < 0)
+		fail("--mmu %s: %s", mmu_mode_name(o->mmu), why);
+	m->mmu.hpt_order = hpt_order_for_ram(m->mem.size);
 }
 
 /* A reboot with --on-reboot restart: start over as a new process image,
@@ -314,6 +336,7 @@ int main(int argc, char **argv)
 		fail("cannot place RTAS");
 	if (host_open(&h) < 0)
 		exit(PVMM_EXIT_ERROR);
+	choose_mmu(&m, &o, &h);
 
 	struct vm_config cfg = {
 		.boot = { .pc = img.entry, .r3 = l.fdt,

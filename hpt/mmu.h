@@ -2,6 +2,7 @@
 #ifndef PVMM_MMU_H
 #define PVMM_MMU_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,9 +56,29 @@ void mmu_info_filter(struct mmu_info *mi, uint32_t backing_shift);
 size_t mmu_segment_page_sizes(const struct mmu_info *mi, void *buf,
 			      size_t size);
 
+enum mmu_mode {
+	MMU_AUTO,		/* radix if the host can, else hash */
+	MMU_RADIX,
+	MMU_HASH,
+};
+
+#define HPT_ORDER_MIN	18
+#define HPT_ORDER_MAX	46
+
 struct mmu {
+	enum mmu_mode mode;	/* decided before the guest starts */
+	unsigned hpt_order;	/* log2 of the HPT size (hash mode) */
 	uint64_t pate1;		/* what the guest registered, as given to KVM */
 	uint64_t cfg_flags;	/* MMU_CFG_* last configured */
 };
+
+const char *mmu_mode_name(enum mmu_mode mode);
+/* "auto", "radix" or "hash"; 0 or -1. */
+int mmu_mode_parse(const char *s, enum mmu_mode *mode);
+/* Resolve @want against the host; -1 with *why set if it cannot be had. */
+int mmu_choose(enum mmu_mode want, bool host_radix, bool host_hash,
+	       enum mmu_mode *mode, const char **why);
+/* HPT size (log2 bytes) for @ram bytes of guest RAM. */
+unsigned hpt_order_for_ram(uint64_t ram);
 
 #endif

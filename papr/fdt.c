@@ -19,7 +19,9 @@
 			return err_;     \
 	} while (0)
 
-/* ISA 3.0 processor features; byte 42 bit 0x80 is radix. */
+/* ISA 3.0 processor features (2-byte header, then feature bytes). */
+#define PA_RADIX_BYTE	42
+#define PA_RADIX_BIT	0x80
 static const uint8_t pa_features_isa300[] = {
 	0x42, 0x00, 0xf6, 0x3f, 0xc7, 0xc0, 0x80, 0xf0, 0x80, 0x00, 0x00,
 	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80, 0x00, 0x80, 0x00,
@@ -40,6 +42,25 @@ static int prop_u64_pair(void *fdt, const char *name, uint64_t a,
 	fdt64_t v[2] = { cpu_to_fdt64(a), cpu_to_fdt64(b) };
 
 	return fdt_property(fdt, name, v, sizeof(v));
+}
+
+static int prop_u32_pair(void *fdt, const char *name, uint32_t a,
+			 uint32_t b)
+{
+	fdt32_t v[2] = { cpu_to_fdt32(a), cpu_to_fdt32(b) };
+
+	return fdt_property(fdt, name, v, sizeof(v));
+}
+
+/* A guest that must not use radix does not see the feature at all. */
+static int fdt_pa_features(void *fdt, bool radix)
+{
+	uint8_t pa[sizeof(pa_features_isa300)];
+
+	memcpy(pa, pa_features_isa300, sizeof(pa));
+	if (!radix)
+		pa[PA_RADIX_BYTE] &= (uint8_t)~PA_RADIX_BIT;
+	return fdt_property(fdt, "ibm,pa-features", pa, sizeof(pa));
 }
 
 static int fdt_root_props(void *fdt)
@@ -134,8 +155,9 @@ static int fdt_cpu(void *fdt, const struct fdt_params *p, int id)
 	TRY(fdt_property_u32(fdt, "i-cache-block-size", 128));
 	TRY(fdt_property_u32(fdt, "d-cache-line-size", 128));
 	TRY(fdt_property_u32(fdt, "i-cache-line-size", 128));
-	TRY(fdt_property(fdt, "ibm,pa-features", pa_features_isa300,
-			 sizeof(pa_features_isa300)));
+	TRY(fdt_pa_features(fdt, p->radix));
+	if (p->hpt_order)
+		TRY(prop_u32_pair(fdt, "ibm,pft-size", 0, p->hpt_order));
 	TRY(fdt_property_string(fdt, "status", "okay"));
 	return fdt_end_node(fdt);
 }

@@ -22,6 +22,7 @@ struct fdt_params {
 	uint64_t timebase_hz;
 	uint64_t clock_hz;
 	bool radix;			/* post-negotiation MMU: radix + GTSE */
+	unsigned hpt_order;		/* hash: ibm,pft-size (0: radix) */
 	const struct mmu_info *mmu;	/* page sizes (NULL: leave out) */
 	bool xics;			/* in-kernel XICS present */
 	const char *cmdline;

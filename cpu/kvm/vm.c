@@ -141,6 +141,19 @@ static void vm_read_mmu(struct machine *m, struct mmu_info *mi)
 	}
 }
 
+/* Hash guests: allocate the HPT at the size the device tree will give. */
+static int vm_hpt(struct machine *m)
+{
+	uint32_t order = m->mmu.hpt_order;
+
+	if (m->mmu.mode != MMU_HASH)
+		return 0;
+	if (ioctl(kvm_of(m)->vm_fd, KVM_PPC_ALLOCATE_HTAB, &order) < 0)
+		return vm_error("KVM_PPC_ALLOCATE_HTAB");
+	m->mmu.hpt_order = order;
+	return 0;
+}
+
 static void vm_read_info(struct machine *m, struct vm_info *info)
 {
 	struct kvm_sregs sregs;
@@ -190,7 +203,7 @@ int vm_create(struct machine *m, const struct host *h,
 	k->vm_fd = ioctl(h->kvm_fd, KVM_CREATE_VM, KVM_VM_PPC_HV);
 	if (k->vm_fd < 0)
 		return vm_error("KVM_CREATE_VM (is kvm-hv loaded?)");
-	if (vm_memory(m) < 0 || kvm_xics_create(m) < 0)
+	if (vm_memory(m) < 0 || vm_hpt(m) < 0 || kvm_xics_create(m) < 0)
 		return -1;
 	for (int i = 0; i < m->ncpus; i++)
 		if (vcpu_create(m, &m->cpu[i]) < 0)
