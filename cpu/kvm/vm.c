@@ -272,6 +272,15 @@ void vm_destroy(struct machine *m)
 
 /* --- the hv.h seam ------------------------------------------------------ */
 
+/* Make a vCPU thread leave (or not enter) KVM_RUN.  immediate_exit covers
+ * a thread that is about to enter; the signal one that is inside.  The
+ * thread looks at what changed before it enters again. */
+static void vcpu_kick(struct kvm_vcpu *kv)
+{
+	kv->run->immediate_exit = 1;
+	pthread_kill(kv->thread, SIGUSR1);
+}
+
 void hv_kick_all(struct machine *m)
 {
 	struct kvm_vm *k = kvm_of(m);
@@ -282,10 +291,8 @@ void hv_kick_all(struct machine *m)
 	for (int i = 0; i < m->ncpus; i++) {
 		struct kvm_vcpu *kv = &k->vcpu[i];
 
-		if (kv->run && kv->run != MAP_FAILED)
-			kv->run->immediate_exit = 1;
 		if (kv->thread_started)
-			pthread_kill(kv->thread, SIGUSR1);
+			vcpu_kick(kv);
 	}
 	pthread_cond_broadcast(&k->wake);
 	pthread_mutex_unlock(&k->lock);
@@ -305,7 +312,7 @@ int hv_sync_lpcr(struct machine *m)
 
 		if (kv->thread_started && kv->thread != pthread_self() &&
 		    atomic_load(&m->cpu[i].state) == VCPU_RUNNING)
-			pthread_kill(kv->thread, SIGUSR1);
+			vcpu_kick(kv);
 	}
 	return 0;
 }
@@ -356,6 +363,6 @@ int hv_system_reset(struct machine *m, struct vcpu *v)
 	kv->sreset_pending = true;
 	pthread_mutex_unlock(&k->lock);
 	if (kv->thread_started && kv->thread != pthread_self())
-		pthread_kill(kv->thread, SIGUSR1);
+		vcpu_kick(kv);
 	return 0;
 }

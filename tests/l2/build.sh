@@ -13,4 +13,5 @@ cp "$top/tests/l2/init" "$stage/init"
 chmod +x "$stage/init"
 (cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1 >"$out/initrd.cpio.gz")
 cp -u "$VMLINUX" "$out/vmlinux"
+[ "$out/vmlinux.gz" -nt "$out/vmlinux" ] || gzip -1 -c "$out/vmlinux" >"$out/vmlinux.gz"
 echo "l2: $(du -h "$out/initrd.cpio.gz" | cut -f1) initrd, vmlinux $(du -h "$out/vmlinux" | cut -f1)"
