@@ -77,11 +77,25 @@ native: $(B)/native/pvmm $(UNIT_BIN)
 unit: native
 	tests/unit/run.sh $(B)/native
 
-# --- guests, e2e and the rest ----------------------------------------------
+# --- guests, tools, e2e and the rest ---------------------------------------
+# Small static ppc64le programs the e2e scenarios run inside the host.
+TOOLS	:= $(patsubst tests/tools/%.c,$(B)/tools/%,$(wildcard tests/tools/*.c))
+
+$(B)/tools/%: tests/tools/%.c | $(SYSROOT)
+	@mkdir -p $(dir $@)
+	@echo "  XCC     $<"
+	@$(XCC) $(XINC) $(CFLAGS) -static -nostdlib -o $@ $(MUSL)/crt1.o \
+		$(MUSL)/crti.o $(shell $(XCC) -print-file-name=crtbeginT.o) $< \
+		-Wl,--start-group $(MUSL)/libc.a \
+		$(shell $(XCC) -print-libgcc-file-name) -Wl,--end-group \
+		$(shell $(XCC) -print-file-name=crtend.o) $(MUSL)/crtn.o
+
+tools: $(TOOLS)
+
 guests: | $(SYSROOT)
 	$(MAKE) -C tests/guests O=$(CURDIR)/$(B)/guests CROSS=$(CROSS)
 
-e2e: pvmm guests
+e2e: pvmm guests tools
 	python3 tests/e2e/run.py --host A --host B
 
 check: | $(SYSROOT)
@@ -108,5 +122,5 @@ setup:
 clean:
 	rm -rf $(B) pvmm
 
-.PHONY: all native unit guests e2e check demo lint lint-report setup clean
+.PHONY: all native unit guests tools e2e check demo lint lint-report setup clean
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
