@@ -38,7 +38,7 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Decode \NNN octal escapes and \\ in place; returns the length. */
+/* Decode \NNN octal, \r, \n and \\ escapes in place; the new length. */
 static size_t unescape(char *s)
 {
 	size_t o = 0;
@@ -50,6 +50,12 @@ static size_t unescape(char *s)
 			while (n < 3 && s[i + 1] >= '0' && s[i + 1] <= '7')
 				v = v * 8 + (s[++i] - '0'), n++;
 			s[o++] = (char)v;
+		} else if (s[i] == '\\' && s[i + 1] == 'r') {
+			s[o++] = '\r';
+			i++;
+		} else if (s[i] == '\\' && s[i + 1] == 'n') {
+			s[o++] = '\n';
+			i++;
 		} else if (s[i] == '\\' && s[i + 1] == '\\') {
 			s[o++] = s[++i];
 		} else {
