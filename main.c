@@ -34,6 +34,7 @@ struct options {
 	const char *report;
 	uint64_t mem;
 	int cpus;
+	int threads;
 	unsigned shutdown_timeout;
 	enum mmu_mode mmu;
 	bool raw;
@@ -46,7 +47,10 @@ static const char usage[] =
 	"  -i, --initrd FILE   initial ramdisk\n"
 	"  -c, --cmdline STR   kernel command line\n"
 	"  -m, --mem SIZE      guest RAM, e.g. 512M or 2G (default 512M)\n"
-	"  -p, --cpus N        vCPUs (default 1)\n"
+	"  -p, --cpus N        vCPUs in all (default 1)\n"
+	"  -t, --threads-per-core T\n"
+	"                      SMT threads per virtual core: 1, 2, 4 or 8\n"
+	"                      (default 1; --cpus must be a multiple)\n"
 	"      --mmu auto|radix|hash\n"
 	"                      guest MMU mode (default auto: radix if the host\n"
 	"                      can, else hash)\n"
@@ -137,6 +141,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "cmdline", required_argument, NULL, 'c' },
 		{ "mem", required_argument, NULL, 'm' },
 		{ "cpus", required_argument, NULL, 'p' },
+		{ "threads-per-core", required_argument, NULL, 't' },
 		{ "raw", no_argument, NULL, OPT_RAW },
 		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "on-reboot", required_argument, NULL, OPT_ON_REBOOT },
@@ -150,9 +155,10 @@ static void parse_options(int argc, char **argv, struct options *o)
 	int c;
 
 	*o = (struct options){ .mem = CONFIG_DEFAULT_MEM,
-			       .cpus = CONFIG_DEFAULT_CPUS, .cmdline = "",
+			       .cpus = CONFIG_DEFAULT_CPUS, .threads = 1,
+			       .cmdline = "",
 			       .shutdown_timeout = 30 };
-	while ((c = getopt_long(argc, argv, "k:i:c:m:p:h", longopts,
+	while ((c = getopt_long(argc, argv, "k:i:c:m:p:t:h", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'k': o->kernel = optarg; break;
@@ -166,6 +172,14 @@ static void parse_options(int argc, char **argv, struct options *o)
 			    o->cpus > CONFIG_MAX_CPUS)
 				fail("--cpus %s: must be 1 to %d", optarg,
 				     CONFIG_MAX_CPUS);
+			break;
+		case 't':
+			errno = 0;
+			o->threads = (int)strtol(optarg, &end, 10);
+			if (errno || *end || o->threads < 1 ||
+			    o->threads > 8 || (o->threads & (o->threads - 1)))
+				fail("--threads-per-core %s: must be 1, 2, 4 "
+				     "or 8", optarg);
 			break;
 		case OPT_RAW: o->raw = true; break;
 		case OPT_REPORT: o->report = optarg; break;
@@ -196,6 +210,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 		fail("unexpected argument \"%s\" (see --help)", argv[optind]);
 	if (!o->kernel)
 		fail("no --kernel given (see --help)");
+	if (o->cpus % o->threads)
+		fail("--cpus %d: not a multiple of --threads-per-core %d",
+		     o->cpus, o->threads);
 	if (strlen(o->cmdline) >= CONFIG_CMDLINE_MAX)
 		fail("--cmdline: longer than %d bytes", CONFIG_CMDLINE_MAX - 1);
 	check_mem(o->mem, mem_arg);
@@ -325,7 +342,7 @@ int main(int argc, char **argv)
 	int err, code;
 
 	parse_options(argc, argv, &o);
-	machine_init(&m, o.cpus);
+	machine_init(&m, o.cpus, o.threads);
 	machine_mark(&m, PHASE_START);
 	err = gmem_alloc(&m.mem, o.mem);
 	if (err)

@@ -29,6 +29,14 @@ int hv_set_sprg0(struct machine *m, struct vcpu *v, uint64_t val);
  * next runs guest code. */
 int hv_system_reset(struct machine *m, struct vcpu *v);
 
+/* The vCPU's PAPR state held inside the hypervisor (VPA registrations,
+ * decrementer, timebase offset): read it out, or load it into a vCPU that
+ * is not running. */
+struct vcpu_papr;
+int hv_vcpu_get_papr(struct machine *m, struct vcpu *v, struct vcpu_papr *s);
+int hv_vcpu_set_papr(struct machine *m, struct vcpu *v,
+		     const struct vcpu_papr *s);
+
 /* RTAS start-cpu: enter a stopped vCPU at @pc with r3 = @r3. */
 int hv_start_cpu(struct machine *m, struct vcpu *v, uint64_t pc, uint64_t r3);
 

@@ -4,10 +4,11 @@
 #include "cpu/hv.h"
 #include "cpu/machine.h"
 
-void machine_init(struct machine *m, int ncpus)
+void machine_init(struct machine *m, int ncpus, int threads)
 {
 	memset(m, 0, sizeof(*m));
 	m->ncpus = ncpus;
+	m->threads_per_core = threads;
 	for (int i = 0; i < ncpus; i++) {
 		m->cpu[i].id = i;
 		m->cpu[i].state = VCPU_STOPPED;

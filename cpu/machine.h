@@ -72,7 +72,8 @@ struct vcpu {
 
 struct machine {
 	struct gmem mem;
-	int ncpus;
+	int ncpus;		/* vCPUs in all */
+	int threads_per_core;	/* SMT: consecutive vCPUs share a core */
 	struct vcpu cpu[CONFIG_MAX_CPUS];
 
 	struct console con;
@@ -94,7 +95,9 @@ struct machine {
 	void *hv;		/* backend VM data */
 };
 
-void machine_init(struct machine *m, int ncpus);
+/* @ncpus vCPUs, @threads per virtual core (ncpus a multiple of it).
+ * vCPU ids (= interrupt server numbers) are core * threads + thread. */
+void machine_init(struct machine *m, int ncpus, int threads);
 
 /* Stop the guest: record why and ask every vCPU to leave KVM_RUN.  The
  * first request wins; later ones are ignored. */

@@ -69,3 +69,20 @@ int hv_system_reset(struct machine *m, struct vcpu *v)
 	(void)v;
 	return -ENOSYS;
 }
+
+int hv_vcpu_get_papr(struct machine *m, struct vcpu *v, struct vcpu_papr *s)
+{
+	(void)m;
+	(void)v;
+	(void)s;
+	return -ENOSYS;
+}
+
+int hv_vcpu_set_papr(struct machine *m, struct vcpu *v,
+		     const struct vcpu_papr *s)
+{
+	(void)m;
+	(void)v;
+	(void)s;
+	return -ENOSYS;
+}

@@ -131,10 +131,18 @@ static int fdt_cpu_mmu(void *fdt, const struct mmu_info *mi)
 	return 0;
 }
 
-static int fdt_cpu(void *fdt, const struct fdt_params *p, int id)
+/* One node per virtual core, listing its threads' server numbers. */
+static int fdt_cpu(void *fdt, const struct fdt_params *p,
+		   const struct vcpu *threads, int nthreads)
 {
+	fdt32_t server[CONFIG_MAX_CPUS], gserver[2 * CONFIG_MAX_CPUS];
+	int id = threads[0].id;
 	char name[32];
-	fdt32_t gserver[2] = { cpu_to_fdt32(id), cpu_to_fdt32(id) };
+
+	for (int t = 0; t < nthreads; t++) {
+		server[t] = cpu_to_fdt32(threads[t].id);
+		gserver[2 * t] = gserver[2 * t + 1] = server[t];
+	}
 
 	snprintf(name, sizeof(name), "PowerPC,POWER9@%x", id);
 	TRY(fdt_begin_node(fdt, name));
@@ -143,9 +151,10 @@ static int fdt_cpu(void *fdt, const struct fdt_params *p, int id)
 	TRY(fdt_property_u32(fdt, "cpu-version", p->pvr));
 	TRY(fdt_property_u32(fdt, "timebase-frequency", p->timebase_hz));
 	TRY(fdt_property_u32(fdt, "clock-frequency", p->clock_hz));
-	TRY(fdt_property_u32(fdt, "ibm,ppc-interrupt-server#s", id));
+	TRY(fdt_property(fdt, "ibm,ppc-interrupt-server#s", server,
+			 sizeof(server[0]) * (size_t)nthreads));
 	TRY(fdt_property(fdt, "ibm,ppc-interrupt-gserver#s", gserver,
-			 sizeof(gserver)));
+			 sizeof(gserver[0]) * 2 * (size_t)nthreads));
 	TRY(fdt_property_u32(fdt, "ibm,vmx", 2));
 	TRY(fdt_property_u32(fdt, "ibm,dfp", 1));
 	TRY(fdt_property_u32(fdt, "ibm,purr", 1));
@@ -168,8 +177,8 @@ static int fdt_cpus(void *fdt, const struct machine *m,
 	TRY(fdt_begin_node(fdt, "cpus"));
 	TRY(fdt_property_u32(fdt, "#address-cells", 1));
 	TRY(fdt_property_u32(fdt, "#size-cells", 0));
-	for (int i = 0; i < m->ncpus; i++)
-		TRY(fdt_cpu(fdt, p, m->cpu[i].id));
+	for (int i = 0; i < m->ncpus; i += m->threads_per_core)
+		TRY(fdt_cpu(fdt, p, &m->cpu[i], m->threads_per_core));
 	return fdt_end_node(fdt);
 }
 
@@ -217,7 +226,8 @@ static int fdt_vdevice(void *fdt)
 
 static int fdt_xics(void *fdt, const struct machine *m)
 {
-	fdt32_t range[2] = { cpu_to_fdt32(0), cpu_to_fdt32(m->ncpus) };
+	fdt32_t range[2] = { cpu_to_fdt32(0),
+			     cpu_to_fdt32(m->cpu[m->ncpus - 1].id + 1) };
 
 	TRY(fdt_begin_node(fdt, "interrupt-controller"));
 	TRY(fdt_property_string(fdt, "device_type",

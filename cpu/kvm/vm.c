@@ -141,6 +141,29 @@ static void vm_read_mmu(struct machine *m, struct mmu_info *mi)
 	}
 }
 
+/* SMT: KVM lays vCPUs out in virtual cores of threads_per_core, by id. */
+static int vm_smt(struct machine *m, const struct host *h)
+{
+	struct kvm_enable_cap smt = {
+		.cap = KVM_CAP_PPC_SMT,
+		.args = { (uint64_t)m->threads_per_core, 0 },
+	};
+	int possible = ioctl(h->kvm_fd, KVM_CHECK_EXTENSION,
+			     KVM_CAP_PPC_SMT_POSSIBLE);
+
+	if (m->threads_per_core == 1)
+		return 0;
+	if (possible <= 0 || !(possible & m->threads_per_core)) {
+		fprintf(stderr, "pvmm: --threads-per-core %d: this host's KVM "
+			"offers SMT modes %#x\n", m->threads_per_core,
+			possible > 0 ? possible : 0);
+		return -1;
+	}
+	if (ioctl(kvm_of(m)->vm_fd, KVM_ENABLE_CAP, &smt) < 0)
+		return vm_error("KVM_ENABLE_CAP(PPC_SMT)");
+	return 0;
+}
+
 /* Hash guests: allocate the HPT at the size the device tree will give. */
 static int vm_hpt(struct machine *m)
 {
@@ -203,7 +226,8 @@ int vm_create(struct machine *m, const struct host *h,
 	k->vm_fd = ioctl(h->kvm_fd, KVM_CREATE_VM, KVM_VM_PPC_HV);
 	if (k->vm_fd < 0)
 		return vm_error("KVM_CREATE_VM (is kvm-hv loaded?)");
-	if (vm_memory(m) < 0 || vm_hpt(m) < 0 || kvm_xics_create(m) < 0)
+	if (vm_memory(m) < 0 || vm_smt(m, h) < 0 || vm_hpt(m) < 0 ||
+	    kvm_xics_create(m) < 0)
 		return -1;
 	for (int i = 0; i < m->ncpus; i++)
 		if (vcpu_create(m, &m->cpu[i]) < 0)
