@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "cpu/gmem.h"
+#include "cpu/kvm_stats.h"
 #include "papr/console.h"
 #include "papr/hcall.h"
 #include "papr/nvram.h"
@@ -62,11 +63,21 @@ enum vcpu_state {
 	VCPU_RUNNING,
 };
 
+/* What a vCPU did, collected by its thread as it stops (--report). */
+struct vcpu_stats {
+	struct kvm_stats kvm;	/* the kernel's own counters */
+	uint64_t run_ns;	/* thread on a host CPU (schedstat) */
+	uint64_t wait_ns;	/* runnable but waiting for one */
+	uint64_t wall_ns;	/* thread lifetime */
+	int64_t dispatches;	/* VPA dispatch count; -1: no VPA */
+};
+
 struct vcpu {
 	int id;			/* KVM vcpu id == interrupt server number */
 	_Atomic int state;	/* enum vcpu_state */
 	uint64_t start_pc;	/* where start-cpu asked it to begin */
 	uint64_t start_r3;
+	struct vcpu_stats stats;
 	void *hv;		/* backend per-vCPU data */
 };
 

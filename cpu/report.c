@@ -87,6 +87,40 @@ static void print_hcalls(const struct machine *m, FILE *f)
 		atomic_load(&m->hstats.out_of_range));
 }
 
+/* Per vCPU: where its time went (the thread's schedstat: idle time is
+ * wall minus run, as a ceded vCPU sleeps in the kernel), its VPA dispatch
+ * count, and KVM's own counters for what it handled in the kernel. */
+static void print_vcpu(const struct vcpu *v, FILE *f)
+{
+	const struct vcpu_stats *st = &v->stats;
+	uint64_t idle = st->wall_ns > st->run_ns ? st->wall_ns - st->run_ns
+						 : 0;
+
+	fprintf(f, "    {\"id\": %d, \"wall_ns\": %" PRIu64 ", \"run_ns\": "
+		"%" PRIu64 ", \"wait_ns\": %" PRIu64 ", \"idle_ns\": %" PRIu64
+		", \"idle_source\": \"schedstat\", \"vpa_dispatches\": ",
+		v->id, st->wall_ns, st->run_ns, st->wait_ns, idle);
+	if (st->dispatches >= 0)
+		fprintf(f, "%" PRId64, st->dispatches);
+	else
+		fprintf(f, "null");
+	fprintf(f, ",\n      \"kvm\": {");
+	for (int i = 0; i < st->kvm.n; i++)
+		fprintf(f, "%s\"%s\": %" PRIu64, i ? ", " : "",
+			st->kvm.stat[i].name, st->kvm.stat[i].value);
+	fprintf(f, "}}");
+}
+
+static void print_vcpus(const struct machine *m, FILE *f)
+{
+	fprintf(f, "  \"vcpu_stats\": [\n");
+	for (int i = 0; i < m->ncpus; i++) {
+		print_vcpu(&m->cpu[i], f);
+		fprintf(f, "%s\n", i + 1 < m->ncpus ? "," : "");
+	}
+	fprintf(f, "  ],\n");
+}
+
 void report_print(const struct machine *m, FILE *f, int exit_code)
 {
 	int power = atomic_load(&m->power);
@@ -99,6 +133,7 @@ void report_print(const struct machine *m, FILE *f, int exit_code)
 	print_phases(m, f);
 	print_exits(m, f);
 	print_hcalls(m, f);
+	print_vcpus(m, f);
 	fprintf(f, "  \"rtas\": {\"calls\": %" PRIu64 ", \"errors\": %" PRIu64
 		"},\n", atomic_load(&m->rtas.calls),
 		atomic_load(&m->rtas.errors));

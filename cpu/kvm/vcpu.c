@@ -4,10 +4,16 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cpu/kvm/kvm.h"
+#include "cpu/hv.h"
+#include "cpu/vcpu_state.h"
 #include "papr/hcall.h"
+#include "papr/vpa.h"
 
 int kvm_one_reg_get(int vcpu_fd, uint64_t id, uint64_t *val)
 {
@@ -186,11 +192,60 @@ static int vcpu_prepare(struct machine *m, struct vcpu *v, bool *first)
 	return err;
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* This thread's time on and waiting for a host CPU, from the scheduler. */
+static void read_schedstat(struct vcpu_stats *st)
+{
+	char buf[128];
+	unsigned long long run = 0, wait = 0;
+	int fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	if (sscanf(buf, "%llu %llu", &run, &wait) == 2) {
+		st->run_ns = run;
+		st->wait_ns = wait;
+	}
+}
+
+/* Gather what the report says of this vCPU, as it stops. */
+static void vcpu_collect_stats(struct machine *m, struct vcpu *v,
+			       uint64_t start_ns)
+{
+	struct vcpu_stats *st = &v->stats;
+	struct vcpu_papr papr;
+	int fd = ioctl(kvm_vcpu_of(v)->fd, KVM_GET_STATS_FD, 0);
+
+	if (fd >= 0) {
+		kvm_stats_read(fd, &st->kvm);
+		close(fd);
+	}
+	read_schedstat(st);
+	st->wall_ns = mono_ns() - start_ns;
+	st->dispatches = -1;
+	if (hv_vcpu_get_papr(m, v, &papr) == 0)
+		st->dispatches = vpa_dispatch_count(&m->mem, papr.vpa_addr);
+}
+
 void *kvm_vcpu_thread(void *arg)
 {
 	struct vcpu *v = arg;
 	struct kvm_vcpu *kv = kvm_vcpu_of(v);
 	struct machine *m = kv->m;
+	uint64_t start_ns = mono_ns();
 	bool first = true;
 	int err;
 
@@ -217,5 +272,6 @@ void *kvm_vcpu_thread(void *arg)
 		if (vcpu_exit(m, v, kv->run) < 0)
 			break;
 	}
+	vcpu_collect_stats(m, v, start_ns);
 	return NULL;
 }
