@@ -7,7 +7,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh || exit 1
-make -j2 pvmm native guests || exit 1
+make -j2 pvmm native guests tools || exit 1
 tests/l2/build.sh || exit 1
 
 total_pass=0 total_fail=0 broken=0
@@ -36,6 +36,7 @@ stage() {
 stage lint make -s lint-report
 stage unit tests/unit/run.sh build
 stage cli tests/cli.sh build/native/pvmm build/guests/hello.elf
+stage e2e-fixture tests/e2e/selftest.sh
 stage e2e python3 tests/e2e/run.py
 
 echo "check: $total_pass passed, $total_fail failed"

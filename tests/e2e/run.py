@@ -1,0 +1,327 @@
+#!/usr/bin/env python3
+"""Run pvmm's e2e scenarios inside emulated POWER hosts.
+
+Each requested host boots once (QEMU TCG) with an initramfs holding KVM,
+busybox, pvmm, the test guests, the Linux payload and the scenarios; its
+/init (l1-init.sh) runs every scenario meant for it and reports through
+@@ markers on the console, which this script reads.  QEMU is always
+stopped: on success, hang, timeout, error or Ctrl-C.
+
+Ends with one line "N passed, M failed"; exits non-zero on any failure.
+"""
+import argparse
+import glob
+import os
+import re
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+E2E = os.path.join(TOP, "tests", "e2e")
+BUILD = os.path.join(TOP, "build", "e2e")
+
+PSERIES_CAPS = ("cap-ccf-assist=off,cap-cfpc=broken,cap-sbbc=broken,"
+                "cap-ibs=broken")
+HOSTS = {
+    # Host A: pseries with nested KVM-HV: radix guests.
+    "A": {
+        "machine": ["-M", "pseries,cap-nested-hv=on," + PSERIES_CAPS,
+                    "-m", "2G", "-smp", "2"],
+        "append": "console=hvc0 quiet",
+        "boot_timeout": 180,
+    },
+    # Host B: powernv9 in hash mode: HPT guests.  It does not exit on
+    # power-off, so the harness stops it at @@ALL DONE.
+    "B": {
+        "machine": ["-M", "powernv9", "-m", "3G", "-smp", "1"],
+        "append": "console=hvc0 quiet disable_radix",
+        "boot_timeout": 400,
+    },
+}
+SLACK = 60          # seconds beyond a scenario's own TIMEOUT
+TAIL_LINES = 40
+
+print_lock = threading.Lock()
+
+
+def say(*args):
+    with print_lock:
+        print(*args, flush=True)
+
+
+def load_env():
+    env = {}
+    path = os.path.join(TOP, ".cache", "env")
+    if not os.path.exists(path):
+        sys.exit("e2e: .cache/env missing: run scripts/setup.sh first")
+    with open(path) as f:
+        for line in f:
+            k, _, v = line.strip().partition("=")
+            env[k] = v
+    return env
+
+
+class Scenario:
+    def __init__(self, path):
+        self.path = path
+        self.name = os.path.basename(path)[:-4]
+        text = open(path).read()
+        m = re.search(r'^HOSTS="([^"]*)"', text, re.M)
+        self.hosts = m.group(1).split() if m else ["A"]
+        m = re.search(r"^TIMEOUT=(\d+)", text, re.M)
+        self.timeout = int(m.group(1)) if m else 60
+
+
+def find_scenarios(folder, only):
+    found = [Scenario(p) for p in sorted(glob.glob(os.path.join(folder, "*.scn")))]
+    if only:
+        found = [s for s in found if any(o in s.name for o in only)]
+    return found
+
+
+def copy_into(src, dst):
+    if os.path.isdir(src):
+        for name in sorted(os.listdir(src)):
+            s = os.path.join(src, name)
+            if os.path.isfile(s):
+                shutil.copy2(s, dst)
+    elif os.path.isfile(src):
+        shutil.copy2(src, dst)
+
+
+def build_initramfs(host, scenarios, env, args):
+    """An uncompressed newc cpio for one host, built from a staging tree."""
+    root = os.path.join(BUILD, "root-" + host)
+    shutil.rmtree(root, ignore_errors=True)
+    for d in ("bin", "lib/modules", "guests", "l2", "scenarios", "dev",
+              "proc", "sys", "tmp"):
+        os.makedirs(os.path.join(root, d), exist_ok=True)
+    shutil.copy2(env["BUSYBOX"], os.path.join(root, "bin", "busybox"))
+    if not os.path.isfile(args.pvmm):
+        sys.exit("e2e: %s missing: run make first" % args.pvmm)
+    shutil.copy2(args.pvmm, os.path.join(root, "bin", "pvmm"))
+    copy_into(os.path.join(TOP, "build", "tools"), os.path.join(root, "bin"))
+    kvm = os.path.join(env["KMODS"], "kernel", "arch", "powerpc", "kvm")
+    for mod in ("kvm.ko", "kvm-hv.ko"):
+        shutil.copy2(os.path.join(kvm, mod), os.path.join(root, "lib", "modules"))
+    copy_into(args.guests, os.path.join(root, "guests"))
+    copy_into(os.path.join(TOP, "build", "l2"), os.path.join(root, "l2"))
+    for s in scenarios:
+        shutil.copy2(s.path, os.path.join(root, "scenarios"))
+    shutil.copy2(os.path.join(E2E, "l1-init.sh"), os.path.join(root, "init"))
+    os.chmod(os.path.join(root, "init"), 0o755)
+    cpio = os.path.join(BUILD, "l1-%s.cpio" % host)
+    files = subprocess.run(["find", "."], cwd=root, check=True,
+                           capture_output=True).stdout
+    with open(cpio, "wb") as out:
+        subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=root,
+                       input=files, stdout=out, check=True)
+    return cpio
+
+
+class HostRun:
+    """One boot of one emulated host, and what its scenarios reported."""
+
+    def __init__(self, host, scenarios, env, args):
+        self.host = host
+        self.scenarios = scenarios
+        self.env = env
+        self.args = args
+        self.results = {}       # name -> (ok, reason, seconds)
+        self.lines = []
+        self.begin_line = {}
+        self.boot_s = None
+        self.error = None
+        self.proc = None
+
+    def qemu_cmd(self, cpio):
+        h = HOSTS[self.host]
+        append = "%s pvmm.epoch=%d" % (h["append"], int(time.time()))
+        return (["qemu-system-ppc64"] + h["machine"] +
+                ["-cpu", "POWER9", "-nographic", "-nodefaults",
+                 "-serial", "mon:stdio", "-kernel", self.env["VMLINUX"],
+                 "-initrd", cpio, "-append", append])
+
+    def record(self, name, ok, reason, secs):
+        if name in self.results:
+            return
+        self.results[name] = (ok, reason, secs)
+        status = "PASS" if ok else "FAIL"
+        msg = "%s %s %s (%.1f s)" % (status, self.host, name, secs)
+        if not ok:
+            msg += ": " + reason
+            start = self.begin_line.get(name, max(0, len(self.lines) - TAIL_LINES))
+            tail = self.lines[start:][-TAIL_LINES:]
+            msg += "\n" + "\n".join("    | " + l for l in tail)
+        say(msg)
+
+    def on_line(self, line, state):
+        self.lines.append(line)
+        if self.args.verbose:
+            say("[%s] %s" % (self.host, line))
+        m = re.search(r"@@L1 (READY|NOKVM)", line)
+        if m:
+            if m.group(1) == "NOKVM":
+                self.error = "no /dev/kvm in the emulated host"
+                return "stop"
+            self.boot_s = time.monotonic() - state["t0"]
+            say("host %s: up in %.1f s" % (self.host, self.boot_s))
+            state["deadline"] = time.monotonic() + SLACK
+            return None
+        m = re.search(r"@@SCN BEGIN (\S+)", line)
+        if m:
+            name = m.group(1)
+            state["current"] = name
+            state["started"] = time.monotonic()
+            self.begin_line[name] = len(self.lines)
+            t = next((s.timeout for s in self.scenarios if s.name == name), 60)
+            state["deadline"] = time.monotonic() + t + SLACK
+            return None
+        m = re.search(r"@@SCN (PASS|FAIL) (\S+)(?: [\d.]+ [\d.]+)?(?:: (.*))?", line)
+        if m:
+            name = m.group(2)
+            secs = time.monotonic() - state.get("started", time.monotonic())
+            self.record(name, m.group(1) == "PASS", m.group(3) or "", secs)
+            state["current"] = None
+            state["deadline"] = time.monotonic() + SLACK
+            return None
+        if "@@ALL DONE" in line:
+            return "stop"
+        return None
+
+    def run(self):
+        try:
+            self._run()
+        except Exception as e:      # report, never leave QEMU behind
+            self.error = "harness error: %r" % e
+        for s in self.scenarios:
+            if s.name not in self.results:
+                why = self.error or "no result: host hung or timed out"
+                self.record(s.name, False, why, 0.0)
+
+    def _run(self):
+        cpio = build_initramfs(self.host, self.scenarios, self.env, self.args)
+        log_path = os.path.join(BUILD, "console-%s.log" % self.host)
+        t0 = time.monotonic()
+        state = {"t0": t0, "current": None,
+                 "deadline": t0 + HOSTS[self.host]["boot_timeout"]}
+        proc = subprocess.Popen(self.qemu_cmd(cpio), stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        self.proc = proc
+        buf = b""
+        try:
+            with open(log_path, "wb") as log:
+                while True:
+                    if time.monotonic() > state["deadline"]:
+                        cur = state["current"]
+                        self.error = ("timeout in %s" % cur if cur else
+                                      "timeout waiting for the host")
+                        if cur:
+                            self.record(cur, False, "timeout: host stopped "
+                                        "responding", time.monotonic() -
+                                        state.get("started", t0))
+                        break
+                    ready, _, _ = select.select([proc.stdout], [], [], 1.0)
+                    if not ready:
+                        if proc.poll() is not None:
+                            self.error = "QEMU exited (%d)" % proc.returncode
+                            break
+                        continue
+                    chunk = os.read(proc.stdout.fileno(), 65536)
+                    if not chunk:
+                        if proc.poll() is None:
+                            proc.wait(5)
+                        if len(self.results) < len(self.scenarios):
+                            self.error = "QEMU exited early"
+                        break
+                    log.write(chunk)
+                    buf += chunk
+                    *lines, buf = buf.split(b"\n")
+                    verdict = None
+                    for raw in lines:
+                        line = raw.decode("utf-8", "replace").rstrip("\r")
+                        verdict = self.on_line(line, state) or verdict
+                    if verdict == "stop":
+                        break
+        finally:
+            stop_qemu(proc)
+        say("host %s: %d scenarios in %.1f s (console log %s)" %
+            (self.host, len(self.scenarios), time.monotonic() - t0,
+             os.path.relpath(log_path, TOP)))
+
+
+def stop_qemu(proc):
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(5)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--host", action="append", choices=sorted(HOSTS),
+                    help="host to boot (repeatable; default all)")
+    ap.add_argument("--only", action="append",
+                    help="run only scenarios whose name contains this")
+    ap.add_argument("--demo", action="store_true",
+                    help="boot Host A and show pvmm booting Linux")
+    ap.add_argument("--scenarios", help="scenario folder (default: "
+                    "tests/e2e/scenarios, or tests/e2e/demo with --demo)")
+    ap.add_argument("--pvmm", default=os.path.join(TOP, "pvmm"))
+    ap.add_argument("--guests", default=os.path.join(TOP, "build", "guests"))
+    ap.add_argument("-v", "--verbose", action="store_true",
+                    help="stream the hosts' consoles")
+    args = ap.parse_args()
+
+    env = load_env()
+    os.makedirs(BUILD, exist_ok=True)
+    folder = args.scenarios or os.path.join(E2E, "demo" if args.demo
+                                            else "scenarios")
+    if args.demo:
+        args.verbose = True
+        args.host = ["A"]
+    scenarios = find_scenarios(folder, args.only)
+    hosts = args.host or sorted(HOSTS)
+    runs = [HostRun(h, [s for s in scenarios if h in s.hosts], env, args)
+            for h in hosts]
+    runs = [r for r in runs if r.scenarios]
+    if not runs:
+        print("0 passed, 0 failed")
+        sys.exit("e2e: no scenario matched")
+
+    threads = [threading.Thread(target=r.run) for r in runs]
+    for t in threads:
+        t.start()
+    try:
+        for t in threads:
+            t.join()
+    except KeyboardInterrupt:
+        say("e2e: interrupted")
+        for r in runs:
+            if r.proc:
+                stop_qemu(r.proc)
+        sys.exit(130)
+
+    results = [v for r in runs for v in r.results.values()]
+    passed = sum(1 for ok, _, _ in results if ok)
+    failed = len(results) - passed
+    print("%d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed or any(r.error for r in runs if not r.results) else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The fixture must be able to fail: run deliberately broken scenarios and
+# check each is reported as it should be, the summary counts them, QEMU is
+# gone afterwards, and the run exits non-zero.
+set -u
+cd "$(dirname "$0")/../.."
+out=$(python3 tests/e2e/run.py --host A --scenarios tests/e2e/selftest 2>&1)
+rc=$?
+printf '%s\n' "$out"
+pass=0 fail=0
+expect() {
+	if printf '%s\n' "$out" | grep -qE -- "$1"; then
+		echo "ok - $2"; pass=$((pass + 1))
+	else
+		echo "not ok - $2"; fail=$((fail + 1))
+	fi
+}
+expect '^PASS A ok ' "a passing scenario passes"
+expect '^FAIL A wrong-exit .*exit 1, expected 0' "a wrong exit status fails"
+expect '^FAIL A missing-output .*missing output: never printed' "missing output fails"
+expect '^FAIL A hang .*timeout' "a hang is killed and fails"
+expect '^FAIL A unwanted .*unwanted output: Oops' "rejected output fails"
+expect '^1 passed, 4 failed$' "the summary counts them"
+if [ "$rc" -ne 0 ]; then echo "ok - non-zero exit"; pass=$((pass + 1));
+else echo "not ok - exit 0 despite failures"; fail=$((fail + 1)); fi
+if pgrep -f qemu-system-ppc64 >/dev/null; then
+	echo "not ok - QEMU still running"; fail=$((fail + 1))
+else echo "ok - QEMU stopped"; pass=$((pass + 1)); fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
