@@ -149,6 +149,18 @@ static int vcpu_exit(struct machine *m, struct vcpu *v, struct kvm_run *run)
 
 /* --- the thread --------------------------------------------------------- */
 
+/* KVM answers RTAS calls for its in-kernel XICS itself, and fails KVM_RUN
+ * with EFAULT (buffer not readable in full) or EINVAL (16 or more args)
+ * before it knows whose call it is.  The hcall exit is filled in all the
+ * same: pvmm answers it, as for every other RTAS call (H_PARAMETER for a
+ * bad buffer), instead of treating the guest's error as its own. */
+static bool guest_fault(const struct kvm_run *run)
+{
+	return (errno == EFAULT || errno == EINVAL) &&
+	       run->exit_reason == KVM_EXIT_PAPR_HCALL &&
+	       run->papr_hcall.nr == KVMPPC_H_RTAS;
+}
+
 /* Wait while stopped; false once the machine is stopping. */
 static bool vcpu_wait_running(struct machine *m, struct vcpu *v)
 {
@@ -258,7 +270,7 @@ void *kvm_vcpu_thread(void *arg)
 			break;
 		}
 		machine_mark(m, PHASE_FIRST_ENTRY);
-		if (ioctl(kv->fd, KVM_RUN, 0) < 0) {
+		if (ioctl(kv->fd, KVM_RUN, 0) < 0 && !guest_fault(kv->run)) {
 			if (errno == EINTR || errno == EAGAIN) {
 				atomic_fetch_add(&m->exits[EXIT_INTERRUPTED], 1);
 				kv->run->immediate_exit = 0;
