@@ -1,0 +1,87 @@
+#include <string.h>
+
+#include "cpu/hv.h"
+#include "tests/unit/fake_hv.h"
+
+struct fake_hv fake_hv;
+
+void fake_hv_reset(void)
+{
+	memset(&fake_hv, 0, sizeof(fake_hv));
+}
+
+int fake_hv_sreset_count(struct vcpu *v)
+{
+	int n = 0;
+
+	for (int i = 0; i < fake_hv.sreset_calls && i < FAKE_HV_MAX_CALLS; i++)
+		n += fake_hv.sreset_v[i] == v;
+	return n;
+}
+
+void hv_kick_all(struct machine *m)
+{
+	(void)m;
+	fake_hv.kick_calls++;
+}
+
+int hv_sync_lpcr(struct machine *m)
+{
+	(void)m;
+	fake_hv.sync_lpcr_calls++;
+	return fake_hv.sync_lpcr_ret;
+}
+
+int hv_configure_mmu(struct machine *m, uint64_t flags, uint64_t proc_tbl)
+{
+	(void)m;
+	fake_hv.mmu_calls++;
+	fake_hv.mmu_flags = flags;
+	fake_hv.mmu_proc_tbl = proc_tbl;
+	return fake_hv.mmu_ret;
+}
+
+int hv_start_cpu(struct machine *m, struct vcpu *v, uint64_t pc, uint64_t r3)
+{
+	(void)m;
+	fake_hv.start_calls++;
+	fake_hv.start_v = v;
+	fake_hv.start_pc = pc;
+	fake_hv.start_r3 = r3;
+	return fake_hv.start_ret;
+}
+
+int hv_set_sprg0(struct machine *m, struct vcpu *v, uint64_t val)
+{
+	(void)m;
+	fake_hv.sprg0_calls++;
+	fake_hv.sprg0_vcpu = v;
+	fake_hv.sprg0_val = val;
+	return fake_hv.sprg0_ret;
+}
+
+int hv_system_reset(struct machine *m, struct vcpu *v)
+{
+	(void)m;
+	if (fake_hv.sreset_calls < FAKE_HV_MAX_CALLS)
+		fake_hv.sreset_v[fake_hv.sreset_calls] = v;
+	fake_hv.sreset_calls++;
+	return fake_hv.sreset_ret;
+}
+
+int hv_vcpu_get_papr(struct machine *m, struct vcpu *v, struct vcpu_papr *s)
+{
+	(void)m;
+	(void)v;
+	*s = fake_hv.papr;
+	return fake_hv.papr_ret;
+}
+
+int hv_vcpu_set_papr(struct machine *m, struct vcpu *v,
+		     const struct vcpu_papr *s)
+{
+	(void)m;
+	(void)v;
+	fake_hv.papr = *s;
+	return fake_hv.papr_ret;
+}

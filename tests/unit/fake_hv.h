@@ -1,0 +1,48 @@
+/* A fake hypervisor backend for unit tests: records what portable code
+ * asked of cpu/hv.h and returns what the test chose. */
+#ifndef FAKE_HV_H
+#define FAKE_HV_H
+
+#include <stdint.h>
+
+#include "cpu/vcpu_state.h"
+
+struct machine;
+struct vcpu;
+
+#define FAKE_HV_MAX_CALLS	64
+
+struct fake_hv {
+	int kick_calls;
+	int sync_lpcr_calls;
+	int sync_lpcr_ret;
+
+	int mmu_calls;
+	uint64_t mmu_flags, mmu_proc_tbl;
+	int mmu_ret;
+
+	int start_calls;
+	struct vcpu *start_v;
+	uint64_t start_pc, start_r3;
+	int start_ret;
+
+	int sprg0_calls;
+	struct vcpu *sprg0_vcpu;
+	uint64_t sprg0_val;
+	int sprg0_ret;
+
+	int sreset_calls;
+	int sreset_ret;
+	struct vcpu *sreset_v[FAKE_HV_MAX_CALLS];
+
+	struct vcpu_papr papr;		/* what get returns, set stores */
+	int papr_ret;
+};
+
+extern struct fake_hv fake_hv;
+
+void fake_hv_reset(void);
+/* How many system resets were asked for @v. */
+int fake_hv_sreset_count(struct vcpu *v);
+
+#endif

@@ -1,0 +1,144 @@
+/* hcall dispatch and the console/control vty handlers. */
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "papr/hcall.h"
+#include "tests/unit/unit.h"
+
+static int64_t call(struct machine *m, uint64_t nr, uint64_t a0, uint64_t a1,
+		    uint64_t a2, uint64_t a3, uint64_t *out)
+{
+	uint64_t args[HCALL_NARGS] = { a0, a1, a2, a3 };
+	int64_t rc = hcall_dispatch(m, &m->cpu[0], nr, args);
+
+	if (out)
+		for (int i = 0; i < HCALL_NARGS; i++)
+			out[i] = args[i];
+	return rc;
+}
+
+static void unimplemented(void **state)
+{
+	struct machine *m = unit_machine(1);
+
+	(void)state;
+	assert_int_equal(call(m, 0x3f0, 0, 0, 0, 0, NULL), H_FUNCTION);
+	assert_int_equal(m->hstats.calls[0x3f0 / 4], 1);
+	assert_int_equal(call(m, 0x1004, 0, 0, 0, 0, NULL), H_FUNCTION);
+	assert_int_equal(call(m, 0x5a, 0, 0, 0, 0, NULL), H_FUNCTION);
+	assert_int_equal(call(m, UINT64_MAX & ~3ULL, 0, 0, 0, 0, NULL),
+			 H_FUNCTION);
+	assert_int_equal(m->hstats.unimplemented, 4);
+	assert_int_equal(m->hstats.out_of_range, 3);
+	assert_null(hcall_name(0x3f0));
+	assert_string_equal(hcall_name(H_PUT_TERM_CHAR), "H_PUT_TERM_CHAR");
+	assert_string_equal(hcall_name(KVMPPC_H_RTAS), "KVMPPC_H_RTAS");
+	for (int slot = 0; slot < HCALL_SLOTS; slot++)
+		assert_int_equal(hcall_slot(hcall_slot_nr(slot)), slot);
+	unit_machine_free(m);
+}
+
+/* Point the console at a pipe; returns the read end. */
+static int console_pipe(struct machine *m)
+{
+	int p[2];
+
+	assert_int_equal(pipe(p), 0);
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	m->con.out_fd = p[1];
+	return p[0];
+}
+
+static void put_term_char(void **state)
+{
+	struct machine *m = unit_machine(1);
+	int rd = console_pipe(m);
+	char buf[64];
+
+	(void)state;
+	/* "Hello, pvmm!\n" packed big-endian in two registers. */
+	assert_int_equal(call(m, H_PUT_TERM_CHAR, 0, 13, 0x48656c6c6f2c2070ULL,
+			      0x766d6d210a000000ULL, NULL), H_SUCCESS);
+	assert_int_equal(read(rd, buf, sizeof(buf)), 13);
+	assert_memory_equal(buf, "Hello, pvmm!\n", 13);
+	assert_int_equal(call(m, H_PUT_TERM_CHAR, 0x71000000, 16,
+			      0x3031323334353637ULL, 0x3839616263646566ULL,
+			      NULL), H_SUCCESS);
+	assert_int_equal(read(rd, buf, sizeof(buf)), 16);
+	assert_memory_equal(buf, "0123456789abcdef", 16);
+	assert_int_equal(call(m, H_PUT_TERM_CHAR, 0, 17, 0, 0, NULL),
+			 H_PARAMETER);
+	assert_int_equal(call(m, H_PUT_TERM_CHAR, 5, 1, 0, 0, NULL),
+			 H_PARAMETER);
+	assert_int_equal(call(m, H_PUT_TERM_CHAR, 0, 0, 0, 0, NULL),
+			 H_SUCCESS);
+	assert_int_equal(read(rd, buf, sizeof(buf)), -1);	/* nothing */
+	assert_int_equal(m->con.out_bytes, 29);
+	close(rd);
+	unit_machine_free(m);
+}
+
+/* Write @s to the control vty in chunks of @chunk bytes. */
+static void control(struct machine *m, const char *s, size_t chunk)
+{
+	size_t len = strlen(s);
+
+	for (size_t off = 0; off < len; off += chunk) {
+		uint8_t b[16] = { 0 };
+		size_t n = len - off < chunk ? len - off : chunk;
+
+		memcpy(b, s + off, n);
+		assert_int_equal(call(m, H_PUT_TERM_CHAR, 0x71000001, n,
+				      __builtin_bswap64(*(uint64_t *)b),
+				      __builtin_bswap64(*(uint64_t *)(b + 8)),
+				      NULL), H_SUCCESS);
+	}
+}
+
+static void control_vty(void **state)
+{
+	struct machine *m = unit_machine(1);
+
+	(void)state;
+	control(m, "exit 3\n", 16);
+	assert_int_equal(m->exit_status, 3);
+	control(m, "exit 250\n", 2);		/* split across calls */
+	assert_int_equal(m->exit_status, 250);
+	control(m, "exit 256\nexit -1\nexit 3x\nbogus\nexit\n", 16);
+	assert_int_equal(m->exit_status, 250);	/* all ignored */
+	control(m, "exit 0\r\n", 16);
+	assert_int_equal(m->exit_status, 0);
+	m->power = POWER_OFF;
+	assert_int_equal(machine_exit_code(m), 0);
+	unit_machine_free(m);
+}
+
+static void get_term_char(void **state)
+{
+	struct machine *m = unit_machine(1);
+	uint64_t out[HCALL_NARGS];
+
+	(void)state;
+	assert_int_equal(call(m, H_GET_TERM_CHAR, 0, 0, 0, 0, out), H_SUCCESS);
+	assert_int_equal(out[0], 0);		/* nothing typed: no wait */
+	assert_true(console_input(m, "hi\001\001x\001x-ignored", 14) == false);
+	assert_int_equal(call(m, H_GET_TERM_CHAR, 0x71000000, 0, 0, 0, out),
+			 H_SUCCESS);
+	assert_int_equal(out[0], 4);		/* "hi", Ctrl-A, "x" */
+	assert_int_equal(out[1] >> 32, 0x68690178);
+	assert_int_equal(call(m, H_GET_TERM_CHAR, 9, 0, 0, 0, out),
+			 H_PARAMETER);
+	unit_machine_free(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(unimplemented),
+		cmocka_unit_test(put_term_char),
+		cmocka_unit_test(control_vty),
+		cmocka_unit_test(get_term_char),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,251 @@
+/* RTAS: buffer validation and every call pvmm answers itself. */
+#include "papr/be.h"
+#include "papr/hcall.h"
+#include "papr/rtas.h"
+#include "tests/unit/unit.h"
+
+#define BUF	0x100000ULL
+
+/* Build an RTAS buffer in guest RAM and call it; returns the hcall code. */
+static int64_t rtas(struct machine *m, uint64_t gpa, const char *name,
+		    uint32_t nargs, uint32_t nret, const uint32_t *args)
+{
+	uint8_t *p = gmem_ptr(&m->mem, gpa, 12 + 4 * (nargs + nret));
+	uint64_t hargs[HCALL_NARGS] = { gpa };
+
+	if (p) {
+		be32_store(p, name ? rtas_token(name) : 0x1234);
+		be32_store(p + 4, nargs);
+		be32_store(p + 8, nret);
+		for (uint32_t i = 0; i < nargs; i++)
+			be32_store(p + 12 + 4 * i, args ? args[i] : 0);
+		for (uint32_t i = 0; i < nret; i++)
+			be32_store(p + 12 + 4 * (nargs + i), 0xdeadbeef);
+	}
+	return hcall_dispatch(m, &m->cpu[0], KVMPPC_H_RTAS, hargs);
+}
+
+static int32_t ret(struct machine *m, uint32_t nargs, uint32_t i)
+{
+	return (int32_t)be32_load(gmem_ptr(&m->mem, BUF + 12 + 4 * (nargs + i),
+					   4));
+}
+
+static void stub(void **state)
+{
+	struct machine *m = unit_machine(1);
+	const uint8_t *p;
+
+	(void)state;
+	assert_int_equal(rtas_install(m, UNIT_RAM - 0x10000, 0x10000), 0);
+	p = gmem_ptr(&m->mem, UNIT_RAM - 0x10000, 20);
+	assert_int_equal(be32_load(p), 0x7c641b78);	/* mr r4,r3 */
+	assert_int_equal(be32_load(p + 8), 0x6063f000);	/* ori r3,..,0xf000 */
+	assert_int_equal(be32_load(p + 12), 0x44000022);	/* sc 1 */
+	assert_int_equal(be32_load(p + 16), 0x4e800020);	/* blr */
+	assert_int_equal(rtas_install(m, UNIT_RAM - 8, 0x10000), -1);
+	unit_machine_free(m);
+}
+
+static void bad_buffers(void **state)
+{
+	struct machine *m = unit_machine(1);
+	uint8_t *p = gmem_ptr(&m->mem, BUF, 64);
+
+	(void)state;
+	assert_int_equal(rtas(m, UNIT_RAM, "power-off", 0, 1, NULL),
+			 H_PARAMETER);
+	assert_int_equal(rtas(m, UNIT_RAM - 8, "power-off", 0, 1, NULL),
+			 H_PARAMETER);
+	assert_int_equal(rtas(m, UINT64_MAX - 3, "power-off", 0, 1, NULL),
+			 H_PARAMETER);
+	/* Header in RAM, but nargs/nret too many or running past RAM. */
+	assert_int_equal(rtas(m, BUF, "get-time-of-day", 17, 1, NULL),
+			 H_PARAMETER);
+	be32_store(p + 4, 0);
+	be32_store(p + 8, 1000);
+	assert_int_equal(hcall_dispatch(m, &m->cpu[0], KVMPPC_H_RTAS,
+					(uint64_t[HCALL_NARGS]){ BUF }),
+			 H_PARAMETER);
+	p = gmem_ptr(&m->mem, UNIT_RAM - 16, 16);
+	be32_store(p, rtas_token("get-time-of-day"));
+	be32_store(p + 4, 0);
+	be32_store(p + 8, 8);
+	assert_int_equal(hcall_dispatch(m, &m->cpu[0], KVMPPC_H_RTAS,
+					(uint64_t[HCALL_NARGS]){
+						UNIT_RAM - 16 }),
+			 H_PARAMETER);
+	assert_int_equal(m->power, POWER_ON);
+	assert_int_equal(m->rtas.errors, 6);
+	unit_machine_free(m);
+}
+
+static void bad_calls(void **state)
+{
+	struct machine *m = unit_machine(1);
+
+	(void)state;
+	assert_int_equal(rtas(m, BUF, NULL, 0, 1, NULL), H_SUCCESS);
+	assert_int_equal(ret(m, 0, 0), RTAS_PARAM_ERROR);
+	assert_int_equal(rtas(m, BUF, "get-time-of-day", 1,
+			      8, (uint32_t[]){ 0 }), H_SUCCESS);
+	assert_int_equal(ret(m, 1, 0), RTAS_PARAM_ERROR);
+	assert_int_equal(rtas(m, BUF, "get-time-of-day", 0, 7, NULL),
+			 H_SUCCESS);
+	assert_int_equal(ret(m, 0, 0), RTAS_PARAM_ERROR);
+	/* In-kernel XICS calls are not pvmm's to answer. */
+	assert_int_equal(rtas(m, BUF, "ibm,int-on", 1, 1, (uint32_t[]){ 0 }),
+			 H_SUCCESS);
+	assert_int_equal(ret(m, 1, 0), RTAS_PARAM_ERROR);
+	/* No return slot: nothing written, no crash. */
+	assert_int_equal(rtas(m, BUF, NULL, 0, 0, NULL), H_SUCCESS);
+	unit_machine_free(m);
+}
+
+static void time_of_day(void **state)
+{
+	struct machine *m = unit_machine(1);
+	uint32_t set[7] = { 2030, 6, 15, 12, 30, 0, 0 };
+
+	(void)state;
+	assert_int_equal(rtas(m, BUF, "get-time-of-day", 0, 8, NULL), 0);
+	assert_int_equal(ret(m, 0, 0), 0);
+	assert_true(ret(m, 0, 1) >= 2024);
+	assert_in_range(ret(m, 0, 2), 1, 12);
+	assert_in_range(ret(m, 0, 3), 1, 31);
+	assert_int_equal(rtas(m, BUF, "set-time-of-day", 7, 1, set), 0);
+	assert_int_equal(ret(m, 7, 0), 0);
+	assert_int_equal(rtas(m, BUF, "get-time-of-day", 0, 8, NULL), 0);
+	assert_int_equal(ret(m, 0, 1), 2030);
+	assert_int_equal(ret(m, 0, 2), 6);
+	assert_int_equal(ret(m, 0, 3), 15);
+	set[1] = 13;
+	assert_int_equal(rtas(m, BUF, "set-time-of-day", 7, 1, set), 0);
+	assert_int_equal(ret(m, 7, 0), RTAS_PARAM_ERROR);
+	unit_machine_free(m);
+}
+
+static void power(void **state)
+{
+	struct machine *m = unit_machine(1);
+	uint32_t two[2] = { 0xffffffff, 0xffffffff };
+
+	(void)state;
+	assert_int_equal(rtas(m, BUF, "power-off", 2, 1, two), 0);
+	assert_int_equal(m->power, POWER_OFF);
+	assert_int_equal(machine_exit_code(m), 0);
+	assert_int_equal(fake_hv.kick_calls, 1);
+	unit_machine_free(m);
+
+	m = unit_machine(1);
+	assert_int_equal(rtas(m, BUF, "system-reboot", 0, 1, NULL), 0);
+	assert_int_equal(machine_exit_code(m), PVMM_EXIT_REBOOT);
+	/* The first stop wins. */
+	assert_int_equal(rtas(m, BUF, "power-off", 2, 1, two), 0);
+	assert_int_equal(machine_exit_code(m), PVMM_EXIT_REBOOT);
+	unit_machine_free(m);
+
+	m = unit_machine(1);
+	memcpy(gmem_ptr(&m->mem, 0x2000, 8), "oops\0", 5);
+	assert_int_equal(rtas(m, BUF, "ibm,os-term", 1, 1,
+			      (uint32_t[]){ 0x2000 }), 0);
+	assert_int_equal(machine_exit_code(m), PVMM_EXIT_CRASH);
+	unit_machine_free(m);
+
+	m = unit_machine(1);		/* message pointer outside RAM */
+	assert_int_equal(rtas(m, BUF, "ibm,os-term", 1, 1,
+			      (uint32_t[]){ 0xfffffff0 }), 0);
+	assert_int_equal(machine_exit_code(m), PVMM_EXIT_CRASH);
+	unit_machine_free(m);
+}
+
+static void cpus(void **state)
+{
+	struct machine *m = unit_machine(2);
+
+	(void)state;
+	m->cpu[0].state = VCPU_RUNNING;
+	assert_int_equal(rtas(m, BUF, "query-cpu-stopped-state", 1, 2,
+			      (uint32_t[]){ 1 }), 0);
+	assert_int_equal(ret(m, 1, 0), 0);
+	assert_int_equal(ret(m, 1, 1), 0);		/* stopped */
+	assert_int_equal(rtas(m, BUF, "start-cpu", 3, 1,
+			      (uint32_t[]){ 1, 0x4000, 0x1234 }), 0);
+	assert_int_equal(ret(m, 3, 0), 0);
+	assert_int_equal(fake_hv.start_calls, 1);
+	assert_ptr_equal(fake_hv.start_v, &m->cpu[1]);
+	assert_int_equal(fake_hv.start_pc, 0x4000);
+	assert_int_equal(fake_hv.start_r3, 0x1234);
+	assert_int_equal(m->cpu[1].state, VCPU_RUNNING);
+	assert_int_equal(rtas(m, BUF, "start-cpu", 3, 1,
+			      (uint32_t[]){ 1, 0x4000, 0 }), 0);
+	assert_int_equal(ret(m, 3, 0), RTAS_HW_ERROR);	/* already running */
+	assert_int_equal(rtas(m, BUF, "start-cpu", 3, 1,
+			      (uint32_t[]){ 7, 0x4000, 0 }), 0);
+	assert_int_equal(ret(m, 3, 0), RTAS_PARAM_ERROR);
+	assert_int_equal(rtas(m, BUF, "query-cpu-stopped-state", 1, 2,
+			      (uint32_t[]){ 1 }), 0);
+	assert_int_equal(ret(m, 1, 1), 2);		/* running */
+	assert_int_equal(rtas(m, BUF, "query-cpu-stopped-state", 1, 2,
+			      (uint32_t[]){ 99 }), 0);
+	assert_int_equal(ret(m, 1, 0), RTAS_PARAM_ERROR);
+	assert_int_equal(rtas(m, BUF, "stop-self", 0, 1, NULL), 0);
+	assert_int_equal(m->cpu[0].state, VCPU_STOPPED);
+	/* A failing backend leaves the CPU stopped. */
+	fake_hv.start_ret = -1;
+	assert_int_equal(rtas(m, BUF, "start-cpu", 3, 1,
+			      (uint32_t[]){ 0, 0x4000, 0 }), 0);
+	assert_int_equal(ret(m, 3, 0), RTAS_HW_ERROR);
+	assert_int_equal(m->cpu[0].state, VCPU_STOPPED);
+	unit_machine_free(m);
+}
+
+static void nvram_and_sysparm(void **state)
+{
+	struct machine *m = unit_machine(1);
+
+	(void)state;
+	memcpy(gmem_ptr(&m->mem, 0x3000, 4), "abcd", 4);
+	assert_int_equal(rtas(m, BUF, "nvram-store", 3, 2,
+			      (uint32_t[]){ 100, 0x3000, 4 }), 0);
+	assert_int_equal(ret(m, 3, 0), 0);
+	assert_memory_equal(m->nvram.bytes + 100, "abcd", 4);
+	assert_int_equal(rtas(m, BUF, "nvram-fetch", 3, 2,
+			      (uint32_t[]){ 101, 0x4000, 3 }), 0);
+	assert_memory_equal(gmem_ptr(&m->mem, 0x4000, 3), "bcd", 3);
+	assert_int_equal(ret(m, 3, 1), 3);
+	assert_int_equal(rtas(m, BUF, "nvram-fetch", 3, 2,
+			      (uint32_t[]){ NVRAM_SIZE - 2, 0x4000, 4 }), 0);
+	assert_int_equal(ret(m, 3, 0), RTAS_PARAM_ERROR);
+	assert_int_equal(rtas(m, BUF, "nvram-store", 3, 2,
+			      (uint32_t[]){ 0, (uint32_t)UNIT_RAM - 2, 4 }),
+			 0);
+	assert_int_equal(ret(m, 3, 0), RTAS_PARAM_ERROR);
+	assert_int_equal(rtas(m, BUF, "ibm,get-system-parameter", 3, 1,
+			      (uint32_t[]){ 20, 0x5000, 200 }), 0);
+	assert_int_equal(ret(m, 3, 0), 0);
+	assert_non_null(strstr((char *)gmem_ptr(&m->mem, 0x5002, 100),
+			       "DesProcs=1"));
+	assert_int_equal(rtas(m, BUF, "ibm,get-system-parameter", 3, 1,
+			      (uint32_t[]){ 20, 0x5000, 8 }), 0);
+	assert_int_equal(ret(m, 3, 0), RTAS_PARAM_ERROR);	/* too small */
+	assert_int_equal(rtas(m, BUF, "ibm,get-system-parameter", 3, 1,
+			      (uint32_t[]){ 9999, 0x5000, 200 }), 0);
+	assert_int_equal(ret(m, 3, 0), RTAS_PARAM_ERROR);
+	unit_machine_free(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(stub),
+		cmocka_unit_test(bad_buffers),
+		cmocka_unit_test(bad_calls),
+		cmocka_unit_test(time_of_day),
+		cmocka_unit_test(power),
+		cmocka_unit_test(cpus),
+		cmocka_unit_test(nvram_and_sysparm),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

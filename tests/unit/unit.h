@@ -1,0 +1,22 @@
+/* Shared set-up for unit tests: a machine with real (anonymous) RAM and
+ * the fake backend. */
+#ifndef UNIT_H
+#define UNIT_H
+
+#include <setjmp.h>
+#include <string.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "cpu/machine.h"
+#include "tests/unit/fake_hv.h"
+
+#define UNIT_RAM	(64ULL << 20)
+
+/* A fresh machine with @ncpus vCPUs and UNIT_RAM of RAM. */
+struct machine *unit_machine(int ncpus);
+void unit_machine_free(struct machine *m);
+
+#endif
