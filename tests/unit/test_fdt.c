@@ -1,0 +1,234 @@
+/* The device tree, parsed back with libfdt property by property. */
+#include <libfdt.h>
+#include <stdio.h>
+
+#include "papr/be.h"
+#include "papr/fdt.h"
+#include "papr/rtas.h"
+#include "tests/unit/unit.h"
+
+static uint8_t blob[64 << 10];
+
+static const struct mmu_info mi = {
+	.slb_size = 32, .nseg = 1,
+	.seg = { { 12, 0, 1, { { 12, 0 } } } },
+	.nap = 2, .radix_ap = { 0x0000000c, 0xa0000010 },
+};
+
+static struct fdt_params params(bool radix)
+{
+	return (struct fdt_params){
+		.pvr = 0x004e1200, .timebase_hz = 512000000,
+		.clock_hz = 1000000000, .radix = radix, .xics = true,
+		.hpt_order = radix ? 0 : 22, .mmu = &mi,
+		.cmdline = "console=hvc0 quiet",
+		.initrd_start = 0x1000000, .initrd_end = 0x1200000,
+		.reserve = { { 0, 0x400000 }, { 0x3fe0000, 0x20000 } },
+		.nreserve = 2,
+	};
+}
+
+static const void *prop(int node, const char *name, int *len)
+{
+	const void *p = fdt_getprop(blob, node, name, len);
+
+	if (!p)
+		fail_msg("missing property %s", name);
+	return p;
+}
+
+static uint32_t u32(int node, const char *name)
+{
+	int len;
+	const fdt32_t *p = prop(node, name, &len);
+
+	assert_int_equal(len, 4);
+	return fdt32_to_cpu(*p);
+}
+
+static int node(const char *path)
+{
+	int n = fdt_path_offset(blob, path);
+
+	if (n < 0)
+		fail_msg("missing node %s", path);
+	return n;
+}
+
+static struct machine *build(bool radix, int ncpus)
+{
+	struct machine *m = unit_machine(ncpus);
+	struct fdt_params p = params(radix);
+
+	assert_int_equal(rtas_install(m, UNIT_RAM - 0x10000, 0x10000), 0);
+	assert_int_equal(fdt_build(m, &p, blob, sizeof(blob)), 0);
+	assert_int_equal(fdt_check_header(blob), 0);
+	return m;
+}
+
+static void root_chosen_memory(void **state)
+{
+	struct machine *m = build(true, 2);
+	int root = node("/"), chosen = node("/chosen"), len;
+	const uint8_t *vec5;
+	const uint8_t *reg;
+	uint64_t a, s;
+
+	(void)state;
+	assert_string_equal(prop(root, "device_type", NULL), "chrp");
+	assert_string_equal(prop(root, "compatible", NULL), "qemu,pseries");
+	assert_int_equal(u32(root, "#address-cells"), 2);
+	assert_int_equal(u32(root, "#size-cells"), 2);
+	assert_string_equal(prop(chosen, "bootargs", NULL),
+			    "console=hvc0 quiet");
+	/* Properties are only 4-byte aligned in the blob. */
+	assert_int_equal(be64_load(prop(chosen, "linux,initrd-start", NULL)),
+			 0x1000000);
+	assert_int_equal(be64_load(prop(chosen, "linux,initrd-end", NULL)),
+			 0x1200000);
+	assert_string_equal(prop(chosen, "linux,stdout-path", NULL),
+			    "/vdevice/vty@71000000");
+	vec5 = prop(chosen, "ibm,architecture-vec-5", &len);
+	assert_true(len > 26);
+	assert_int_equal(vec5[24] & 0xc0, 0x40);	/* radix */
+	assert_int_equal(vec5[26] & 0x40, 0x40);	/* GTSE */
+	reg = prop(node("/memory@0"), "reg", &len);
+	assert_int_equal(len, 16);
+	assert_int_equal(be64_load(reg + 8), UNIT_RAM);
+	assert_int_equal(fdt_num_mem_rsv(blob), 2);
+	assert_int_equal(fdt_get_mem_rsv(blob, 1, &a, &s), 0);
+	assert_int_equal(a, 0x3fe0000);
+	assert_int_equal(s, 0x20000);
+	assert_int_equal(fdt_boot_cpuid_phys(blob), 0);
+	unit_machine_free(m);
+}
+
+static void cpus(void **state)
+{
+	struct machine *m = build(true, 2);
+	int len;
+	const uint8_t *pa;
+	const fdt32_t *ap;
+
+	(void)state;
+	for (int id = 0; id < 2; id++) {
+		char path[64];
+		int cpu;
+
+		snprintf(path, sizeof(path), "/cpus/PowerPC,POWER9@%d", id);
+		cpu = node(path);
+		assert_string_equal(prop(cpu, "device_type", NULL), "cpu");
+		assert_int_equal(u32(cpu, "reg"), id);
+		assert_int_equal(u32(cpu, "ibm,ppc-interrupt-server#s"), id);
+		assert_int_equal(u32(cpu, "timebase-frequency"), 512000000);
+		assert_int_equal(u32(cpu, "cpu-version"), 0x004e1200);
+		assert_int_equal(u32(cpu, "ibm,vmx"), 2);
+		assert_int_equal(u32(cpu, "ibm,slb-size"), 32);
+		pa = prop(cpu, "ibm,pa-features", &len);
+		assert_true(len > 42);
+		assert_int_equal(pa[42] & 0x80, 0x80);	/* radix */
+		ap = prop(cpu, "ibm,processor-radix-AP-encodings", &len);
+		assert_int_equal(len, 8);
+		assert_int_equal(fdt32_to_cpu(ap[1]), 0xa0000010);
+		assert_null(fdt_getprop(blob, cpu, "ibm,pft-size", NULL));
+	}
+	assert_int_equal(u32(node("/cpus"), "#address-cells"), 1);
+	unit_machine_free(m);
+}
+
+static void hash_guest(void **state)
+{
+	struct machine *m = build(false, 1);
+	int cpu = node("/cpus/PowerPC,POWER9@0"), len;
+	const uint8_t *pa = prop(cpu, "ibm,pa-features", &len);
+	const fdt32_t *pft = prop(cpu, "ibm,pft-size", &len);
+
+	(void)state;
+	assert_int_equal(pa[42] & 0x80, 0);		/* radix hidden */
+	assert_null(fdt_getprop(blob, node("/chosen"),
+				"ibm,architecture-vec-5", NULL));
+	assert_int_equal(len, 8);
+	assert_int_equal(fdt32_to_cpu(pft[1]), 22);
+	prop(cpu, "ibm,segment-page-sizes", &len);
+	assert_int_equal(len, 20);
+	unit_machine_free(m);
+}
+
+static void smt_cores(void **state)
+{
+	struct machine *m = unit_machine(4);
+	struct fdt_params p = params(true);
+	const fdt32_t *srv;
+	int len;
+
+	(void)state;
+	m->threads_per_core = 2;
+	assert_int_equal(fdt_build(m, &p, blob, sizeof(blob)), 0);
+	srv = prop(node("/cpus/PowerPC,POWER9@2"), "ibm,ppc-interrupt-server#s",
+		   &len);
+	assert_int_equal(len, 8);
+	assert_int_equal(fdt32_to_cpu(srv[0]), 2);
+	assert_int_equal(fdt32_to_cpu(srv[1]), 3);
+	assert_true(fdt_path_offset(blob, "/cpus/PowerPC,POWER9@1") < 0);
+	unit_machine_free(m);
+}
+
+static void rtas_vdevice_xics(void **state)
+{
+	struct machine *m = build(true, 2);
+	int rtas = node("/rtas"), len;
+	const char *tas;
+	const fdt32_t *range;
+
+	(void)state;
+	for (size_t i = 0; i < rtas_ncalls; i++)
+		assert_int_equal(u32(rtas, rtas_calls[i].name),
+				 rtas_token(rtas_calls[i].name));
+	assert_int_equal(u32(rtas, "linux,rtas-base"), UNIT_RAM - 0x10000);
+	assert_int_equal(u32(rtas, "linux,rtas-entry"), UNIT_RAM - 0x10000);
+	assert_int_equal(u32(rtas, "rtas-size"), 0x10000);
+	tas = prop(rtas, "ibm,hypertas-functions", &len);
+	assert_int_equal(fdt_stringlist_contains(tas, len, "hcall-term"), 1);
+	assert_int_equal(fdt_stringlist_contains(tas, len, "hcall-set-mode"), 1);
+	assert_int_equal(fdt_stringlist_contains(tas, len, "hcall-splpar"), 1);
+	assert_int_equal(fdt_stringlist_contains(tas, len, "hcall-join"), 0);
+	for (int i = 0; i < 2; i++) {
+		const char *path = i ? "/vdevice/vty@71000001" :
+				       "/vdevice/vty@71000000";
+		int vty = node(path);
+
+		assert_string_equal(prop(vty, "compatible", NULL), "hvterm1");
+		assert_int_equal(u32(vty, "reg"), 0x71000000 + i);
+	}
+	range = prop(node("/interrupt-controller"),
+		     "ibm,interrupt-server-ranges", &len);
+	assert_int_equal(len, 8);
+	assert_int_equal(fdt32_to_cpu(range[1]), 2);
+	assert_string_equal(prop(node("/interrupt-controller"), "compatible",
+				 NULL), "IBM,ppc-xicp");
+	unit_machine_free(m);
+}
+
+static void too_small(void **state)
+{
+	struct machine *m = unit_machine(2);
+	struct fdt_params p = params(true);
+
+	(void)state;
+	assert_true(fdt_build(m, &p, blob, 512) < 0);
+	unit_machine_free(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(root_chosen_memory),
+		cmocka_unit_test(cpus),
+		cmocka_unit_test(hash_guest),
+		cmocka_unit_test(smt_cores),
+		cmocka_unit_test(rtas_vdevice_xics),
+		cmocka_unit_test(too_small),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
