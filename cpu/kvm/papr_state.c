@@ -14,7 +14,7 @@ struct reg128 {
 
 static int get128(int fd, uint64_t id, uint64_t *addr, uint64_t *len)
 {
-	struct reg128 r;
+	struct reg128 r = { 0, 0 };
 	struct kvm_one_reg one = { .id = id, .addr = (uintptr_t)&r };
 
 	if (ioctl(fd, KVM_GET_ONE_REG, &one) < 0)
