@@ -95,14 +95,19 @@ tools: $(TOOLS)
 guests: | $(SYSROOT)
 	$(MAKE) -C tests/guests O=$(CURDIR)/$(B)/guests CROSS=$(CROSS)
 
-e2e: pvmm guests tools
+e2e: pvmm guests tools l2
 	python3 tests/e2e/run.py --host A --host B
 
 check: | $(SYSROOT)
 	tests/check.sh
 
+# The Linux guest payload: Debian's vmlinux and a busybox initramfs.
+l2: | $(SYSROOT)
+	tests/l2/build.sh
+
 demo: | $(SYSROOT)
-	$(MAKE) pvmm guests
+	scripts/setup.sh
+	$(MAKE) pvmm guests tools l2
 	python3 tests/e2e/run.py --demo
 
 CPPCHECK := cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
@@ -122,5 +127,5 @@ setup:
 clean:
 	rm -rf $(B) pvmm
 
-.PHONY: all native unit guests tools e2e check demo lint lint-report setup clean
+.PHONY: all native unit guests tools l2 e2e check demo lint lint-report setup clean
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
