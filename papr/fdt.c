@@ -194,6 +194,9 @@ static int fdt_rtas(void *fdt, const struct machine *m)
 	TRY(fdt_property_u32(fdt, "linux,rtas-base", m->rtas.base));
 	TRY(fdt_property_u32(fdt, "linux,rtas-entry", m->rtas.base));
 	TRY(fdt_property_u32(fdt, "rtas-error-log-max", 2048));
+	/* Without it a panicking Linux does not call ibm,os-term and sits
+	 * in panic() instead of telling us. */
+	TRY(fdt_property(fdt, "ibm,extended-os-term", NULL, 0));
 	return fdt_end_node(fdt);
 }
 
