@@ -37,6 +37,9 @@ int hv_vcpu_get_papr(struct machine *m, struct vcpu *v, struct vcpu_papr *s);
 int hv_vcpu_set_papr(struct machine *m, struct vcpu *v,
 		     const struct vcpu_papr *s);
 
+/* Raise interrupt source @irq once (an edge, or an MSI). */
+int hv_irq_pulse(struct machine *m, uint32_t irq);
+
 /* RTAS start-cpu: enter a stopped vCPU at @pc with r3 = @r3. */
 int hv_start_cpu(struct machine *m, struct vcpu *v, uint64_t pc, uint64_t r3);
 

@@ -14,6 +14,7 @@
 #include "cpu/gmem.h"
 #include "cpu/kvm_stats.h"
 #include "papr/console.h"
+#include "papr/events.h"
 #include "papr/hcall.h"
 #include "papr/nvram.h"
 #include "hpt/mmu.h"
@@ -90,6 +91,7 @@ struct machine {
 	struct console con;
 	struct rtas rtas;
 	struct nvram nvram;
+	struct events events;
 	struct hcall_stats hstats;
 	struct mmu mmu;
 

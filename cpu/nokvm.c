@@ -86,3 +86,10 @@ int hv_vcpu_set_papr(struct machine *m, struct vcpu *v,
 	(void)s;
 	return -ENOSYS;
 }
+
+int hv_irq_pulse(struct machine *m, uint32_t irq)
+{
+	(void)m;
+	(void)irq;
+	return -ENOSYS;
+}

@@ -7,6 +7,7 @@
 
 #include "cpu/machine.h"
 #include "papr/fdt.h"
+#include "papr/irq.h"
 #include "papr/rtas.h"
 
 #define XICS_PHANDLE	0x1000
@@ -244,6 +245,23 @@ static int fdt_xics(void *fdt, const struct machine *m)
 	return fdt_end_node(fdt);
 }
 
+/* Event sources: the EPOW interrupt Linux's RAS code requests.  The XICS
+ * domain maps the source number directly. */
+static int fdt_event_sources(void *fdt)
+{
+	fdt32_t ranges[2] = { cpu_to_fdt32(IRQ_EPOW), cpu_to_fdt32(1) };
+	fdt32_t intr[2] = { cpu_to_fdt32(IRQ_EPOW), cpu_to_fdt32(0) };
+
+	TRY(fdt_begin_node(fdt, "event-sources"));
+	TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
+	TRY(fdt_property_u32(fdt, "#interrupt-cells", 2));
+	TRY(fdt_property(fdt, "interrupt-ranges", ranges, sizeof(ranges)));
+	TRY(fdt_begin_node(fdt, "epow-events"));
+	TRY(fdt_property(fdt, "interrupts", intr, sizeof(intr)));
+	TRY(fdt_end_node(fdt));
+	return fdt_end_node(fdt);
+}
+
 static int fdt_nvram(void *fdt)
 {
 	TRY(fdt_begin_node(fdt, "nvram"));
@@ -277,8 +295,10 @@ int fdt_build(const struct machine *m, const struct fdt_params *p,
 	TRY(fdt_cpus(fdt, m, p));
 	TRY(fdt_rtas(fdt, m));
 	TRY(fdt_vdevice(fdt));
-	if (p->xics)
+	if (p->xics) {
 		TRY(fdt_xics(fdt, m));
+		TRY(fdt_event_sources(fdt));
+	}
 	TRY(fdt_nvram(fdt));
 	TRY(fdt_hypervisor(fdt));
 	TRY(fdt_end_node(fdt));

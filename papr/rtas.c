@@ -25,6 +25,9 @@ const struct rtas_call rtas_calls[] = {
 	{ "ibm,set-system-parameter", rtas_set_system_parameter, 2, 1 },
 	{ "ibm,nmi-register", rtas_nmi_register, 2, 1 },
 	{ "ibm,nmi-interlock", rtas_nmi_interlock, 0, 1 },
+	{ "check-exception", rtas_check_exception, 6, 1 },
+	{ "event-scan", rtas_event_scan, 4, 1 },
+	{ "get-sensor-state", rtas_get_sensor_state, 2, 2 },
 	/* The in-kernel XICS answers these once their tokens are defined. */
 	{ "ibm,set-xive", NULL, 3, 1 },
 	{ "ibm,get-xive", NULL, 1, 3 },

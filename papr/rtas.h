@@ -66,5 +66,6 @@ rtas_fn rtas_display_character;
 rtas_fn rtas_nvram_fetch, rtas_nvram_store;
 rtas_fn rtas_get_system_parameter, rtas_set_system_parameter;
 rtas_fn rtas_nmi_register, rtas_nmi_interlock;
+rtas_fn rtas_check_exception, rtas_event_scan, rtas_get_sensor_state;
 
 #endif

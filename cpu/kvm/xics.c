@@ -6,7 +6,34 @@
 #include <sys/ioctl.h>
 
 #include "cpu/kvm/kvm.h"
+#include "cpu/hv.h"
+#include "papr/irq.h"
 #include "papr/rtas.h"
+
+/* Create pvmm's sources in the XICS, masked; the guest routes and unmasks
+ * them with ibm,set-xive / ibm,int-on, which KVM answers itself. */
+static int xics_sources(struct machine *m)
+{
+	struct kvm_vm *k = kvm_of(m);
+
+	for (uint32_t irq = IRQ_BASE; irq < IRQ_BASE + IRQ_COUNT; irq++) {
+		uint64_t val = KVM_XICS_MASKED |
+			       ((uint64_t)KVM_XICS_PRIORITY_MASK <<
+				KVM_XICS_PRIORITY_SHIFT);
+		struct kvm_device_attr attr = {
+			.group = KVM_DEV_XICS_GRP_SOURCES,
+			.attr = irq,
+			.addr = (uintptr_t)&val,
+		};
+
+		if (ioctl(k->xics_fd, KVM_SET_DEVICE_ATTR, &attr) < 0) {
+			fprintf(stderr, "pvmm: XICS source %#x: %s\n", irq,
+				strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
 
 int kvm_xics_create(struct machine *m)
 {
@@ -32,6 +59,19 @@ int kvm_xics_create(struct machine *m)
 			return -1;
 		}
 	}
+	return xics_sources(m);
+}
+
+int hv_irq_pulse(struct machine *m, uint32_t irq)
+{
+	struct kvm_irq_level line = { .irq = irq, .level = 1 };
+	int fd = kvm_of(m)->vm_fd;
+
+	if (ioctl(fd, KVM_IRQ_LINE, &line) < 0)
+		return -errno;
+	line.level = 0;
+	if (ioctl(fd, KVM_IRQ_LINE, &line) < 0)
+		return -errno;
 	return 0;
 }
 

@@ -65,6 +65,23 @@ static size_t unescape(char *s)
 	return o;
 }
 
+/* Keep the last bytes of output (a NUL-terminated window) for -m. */
+static void remember(char *seen, size_t size, size_t *len, const char *buf,
+		     size_t n)
+{
+	if (n >= size)
+		buf += n - (size - 1), n = size - 1;
+	if (*len + n >= size) {
+		size_t drop = *len + n - (size - 1);
+
+		memmove(seen, seen + drop, *len - drop);
+		*len -= drop;
+	}
+	memcpy(seen + *len, buf, n);
+	*len += n;
+	seen[*len] = '\0';
+}
+
 static void parse(int argc, char **argv, struct opts *o)
 {
 	int c;
@@ -161,11 +178,8 @@ int main(int argc, char **argv)
 			if (n > 0) {
 				fwrite(buf, 1, (size_t)n, stdout);
 				fflush(stdout);
-				if (seen_len + (size_t)n < sizeof(seen) - 1) {
-					memcpy(seen + seen_len, buf, (size_t)n);
-					seen_len += (size_t)n;
-					seen[seen_len] = '\0';
-				}
+				remember(seen, sizeof(seen), &seen_len, buf,
+					 (size_t)n);
 			}
 		}
 		if (waitpid(pid, &status, WNOHANG) == pid)

@@ -85,3 +85,11 @@ int hv_vcpu_set_papr(struct machine *m, struct vcpu *v,
 	fake_hv.papr = *s;
 	return fake_hv.papr_ret;
 }
+
+int hv_irq_pulse(struct machine *m, uint32_t irq)
+{
+	(void)m;
+	fake_hv.irq_calls++;
+	fake_hv.irq_last = irq;
+	return fake_hv.irq_ret;
+}

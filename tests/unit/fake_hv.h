@@ -35,6 +35,10 @@ struct fake_hv {
 	int sreset_ret;
 	struct vcpu *sreset_v[FAKE_HV_MAX_CALLS];
 
+	int irq_calls;
+	uint32_t irq_last;
+	int irq_ret;
+
 	struct vcpu_papr papr;		/* what get returns, set stores */
 	int papr_ret;
 };
