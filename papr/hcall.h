@@ -80,5 +80,8 @@ hcall_fn h_put_term_char, h_get_term_char;
 hcall_fn h_set_mode;
 hcall_fn h_register_proc_tbl;
 hcall_fn h_rtas;
+hcall_fn h_set_sprg0, h_get_cpu_characteristics, h_signal_sys_reset;
+hcall_fn h_page_init, h_logical_ci_load, h_logical_ci_store;
+hcall_fn h_random;
 
 #endif
