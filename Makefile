@@ -113,6 +113,11 @@ demo: | $(SYSROOT)
 CPPCHECK := cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 	--inline-suppr -I. --std=c11 -D__GNUC__ main.c cpu papr hpt io migrate
 
+bench: | $(SYSROOT)
+	scripts/setup.sh
+	$(MAKE) pvmm tools l2
+	python3 bench/bench.py
+
 lint:
 	$(CPPCHECK)
 
@@ -127,5 +132,5 @@ setup:
 clean:
 	rm -rf $(B) pvmm
 
-.PHONY: all native unit guests tools l2 e2e check demo lint lint-report setup clean
+.PHONY: all native unit guests tools l2 bench e2e check demo lint lint-report setup clean
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -218,7 +218,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 	check_mem(o->mem, mem_arg);
 }
 
-/* Map a whole file read-only; the mapping lives as long as pvmm. */
+/* Map a whole file read-only; unmap it once copied into guest RAM, so
+ * it does not stay in pvmm's footprint. */
 static const void *map_file(const char *path, size_t *len)
 {
 	struct stat st;
@@ -258,6 +259,7 @@ static void load_guest(struct machine *m, const struct options *o,
 	l->fdt = l->rtas - CONFIG_FDT_MAX;
 	buf = map_file(o->kernel, &len);
 	err = load_kernel(&m->mem, buf, len, l->fdt, o->raw, img);
+	munmap((void *)buf, len);
 	if (err == LOAD_E_NOT_ELF)
 		fail("%s: not an ELF file (use --raw for a flat image)",
 		     o->kernel);
@@ -276,6 +278,7 @@ static void load_guest(struct machine *m, const struct options *o,
 	if (l->initrd < img->hi)
 		fail("%s: initrd too large for guest RAM", o->initrd);
 	gmem_write(&m->mem, l->initrd, buf, len);
+	munmap((void *)buf, len);
 	l->initrd_size = len;
 }
 

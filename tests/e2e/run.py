@@ -84,11 +84,12 @@ def find_scenarios(folder, only):
     return found
 
 
-def copy_into(src, dst):
+def copy_into(src, dst, executables_only=False):
     if os.path.isdir(src):
         for name in sorted(os.listdir(src)):
             s = os.path.join(src, name)
-            if os.path.isfile(s):
+            if os.path.isfile(s) and (not executables_only or
+                                      os.access(s, os.X_OK)):
                 shutil.copy2(s, dst)
     elif os.path.isfile(src):
         shutil.copy2(src, dst)
@@ -105,7 +106,8 @@ def build_initramfs(host, scenarios, env, args):
     if not os.path.isfile(args.pvmm):
         sys.exit("e2e: %s missing: run make first" % args.pvmm)
     shutil.copy2(args.pvmm, os.path.join(root, "bin", "pvmm"))
-    copy_into(os.path.join(TOP, "build", "tools"), os.path.join(root, "bin"))
+    copy_into(os.path.join(TOP, "build", "tools"), os.path.join(root, "bin"),
+              executables_only=True)
     kvm = os.path.join(env["KMODS"], "kernel", "arch", "powerpc", "kvm")
     for mod in ("kvm.ko", "kvm-hv.ko"):
         shutil.copy2(os.path.join(kvm, mod), os.path.join(root, "lib", "modules"))
