@@ -6,7 +6,7 @@ set -u
 cd "$(dirname "$0")/../.."
 out=$(python3 tests/e2e/run.py --host A --scenarios tests/e2e/selftest 2>&1)
 rc=$?
-printf '%s\n' "$out"
+printf '%s\n' "$out" | sed 's/^/    | /'
 pass=0 fail=0
 expect() {
 	if printf '%s\n' "$out" | grep -qE -- "$1"; then
