@@ -23,6 +23,7 @@
 #include "cpu/machine.h"
 #include "cpu/report.h"
 #include "cpu/vm.h"
+#include "papr/events.h"
 #include "papr/fdt.h"
 
 #include <libfdt.h>
@@ -366,6 +367,8 @@ int main(int argc, char **argv)
 	if (vm_create(&m, &h, &cfg, &vi) < 0)
 		exit(PVMM_EXIT_ERROR);
 	build_fdt(&m, &o, &h, &l, &img, &vi);
+	if ((err = events_init(&m)) < 0)
+		fail("cannot wire the EPOW interrupt: %s", strerror(-err));
 	machine_mark(&m, PHASE_VM_CREATED);
 	if (lifecycle_start(&m, o.shutdown_timeout) < 0 ||
 	    console_start(&m) < 0)

@@ -37,8 +37,10 @@ int hv_vcpu_get_papr(struct machine *m, struct vcpu *v, struct vcpu_papr *s);
 int hv_vcpu_set_papr(struct machine *m, struct vcpu *v,
 		     const struct vcpu_papr *s);
 
-/* Raise interrupt source @irq once (an edge, or an MSI). */
-int hv_irq_pulse(struct machine *m, uint32_t irq);
+/* An eventfd wired to interrupt source @irq (KVM irqfd): each write of a
+ * count raises the source once, from any thread, without a vCPU exit.
+ * Returns the fd, or -errno. */
+int hv_irqfd(struct machine *m, uint32_t irq);
 
 /* RTAS start-cpu: enter a stopped vCPU at @pc with r3 = @r3. */
 int hv_start_cpu(struct machine *m, struct vcpu *v, uint64_t pc, uint64_t r3);

@@ -87,7 +87,7 @@ int hv_vcpu_set_papr(struct machine *m, struct vcpu *v,
 	return -ENOSYS;
 }
 
-int hv_irq_pulse(struct machine *m, uint32_t irq)
+int hv_irqfd(struct machine *m, uint32_t irq)
 {
 	(void)m;
 	(void)irq;

@@ -4,6 +4,7 @@
  * code asks for a normal system shutdown.  Linux answers with
  * orderly_poweroff(), i.e. its init's power-off. */
 #include <string.h>
+#include <unistd.h>
 
 #include "cpu/hv.h"
 #include "cpu/machine.h"
@@ -61,10 +62,24 @@ size_t events_epow_log(uint8_t *buf, size_t len)
 	return EPOW_LOG_LEN;
 }
 
+int events_init(struct machine *m)
+{
+	int fd = hv_irqfd(m, IRQ_EPOW);
+
+	m->events.epow_fd = fd;
+	return fd < 0 ? fd : 0;
+}
+
 int events_request_shutdown(struct machine *m)
 {
+	uint64_t one = 1;
+
+	if (m->events.epow_fd < 0)
+		return -1;
 	atomic_store(&m->events.epow_pending, 1);
-	return hv_irq_pulse(m, IRQ_EPOW) < 0 ? -1 : 0;
+	if (write(m->events.epow_fd, &one, sizeof(one)) != sizeof(one))
+		return -1;
+	return 0;
 }
 
 /* check-exception(vector, info, mask, critical, buf, len): hand over the

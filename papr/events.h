@@ -10,10 +10,15 @@ struct machine;
 
 struct events {
 	_Atomic int epow_pending;	/* a shutdown request not yet read */
+	int epow_fd;			/* irqfd of the EPOW source, or -1 */
 };
 
+/* Wire the event interrupts (after the VM exists); 0 or -errno. */
+int events_init(struct machine *m);
+
 /* Ask the guest to power off, as a power button would: queue an EPOW event
- * and raise its interrupt.  0, or -1 if the interrupt cannot be raised. */
+ * and raise its interrupt.  0, or -1 if the interrupt cannot be raised.
+ * Safe from any thread. */
 int events_request_shutdown(struct machine *m);
 
 /* Write the RTAS error log of an EPOW "system shutdown, normal" event into

@@ -3,7 +3,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "cpu/kvm/kvm.h"
 #include "cpu/hv.h"
@@ -62,17 +64,22 @@ int kvm_xics_create(struct machine *m)
 	return xics_sources(m);
 }
 
-int hv_irq_pulse(struct machine *m, uint32_t irq)
+/* With the XICS, KVM maps a GSI to the source of the same number, so no
+ * routing table is needed. */
+int hv_irqfd(struct machine *m, uint32_t irq)
 {
-	struct kvm_irq_level line = { .irq = irq, .level = 1 };
-	int fd = kvm_of(m)->vm_fd;
+	struct kvm_irqfd req = { .gsi = irq };
+	int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), err;
 
-	if (ioctl(fd, KVM_IRQ_LINE, &line) < 0)
+	if (fd < 0)
 		return -errno;
-	line.level = 0;
-	if (ioctl(fd, KVM_IRQ_LINE, &line) < 0)
-		return -errno;
-	return 0;
+	req.fd = (uint32_t)fd;
+	if (ioctl(kvm_of(m)->vm_fd, KVM_IRQFD, &req) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
 }
 
 int kvm_xics_connect(struct machine *m, struct vcpu *v)

@@ -1,4 +1,5 @@
 #include <string.h>
+#include <sys/eventfd.h>
 
 #include "cpu/hv.h"
 #include "tests/unit/fake_hv.h"
@@ -86,10 +87,14 @@ int hv_vcpu_set_papr(struct machine *m, struct vcpu *v,
 	return fake_hv.papr_ret;
 }
 
-int hv_irq_pulse(struct machine *m, uint32_t irq)
+/* A real eventfd, so tests can read what was raised. */
+int hv_irqfd(struct machine *m, uint32_t irq)
 {
 	(void)m;
 	fake_hv.irq_calls++;
 	fake_hv.irq_last = irq;
-	return fake_hv.irq_ret;
+	if (fake_hv.irq_ret < 0)
+		return fake_hv.irq_ret;
+	fake_hv.irq_fd = eventfd(0, EFD_NONBLOCK);
+	return fake_hv.irq_fd;
 }

@@ -38,6 +38,7 @@ struct fake_hv {
 	int irq_calls;
 	uint32_t irq_last;
 	int irq_ret;
+	int irq_fd;
 
 	struct vcpu_papr papr;		/* what get returns, set stores */
 	int papr_ret;

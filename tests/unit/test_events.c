@@ -1,4 +1,6 @@
 /* EPOW: the error log Linux parses, check-exception, the interrupt. */
+#include <unistd.h>
+
 #include "papr/be.h"
 #include "papr/events.h"
 #include "papr/hcall.h"
@@ -53,11 +55,18 @@ static void shutdown_request(void **state)
 	struct machine *m = unit_machine(1);
 	const uint8_t *log = gmem_ptr(&m->mem, LOG, 64);
 
+	uint64_t raised = 0;
+
 	(void)state;
+	assert_int_equal(events_request_shutdown(m), -1);	/* not wired */
 	assert_int_equal(check_exception(m, 0x40000000, LOG, 2048), 1);
-	assert_int_equal(events_request_shutdown(m), 0);
+	assert_int_equal(events_init(m), 0);
 	assert_int_equal(fake_hv.irq_calls, 1);
 	assert_int_equal(fake_hv.irq_last, IRQ_EPOW);
+	assert_int_equal(check_exception(m, 0x40000000, LOG, 2048), 1);
+	assert_int_equal(events_request_shutdown(m), 0);
+	assert_int_equal(read(fake_hv.irq_fd, &raised, 8), 8);
+	assert_int_equal(raised, 1);			/* one edge */
 	/* Another event class, a buffer outside RAM, a short buffer: the
 	 * event stays pending. */
 	assert_int_equal(check_exception(m, 0x20000000, LOG, 2048), 1);
@@ -70,7 +79,11 @@ static void shutdown_request(void **state)
 	assert_int_equal(be16_load(log + 24), ('E' << 8) | 'P');
 	/* Read once. */
 	assert_int_equal(check_exception(m, 0x40000000, LOG, 2048), 1);
+	close(fake_hv.irq_fd);
+	unit_machine_free(m);
+	m = unit_machine(1);
 	fake_hv.irq_ret = -5;
+	assert_int_equal(events_init(m), -5);
 	assert_int_equal(events_request_shutdown(m), -1);
 	unit_machine_free(m);
 }
