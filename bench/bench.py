@@ -28,12 +28,20 @@ def main():
            "--host", "A", "--scenarios", os.path.join(TOP, "bench", "scenarios"),
            "-v"]
     out = subprocess.run(cmd, capture_output=True, text=True).stdout
-    runs, reports = [], []
+    runs, reports, idle, mode = [], [], {}, None
     for line in out.splitlines():
+        m = re.search(r"BENCH-IDLE-MODE (\w+)", line)
+        if m:
+            mode = m.group(1)
         m = re.search(r"vmmrun: (.*)", line)
         if m:
-            runs.append({k: float(v) for k, v in
-                         (kv.split("=") for kv in m.group(1).split())})
+            run = {k: float(v) for k, v in
+                   (kv.split("=") for kv in m.group(1).split())}
+            if mode:
+                idle[mode] = run
+                mode = None
+            else:
+                runs.append(run)
         m = re.search(r"BENCH-REPORT (\{.*\})", line)
         if m:
             reports.append(json.loads(m.group(1)))
@@ -68,6 +76,11 @@ def main():
         vals = [v for v in vals if v is not None]
         print("  %-40s %s" % (name, spread(vals)))
     print("  %-40s %d" % ("stripped binary (bytes)", size))
+    for mode, label in (("cede", "idle guest, H_CEDE (% of a core)"),
+                        ("poll", "idle guest, powersave=off (% of a core)")):
+        r = idle.get(mode)
+        print("  %-40s %s" % (label, "%.2f" % r["idle_cpu_pct"] if r
+                                else "n/a"))
     print("  %-40s %s" % ("QEMU comparison", "not yet (issue: benchmarks "
                           "side by side with QEMU)"))
     stamp = datetime.datetime.utcnow().strftime("%Y%m%dT%H%M%SZ")
@@ -75,7 +88,8 @@ def main():
     with open(path, "w") as f:
         json.dump({"date": stamp, "host": "A: qemu-system-ppc64 7.2 TCG "
                    "pseries POWER9, nested KVM-HV, on x86_64",
-                   "binary_bytes": size, "runs": runs, "reports": reports},
+                   "binary_bytes": size, "runs": runs, "reports": reports,
+                   "idle": idle},
                   f, indent=1)
     print("raw results: %s" % os.path.relpath(path, TOP))
 

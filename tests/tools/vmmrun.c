@@ -1,6 +1,6 @@
 /* vmmrun: run a VMM and measure it from outside, for the benchmarks.
  *
- *   vmmrun [-m MARKER] [-g GUEST_RAM_BYTES] -- CMD ARGS...
+ *   vmmrun [-m MARKER] [-g GUEST_RAM_BYTES] [-i SECS] -- CMD ARGS...
  *
  * Relays the command's output and prints one line at the end:
  *   vmmrun: status=N first_byte_ms=F marker_ms=M exit_ms=E
@@ -8,16 +8,42 @@
  * first byte, marker line and exit are timed from just before exec; the
  * guest uptime is the number after "uptime=" on the marker line.  RSS is
  * sampled from /proc/PID/smaps every 5 ms; the "ex guest" figure leaves
- * out the mapping whose size is exactly the guest's RAM. */
+ * out the mapping whose size is exactly the guest's RAM.  With -i, once
+ * the marker is seen the VMM's CPU time (utime + stime of all its threads)
+ * is measured over SECS seconds of an idle guest, reported as idle_cpu_pct
+ * (percent of one host CPU), and the VMM is then sent SIGTERM. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+/* utime + stime of a process, in clock ticks. */
+static unsigned long long cpu_ticks(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long ut = 0, st = 0;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');	/* the command name may hold spaces */
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
+			 "%*u %llu %llu", &ut, &st) != 2)
+		return 0;
+	return ut + st;
+}
 
 static double now_ms(void)
 {
@@ -58,15 +84,19 @@ int main(int argc, char **argv)
 	const char *marker = NULL;
 	unsigned long long guest = 512ULL << 20, all = 0, ex = 0, pall = 0,
 			   pex = 0;
-	double t0, first = -1, mark = -1, end, uptime = -1;
+	double t0, first = -1, mark = -1, end, uptime = -1, idle_s = 0;
+	double idle_pct = -1, idle_t0 = 0;
+	unsigned long long idle_ticks0 = 0;
 	char buf[4096], line[1024];
 	size_t ll = 0;
 	int c, p[2], status = 0;
 	pid_t pid;
 
-	while ((c = getopt(argc, argv, "m:g:")) != -1) {
+	while ((c = getopt(argc, argv, "m:g:i:")) != -1) {
 		if (c == 'm')
 			marker = optarg;
+		else if (c == 'i')
+			idle_s = atof(optarg);
 		else if (c == 'g')
 			guest = strtoull(optarg, NULL, 0);
 		else
@@ -87,6 +117,14 @@ int main(int argc, char **argv)
 		struct pollfd pfd = { .fd = p[0], .events = POLLIN };
 		ssize_t n;
 
+		if (idle_s > 0 && idle_t0 > 0 && idle_pct < 0 &&
+		    now_ms() - idle_t0 >= idle_s * 1000) {
+			double ticks = (double)(cpu_ticks(pid) - idle_ticks0);
+
+			idle_pct = 100.0 * ticks / sysconf(_SC_CLK_TCK) /
+				   ((now_ms() - idle_t0) / 1000);
+			kill(pid, SIGTERM);
+		}
 		if (poll(&pfd, 1, 5) == 0) {
 			sample_rss(pid, guest, &all, &ex);
 			pall = all > pall ? all : pall;
@@ -112,6 +150,8 @@ int main(int argc, char **argv)
 				mark = now_ms() - t0;
 				if (u)
 					uptime = atof(u + 7);
+				idle_t0 = now_ms();
+				idle_ticks0 = cpu_ticks(pid);
 			}
 		}
 	}
@@ -120,8 +160,8 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	printf("\nvmmrun: status=%d first_byte_ms=%.1f marker_ms=%.1f "
 	       "exit_ms=%.1f guest_uptime_s=%.2f peak_rss_kib=%llu "
-	       "peak_rss_ex_guest_kib=%llu\n",
+	       "peak_rss_ex_guest_kib=%llu idle_cpu_pct=%.2f\n",
 	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
-	       first, mark, end, uptime, pall, pex);
+	       first, mark, end, uptime, pall, pex, idle_pct);
 	return 0;
 }
