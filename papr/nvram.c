@@ -1,6 +1,7 @@
 /* RTAS nvram-fetch / nvram-store: copy between NVRAM and a guest buffer.
  * The guest gives an NVRAM index, a buffer address and a length; all
  * three are checked against NVRAM and RAM before a byte moves. */
+#include <stdbool.h>
 #include <string.h>
 
 #include "cpu/machine.h"
@@ -19,32 +20,30 @@ static uint8_t *nvram_xfer(struct machine *m, const struct rtas_args *a,
 	return gmem_ptr(&m->mem, a->args[1], *len);
 }
 
-void rtas_nvram_fetch(struct machine *m, struct vcpu *v, struct rtas_args *a)
+/* Copy @len bytes between NVRAM[index] and the guest buffer, either way. */
+static void nvram_copy(struct machine *m, struct rtas_args *a, bool store)
 {
 	uint32_t len;
 	uint8_t *buf = nvram_xfer(m, a, &len);
+	uint8_t *nv = m->nvram.bytes + a->args[0];
 
-	(void)v;
 	if (!buf) {
 		a->rets[0] = (uint32_t)RTAS_PARAM_ERROR;
 		return;
 	}
-	memcpy(buf, m->nvram.bytes + a->args[0], len);
+	memcpy(store ? nv : buf, store ? buf : nv, len);
 	a->rets[0] = RTAS_OK;
 	a->rets[1] = len;
 }
 
+void rtas_nvram_fetch(struct machine *m, struct vcpu *v, struct rtas_args *a)
+{
+	(void)v;
+	nvram_copy(m, a, false);
+}
+
 void rtas_nvram_store(struct machine *m, struct vcpu *v, struct rtas_args *a)
 {
-	uint32_t len;
-	uint8_t *buf = nvram_xfer(m, a, &len);
-
 	(void)v;
-	if (!buf) {
-		a->rets[0] = (uint32_t)RTAS_PARAM_ERROR;
-		return;
-	}
-	memcpy(m->nvram.bytes + a->args[0], buf, len);
-	a->rets[0] = RTAS_OK;
-	a->rets[1] = len;
+	nvram_copy(m, a, true);
 }
