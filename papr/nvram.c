@@ -24,13 +24,13 @@ static uint8_t *nvram_xfer(struct machine *m, const struct rtas_args *a,
 static void nvram_copy(struct machine *m, struct rtas_args *a, bool store)
 {
 	uint32_t len;
-	uint8_t *buf = nvram_xfer(m, a, &len);
-	uint8_t *nv = m->nvram.bytes + a->args[0];
+	uint8_t *buf = nvram_xfer(m, a, &len), *nv;
 
 	if (!buf) {
 		a->rets[0] = (uint32_t)RTAS_PARAM_ERROR;
 		return;
 	}
+	nv = m->nvram.bytes + a->args[0];
 	memcpy(store ? nv : buf, store ? buf : nv, len);
 	a->rets[0] = RTAS_OK;
 	a->rets[1] = len;
