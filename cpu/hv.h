@@ -42,6 +42,10 @@ int hv_vcpu_set_papr(struct machine *m, struct vcpu *v,
  * Returns the fd, or -errno. */
 int hv_irqfd(struct machine *m, uint32_t irq);
 
+/* HPT resize: prepare (asynchronous; > 0 is ms still to wait) or commit
+ * a table of 2^@shift bytes.  KVM's answer, or -errno. */
+long hv_resize_hpt(struct machine *m, bool commit, unsigned shift);
+
 /* RTAS start-cpu: enter a stopped vCPU at @pc with r3 = @r3. */
 int hv_start_cpu(struct machine *m, struct vcpu *v, uint64_t pc, uint64_t r3);
 

@@ -93,3 +93,11 @@ int hv_irqfd(struct machine *m, uint32_t irq)
 	(void)irq;
 	return -ENOSYS;
 }
+
+long hv_resize_hpt(struct machine *m, bool commit, unsigned shift)
+{
+	(void)m;
+	(void)commit;
+	(void)shift;
+	return -ENOSYS;
+}

@@ -80,5 +80,7 @@ int mmu_choose(enum mmu_mode want, bool host_radix, bool host_hash,
 	       enum mmu_mode *mode, const char **why);
 /* HPT size (log2 bytes) for @ram bytes of guest RAM. */
 unsigned hpt_order_for_ram(uint64_t ram);
+/* The hcall code for KVM's answer to a resize step (> 0: ms to wait). */
+int64_t hpt_resize_rc(long kvm_ret);
 
 #endif

@@ -183,11 +183,26 @@ static int fdt_cpus(void *fdt, const struct machine *m,
 	return fdt_end_node(fdt);
 }
 
-static int fdt_rtas(void *fdt, const struct machine *m)
+/* The hcall groups, plus HPT resizing for hash guests. */
+static int fdt_hypertas(void *fdt, const struct fdt_params *p)
+{
+	static const char hpt_resize[] = "hcall-hpt-resize";
+	char buf[sizeof(hypertas) + sizeof(hpt_resize)];
+	size_t len = sizeof(hypertas);
+
+	memcpy(buf, hypertas, sizeof(hypertas));
+	if (p->hpt_order) {
+		memcpy(buf + len, hpt_resize, sizeof(hpt_resize));
+		len += sizeof(hpt_resize);
+	}
+	return fdt_property(fdt, "ibm,hypertas-functions", buf, (int)len);
+}
+
+static int fdt_rtas(void *fdt, const struct machine *m,
+		    const struct fdt_params *p)
 {
 	TRY(fdt_begin_node(fdt, "rtas"));
-	TRY(fdt_property(fdt, "ibm,hypertas-functions", hypertas,
-			 sizeof(hypertas)));
+	TRY(fdt_hypertas(fdt, p));
 	for (size_t i = 0; i < rtas_ncalls; i++)
 		TRY(fdt_property_u32(fdt, rtas_calls[i].name,
 				     rtas_token(rtas_calls[i].name)));
@@ -293,7 +308,7 @@ int fdt_build(const struct machine *m, const struct fdt_params *p,
 	TRY(fdt_chosen(fdt, p));
 	TRY(fdt_memory(fdt, m));
 	TRY(fdt_cpus(fdt, m, p));
-	TRY(fdt_rtas(fdt, m));
+	TRY(fdt_rtas(fdt, m, p));
 	TRY(fdt_vdevice(fdt));
 	if (p->xics) {
 		TRY(fdt_xics(fdt, m));

@@ -23,6 +23,8 @@ static const struct hcall_entry hcall_table[HCALL_SLOTS] = {
 	HCALL(H_GET_CPU_CHARACTERISTICS, h_get_cpu_characteristics),
 	HCALL(H_RANDOM, h_random),
 	HCALL(H_SET_MODE, h_set_mode),
+	HCALL(H_RESIZE_HPT_PREPARE, h_resize_hpt_prepare),
+	HCALL(H_RESIZE_HPT_COMMIT, h_resize_hpt_commit),
 	HCALL(H_REGISTER_PROC_TBL, h_register_proc_tbl),
 	HCALL(H_SIGNAL_SYS_RESET, h_signal_sys_reset),
 	HCALL(KVMPPC_H_RTAS, h_rtas),

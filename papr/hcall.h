@@ -36,6 +36,8 @@
 #define H_GET_CPU_CHARACTERISTICS 0x1c8
 #define H_RANDOM		0x300
 #define H_SET_MODE		0x31c
+#define H_RESIZE_HPT_PREPARE	0x36c
+#define H_RESIZE_HPT_COMMIT	0x370
 #define H_REGISTER_PROC_TBL	0x37c
 #define H_SIGNAL_SYS_RESET	0x380
 #define H_RPT_INVALIDATE	0x448
@@ -79,6 +81,7 @@ const char *hcall_name(uint64_t nr);
 hcall_fn h_put_term_char, h_get_term_char;
 hcall_fn h_set_mode;
 hcall_fn h_register_proc_tbl;
+hcall_fn h_resize_hpt_prepare, h_resize_hpt_commit;
 hcall_fn h_rtas;
 hcall_fn h_set_sprg0, h_get_cpu_characteristics, h_signal_sys_reset;
 hcall_fn h_page_init, h_logical_ci_load, h_logical_ci_store;

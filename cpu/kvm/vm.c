@@ -390,3 +390,12 @@ int hv_system_reset(struct machine *m, struct vcpu *v)
 		vcpu_kick(kv);
 	return 0;
 }
+
+long hv_resize_hpt(struct machine *m, bool commit, unsigned shift)
+{
+	struct kvm_ppc_resize_hpt rhpt = { .flags = 0, .shift = shift };
+	long r = ioctl(kvm_of(m)->vm_fd, commit ? KVM_PPC_RESIZE_HPT_COMMIT :
+				KVM_PPC_RESIZE_HPT_PREPARE, &rhpt);
+
+	return r < 0 ? -errno : r;
+}

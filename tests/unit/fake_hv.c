@@ -98,3 +98,12 @@ int hv_irqfd(struct machine *m, uint32_t irq)
 	fake_hv.irq_fd = eventfd(0, EFD_NONBLOCK);
 	return fake_hv.irq_fd;
 }
+
+long hv_resize_hpt(struct machine *m, bool commit, unsigned shift)
+{
+	(void)m;
+	fake_hv.resize_calls++;
+	fake_hv.resize_commit = commit;
+	fake_hv.resize_shift = shift;
+	return fake_hv.resize_ret;
+}

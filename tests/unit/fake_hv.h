@@ -3,6 +3,7 @@
 #ifndef FAKE_HV_H
 #define FAKE_HV_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "cpu/vcpu_state.h"
@@ -38,6 +39,11 @@ struct fake_hv {
 	int irq_calls;
 	uint32_t irq_last;
 	int irq_ret;
+
+	int resize_calls;
+	bool resize_commit;
+	unsigned resize_shift;
+	long resize_ret;
 	int irq_fd;
 
 	struct vcpu_papr papr;		/* what get returns, set stores */

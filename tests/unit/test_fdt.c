@@ -142,6 +142,7 @@ static void hash_guest(void **state)
 	int cpu = node("/cpus/PowerPC,POWER9@0"), len;
 	const uint8_t *pa = prop(cpu, "ibm,pa-features", &len);
 	const fdt32_t *pft = prop(cpu, "ibm,pft-size", &len);
+	const char *tas;
 
 	(void)state;
 	assert_int_equal(pa[42] & 0x80, 0);		/* radix hidden */
@@ -149,6 +150,10 @@ static void hash_guest(void **state)
 				"ibm,architecture-vec-5", NULL));
 	assert_int_equal(len, 8);
 	assert_int_equal(fdt32_to_cpu(pft[1]), 22);
+	tas = prop(node("/rtas"), "ibm,hypertas-functions", &len);
+	assert_int_equal(fdt_stringlist_contains(tas, len, "hcall-hpt-resize"),
+			 1);
+	assert_int_equal(fdt_stringlist_contains(tas, len, "hcall-term"), 1);
 	prop(cpu, "ibm,segment-page-sizes", &len);
 	assert_int_equal(len, 20);
 	unit_machine_free(m);
@@ -192,6 +197,8 @@ static void rtas_vdevice_xics(void **state)
 	assert_int_equal(fdt_stringlist_contains(tas, len, "hcall-set-mode"), 1);
 	assert_int_equal(fdt_stringlist_contains(tas, len, "hcall-splpar"), 1);
 	assert_int_equal(fdt_stringlist_contains(tas, len, "hcall-join"), 0);
+	assert_int_equal(fdt_stringlist_contains(tas, len, "hcall-hpt-resize"),
+			 0);				/* radix */
 	for (int i = 0; i < 2; i++) {
 		const char *path = i ? "/vdevice/vty@71000001" :
 				       "/vdevice/vty@71000000";

@@ -155,6 +155,47 @@ static void page_sizes(void **state)
 	assert_int_equal(mmu_segment_page_sizes(&mi, buf, 20), 0);
 }
 
+static void resize(void **state)
+{
+	struct machine *m = unit_machine(1);
+
+	(void)state;
+	assert_int_equal(call(m, H_RESIZE_HPT_PREPARE, 0, 23, 0, 0),
+			 H_NOT_AVAILABLE);		/* radix guest */
+	m->mmu.mode = MMU_HASH;
+	m->mmu.hpt_order = 22;
+	assert_int_equal(call(m, H_RESIZE_HPT_PREPARE, 1, 23, 0, 0),
+			 H_PARAMETER);			/* flags */
+	assert_int_equal(call(m, H_RESIZE_HPT_PREPARE, 0, 17, 0, 0),
+			 H_PARAMETER);
+	assert_int_equal(call(m, H_RESIZE_HPT_PREPARE, 0, 47, 0, 0),
+			 H_PARAMETER);
+	assert_int_equal(fake_hv.resize_calls, 0);
+	fake_hv.resize_ret = 250;			/* kernel still busy */
+	assert_int_equal(call(m, H_RESIZE_HPT_PREPARE, 0, 23, 0, 0),
+			 H_LONG_BUSY_ORDER_1_MSEC + 2);	/* 100 ms */
+	assert_false(fake_hv.resize_commit);
+	assert_int_equal(fake_hv.resize_shift, 23);
+	fake_hv.resize_ret = 0;
+	assert_int_equal(call(m, H_RESIZE_HPT_PREPARE, 0, 23, 0, 0), H_SUCCESS);
+	assert_int_equal(call(m, H_RESIZE_HPT_PREPARE, 0, 0, 0, 0), H_SUCCESS);
+	assert_int_equal(fake_hv.resize_shift, 0);	/* cancel */
+	assert_int_equal(call(m, H_RESIZE_HPT_COMMIT, 0, 0, 0, 0), H_PARAMETER);
+	assert_int_equal(call(m, H_RESIZE_HPT_COMMIT, 0, 23, 0, 0), H_SUCCESS);
+	assert_true(fake_hv.resize_commit);
+	assert_int_equal(m->mmu.hpt_order, 23);
+	fake_hv.resize_ret = -ENOSPC;
+	assert_int_equal(call(m, H_RESIZE_HPT_COMMIT, 0, 24, 0, 0), H_PTEG_FULL);
+	assert_int_equal(m->mmu.hpt_order, 23);		/* unchanged */
+	assert_int_equal(hpt_resize_rc(1), H_LONG_BUSY_ORDER_1_MSEC);
+	assert_int_equal(hpt_resize_rc(100000), H_LONG_BUSY_ORDER_1_MSEC + 5);
+	assert_int_equal(hpt_resize_rc(-EINVAL), H_PARAMETER);
+	assert_int_equal(hpt_resize_rc(-ENXIO), H_CLOSED);
+	assert_int_equal(hpt_resize_rc(-EBUSY), H_BUSY);
+	assert_int_equal(hpt_resize_rc(-EIO), H_HARDWARE);
+	unit_machine_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -163,6 +204,7 @@ int main(void)
 		cmocka_unit_test(mode_choice),
 		cmocka_unit_test(hpt_order),
 		cmocka_unit_test(page_sizes),
+		cmocka_unit_test(resize),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
