@@ -18,11 +18,13 @@
 
 #include "config.h"
 #include "cpu/host.h"
+#include "cpu/hv.h"
 #include "cpu/lifecycle.h"
 #include "cpu/loader.h"
 #include "cpu/machine.h"
 #include "cpu/report.h"
 #include "cpu/vm.h"
+#include "hpt/dump.h"
 #include "papr/events.h"
 #include "papr/fdt.h"
 
@@ -33,6 +35,8 @@ struct options {
 	const char *initrd;
 	const char *cmdline;
 	const char *report;
+	const char *dump_hpt;
+	bool check_hpt;
 	uint64_t mem;
 	int cpus;
 	int threads;
@@ -63,6 +67,11 @@ static const char usage[] =
 	"                      after SIGTERM/SIGINT/SIGHUP, give the guest S\n"
 	"                      seconds to power off (default 30)\n"
 	"      --report FILE   write a JSON report of the run to FILE\n"
+	"      --dump-hpt FILE hash guests: at the end, write the HPT as a\n"
+	"                      migration stream to FILE and decoded to FILE.txt\n"
+	"      --check-hpt-migration\n"
+	"                      hash guests: at the end, load the HPT into a\n"
+	"                      second VM, read it back and compare (test aid)\n"
 	"  -h, --help          this text\n"
 	"\n"
 	"console: stdin/stdout; a terminal is put in raw mode, so Ctrl-C goes\n"
@@ -135,7 +144,7 @@ static void check_mem(uint64_t mem, const char *arg)
 static void parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_RAW = 256, OPT_REPORT, OPT_ON_REBOOT, OPT_SHUTDOWN,
-	       OPT_MMU };
+	       OPT_MMU, OPT_DUMP_HPT, OPT_CHECK_HPT };
 	static const struct option longopts[] = {
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "initrd", required_argument, NULL, 'i' },
@@ -148,6 +157,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "on-reboot", required_argument, NULL, OPT_ON_REBOOT },
 		{ "shutdown-timeout", required_argument, NULL, OPT_SHUTDOWN },
 		{ "mmu", required_argument, NULL, OPT_MMU },
+		{ "dump-hpt", required_argument, NULL, OPT_DUMP_HPT },
+		{ "check-hpt-migration", no_argument, NULL, OPT_CHECK_HPT },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -184,6 +195,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_RAW: o->raw = true; break;
 		case OPT_REPORT: o->report = optarg; break;
+		case OPT_DUMP_HPT: o->dump_hpt = optarg; break;
+		case OPT_CHECK_HPT: o->check_hpt = true; break;
 		case OPT_ON_REBOOT:
 			if (strcmp(optarg, "restart") && strcmp(optarg, "exit"))
 				fail("--on-reboot %s: must be exit or restart",
@@ -327,6 +340,52 @@ static void choose_mmu(struct machine *m, const struct options *o,
 	m->mmu.hpt_order = hpt_order_for_ram(m->mem.size);
 }
 
+/* --dump-hpt: the stream as is, and decoded next to it. */
+static void dump_hpt(struct machine *m, const char *path,
+		     const struct mmu_info *mi)
+{
+	char txt[4096];
+	uint8_t *stream;
+	size_t len;
+	FILE *f;
+	int err = hv_htab_save(m, &stream, &len);
+
+	if (err) {
+		fprintf(stderr, "pvmm: --dump-hpt: %s\n", strerror(-err));
+		return;
+	}
+	snprintf(txt, sizeof(txt), "%s.txt", path);
+	f = fopen(path, "w");
+	if (f) {
+		fwrite(stream, 1, len, f);
+		fclose(f);
+	}
+	f = fopen(txt, "w");
+	if (f) {
+		hpt_dump_text(stream, len, mi, f);
+		fclose(f);
+	}
+	if (!f)
+		fprintf(stderr, "pvmm: --dump-hpt %s: %s\n", path,
+			strerror(errno));
+	free(stream);
+}
+
+static void check_hpt_migration(struct machine *m)
+{
+	size_t bytes = 0;
+	int err = vm_check_htab_migration(m, &bytes);
+
+	if (err == -EILSEQ)
+		fprintf(stderr, "pvmm: HPT migration check: streams differ\n");
+	else if (err)
+		fprintf(stderr, "pvmm: HPT migration check: %s\n",
+			strerror(-err));
+	else
+		fprintf(stderr, "pvmm: HPT migration check: identical streams "
+			"(%zu bytes)\n", bytes);
+}
+
 /* A reboot with --on-reboot restart: start over as a new process image,
  * so nothing of the old guest survives. */
 static void restart(char **argv)
@@ -379,6 +438,10 @@ int main(int argc, char **argv)
 	console_stop(&m);
 	lifecycle_stop(&m);
 	code = machine_exit_code(&m);
+	if (m.mmu.mode == MMU_HASH && o.dump_hpt)
+		dump_hpt(&m, o.dump_hpt, &vi.mmu);
+	if (m.mmu.mode == MMU_HASH && o.check_hpt)
+		check_hpt_migration(&m);
 	if (o.report && (err = report_write(&m, o.report, code)) < 0)
 		fprintf(stderr, "pvmm: --report %s: %s\n", o.report,
 			strerror(-err));

@@ -7,6 +7,7 @@
 #define PVMM_HV_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct machine;
@@ -45,6 +46,11 @@ int hv_irqfd(struct machine *m, uint32_t irq);
 /* HPT resize: prepare (asynchronous; > 0 is ms still to wait) or commit
  * a table of 2^@shift bytes.  KVM's answer, or -errno. */
 long hv_resize_hpt(struct machine *m, bool commit, unsigned shift);
+
+/* The guest's HPT as an HPT stream (hpt/stream.h) in a new buffer the
+ * caller frees; load such a stream (checked in full first). */
+int hv_htab_save(struct machine *m, uint8_t **stream, size_t *len);
+int hv_htab_load(struct machine *m, const uint8_t *stream, size_t len);
 
 /* RTAS start-cpu: enter a stopped vCPU at @pc with r3 = @r3. */
 int hv_start_cpu(struct machine *m, struct vcpu *v, uint64_t pc, uint64_t r3);

@@ -101,3 +101,26 @@ long hv_resize_hpt(struct machine *m, bool commit, unsigned shift)
 	(void)shift;
 	return -ENOSYS;
 }
+
+int hv_htab_save(struct machine *m, uint8_t **stream, size_t *len)
+{
+	(void)m;
+	*stream = NULL;
+	*len = 0;
+	return -ENOSYS;
+}
+
+int hv_htab_load(struct machine *m, const uint8_t *stream, size_t len)
+{
+	(void)m;
+	(void)stream;
+	(void)len;
+	return -ENOSYS;
+}
+
+int vm_check_htab_migration(struct machine *m, size_t *bytes)
+{
+	(void)m;
+	*bytes = 0;
+	return -ENOSYS;
+}

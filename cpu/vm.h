@@ -37,4 +37,9 @@ int vm_create(struct machine *m, const struct host *h,
 int vm_run(struct machine *m);
 void vm_destroy(struct machine *m);
 
+/* Test aid (--check-hpt-migration): save the HPT, load it into a second
+ * VM, save again and compare.  0 if identical (*bytes: stream size),
+ * -EILSEQ if not, -errno on failure. */
+int vm_check_htab_migration(struct machine *m, size_t *bytes);
+
 #endif

@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <string.h>
 #include <sys/eventfd.h>
 
@@ -106,4 +107,20 @@ long hv_resize_hpt(struct machine *m, bool commit, unsigned shift)
 	fake_hv.resize_commit = commit;
 	fake_hv.resize_shift = shift;
 	return fake_hv.resize_ret;
+}
+
+int hv_htab_save(struct machine *m, uint8_t **stream, size_t *len)
+{
+	(void)m;
+	*stream = NULL;
+	*len = 0;
+	return -ENOSYS;
+}
+
+int hv_htab_load(struct machine *m, const uint8_t *stream, size_t len)
+{
+	(void)m;
+	(void)stream;
+	(void)len;
+	return -ENOSYS;
 }
