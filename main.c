@@ -390,6 +390,7 @@ static void check_hpt_migration(struct machine *m)
  * so nothing of the old guest survives. */
 static void restart(char **argv)
 {
+	fprintf(stderr, "pvmm: the guest rebooted; restarting it\n");
 	execv("/proc/self/exe", argv);
 	fail("cannot restart: %s", strerror(errno));
 }
