@@ -42,6 +42,7 @@ struct options {
 	int threads;
 	unsigned shutdown_timeout;
 	enum mmu_mode mmu;
+	bool legacy;
 	bool raw;
 	bool restart_on_reboot;
 };
@@ -59,6 +60,8 @@ static const char usage[] =
 	"      --mmu auto|radix|hash\n"
 	"                      guest MMU mode (default auto: radix if the host\n"
 	"                      can, else hash)\n"
+	"      --legacy        the guest cannot run ISA 3.00 radix: hash, and\n"
+	"                      no radix in its device tree\n"
 	"      --raw           kernel is a flat image loaded and entered at 0\n"
 	"      --on-reboot exit|restart\n"
 	"                      a guest reboot ends pvmm (default) or restarts\n"
@@ -144,7 +147,7 @@ static void check_mem(uint64_t mem, const char *arg)
 static void parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_RAW = 256, OPT_REPORT, OPT_ON_REBOOT, OPT_SHUTDOWN,
-	       OPT_MMU, OPT_DUMP_HPT, OPT_CHECK_HPT };
+	       OPT_MMU, OPT_DUMP_HPT, OPT_CHECK_HPT, OPT_LEGACY };
 	static const struct option longopts[] = {
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "initrd", required_argument, NULL, 'i' },
@@ -157,6 +160,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "on-reboot", required_argument, NULL, OPT_ON_REBOOT },
 		{ "shutdown-timeout", required_argument, NULL, OPT_SHUTDOWN },
 		{ "mmu", required_argument, NULL, OPT_MMU },
+		{ "legacy", no_argument, NULL, OPT_LEGACY },
 		{ "dump-hpt", required_argument, NULL, OPT_DUMP_HPT },
 		{ "check-hpt-migration", no_argument, NULL, OPT_CHECK_HPT },
 		{ "help", no_argument, NULL, 'h' },
@@ -196,6 +200,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case OPT_RAW: o->raw = true; break;
 		case OPT_REPORT: o->report = optarg; break;
 		case OPT_DUMP_HPT: o->dump_hpt = optarg; break;
+		case OPT_LEGACY: o->legacy = true; break;
 		case OPT_CHECK_HPT: o->check_hpt = true; break;
 		case OPT_ON_REBOOT:
 			if (strcmp(optarg, "restart") && strcmp(optarg, "exit"))
@@ -224,6 +229,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 		fail("unexpected argument \"%s\" (see --help)", argv[optind]);
 	if (!o->kernel)
 		fail("no --kernel given (see --help)");
+	if (o->legacy && o->mmu == MMU_RADIX)
+		fail("--legacy and --mmu radix: a legacy guest cannot run radix");
 	if (o->cpus % o->threads)
 		fail("--cpus %d: not a multiple of --threads-per-core %d",
 		     o->cpus, o->threads);
@@ -333,10 +340,13 @@ static void build_fdt(struct machine *m, const struct options *o,
 static void choose_mmu(struct machine *m, const struct options *o,
 		       const struct host *h)
 {
+	enum mmu_mode want = o->legacy ? MMU_HASH : o->mmu;
 	const char *why;
 
-	if (mmu_choose(o->mmu, h->radix, h->hash, &m->mmu.mode, &why) < 0)
-		fail("--mmu %s: %s", mmu_mode_name(o->mmu), why);
+	if (mmu_choose(want, h->radix, h->hash, &m->mmu.mode, &why) < 0)
+		fail("%s: %s", o->legacy ? "--legacy" : o->mmu == MMU_AUTO ?
+		     "--mmu auto" : o->mmu == MMU_RADIX ? "--mmu radix" :
+		     "--mmu hash", why);
 	m->mmu.hpt_order = hpt_order_for_ram(m->mem.size);
 }
 

@@ -75,7 +75,8 @@ static int fdt_root_props(void *fdt)
 
 static int fdt_chosen(void *fdt, const struct fdt_params *p)
 {
-	/* Option vector 5 as negotiated: byte 24 MMU, byte 26 GTSE. */
+	/* Option vector 5 as negotiated: byte 24 the MMU (0x40 radix, 0 hash),
+	 * byte 26 GTSE.  Hash guests get it too, saying hash. */
 	uint8_t vec5[32] = { 0 };
 
 	TRY(fdt_begin_node(fdt, "chosen"));
@@ -91,9 +92,8 @@ static int fdt_chosen(void *fdt, const struct fdt_params *p)
 	if (p->radix) {
 		vec5[24] = 0x40;
 		vec5[26] = 0x40;
-		TRY(fdt_property(fdt, "ibm,architecture-vec-5", vec5,
-				 sizeof(vec5)));
 	}
+	TRY(fdt_property(fdt, "ibm,architecture-vec-5", vec5, sizeof(vec5)));
 	return fdt_end_node(fdt);
 }
 

@@ -42,6 +42,14 @@ HOSTS = {
         "append": "console=hvc0 quiet disable_radix",
         "boot_timeout": 400,
     },
+    # Host C: powernv10 in radix mode, whose KVM offers both radix and
+    # hash guests: where a legacy (hash-only) guest meets a radix host.
+    "C": {
+        "machine": ["-M", "powernv10", "-m", "3G", "-smp", "1"],
+        "cpu": "POWER10",
+        "append": "console=hvc0 quiet",
+        "boot_timeout": 400,
+    },
 }
 SLACK = 60          # seconds beyond a scenario's own TIMEOUT
 TAIL_LINES = 40
@@ -145,7 +153,7 @@ class HostRun:
         h = HOSTS[self.host]
         append = "%s pvmm.epoch=%d" % (h["append"], int(time.time()))
         return (["qemu-system-ppc64"] + h["machine"] +
-                ["-cpu", "POWER9", "-nographic", "-nodefaults",
+                ["-cpu", h.get("cpu", "POWER9"), "-nographic", "-nodefaults",
                  "-serial", "mon:stdio", "-kernel", self.env["VMLINUX"],
                  "-initrd", cpio, "-append", append])
 
