@@ -37,9 +37,10 @@ int vm_create(struct machine *m, const struct host *h,
 int vm_run(struct machine *m);
 void vm_destroy(struct machine *m);
 
-/* Test aid (--check-hpt-migration): save the HPT, load it into a second
- * VM, save again and compare.  0 if identical (*bytes: stream size),
- * -EILSEQ if not, -errno on failure. */
+/* Test aid (--check-hpt-migration): save the HPT (a second pass over the
+ * same HTAB fd must find nothing changed), load it into a second VM, save
+ * again and compare.  0 if identical (*bytes: stream size), -EILSEQ if
+ * not, -EAGAIN if the second pass was not empty, -errno on failure. */
 int vm_check_htab_migration(struct machine *m, size_t *bytes);
 
 #endif

@@ -62,19 +62,20 @@ static int convert(uint8_t *buf, ssize_t n, uint8_t **out, size_t *len,
 	return off == n ? 0 : -EIO;
 }
 
-/* The whole HPT of @vm_fd as a stream in a new buffer. */
-static int htab_save_fd(int vm_fd, unsigned order, uint8_t **out,
-			size_t *len)
+/* One pass over an HTAB fd as a stream in a new buffer: the first pass
+ * of a fresh fd gives every valid entry, each later one only the entries
+ * changed since (nothing at all once the guest is stopped). */
+static int htab_pass(int fd, unsigned order, uint8_t **out, size_t *len)
 {
 	uint8_t *buf = malloc(HTAB_READ_CHUNK);
 	size_t cap = 4096;
-	int fd = htab_fd(vm_fd, 0), err = 0;
+	int err = 0;
 	ssize_t n;
 
 	*out = malloc(cap);
 	*len = 0;
-	if (fd < 0 || !buf || !*out) {
-		err = fd < 0 ? fd : -ENOMEM;
+	if (!buf || !*out) {
+		err = -ENOMEM;
 		goto done;
 	}
 	*len = hpt_stream_put_header(*out, cap, order);
@@ -90,13 +91,24 @@ static int htab_save_fd(int vm_fd, unsigned order, uint8_t **out,
 	err = put_record(out, len, &cap, &(struct kvm_get_htab_header){ 0 },
 			 NULL);
 done:
-	if (fd >= 0)
-		close(fd);
 	free(buf);
 	if (err) {
 		free(*out);
 		*out = NULL;
 	}
+	return err;
+}
+
+/* The whole HPT of @vm_fd: the first pass of a fresh fd. */
+static int htab_save_fd(int vm_fd, unsigned order, uint8_t **out,
+			size_t *len)
+{
+	int fd = htab_fd(vm_fd, 0), err;
+
+	if (fd < 0)
+		return fd;
+	err = htab_pass(fd, order, out, len);
+	close(fd);
 	return err;
 }
 
@@ -150,18 +162,30 @@ int hv_htab_load(struct machine *m, const uint8_t *stream, size_t len)
 }
 
 /* Save, load into a second VM with an HPT of the same size, save again:
- * the streams must be the same.  What migration will do, in one process. */
+ * the streams must be the same.  What migration will do, in one process.
+ * The source fd's second pass must be empty: the guest is stopped, so it
+ * has converged. */
 int vm_check_htab_migration(struct machine *m, size_t *bytes)
 {
 	struct kvm_vm *k = kvm_of(m);
 	uint32_t order = m->mmu.hpt_order;
 	uint8_t *first = NULL, *second = NULL;
 	size_t len1 = 0, len2 = 0;
-	int vm2, err;
+	int vm2 = -1, fd, err;
 
-	err = htab_save_fd(k->vm_fd, order, &first, &len1);
+	fd = htab_fd(k->vm_fd, 0);
+	if (fd < 0)
+		return fd;
+	err = htab_pass(fd, order, &first, &len1);
+	if (!err)
+		err = htab_pass(fd, order, &second, &len2);
+	close(fd);
+	if (!err && len2 != 4 + HPT_CHUNK_HEADER)
+		err = -EAGAIN;		/* a stopped guest changed its HPT */
+	free(second);
+	second = NULL;
 	if (err)
-		return err;
+		goto done;
 	vm2 = ioctl(k->kvm_fd, KVM_CREATE_VM, KVM_VM_PPC_HV);
 	if (vm2 < 0 || ioctl(vm2, KVM_PPC_ALLOCATE_HTAB, &order) < 0) {
 		err = -errno;
