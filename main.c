@@ -23,6 +23,7 @@
 #include "cpu/loader.h"
 #include "cpu/machine.h"
 #include "cpu/report.h"
+#include "cpu/vcpu_state.h"
 #include "cpu/vm.h"
 #include "hpt/dump.h"
 #include "papr/events.h"
@@ -37,6 +38,7 @@ struct options {
 	const char *report;
 	const char *dump_hpt;
 	bool check_hpt;
+	bool check_vcpu_state;
 	uint64_t mem;
 	int cpus;
 	int threads;
@@ -75,6 +77,10 @@ static const char usage[] =
 	"      --check-hpt-migration\n"
 	"                      hash guests: at the end, load the HPT into a\n"
 	"                      second VM, read it back and compare (test aid)\n"
+	"      --check-vcpu-state\n"
+	"                      at the end, load one vCPU's PAPR state (VPA,\n"
+	"                      DTL, SLB shadow, DEC, TB offset) into a vCPU\n"
+	"                      that never ran and compare (test aid)\n"
 	"  -h, --help          this text\n"
 	"\n"
 	"console: stdin/stdout; a terminal is put in raw mode, so Ctrl-C goes\n"
@@ -147,7 +153,8 @@ static void check_mem(uint64_t mem, const char *arg)
 static void parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_RAW = 256, OPT_REPORT, OPT_ON_REBOOT, OPT_SHUTDOWN,
-	       OPT_MMU, OPT_DUMP_HPT, OPT_CHECK_HPT, OPT_LEGACY };
+	       OPT_MMU, OPT_DUMP_HPT, OPT_CHECK_HPT, OPT_LEGACY,
+	       OPT_CHECK_VCPU };
 	static const struct option longopts[] = {
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "initrd", required_argument, NULL, 'i' },
@@ -161,6 +168,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "shutdown-timeout", required_argument, NULL, OPT_SHUTDOWN },
 		{ "mmu", required_argument, NULL, OPT_MMU },
 		{ "legacy", no_argument, NULL, OPT_LEGACY },
+		{ "check-vcpu-state", no_argument, NULL, OPT_CHECK_VCPU },
 		{ "dump-hpt", required_argument, NULL, OPT_DUMP_HPT },
 		{ "check-hpt-migration", no_argument, NULL, OPT_CHECK_HPT },
 		{ "help", no_argument, NULL, 'h' },
@@ -201,6 +209,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case OPT_REPORT: o->report = optarg; break;
 		case OPT_DUMP_HPT: o->dump_hpt = optarg; break;
 		case OPT_LEGACY: o->legacy = true; break;
+		case OPT_CHECK_VCPU: o->check_vcpu_state = true; break;
 		case OPT_CHECK_HPT: o->check_hpt = true; break;
 		case OPT_ON_REBOOT:
 			if (strcmp(optarg, "restart") && strcmp(optarg, "exit"))
@@ -396,6 +405,22 @@ static void check_hpt_migration(struct machine *m)
 			"(%zu bytes)\n", bytes);
 }
 
+static void check_vcpu_state(struct machine *m)
+{
+	struct vcpu_papr s = { 0 };
+	int err = vm_check_vcpu_state(m, &s);
+
+	if (err == -EILSEQ)
+		fprintf(stderr, "pvmm: vCPU state check: read back differs\n");
+	else if (err)
+		fprintf(stderr, "pvmm: vCPU state check: %s\n", strerror(-err));
+	else
+		fprintf(stderr, "pvmm: vCPU state check: equal (vpa %#" PRIx64
+			" slb %#" PRIx64 "/%" PRIu64 " dtl %#" PRIx64 "/%" PRIu64
+			")\n", s.vpa_addr, s.slb_addr, s.slb_len, s.dtl_addr,
+			s.dtl_len);
+}
+
 /* A reboot with --on-reboot restart: start over as a new process image,
  * so nothing of the old guest survives. */
 static void restart(char **argv)
@@ -453,6 +478,8 @@ int main(int argc, char **argv)
 		dump_hpt(&m, o.dump_hpt, &vi.mmu);
 	if (m.mmu.mode == MMU_HASH && o.check_hpt)
 		check_hpt_migration(&m);
+	if (o.check_vcpu_state)
+		check_vcpu_state(&m);
 	if (o.report && (err = report_write(&m, o.report, code)) < 0)
 		fprintf(stderr, "pvmm: --report %s: %s\n", o.report,
 			strerror(-err));

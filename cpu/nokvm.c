@@ -124,3 +124,10 @@ int vm_check_htab_migration(struct machine *m, size_t *bytes)
 	*bytes = 0;
 	return -ENOSYS;
 }
+
+int vm_check_vcpu_state(struct machine *m, struct vcpu_papr *seen)
+{
+	(void)m;
+	(void)seen;
+	return -ENOSYS;
+}

@@ -43,4 +43,11 @@ void vm_destroy(struct machine *m);
  * not, -EAGAIN if the second pass was not empty, -errno on failure. */
 int vm_check_htab_migration(struct machine *m, size_t *bytes);
 
+/* Test aid (--check-vcpu-state): read the PAPR state (VPA, SLB shadow,
+ * DTL, decrementer, timebase offset) of the first vCPU with a VPA, load it
+ * into the last vCPU that never ran, read it back.  0 if equal (*seen:
+ * the state), -EILSEQ if not, -ENOENT without such a pair of vCPUs. */
+struct vcpu_papr;
+int vm_check_vcpu_state(struct machine *m, struct vcpu_papr *seen);
+
 #endif

@@ -26,6 +26,7 @@ struct kvm_vcpu {
 	pthread_t thread;
 	bool thread_started;
 	bool start_pending;	/* load start_pc/start_r3 before running */
+	bool ran;		/* has entered the guest at least once */
 	bool sreset_pending;	/* deliver a system reset before running */
 	unsigned lpcr_gen;	/* generation of the LPCR last applied */
 };

@@ -1,6 +1,7 @@
 /* vCPU PAPR state through ONE_REG.  The SLB shadow and DTL registers are
  * 128 bits: address then length, host-endian. */
 #include <errno.h>
+#include <string.h>
 #include <sys/ioctl.h>
 
 #include "cpu/hv.h"
@@ -68,4 +69,37 @@ int hv_vcpu_set_papr(struct machine *m, struct vcpu *v,
 		err = kvm_one_reg_set(fd, KVM_REG_PPC_DEC_EXPIRY,
 				      s->dec_expiry);
 	return err;
+}
+
+/* Test aid (--check-vcpu-state): the PAPR state of the first vCPU with a
+ * VPA, written into the last vCPU that never ran, must read back the
+ * same.  What restore will do, inside one VM. */
+int vm_check_vcpu_state(struct machine *m, struct vcpu_papr *seen)
+{
+	struct vcpu *src = NULL, *dst = NULL;
+	struct vcpu_papr back;
+	uint8_t a[VCPU_PAPR_RECORD_SIZE], b[VCPU_PAPR_RECORD_SIZE];
+	int err;
+
+	for (int i = 0; i < m->ncpus; i++) {
+		struct vcpu_papr s;
+
+		if (!src && hv_vcpu_get_papr(m, &m->cpu[i], &s) == 0 &&
+		    s.vpa_addr) {
+			src = &m->cpu[i];
+			*seen = s;
+		}
+		if (!kvm_vcpu_of(&m->cpu[i])->ran)
+			dst = &m->cpu[i];
+	}
+	if (!src || !dst || src == dst)
+		return -ENOENT;
+	err = hv_vcpu_set_papr(m, dst, seen);
+	if (!err)
+		err = hv_vcpu_get_papr(m, dst, &back);
+	if (err)
+		return err;
+	vcpu_papr_encode(seen, a);
+	vcpu_papr_encode(&back, b);
+	return memcmp(a, b, sizeof(a)) ? -EILSEQ : 0;
 }

@@ -270,6 +270,7 @@ void *kvm_vcpu_thread(void *arg)
 			break;
 		}
 		machine_mark(m, PHASE_FIRST_ENTRY);
+		kv->ran = true;
 		if (ioctl(kv->fd, KVM_RUN, 0) < 0 && !guest_fault(kv->run)) {
 			if (errno == EINTR || errno == EAGAIN) {
 				atomic_fetch_add(&m->exits[EXIT_INTERRUPTED], 1);
