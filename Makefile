@@ -75,7 +75,7 @@ $(B)/native/tests/%: $(B)/native/tests/unit/%.o $(UNIT_HOBJ) $(NOBJ_PORT)
 native: $(B)/native/pvmm $(UNIT_BIN)
 
 unit: native
-	tests/unit/run.sh $(B)/native
+	tests/unit/run.sh $(B)
 
 # --- guests, tools, e2e and the rest ---------------------------------------
 # Small static ppc64le programs the e2e scenarios run inside the host.

@@ -38,9 +38,20 @@ int hv_vcpu_get_papr(struct machine *m, struct vcpu *v, struct vcpu_papr *s);
 int hv_vcpu_set_papr(struct machine *m, struct vcpu *v,
 		     const struct vcpu_papr *s);
 
+/* Interrupt sources (papr/irq.h), created masked with the VM; the guest
+ * routes and unmasks them.  Both calls are safe from any thread and give
+ * -EINVAL for a number that is not one of pvmm's sources of that kind.
+ * hv_irq_raise: one edge on an edge (MSI-style) source; raises before the
+ * guest's EOI coalesce (at most one more interrupt follows).
+ * hv_irq_set_level: assert (1) or deassert (0) an LSI. */
+int hv_irq_raise(struct machine *m, uint32_t irq);
+int hv_irq_set_level(struct machine *m, uint32_t irq, int level);
+
 /* An eventfd wired to interrupt source @irq (KVM irqfd): each write of a
  * count raises the source once, from any thread, without a vCPU exit.
- * Returns the fd, or -errno. */
+ * For edge sources whose notifications come from another fd (vhost,
+ * ioeventfd-driven virtio queues); LSIs would need a resample fd, which
+ * is not wired.  Returns the fd, or -errno. */
 int hv_irqfd(struct machine *m, uint32_t irq);
 
 /* HPT resize: prepare (asynchronous; > 0 is ms still to wait) or commit

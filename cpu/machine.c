@@ -16,7 +16,7 @@ void machine_init(struct machine *m, int ncpus, int threads)
 	atomic_init(&m->power, POWER_ON);
 	atomic_init(&m->exit_status, -1);
 	console_init(&m->con);
-	m->events.epow_fd = -1;
+	events_reset(&m->events);
 }
 
 void machine_request_stop(struct machine *m, enum power_state why)

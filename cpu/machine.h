@@ -16,6 +16,7 @@
 #include "papr/console.h"
 #include "papr/events.h"
 #include "papr/hcall.h"
+#include "papr/irq.h"
 #include "papr/nvram.h"
 #include "hpt/mmu.h"
 #include "papr/rtas.h"
@@ -92,6 +93,7 @@ struct machine {
 	struct rtas rtas;
 	struct nvram nvram;
 	struct events events;
+	struct irq_map irqs;	/* interrupt sources handed out */
 	struct hcall_stats hstats;
 	struct mmu mmu;
 

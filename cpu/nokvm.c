@@ -87,6 +87,21 @@ int hv_vcpu_set_papr(struct machine *m, struct vcpu *v,
 	return -ENOSYS;
 }
 
+int hv_irq_raise(struct machine *m, uint32_t irq)
+{
+	(void)m;
+	(void)irq;
+	return -ENOSYS;
+}
+
+int hv_irq_set_level(struct machine *m, uint32_t irq, int level)
+{
+	(void)m;
+	(void)irq;
+	(void)level;
+	return -ENOSYS;
+}
+
 int hv_irqfd(struct machine *m, uint32_t irq)
 {
 	(void)m;

@@ -209,7 +209,10 @@ static int fdt_rtas(void *fdt, const struct machine *m,
 	TRY(fdt_property_u32(fdt, "rtas-size", m->rtas.size));
 	TRY(fdt_property_u32(fdt, "linux,rtas-base", m->rtas.base));
 	TRY(fdt_property_u32(fdt, "linux,rtas-entry", m->rtas.base));
-	TRY(fdt_property_u32(fdt, "rtas-error-log-max", 2048));
+	TRY(fdt_property_u32(fdt, "rtas-error-log-max", RTAS_ERROR_LOG_MAX));
+	/* Scans per minute; without it Linux starts no rtasd and never
+	 * calls event-scan (papr/events.c says why that finds nothing). */
+	TRY(fdt_property_u32(fdt, "rtas-event-scan-rate", 1));
 	/* Without it a panicking Linux does not call ibm,os-term and sits
 	 * in panic() instead of telling us. */
 	TRY(fdt_property(fdt, "ibm,extended-os-term", NULL, 0));
@@ -260,12 +263,16 @@ static int fdt_xics(void *fdt, const struct machine *m)
 	return fdt_end_node(fdt);
 }
 
-/* Event sources: the EPOW interrupt Linux's RAS code requests.  The XICS
- * domain maps the source number directly. */
+/* Event sources: the EPOW interrupt Linux's RAS code requests
+ * (/event-sources/epow-events, platforms/pseries/ras.c).  The child has
+ * no interrupt-parent, so Linux's lookup stops at /event-sources, the
+ * nearest node with #interrupt-cells; the XICS domain claims any such
+ * controller node and maps the source number as the hardware number. */
 static int fdt_event_sources(void *fdt)
 {
 	fdt32_t ranges[2] = { cpu_to_fdt32(IRQ_EPOW), cpu_to_fdt32(1) };
-	fdt32_t intr[2] = { cpu_to_fdt32(IRQ_EPOW), cpu_to_fdt32(0) };
+	fdt32_t intr[2] = { cpu_to_fdt32(IRQ_EPOW),
+			    cpu_to_fdt32(irq_dt_sense(IRQ_EPOW)) };
 
 	TRY(fdt_begin_node(fdt, "event-sources"));
 	TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));

@@ -1,15 +1,74 @@
-/* Interrupt source numbers of the XICS, handed out at build time.
+/* Interrupt source numbers of the XICS, portable.
  *
  * Sources start at 0x1000 as on every pseries platform (lower numbers are
- * IPIs and reserved).  The range is created in the in-kernel XICS when the
- * VM is built, masked, so devices only have to raise their line. */
+ * IPIs and reserved).  Each kind of source has a fixed range, so a number
+ * says what it is (the KVM backend creates the whole table, masked, when
+ * the VM is built, LSIs level-sensitive and the rest edge/MSI-style), and
+ * numbers stay the same from run to run for snapshot and migration:
+ *
+ *   0x1000 .. 0x100f  RTAS event sources (edge): EPOW, hot-plug, reserved
+ *   0x1010 .. 0x104f  LSIs (level): PCI INTx of the virtio host bridge
+ *   0x1050 .. 0x13ff  MSIs (edge): virtio-pci MSI-X vectors
+ *
+ * Devices raise a source through the seam (cpu/hv.h): hv_irq_raise() for
+ * edge sources, hv_irq_set_level() for LSIs, both from any thread.  A
+ * device whose notifications come from an fd rather than from pvmm's own
+ * threads (vhost, ioeventfd-driven queues) will use hv_irqfd() on an edge
+ * source instead: irq_alloc() hands out the number, nothing else changes.
+ * In the device tree an edge source is <irq 0>, an LSI <irq 1> (the XICS
+ * binding: bit 0 of the second cell means level). */
 #ifndef PVMM_IRQ_H
 #define PVMM_IRQ_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #define IRQ_BASE		0x1000
-#define IRQ_EPOW		(IRQ_BASE + 0)	/* RTAS event: power-off request */
-#define IRQ_HOTPLUG		(IRQ_BASE + 1)	/* reserved for hot-plug events */
-#define IRQ_DEVICE_BASE		(IRQ_BASE + 0x10) /* virtio: LSIs and MSIs */
 #define IRQ_COUNT		0x400		/* sources pvmm creates */
+
+#define IRQ_EVENT_BASE		IRQ_BASE
+#define IRQ_EVENT_COUNT		0x10
+#define IRQ_LSI_BASE		(IRQ_EVENT_BASE + IRQ_EVENT_COUNT)
+#define IRQ_LSI_COUNT		0x40
+#define IRQ_MSI_BASE		(IRQ_LSI_BASE + IRQ_LSI_COUNT)
+#define IRQ_MSI_COUNT		(IRQ_BASE + IRQ_COUNT - IRQ_MSI_BASE)
+
+/* Event sources with fixed numbers (the guest finds them under
+ * /event-sources); irq_alloc() hands out the rest of the range. */
+#define IRQ_EPOW		(IRQ_EVENT_BASE + 0)	/* power-off request */
+#define IRQ_HOTPLUG		(IRQ_EVENT_BASE + 1)	/* reserved */
+#define IRQ_EVENT_FIXED		2
+
+enum irq_kind {
+	IRQ_KIND_EVENT,
+	IRQ_KIND_LSI,
+	IRQ_KIND_MSI,
+	IRQ_KINDS,
+};
+
+/* Sources handed out so far, per kind (part of the machine's state). */
+struct irq_map {
+	uint32_t used[IRQ_KINDS];
+};
+
+/* @n consecutive sources of @kind; the first, or 0 if its range cannot
+ * hold them.  Sources are never given back: devices are created once. */
+uint32_t irq_alloc(struct irq_map *map, enum irq_kind kind, uint32_t n);
+
+/* Is @irq one of pvmm's sources, and of which kind? */
+bool irq_valid(uint32_t irq);
+enum irq_kind irq_kind_of(uint32_t irq);
+
+/* Level-sensitive (LSI) rather than edge (MSI-style)? */
+static inline bool irq_is_lsi(uint32_t irq)
+{
+	return irq_valid(irq) && irq_kind_of(irq) == IRQ_KIND_LSI;
+}
+
+/* Second cell of an "interrupts" specifier for @irq. */
+static inline uint32_t irq_dt_sense(uint32_t irq)
+{
+	return irq_is_lsi(irq) ? 1 : 0;
+}
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #define RTAS_MAX_ARGS	16	/* per direction; more is a malformed call */
+#define RTAS_ERROR_LOG_MAX 2048	/* rtas-error-log-max: log buffer size */
 
 /* Status in rets[0]. */
 #define RTAS_OK			0

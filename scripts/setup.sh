@@ -13,7 +13,7 @@ stamp=$cache/setup.done
 mkdir -p "$cache"
 
 # Bump when the fetched package set changes, so caches are refreshed.
-setup_rev=2
+setup_rev=3
 
 log() { printf 'setup: %s\n' "$*"; }
 
@@ -75,14 +75,18 @@ unpack() { # unpack PKG DIR
 make_sysroot() {
 	local sr=$cache/sysroot inc
 	rm -rf "$sr"
-	for p in musl musl-dev libfdt-dev liburing-dev zlib1g-dev; do
+	for p in musl musl-dev libfdt-dev liburing-dev zlib1g-dev linux-libc-dev; do
 		dpkg -x "$(ls "$cache/debs/${p}"_*.deb | tail -n1)" "$sr"
 	done
 	inc=$sr/usr/include/powerpc64le-linux-musl
-	# Kernel ABI headers (KVM, io_uring) from the cross toolchain.
-	for d in linux asm asm-generic; do
-		ln -sfn "/usr/powerpc64le-linux-gnu/include/$d" "$inc/$d"
+	# Kernel ABI headers (KVM, io_uring) from ppc64el linux-libc-dev: the
+	# cross compiler does not bring them without its recommends.
+	for d in linux asm-generic; do
+		ln -sfn "../$d" "$inc/$d"
 	done
+	ln -sfn ../powerpc64le-linux-gnu/asm "$inc/asm"
+	[ -f "$inc/linux/kvm.h" ] && [ -f "$inc/asm/kvm.h" ] ||
+		{ log "ppc64el kernel headers missing from the sysroot"; exit 1; }
 	# Debian's libfdt.a, liburing.a and libz.a are glibc builds: refuse them if
 	# they need a fortified symbol musl does not provide.
 	local chk
@@ -112,7 +116,8 @@ main() {
 		return
 	fi
 	log "fetching ppc64el packages ($kpkg)"
-	fetch "$kpkg" busybox-static musl musl-dev libfdt-dev liburing-dev zlib1g-dev
+	fetch "$kpkg" busybox-static musl musl-dev libfdt-dev liburing-dev \
+		zlib1g-dev linux-libc-dev
 	make_sysroot
 	unpack "$kpkg" "$cache/kernel"
 	unpack busybox-static "$cache/busybox"

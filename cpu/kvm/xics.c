@@ -12,8 +12,10 @@
 #include "papr/irq.h"
 #include "papr/rtas.h"
 
-/* Create pvmm's sources in the XICS, masked; the guest routes and unmasks
- * them with ibm,set-xive / ibm,int-on, which KVM answers itself. */
+/* Create pvmm's sources in the XICS, masked at priority 0xff (server 0
+ * until the guest says otherwise); the guest routes and unmasks them with
+ * ibm,set-xive / ibm,int-on, which KVM answers itself.  A source raised
+ * while masked stays pending in KVM and arrives once unmasked. */
 static int xics_sources(struct machine *m)
 {
 	struct kvm_vm *k = kvm_of(m);
@@ -21,7 +23,8 @@ static int xics_sources(struct machine *m)
 	for (uint32_t irq = IRQ_BASE; irq < IRQ_BASE + IRQ_COUNT; irq++) {
 		uint64_t val = KVM_XICS_MASKED |
 			       ((uint64_t)KVM_XICS_PRIORITY_MASK <<
-				KVM_XICS_PRIORITY_SHIFT);
+				KVM_XICS_PRIORITY_SHIFT) |
+			       (irq_is_lsi(irq) ? KVM_XICS_LEVEL_SENSITIVE : 0);
 		struct kvm_device_attr attr = {
 			.group = KVM_DEV_XICS_GRP_SOURCES,
 			.attr = irq,
@@ -62,6 +65,33 @@ int kvm_xics_create(struct machine *m)
 		}
 	}
 	return xics_sources(m);
+}
+
+/* KVM_IRQ_LINE_STATUS rather than KVM_IRQ_LINE: the XICS reports a
+ * source it does not know only through the status. */
+static int xics_line(struct machine *m, uint32_t irq, uint32_t level)
+{
+	struct kvm_irq_level l = { .irq = irq, .level = level };
+
+	if (ioctl(kvm_of(m)->vm_fd, KVM_IRQ_LINE_STATUS, &l) < 0)
+		return -errno;
+	return l.status < 0 ? -EINVAL : 0;
+}
+
+/* KVM_INTERRUPT_SET presents an MSI once; KVM ignores level 0 for one. */
+int hv_irq_raise(struct machine *m, uint32_t irq)
+{
+	if (!irq_valid(irq) || irq_is_lsi(irq))
+		return -EINVAL;
+	return xics_line(m, irq, KVM_INTERRUPT_SET);
+}
+
+int hv_irq_set_level(struct machine *m, uint32_t irq, int level)
+{
+	if (!irq_is_lsi(irq))
+		return -EINVAL;
+	return xics_line(m, irq, level ? KVM_INTERRUPT_SET_LEVEL :
+					 KVM_INTERRUPT_UNSET);
 }
 
 /* With the XICS, KVM maps a GSI to the source of the same number, so no

@@ -100,6 +100,41 @@ int hv_irqfd(struct machine *m, uint32_t irq)
 	return fake_hv.irq_fd;
 }
 
+/* Raises and level changes are recorded in order, so tests can check
+ * what a guest would have seen. */
+static int fake_irq_record(uint32_t irq, int level)
+{
+	if (fake_hv.irq_events < FAKE_HV_MAX_CALLS) {
+		fake_hv.irq_seen[fake_hv.irq_events] = irq;
+		fake_hv.irq_level[fake_hv.irq_events] = level;
+	}
+	fake_hv.irq_events++;
+	return fake_hv.irq_line_ret;
+}
+
+int hv_irq_raise(struct machine *m, uint32_t irq)
+{
+	(void)m;
+	return fake_irq_record(irq, FAKE_HV_EDGE);
+}
+
+int hv_irq_set_level(struct machine *m, uint32_t irq, int level)
+{
+	(void)m;
+	return fake_irq_record(irq, level);
+}
+
+/* How many edges were raised on @irq. */
+int fake_hv_raised(uint32_t irq)
+{
+	int n = 0;
+
+	for (int i = 0; i < fake_hv.irq_events && i < FAKE_HV_MAX_CALLS; i++)
+		n += fake_hv.irq_seen[i] == irq &&
+		     fake_hv.irq_level[i] == FAKE_HV_EDGE;
+	return n;
+}
+
 long hv_resize_hpt(struct machine *m, bool commit, unsigned shift)
 {
 	(void)m;

@@ -46,6 +46,12 @@ struct fake_hv {
 	long resize_ret;
 	int irq_fd;
 
+	/* hv_irq_raise (level FAKE_HV_EDGE) and hv_irq_set_level, in order */
+	int irq_events;
+	uint32_t irq_seen[FAKE_HV_MAX_CALLS];
+	int irq_level[FAKE_HV_MAX_CALLS];
+	int irq_line_ret;
+
 	struct vcpu_papr papr;		/* what get returns, set stores */
 	int papr_ret;
 };
@@ -55,5 +61,9 @@ extern struct fake_hv fake_hv;
 void fake_hv_reset(void);
 /* How many system resets were asked for @v. */
 int fake_hv_sreset_count(struct vcpu *v);
+
+#define FAKE_HV_EDGE	(-1)
+/* How many edges hv_irq_raise raised on @irq. */
+int fake_hv_raised(uint32_t irq);
 
 #endif

@@ -219,6 +219,40 @@ static void rtas_vdevice_xics(void **state)
 	unit_machine_free(m);
 }
 
+/* What Linux's RAS code looks up: the EPOW source under /event-sources
+ * (an interrupt controller, so it is the parent), the calls it makes and
+ * the properties rtasd and panic() read. */
+static void event_sources(void **state)
+{
+	struct machine *m = build(true, 1);
+	int es = node("/event-sources"), rtas = node("/rtas"), len;
+	int epow = node("/event-sources/epow-events");
+	const fdt32_t *intr;
+
+	(void)state;
+	assert_non_null(prop(es, "interrupt-controller", NULL));
+	assert_int_equal(u32(es, "#interrupt-cells"), 2);
+	intr = prop(epow, "interrupts", &len);
+	assert_int_equal(len, 8);
+	assert_int_equal(fdt32_to_cpu(intr[0]), 0x1000);
+	assert_int_equal(fdt32_to_cpu(intr[1]), 0);	/* edge */
+	assert_null(fdt_getprop(blob, epow, "interrupt-parent", NULL));
+	intr = prop(es, "interrupt-ranges", &len);
+	assert_int_equal(len, 8);
+	assert_int_equal(fdt32_to_cpu(intr[0]), 0x1000);
+	assert_int_equal(fdt32_to_cpu(intr[1]), 1);
+	assert_int_equal(u32(rtas, "check-exception"),
+			 rtas_token("check-exception"));
+	assert_int_equal(u32(rtas, "event-scan"), rtas_token("event-scan"));
+	assert_int_equal(u32(rtas, "get-sensor-state"),
+			 rtas_token("get-sensor-state"));
+	assert_int_equal(u32(rtas, "rtas-event-scan-rate"), 1);
+	assert_int_equal(u32(rtas, "rtas-error-log-max"), 2048);
+	assert_non_null(prop(rtas, "ibm,extended-os-term", &len));
+	assert_int_equal(len, 0);
+	unit_machine_free(m);
+}
+
 static void too_small(void **state)
 {
 	struct machine *m = unit_machine(2);
@@ -237,6 +271,7 @@ int main(void)
 		cmocka_unit_test(hash_guest),
 		cmocka_unit_test(smt_cores),
 		cmocka_unit_test(rtas_vdevice_xics),
+		cmocka_unit_test(event_sources),
 		cmocka_unit_test(too_small),
 	};
 
