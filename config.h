@@ -23,6 +23,15 @@
 #define CONFIG_VTY_CONSOLE	0x71000000u
 #define CONFIG_VTY_CONTROL	0x71000001u
 
+/* Devices: which kinds are built in, and how many of each a guest may
+ * get (--disk, --net are repeatable). */
+#define CONFIG_VIRTIO_BLK	1
+#define CONFIG_VIRTIO_NET	1
+#define CONFIG_VIRTIO_RNG	1
+#define CONFIG_VIRTIO_VSOCK	1
+#define CONFIG_MAX_DISKS	8
+#define CONFIG_MAX_NETS		4
+
 /* RTAS tokens are handed out from here, in the order of the RTAS table. */
 #define CONFIG_RTAS_TOKEN_BASE	0x2000u
 

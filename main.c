@@ -26,10 +26,14 @@
 #include "cpu/vcpu_state.h"
 #include "cpu/vm.h"
 #include "hpt/dump.h"
+#include "io/devices.h"
 #include "papr/events.h"
 #include "papr/fdt.h"
 
 #include <libfdt.h>
+
+/* Device options, in the order parse_device's table lists them. */
+enum { OPT_DEVICE_FIRST = 512 };
 
 struct options {
 	const char *kernel;
@@ -47,6 +51,7 @@ struct options {
 	bool legacy;
 	bool raw;
 	bool restart_on_reboot;
+	struct io_config io;
 };
 
 static const char usage[] =
@@ -71,6 +76,19 @@ static const char usage[] =
 	"      --shutdown-timeout S\n"
 	"                      after SIGTERM/SIGINT/SIGHUP, give the guest S\n"
 	"                      seconds to power off (default 30)\n"
+	"      --disk PATH[,ro][,direct]\n"
+	"                      a virtio-blk disk on a raw image file or block\n"
+	"                      device (repeatable); ro: the guest cannot\n"
+	"                      write; direct: O_DIRECT, no host page cache\n"
+	"      --net tap=NAME[,mac=MAC]\n"
+	"                      a virtio-net interface on host tap NAME\n"
+	"                      (repeatable)\n"
+	"      --rng           a virtio-rng device fed from getrandom()\n"
+	"      --vsock uds=PATH[,cid=N]\n"
+	"                      a virtio-vsock device (guest CID N, default 3):\n"
+	"                      host programs connect to the unix socket PATH\n"
+	"                      and send \"CONNECT port\\n\"; guest connections\n"
+	"                      to CID 2 port P go to the socket PATH_P\n"
 	"      --report FILE   write a JSON report of the run to FILE\n"
 	"      --dump-hpt FILE hash guests: at the end, write the HPT as a\n"
 	"                      migration stream to FILE and decoded to FILE.txt\n"
@@ -150,11 +168,37 @@ static void check_mem(uint64_t mem, const char *arg)
 		     CONFIG_MEM_ALIGN >> 10);
 }
 
+/* --disk, --net, --rng, --vsock: only kinds config.h builds in. */
+static void parse_device(struct options *o, int opt, const char *arg)
+{
+	static const struct {
+		const char *name;
+		bool built;
+		int (*parse)(struct io_config *, const char *, char *, size_t);
+	} kinds[] = {
+		{ "disk", CONFIG_VIRTIO_BLK, io_parse_disk },
+		{ "net", CONFIG_VIRTIO_NET, io_parse_net },
+		{ "rng", CONFIG_VIRTIO_RNG, NULL },
+		{ "vsock", CONFIG_VIRTIO_VSOCK, io_parse_vsock },
+	};
+	unsigned k = (unsigned)(opt - OPT_DEVICE_FIRST);
+	char err[256];
+
+	if (!kinds[k].built)
+		fail("--%s: this pvmm was built without that device",
+		     kinds[k].name);
+	if (!kinds[k].parse)
+		o->io.rng = true;
+	else if (kinds[k].parse(&o->io, arg, err, sizeof(err)) < 0)
+		fail("%s", err);
+}
+
 static void parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_RAW = 256, OPT_REPORT, OPT_ON_REBOOT, OPT_SHUTDOWN,
 	       OPT_MMU, OPT_DUMP_HPT, OPT_CHECK_HPT, OPT_LEGACY,
-	       OPT_CHECK_VCPU };
+	       OPT_CHECK_VCPU, OPT_DISK = OPT_DEVICE_FIRST, OPT_NET, OPT_RNG,
+	       OPT_VSOCK };
 	static const struct option longopts[] = {
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "initrd", required_argument, NULL, 'i' },
@@ -171,6 +215,10 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "check-vcpu-state", no_argument, NULL, OPT_CHECK_VCPU },
 		{ "dump-hpt", required_argument, NULL, OPT_DUMP_HPT },
 		{ "check-hpt-migration", no_argument, NULL, OPT_CHECK_HPT },
+		{ "disk", required_argument, NULL, OPT_DISK },
+		{ "net", required_argument, NULL, OPT_NET },
+		{ "rng", no_argument, NULL, OPT_RNG },
+		{ "vsock", required_argument, NULL, OPT_VSOCK },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -229,6 +277,12 @@ static void parse_options(int argc, char **argv, struct options *o)
 			    o->shutdown_timeout > 3600)
 				fail("--shutdown-timeout %s: must be 0 to 3600 "
 				     "seconds", optarg);
+			break;
+		case OPT_DISK:
+		case OPT_NET:
+		case OPT_RNG:
+		case OPT_VSOCK:
+			parse_device(o, c, optarg);
 			break;
 		case 'h': fputs(usage, stdout); exit(0);
 		default: fputs(usage, stderr); exit(PVMM_EXIT_ERROR);
@@ -438,6 +492,7 @@ int main(int argc, char **argv)
 	struct image img;
 	struct host h;
 	struct vm_info vi;
+	char errbuf[256];
 	int err, code;
 
 	parse_options(argc, argv, &o);
@@ -447,6 +502,8 @@ int main(int argc, char **argv)
 	if (err)
 		fail("cannot map %" PRIu64 " MiB of guest RAM: %s",
 		     o.mem >> 20, strerror(-err));
+	if (io_open(&o.io, errbuf, sizeof(errbuf)) < 0)
+		fail("%s", errbuf);
 	load_guest(&m, &o, &l, &img);
 	if (rtas_install(&m, l.rtas, CONFIG_RTAS_SIZE) < 0)
 		fail("cannot place RTAS");
@@ -461,16 +518,19 @@ int main(int argc, char **argv)
 	lifecycle_block_signals();
 	if (vm_create(&m, &h, &cfg, &vi) < 0)
 		exit(PVMM_EXIT_ERROR);
+	if ((err = io_create(&m, &o.io)) < 0)
+		fail("cannot create the devices: %s", strerror(-err));
 	build_fdt(&m, &o, &h, &l, &img, &vi);
 	if ((err = events_init(&m)) < 0)
 		fail("cannot wire the EPOW interrupt: %s", strerror(-err));
 	machine_mark(&m, PHASE_VM_CREATED);
 	if (lifecycle_start(&m, o.shutdown_timeout) < 0 ||
-	    console_start(&m) < 0)
+	    console_start(&m) < 0 || io_start(&m) < 0)
 		fail("cannot start pvmm's threads");
 	if (vm_run(&m) < 0)
 		machine_request_stop(&m, POWER_ERROR);
 	machine_mark(&m, PHASE_EXIT);
+	io_stop(&m);
 	console_stop(&m);
 	lifecycle_stop(&m);
 	code = machine_exit_code(&m);

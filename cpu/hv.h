@@ -54,6 +54,11 @@ int hv_irq_set_level(struct machine *m, uint32_t irq, int level);
  * is not wired.  Returns the fd, or -errno. */
 int hv_irqfd(struct machine *m, uint32_t irq);
 
+/* A KVM ioeventfd: a guest store of @len bytes (any value) at @gpa
+ * signals eventfd @fd without the vCPU leaving the guest.  0 or -errno;
+ * without one the store arrives as an MMIO exit instead. */
+int hv_ioeventfd(struct machine *m, uint64_t gpa, unsigned len, int fd);
+
 /* HPT resize: prepare (asynchronous; > 0 is ms still to wait) or commit
  * a table of 2^@shift bytes.  KVM's answer, or -errno. */
 long hv_resize_hpt(struct machine *m, bool commit, unsigned shift);

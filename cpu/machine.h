@@ -19,6 +19,7 @@
 #include "papr/irq.h"
 #include "papr/nvram.h"
 #include "hpt/mmu.h"
+#include "io/phb.h"
 #include "papr/rtas.h"
 
 /* pvmm's exit status when the guest does not choose one (README, --help). */
@@ -96,6 +97,8 @@ struct machine {
 	struct irq_map irqs;	/* interrupt sources handed out */
 	struct hcall_stats hstats;
 	struct mmu mmu;
+	struct phb phb;		/* PCI host bridge and its functions */
+	struct loop *loop;	/* device I/O event loop (io/loop.h) */
 
 	uint64_t lpcr_ile;	/* H_SET_MODE resource 4: interrupts in LE */
 	uint64_t lpcr_ail;	/* H_SET_MODE resource 3: AIL value 0..3 */
@@ -106,6 +109,7 @@ struct machine {
 
 	_Atomic uint64_t phase_ns[PHASE_MAX];
 	_Atomic uint64_t exits[EXIT_KIND_MAX];
+	_Atomic uint64_t exits_unclaimed; /* MMIO nothing answered */
 
 	void *hv;		/* backend VM data */
 };

@@ -102,6 +102,15 @@ int hv_irq_set_level(struct machine *m, uint32_t irq, int level)
 	return -ENOSYS;
 }
 
+int hv_ioeventfd(struct machine *m, uint64_t gpa, unsigned len, int fd)
+{
+	(void)m;
+	(void)gpa;
+	(void)len;
+	(void)fd;
+	return -ENOSYS;
+}
+
 int hv_irqfd(struct machine *m, uint32_t irq)
 {
 	(void)m;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cpu/machine.h"
+#include "io/phb.h"
 #include "papr/fdt.h"
 #include "papr/irq.h"
 #include "papr/rtas.h"
@@ -325,6 +326,11 @@ int fdt_build(const struct machine *m, const struct fdt_params *p,
 	TRY(fdt_hypervisor(fdt));
 	TRY(fdt_end_node(fdt));
 	TRY(fdt_finish(fdt));
+	/* The PCI host bridge adds its nodes to the finished tree (it looks
+	 * up the XICS phandle there), then the tree shrinks to fit. */
+	TRY(fdt_open_into(fdt, fdt, (int)size));
+	TRY(phb_fdt(m, fdt));
+	TRY(fdt_pack(fdt));
 	fdt_set_boot_cpuid_phys(fdt, (uint32_t)m->cpu[0].id);
 	return 0;
 }

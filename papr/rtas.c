@@ -33,6 +33,15 @@ const struct rtas_call rtas_calls[] = {
 	{ "ibm,get-xive", NULL, 1, 3 },
 	{ "ibm,int-off", NULL, 1, 1 },
 	{ "ibm,int-on", NULL, 1, 1 },
+	/* PCI host bridge (papr/rtas_pci.c).  change-msi returns 3 values
+	 * for query and reset, 4 when it assigns (Linux's msi.c). */
+	{ "read-pci-config", rtas_read_pci_config, 2, 2 },
+	{ "write-pci-config", rtas_write_pci_config, 3, 1 },
+	{ "ibm,read-pci-config", rtas_ibm_read_pci_config, 4, 2 },
+	{ "ibm,write-pci-config", rtas_ibm_write_pci_config, 5, 1 },
+	{ "ibm,change-msi", rtas_change_msi, 6, 3 },
+	{ "ibm,query-interrupt-source-number",
+	  rtas_query_interrupt_source_number, 4, 3 },
 };
 const size_t rtas_ncalls = sizeof(rtas_calls) / sizeof(rtas_calls[0]);
 

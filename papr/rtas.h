@@ -68,5 +68,8 @@ rtas_fn rtas_nvram_fetch, rtas_nvram_store;
 rtas_fn rtas_get_system_parameter, rtas_set_system_parameter;
 rtas_fn rtas_nmi_register, rtas_nmi_interlock;
 rtas_fn rtas_check_exception, rtas_event_scan, rtas_get_sensor_state;
+rtas_fn rtas_read_pci_config, rtas_write_pci_config;
+rtas_fn rtas_ibm_read_pci_config, rtas_ibm_write_pci_config;
+rtas_fn rtas_change_msi, rtas_query_interrupt_source_number;
 
 #endif

@@ -50,6 +50,17 @@ expect "missing initrd" 125 "/nonexistent.cpio: No such file" -- --kernel "$gues
 expect "initrd too large" 125 "initrd too large" -- --kernel "$guest" --mem 64M --initrd "$tmp/big.cpio"
 expect "cmdline too long" 125 "--cmdline: longer than" -- --kernel "$guest" --cmdline "$(printf 'x%.0s' $(seq 5000))"
 expect "stray argument" 125 "unexpected argument" -- --kernel "$guest" stray
+truncate -s 1M "$tmp/disk.img"
+: >"$tmp/tiny.img"
+expect "missing disk" 125 "^pvmm: --disk /nonexistent.img: No such file" -- --kernel "$guest" --disk /nonexistent.img
+expect "disk option" 125 "^pvmm: --disk: unknown option 'rw'" -- --kernel "$guest" --disk "$tmp/disk.img,rw"
+expect "disk is a directory" 125 "not a file or block device|Is a directory" -- --kernel "$guest" --disk /tmp,ro
+expect "disk too small" 125 "smaller than one sector" -- --kernel "$guest" --disk "$tmp/tiny.img"
+expect "too many disks" 125 "too many disks" -- --kernel "$guest" $(for i in $(seq 9); do printf -- '--disk %s ' "$tmp/disk.img,ro"; done)
+expect "net without tap" 125 "tap=NAME is required" -- --kernel "$guest" --net mac=02:00:00:00:00:01
+expect "net bad mac" 125 "bad MAC address" -- --kernel "$guest" --net tap=t0,mac=01:00:00:00:00:01
+expect "vsock bad cid" 125 "bad cid" -- --kernel "$guest" --vsock cid=2,uds=/tmp/v
+expect "vsock without uds" 125 "uds=PATH is required" -- --kernel "$guest" --vsock cid=5
 expect "no KVM-HV here" 125 "(KVM_CAP_PPC_PAPR|/dev/kvm)" -- --kernel "$guest"
 
 echo "$pass passed, $fail failed"

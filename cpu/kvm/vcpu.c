@@ -100,13 +100,19 @@ static int exit_papr_hcall(struct machine *m, struct vcpu *v,
 	return 0;
 }
 
-/* No devices yet: reads see all ones, writes are dropped. */
+/* MMIO belongs to the PCI host bridge's BARs; anywhere else reads see
+ * all ones and writes are dropped, as on a bus with nothing there. */
 static int exit_mmio(struct machine *m, struct vcpu *v, struct kvm_run *run)
 {
+	unsigned len = run->mmio.len;
+
 	(void)v;
 	atomic_fetch_add(&m->exits[EXIT_MMIO], 1);
-	if (!run->mmio.is_write)
-		memset(run->mmio.data, 0xff, sizeof(run->mmio.data));
+	if (len == 0 || len > sizeof(run->mmio.data))
+		return 0;
+	if (!phb_mmio(m, run->mmio.phys_addr, run->mmio.data, len,
+		      run->mmio.is_write))
+		atomic_fetch_add(&m->exits_unclaimed, 1);
 	return 0;
 }
 

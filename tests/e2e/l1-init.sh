@@ -19,9 +19,27 @@ epoch=$(arg epoch)
 
 insmod /lib/modules/kvm.ko
 insmod /lib/modules/kvm-hv.ko
+insmod /lib/modules/tun.ko 2>/dev/null
 if [ ! -c /dev/kvm ]; then
 	echo "@@L1 NOKVM"
 	poweroff -f
+fi
+# Host A's data disk (tests/e2e/run.py): an ext2 filesystem on a file on
+# the x86 side, mounted at /data.  Only what is flushed may reach it:
+# no periodic writeback, and no sync at power-off.
+if [ -e /sys/bus/pci ] && [ -d /lib/modules/data ]; then
+	for m in virtio virtio_ring virtio_pci_modern_dev \
+		 virtio_pci_legacy_dev virtio_pci virtio_blk crc16 mbcache \
+		 jbd2 crc32c_generic ext4; do
+		insmod /lib/modules/data/$m.ko 2>/dev/null
+	done
+	mkdir -p /data
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		[ -b /dev/vda ] && break
+		usleep 300000
+	done
+	echo 0 >/proc/sys/vm/dirty_writeback_centisecs
+	mount -t ext2 /dev/vda /data && echo "@@L1 DATA $(ls /data | tr '\n' ' ')"
 fi
 echo "@@L1 READY $(cut -d' ' -f1 /proc/uptime)"
 
@@ -80,4 +98,4 @@ for scn in /scenarios/*.scn; do
 	)
 done
 echo "@@ALL DONE"
-poweroff -f
+poweroff -f -n

@@ -11,6 +11,7 @@ Ends with one line "N passed, M failed"; exits non-zero on any failure.
 """
 import argparse
 import glob
+import hashlib
 import os
 import re
 import select
@@ -34,6 +35,7 @@ HOSTS = {
                     "-m", "2G", "-smp", "2"],
         "append": "console=hvc0 quiet",
         "boot_timeout": 180,
+        "disk": True,
     },
     # Host B: powernv9 in hash mode: HPT guests.  It does not exit on
     # power-off, so the harness stops it at @@ALL DONE.
@@ -51,6 +53,17 @@ HOSTS = {
         "boot_timeout": 400,
     },
 }
+# Host A's data disk: an ext2 filesystem on a file on the x86 side, so
+# disk tests run on a real block device in L1 (O_DIRECT, flushes) and what
+# reached it can be checked here after the host is gone.
+DISK_MB = 64
+DISK_IMAGE_MB = 16      # /data/disk.img: what pvmm's --disk tests use
+DATA_DISK_MODULES = [
+    "drivers/virtio/" + m for m in ("virtio", "virtio_ring",
+                                    "virtio_pci_modern_dev",
+                                    "virtio_pci_legacy_dev", "virtio_pci")
+] + ["drivers/block/virtio_blk", "lib/crc16", "fs/mbcache", "fs/jbd2/jbd2",
+     "crypto/crc32c_generic", "fs/ext4/ext4"]
 SLACK = 60          # seconds beyond a scenario's own TIMEOUT
 TAIL_LINES = 40
 
@@ -119,10 +132,20 @@ def build_initramfs(host, scenarios, env, args):
     kvm = os.path.join(env["KMODS"], "kernel", "arch", "powerpc", "kvm")
     for mod in ("kvm.ko", "kvm-hv.ko"):
         shutil.copy2(os.path.join(kvm, mod), os.path.join(root, "lib", "modules"))
+    # tun: tap interfaces for --net tests
+    shutil.copy2(os.path.join(env["KMODS"], "kernel", "drivers", "net", "tun.ko"),
+                 os.path.join(root, "lib", "modules"))
+    if HOSTS[host].get("disk"):
+        data = os.path.join(root, "lib", "modules", "data")
+        os.makedirs(data)
+        for mod in DATA_DISK_MODULES:
+            shutil.copy2(os.path.join(env["KMODS"], "kernel", mod + ".ko"), data)
     copy_into(args.guests, os.path.join(root, "guests"))
     copy_into(os.path.join(TOP, "build", "l2"), os.path.join(root, "l2"))
     for s in scenarios:
         shutil.copy2(s.path, os.path.join(root, "scenarios"))
+    for tree in args.add_tree or []:
+        shutil.copytree(tree, root, symlinks=True, dirs_exist_ok=True)
     shutil.copy2(os.path.join(E2E, "l1-init.sh"), os.path.join(root, "init"))
     os.chmod(os.path.join(root, "init"), 0o755)
     cpio = os.path.join(BUILD, "l1-%s.cpio" % host)
@@ -148,14 +171,21 @@ class HostRun:
         self.boot_s = None
         self.error = None
         self.proc = None
+        self.disk = None
 
     def qemu_cmd(self, cpio):
         h = HOSTS[self.host]
         append = "%s pvmm.epoch=%d" % (h["append"], int(time.time()))
+        disk = []
+        if h.get("disk"):
+            self.disk = make_data_disk(self.host)
+            disk = ["-drive", "file=%s,format=raw,if=none,id=data,"
+                    "cache=writeback" % self.disk,
+                    "-device", "virtio-blk-pci,drive=data"]
         return (["qemu-system-ppc64"] + h["machine"] +
                 ["-cpu", h.get("cpu", "POWER9"), "-nographic", "-nodefaults",
                  "-serial", "mon:stdio", "-kernel", self.env["VMLINUX"],
-                 "-initrd", cpio, "-append", append])
+                 "-initrd", cpio, "-append", append] + disk)
 
     def record(self, name, ok, reason, secs):
         if name in self.results:
@@ -213,6 +243,8 @@ class HostRun:
             if s.name not in self.results:
                 why = self.error or "no result: host hung or timed out"
                 self.record(s.name, False, why, 0.0)
+        if self.disk:
+            x86_checks(self)
 
     def _run(self):
         cpio = build_initramfs(self.host, self.scenarios, self.env, self.args)
@@ -267,6 +299,76 @@ class HostRun:
              os.path.relpath(log_path, TOP)))
 
 
+def disk_pattern(size):
+    """Deterministic bytes for /data/disk.img (blk-sum compares them)."""
+    out, block = bytearray(), b"pvmm"
+    while len(out) < size:
+        block = hashlib.sha256(block).digest()
+        out += block * 128
+    return bytes(out[:size])
+
+
+def make_data_disk(host):
+    stage = os.path.join(BUILD, "disk-%s" % host)
+    shutil.rmtree(stage, ignore_errors=True)
+    os.makedirs(stage)
+    data = disk_pattern(DISK_IMAGE_MB << 20)
+    with open(os.path.join(stage, "disk.img"), "wb") as f:
+        f.write(data)
+    with open(os.path.join(stage, "disk.sha256"), "w") as f:
+        f.write(hashlib.sha256(data).hexdigest() + "\n")
+    # Written by virtio-blk-flush-kill; allocated, so no block is a hole.
+    with open(os.path.join(stage, "flush.img"), "wb") as f:
+        f.write(b"\xa5" * (4 << 20))
+    img = os.path.join(BUILD, "data-%s.img" % host)
+    if os.path.exists(img):
+        os.unlink(img)
+    subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-d", stage, img,
+                    "%dM" % DISK_MB], check=True)
+    return img
+
+
+def disk_file(img, name):
+    """A file's bytes from the ext2 image, read here after the host died."""
+    out = img + "." + name
+    subprocess.run(["debugfs", "-R", "dump /%s %s" % (name, out), img],
+                   check=True, capture_output=True)
+    with open(out, "rb") as f:
+        return f.read()
+
+
+def check_flushed_write(run, name):
+    """blk-flush-kill: the 1 MiB the guest wrote at 1 MiB and flushed
+    before pvmm was SIGKILLed must be in the image on the x86 side."""
+    start = run.begin_line.get(name, 0)
+    shas = [m.group(1) for l in run.lines[start:]
+            for m in [re.search(r"L2-BLK-FLUSHED ([0-9a-f]{64})", l)] if m]
+    if not shas:
+        return "the guest never reported its flushed write"
+    data = disk_file(run.disk, "flush.img")
+    got = hashlib.sha256(data[1 << 20:2 << 20]).hexdigest()
+    return None if got == shas[-1] else \
+        "flushed data not on the host's disk (sha %s, guest wrote %s)" % (
+            got[:16], shas[-1][:16])
+
+
+# Checks made on the x86 side once a host has stopped: scenario -> check.
+X86_CHECKS = {"virtio-blk-flush-kill": check_flushed_write}
+
+
+def x86_checks(run):
+    for name, check in X86_CHECKS.items():
+        ok, _, secs = run.results.get(name, (False, "", 0.0))
+        if not ok:
+            continue
+        try:
+            why = check(run, name)
+        except (OSError, subprocess.CalledProcessError) as e:
+            why = "x86 check failed: %r" % e
+        key = name + " (x86 check)"
+        run.record(key, why is None, why or "", 0.0)
+
+
 def stop_qemu(proc):
     if proc.poll() is not None:
         return
@@ -293,6 +395,9 @@ def main():
                     "tests/e2e/scenarios, or tests/e2e/demo with --demo)")
     ap.add_argument("--pvmm", default=os.path.join(TOP, "pvmm"))
     ap.add_argument("--guests", default=os.path.join(TOP, "build", "guests"))
+    ap.add_argument("--add-tree", action="append", metavar="DIR",
+                    help="also copy DIR's contents into the hosts' "
+                    "initramfs root (repeatable)")
     ap.add_argument("-v", "--verbose", action="store_true",
                     help="stream the hosts' consoles")
     args = ap.parse_args()

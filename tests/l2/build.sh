@@ -10,6 +10,19 @@ rm -rf "$stage"
 mkdir -p "$out" "$stage"/{bin,dev,proc,sys,tmp}
 cp "$BUSYBOX" "$stage/bin/busybox"
 cp "$top/tests/l2/init" "$stage/init"
+cp "$top/tests/l2/virtio.sh" "$stage/virtio.sh"
+# virtio drivers: PCI transport, blk, net, rng, vsock (virtio.sh loads them)
+mkdir -p "$stage/lib/modules"
+for m in drivers/virtio/virtio drivers/virtio/virtio_ring \
+	 drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci_legacy_dev \
+	 drivers/virtio/virtio_pci drivers/block/virtio_blk net/core/failover \
+	 drivers/net/net_failover drivers/net/virtio_net \
+	 drivers/char/hw_random/virtio-rng net/vmw_vsock/vsock \
+	 net/vmw_vsock/vmw_vsock_virtio_transport_common \
+	 net/vmw_vsock/vmw_vsock_virtio_transport; do
+	cp "$KMODS/kernel/$m.ko" "$stage/lib/modules/"
+done
+[ ! -x "$top/build/l2-bin/vsock-echo" ] || cp "$top/build/l2-bin/vsock-echo" "$stage/bin/"
 chmod +x "$stage/init"
 (cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1 >"$out/initrd.cpio.gz")
 cp -u "$VMLINUX" "$out/vmlinux"

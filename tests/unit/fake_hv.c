@@ -100,6 +100,16 @@ int hv_irqfd(struct machine *m, uint32_t irq)
 	return fake_hv.irq_fd;
 }
 
+int hv_ioeventfd(struct machine *m, uint64_t gpa, unsigned len, int fd)
+{
+	(void)m;
+	(void)len;
+	(void)fd;
+	fake_hv.ioeventfd_calls++;
+	fake_hv.ioeventfd_last = gpa;
+	return fake_hv.ioeventfd_ret;
+}
+
 /* Raises and level changes are recorded in order, so tests can check
  * what a guest would have seen. */
 static int fake_irq_record(uint32_t irq, int level)

@@ -36,6 +36,9 @@ struct fake_hv {
 	int sreset_ret;
 	struct vcpu *sreset_v[FAKE_HV_MAX_CALLS];
 
+	int ioeventfd_calls;	/* hv_ioeventfd */
+	uint64_t ioeventfd_last;
+	int ioeventfd_ret;	/* what it returns (0: registered) */
 	int irq_calls;
 	uint32_t irq_last;
 	int irq_ret;

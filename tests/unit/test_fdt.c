@@ -2,6 +2,7 @@
 #include <libfdt.h>
 #include <stdio.h>
 
+#include "io/phb.h"
 #include "papr/be.h"
 #include "papr/fdt.h"
 #include "papr/rtas.h"
@@ -253,6 +254,126 @@ static void event_sources(void **state)
 	unit_machine_free(m);
 }
 
+/* The PCI host bridge and one function as pseries Linux reads them
+ * (pci_process_bridge_OF_ranges, of_create_pci_dev, of_irq_parse_pci,
+ * the RTAS MSI code). */
+#define PHB_PATH	"/pci@800000020000000"
+
+static struct pci_func func;
+
+static struct machine *build_pci(void)
+{
+	struct machine *m = unit_machine(1);
+	struct fdt_params p = params(true);
+
+	pci_func_init(&func, "virtio-blk", 0x1af4, 0x1042, 1, 0x018000,
+		      0x1af4, 0x0002);
+	assert_int_equal(pci_add_bar64(&func, 0, 0x4000), 0);
+	assert_int_equal(pci_add_msix(&func, 3, 0, 0x2000, 0x3000), 0);
+	assert_int_equal(phb_add(m, &func), 0);
+	assert_int_equal(rtas_install(m, UNIT_RAM - 0x10000, 0x10000), 0);
+	assert_int_equal(fdt_build(m, &p, blob, sizeof(blob)), 0);
+	assert_int_equal(fdt_check_header(blob), 0);
+	return m;
+}
+
+static void cells(int node, const char *name, const uint32_t *want, int n)
+{
+	int len;
+	const fdt32_t *c = prop(node, name, &len);
+
+	assert_int_equal(len, 4 * n);
+	for (int i = 0; i < n; i++)
+		if (fdt32_to_cpu(c[i]) != want[i])
+			fail_msg("%s[%d] = %#x, want %#x", name, i,
+				 fdt32_to_cpu(c[i]), want[i]);
+}
+
+static void pci_bridge(void **state)
+{
+	struct machine *m = build_pci();
+	int phb = node(PHB_PATH), len;
+	uint32_t xics = fdt_get_phandle(blob, node("/interrupt-controller"));
+	static const char *const calls[] = {
+		"ibm,read-pci-config", "ibm,write-pci-config",
+		"read-pci-config", "write-pci-config", "ibm,change-msi",
+		"ibm,query-interrupt-source-number",
+	};
+
+	(void)state;
+	assert_int_equal(xics, 0x1000);
+	assert_string_equal(prop(phb, "device_type", NULL), "pci");
+	assert_string_equal(prop(phb, "compatible", NULL), "IBM,Logical_PHB");
+	cells(phb, "reg", (uint32_t[]){ 0x08000000, 0x20000000, 0, 0 }, 4);
+	assert_int_equal(u32(phb, "#address-cells"), 3);
+	assert_int_equal(u32(phb, "#size-cells"), 2);
+	assert_int_equal(u32(phb, "#interrupt-cells"), 1);
+	/* 64-bit memory, PCI address = CPU address. */
+	cells(phb, "ranges", (uint32_t[]){ 0x03000000, 0x1000, 0, 0x1000, 0,
+					   1, 0 }, 7);
+	cells(phb, "bus-range", (uint32_t[]){ 0, 0 }, 2);
+	assert_non_null(prop(phb, "used-by-rtas", &len));
+	assert_int_equal(len, 0);
+	assert_int_equal(u32(phb, "ibm,pci-config-space-type"), 0);
+	assert_true(u32(phb, "ibm,pe-total-#msi") >= 3);
+	cells(phb, "interrupt-map-mask", (uint32_t[]){ 0xf800, 0, 0, 7 }, 4);
+	cells(phb, "interrupt-map", (uint32_t[]){ 0, 0, 0, 1, xics,
+						  func.lsi, 1 }, 7);
+	assert_int_equal(func.lsi, IRQ_LSI_BASE);
+	/* Linux keeps the BARs where the tree puts them. */
+	assert_int_equal(u32(node("/chosen"), "linux,pci-probe-only"), 1);
+	/* The RTAS calls it uses. */
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		assert_int_not_equal(rtas_token(calls[i]), 0);
+		assert_int_equal(u32(node("/rtas"), calls[i]),
+				 rtas_token(calls[i]));
+	}
+	unit_machine_free(m);
+}
+
+static void pci_function(void **state)
+{
+	struct machine *m = build_pci();
+	int fn = node(PHB_PATH "/virtio-blk@0");
+	uint64_t bar = func.bar[0].addr;
+
+	(void)state;
+	assert_true(bar >= 0x100000000000ull && bar % 0x4000 == 0);
+	assert_string_equal(prop(fn, "name", NULL), "virtio-blk");
+	assert_null(fdt_getprop(blob, fn, "device_type", NULL));
+	/* Config space first, then BAR 0 (64-bit memory, at 0x10). */
+	cells(fn, "reg", (uint32_t[]){ 0, 0, 0, 0, 0,
+				       0x03000010, 0, 0, 0, 0x4000 }, 10);
+	/* Where it is: the n bit says it is not to be moved. */
+	cells(fn, "assigned-addresses",
+	      (uint32_t[]){ 0x83000010, (uint32_t)(bar >> 32), (uint32_t)bar,
+			    0, 0x4000 }, 5);
+	assert_int_equal(u32(fn, "vendor-id"), 0x1af4);
+	assert_int_equal(u32(fn, "device-id"), 0x1042);
+	assert_int_equal(u32(fn, "revision-id"), 1);
+	assert_int_equal(u32(fn, "class-code"), 0x018000);
+	assert_int_equal(u32(fn, "subsystem-vendor-id"), 0x1af4);
+	assert_int_equal(u32(fn, "subsystem-id"), 2);
+	assert_int_equal(u32(fn, "interrupts"), 1);		/* INTA */
+	assert_int_equal(u32(fn, "ibm,req#msi-x"), 3);
+	assert_null(fdt_getprop(blob, fn, "ibm,req#msi", NULL));
+	unit_machine_free(m);
+}
+
+/* No function, no bridge, nothing said about PCI. */
+static void pci_none(void **state)
+{
+	struct machine *m = build(true, 1);
+
+	(void)state;
+	assert_true(fdt_path_offset(blob, PHB_PATH) < 0);
+	assert_null(fdt_getprop(blob, node("/chosen"), "linux,pci-probe-only",
+				NULL));
+	/* The tree was packed after reopening. */
+	assert_true(fdt_totalsize(blob) < sizeof(blob) / 2);
+	unit_machine_free(m);
+}
+
 static void too_small(void **state)
 {
 	struct machine *m = unit_machine(2);
@@ -272,6 +393,9 @@ int main(void)
 		cmocka_unit_test(smt_cores),
 		cmocka_unit_test(rtas_vdevice_xics),
 		cmocka_unit_test(event_sources),
+		cmocka_unit_test(pci_bridge),
+		cmocka_unit_test(pci_function),
+		cmocka_unit_test(pci_none),
 		cmocka_unit_test(too_small),
 	};
 

@@ -1,0 +1,274 @@
+/* The device I/O event loop on one io_uring (io/loop.h).
+ *
+ * Every submission carries a small op record naming its callback.  fd
+ * watches are multishot polls whose records live as long as the loop;
+ * other records are taken from a free list and given back when their
+ * completion has been handled.  Calls from other threads are queued under
+ * a mutex and announced through an eventfd the loop itself watches. */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <liburing.h>
+
+#include "io/loop.h"
+
+struct loop_op {
+	loop_fn *fn;
+	void *arg;
+	int fd;			/* watched fd; -1 for a one-shot op */
+	struct loop_op *next;	/* free list, or the call queue */
+};
+
+struct loop {
+	struct io_uring ring;
+	pthread_t thread;
+	bool running;
+	bool stop;		/* loop thread only */
+	struct loop_op *free;	/* loop thread only */
+	struct loop_op *watches; /* every watch, for loop_free */
+
+	pthread_mutex_t lock;	/* calls from other threads */
+	struct loop_op *calls, **calls_tail;
+	int call_fd;
+};
+
+static struct loop_op *op_get(struct loop *l)
+{
+	struct loop_op *op = l->free;
+
+	if (op) {
+		l->free = op->next;
+		return op;
+	}
+	return calloc(1, sizeof(*op));
+}
+
+static void op_put(struct loop *l, struct loop_op *op)
+{
+	op->next = l->free;
+	l->free = op;
+}
+
+static void op_list_free(struct loop_op *op)
+{
+	while (op) {
+		struct loop_op *next = op->next;
+
+		free(op);
+		op = next;
+	}
+}
+
+static struct io_uring_sqe *sqe_get(struct loop *l)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&l->ring);
+
+	if (!sqe && io_uring_submit(&l->ring) >= 0)
+		sqe = io_uring_get_sqe(&l->ring);
+	return sqe;
+}
+
+static int watch_arm(struct loop *l, struct loop_op *w)
+{
+	struct io_uring_sqe *sqe = sqe_get(l);
+
+	if (!sqe)
+		return -EBUSY;
+	io_uring_prep_poll_multishot(sqe, w->fd, POLLIN);
+	io_uring_sqe_set_data(sqe, w);
+	return 0;
+}
+
+int loop_watch(struct loop *l, int fd, loop_fn *fn, void *arg)
+{
+	struct loop_op *w = calloc(1, sizeof(*w));
+	int err;
+
+	if (!w)
+		return -ENOMEM;
+	*w = (struct loop_op){ .fn = fn, .arg = arg, .fd = fd };
+	err = watch_arm(l, w);
+	if (err < 0) {
+		free(w);
+		return err;
+	}
+	/* Watches are never cancelled one by one; keep them for loop_free
+	 * on a list of their own (->next is free while armed). */
+	w->next = l->watches;
+	l->watches = w;
+	return 0;
+}
+
+struct io_uring_sqe *loop_sqe(struct loop *l, loop_fn *fn, void *arg)
+{
+	struct io_uring_sqe *sqe = sqe_get(l);
+	struct loop_op *op;
+
+	if (!sqe)
+		return NULL;
+	op = op_get(l);
+	if (!op) {
+		io_uring_prep_nop(sqe);	/* the entry is taken: make it harmless */
+		io_uring_sqe_set_data(sqe, NULL);
+		return NULL;
+	}
+	*op = (struct loop_op){ .fn = fn, .arg = arg, .fd = -1 };
+	io_uring_sqe_set_data(sqe, op);
+	return sqe;
+}
+
+int loop_call(struct loop *l, loop_fn *fn, void *arg)
+{
+	struct loop_op *op = calloc(1, sizeof(*op));
+
+	if (!op)
+		return -ENOMEM;
+	*op = (struct loop_op){ .fn = fn, .arg = arg, .fd = -1 };
+	pthread_mutex_lock(&l->lock);
+	*l->calls_tail = op;
+	l->calls_tail = &op->next;
+	pthread_mutex_unlock(&l->lock);
+	return eventfd_write(l->call_fd, 1) < 0 ? -errno : 0;
+}
+
+/* The call eventfd fired: run what other threads queued, in order. */
+static void loop_run_calls(void *arg, int res)
+{
+	struct loop *l = arg;
+	struct loop_op *op;
+	eventfd_t n;
+
+	(void)res;
+	(void)eventfd_read(l->call_fd, &n);
+	pthread_mutex_lock(&l->lock);
+	op = l->calls;
+	l->calls = NULL;
+	l->calls_tail = &l->calls;
+	pthread_mutex_unlock(&l->lock);
+	while (op) {
+		struct loop_op *next = op->next;
+
+		op->fn(op->arg, 0);
+		free(op);
+		op = next;
+	}
+}
+
+static void loop_complete(struct loop *l, struct loop_op *op, int res,
+			  unsigned flags)
+{
+	if (!op)
+		return;
+	if (op->fd < 0) {
+		loop_fn *fn = op->fn;
+		void *arg = op->arg;
+
+		op_put(l, op);
+		fn(arg, res);
+		return;
+	}
+	/* A watch: the kernel ends a multishot poll on errors or overflow;
+	 * arm it again unless the fd itself is gone. */
+	if (res >= 0)
+		op->fn(op->arg, res);
+	if (!(flags & IORING_CQE_F_MORE) && res != -EBADF)
+		(void)watch_arm(l, op);
+}
+
+static void *loop_thread(void *arg)
+{
+	struct loop *l = arg;
+
+	while (!l->stop) {
+		struct io_uring_cqe *cqe;
+		int err = io_uring_submit_and_wait(&l->ring, 1);
+
+		if (err < 0 && err != -EINTR && err != -EAGAIN &&
+		    err != -EBUSY)
+			break;
+		while (io_uring_peek_cqe(&l->ring, &cqe) == 0) {
+			struct loop_op *op = io_uring_cqe_get_data(cqe);
+			int res = cqe->res;
+			unsigned flags = cqe->flags;
+
+			io_uring_cqe_seen(&l->ring, cqe);
+			loop_complete(l, op, res, flags);
+		}
+	}
+	return NULL;
+}
+
+int loop_init(struct loop **lp, unsigned entries)
+{
+	struct loop *l = calloc(1, sizeof(*l));
+	int err;
+
+	if (!l)
+		return -ENOMEM;
+	pthread_mutex_init(&l->lock, NULL);
+	l->calls_tail = &l->calls;
+	l->call_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (l->call_fd < 0) {
+		err = -errno;
+		free(l);
+		return err;
+	}
+	err = io_uring_queue_init(entries, &l->ring, 0);
+	if (err < 0) {
+		close(l->call_fd);
+		free(l);
+		return err;
+	}
+	err = loop_watch(l, l->call_fd, loop_run_calls, l);
+	if (err < 0) {
+		loop_free(l);
+		return err;
+	}
+	*lp = l;
+	return 0;
+}
+
+int loop_start(struct loop *l)
+{
+	int err = pthread_create(&l->thread, NULL, loop_thread, l);
+
+	if (err)
+		return -err;
+	l->running = true;
+	return 0;
+}
+
+static void loop_set_stop(void *arg, int res)
+{
+	(void)res;
+	((struct loop *)arg)->stop = true;
+}
+
+void loop_stop(struct loop *l)
+{
+	if (!l || !l->running)
+		return;
+	if (loop_call(l, loop_set_stop, l) == 0)
+		pthread_join(l->thread, NULL);
+	else
+		pthread_cancel(l->thread);
+	l->running = false;
+}
+
+void loop_free(struct loop *l)
+{
+	if (!l)
+		return;
+	loop_stop(l);
+	io_uring_queue_exit(&l->ring);
+	close(l->call_fd);
+	op_list_free(l->watches);
+	op_list_free(l->free);
+	op_list_free(l->calls);
+	free(l);
+}

@@ -1,0 +1,42 @@
+/* The event loop: one thread, one io_uring, owning all device I/O.
+ *
+ * Devices hand it fds to watch (queue kicks, tap, sockets) and I/O to
+ * submit (disk reads, writes, flushes); each completion calls back on the
+ * loop thread.  vCPU threads never block on device I/O: they only signal
+ * eventfds.  Submissions from other threads go through loop_call(), which
+ * runs a function on the loop thread. */
+#ifndef PVMM_LOOP_H
+#define PVMM_LOOP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct io_uring_sqe;
+struct loop;
+
+/* A completion: @res is the CQE's result (bytes, 0 or -errno). */
+typedef void loop_fn(void *arg, int res);
+
+/* Create the ring (not yet the thread).  0 or -errno. */
+int loop_init(struct loop **lp, unsigned entries);
+
+/* Call @fn(@arg, revents) each time @fd becomes readable (a multishot
+ * poll, re-armed when the kernel drops it).  Loop thread, or before
+ * loop_start.  0 or -errno. */
+int loop_watch(struct loop *l, int fd, loop_fn *fn, void *arg);
+
+/* A submission queue entry whose completion calls @fn(@arg, res), or
+ * NULL if the ring is full even after submitting what is queued.  Loop
+ * thread only; the entry is submitted when the callback in progress
+ * returns. */
+struct io_uring_sqe *loop_sqe(struct loop *l, loop_fn *fn, void *arg);
+
+/* Run @fn(@arg, 0) on the loop thread soon.  Any thread.  0 or -errno. */
+int loop_call(struct loop *l, loop_fn *fn, void *arg);
+
+/* Start the loop thread; stop it and wait for it. */
+int loop_start(struct loop *l);
+void loop_stop(struct loop *l);
+void loop_free(struct loop *l);
+
+#endif

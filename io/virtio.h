@@ -1,0 +1,133 @@
+/* A virtio device on the modern virtio-pci transport (virtio 1.x, 4.1).
+ *
+ * A device model (virtio_blk.c, virtio_net.c...) fills a struct
+ * virtio_ops and calls virtio_pci_init(); the transport builds the PCI
+ * function (vendor 0x1af4, device 0x1040 + type, one 64-bit BAR holding
+ * common, ISR, device and notify regions plus the MSI-X table and PBA),
+ * negotiates features and runs the status state machine.
+ *
+ * Threads: register accesses arrive on vCPU threads (MMIO exits), under
+ * d->lock.  Queue work happens on the event loop thread only: a write to
+ * a queue's notify address signals that queue's eventfd (KVM ioeventfd,
+ * so the vCPU does not even exit; if the ioeventfd could not be set up,
+ * the transport writes the eventfd itself), and the loop calls
+ * ops->notify.  A device that finds the driver breaking the rules calls
+ * virtio_fail(): DEVICE_NEEDS_RESET is set and a config interrupt sent,
+ * and the device does nothing more until the driver resets it. */
+#ifndef PVMM_VIRTIO_H
+#define PVMM_VIRTIO_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <linux/virtio_config.h>
+#include <linux/virtio_ids.h>
+#include <linux/virtio_ring.h>
+
+#include "io/pci.h"
+#include "io/virtq.h"
+
+struct machine;
+struct virtio_dev;
+
+#define VIRTIO_MAX_QUEUES	8
+
+/* Device status bits. */
+#define VIRTIO_STATUS_ACKNOWLEDGE	1
+#define VIRTIO_STATUS_DRIVER		2
+#define VIRTIO_STATUS_DRIVER_OK		4
+#define VIRTIO_STATUS_FEATURES_OK	8
+#define VIRTIO_STATUS_NEEDS_RESET	64
+#define VIRTIO_STATUS_FAILED		128
+
+/* Feature bits (VIRTIO_F_VERSION_1, VIRTIO_RING_F_EVENT_IDX,
+ * VIRTIO_RING_F_INDIRECT_DESC...) and device ids (VIRTIO_ID_*) come from
+ * the kernel's ABI headers. */
+
+struct virtio_ops {
+	const char *name;	/* device-tree node name */
+	uint16_t device_id;	/* VIRTIO_ID_* */
+	uint32_t class_code;	/* PCI class, e.g. 0x010000 for storage */
+	uint16_t nqueues;
+	uint16_t queue_size;	/* entries offered per queue */
+	uint64_t features;	/* device-specific bits offered */
+	uint32_t config_size;	/* bytes of device config space */
+
+	/* Device config space access, @off + @len <= config_size, bytes in
+	 * little-endian order.  Called under d->lock. */
+	void (*config_read)(struct virtio_dev *d, uint32_t off, void *buf,
+			    uint32_t len);
+	void (*config_write)(struct virtio_dev *d, uint32_t off,
+			     const void *buf, uint32_t len);	/* optional */
+
+	/* Features accepted at FEATURES_OK: false refuses them. Optional. */
+	bool (*features_ok)(struct virtio_dev *d, uint64_t features);
+
+	/* DRIVER_OK was set: queues are configured.  0 or -errno (the
+	 * device then fails).  Called under d->lock.  Optional. */
+	int (*start)(struct virtio_dev *d);
+
+	/* Queue @q has new buffers.  Event loop thread, without d->lock
+	 * (take it around queue walks). */
+	void (*notify)(struct virtio_dev *d, unsigned q);
+
+	/* The driver reset the device (status 0) or it failed: drop
+	 * in-flight work.  Completions still on their way must check
+	 * d->generation and drop themselves.  Under d->lock. Optional. */
+	void (*reset)(struct virtio_dev *d);
+};
+
+struct virtio_dev {
+	const struct virtio_ops *ops;
+	struct machine *m;
+	struct pci_func pci;
+	pthread_mutex_t lock;		/* recursive */
+
+	/* Transport state, as the driver programmed it. */
+	uint64_t device_features;	/* offered: ops->features + transport */
+	uint64_t driver_features;	/* accepted */
+	uint32_t device_feature_select, driver_feature_select;
+	uint8_t status;
+	uint8_t isr;			/* bit 0 queue, bit 1 config */
+	uint8_t config_generation;
+	uint16_t queue_select;
+	uint16_t config_vector;		/* MSI-X vector or VIRTQ_NO_VECTOR */
+	struct virtq vq[VIRTIO_MAX_QUEUES];
+
+	/* Kick path: one eventfd per queue, watched by the event loop. */
+	struct virtio_kick {
+		struct virtio_dev *d;
+		unsigned q;
+		int fd;
+	} kick[VIRTIO_MAX_QUEUES];
+	uint32_t generation;		/* bumped at every reset and failure */
+
+	void *priv;			/* the device model's own state */
+};
+
+/* Build the PCI function for @d, plug it into the host bridge and set up
+ * its kick eventfds (KVM ioeventfds where the backend has them) and
+ * their watches in @m's event loop.  0 or -errno. */
+int virtio_pci_init(struct machine *m, struct virtio_dev *d,
+		    const struct virtio_ops *ops, void *priv);
+
+/* Has the driver set DRIVER_OK, and not failed or reset since?  Caller
+ * holds d->lock (this does not take it). */
+bool virtio_running(struct virtio_dev *d);
+
+/* Buffers were returned on queue @q: interrupt the driver if it wants
+ * one (virtq_should_notify), through the queue's MSI-X vector or INTx
+ * with ISR bit 0.  Any thread; takes d->lock. */
+void virtio_queue_interrupt(struct virtio_dev *d, unsigned q);
+
+/* Device config changed: bump config_generation, then ISR bit 1 and the
+ * config vector (or INTx).  Any thread; takes d->lock. */
+void virtio_config_interrupt(struct virtio_dev *d);
+
+/* The driver broke the rules: say why on stderr (once), set
+ * DEVICE_NEEDS_RESET, call ops->reset, bump d->generation, send a config
+ * interrupt, stop the device.  Caller holds d->lock. */
+void virtio_fail(struct virtio_dev *d, const char *why);
+
+#endif

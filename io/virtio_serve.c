@@ -1,0 +1,41 @@
+/* The queue-draining loop every device model shares. */
+#include "cpu/machine.h"
+#include "io/devices.h"
+#include "io/virtio.h"
+
+/* Pop and serve until the ring is empty; NULL or why the device fails. */
+static const char *serve_all(struct virtio_dev *d, struct virtq *vq,
+			     struct virtq_chain *c, virtio_serve_fn *serve,
+			     bool *used)
+{
+	const char *why = NULL;
+	int got;
+
+	while (!why && virtio_running(d)) {
+		got = virtq_pop(vq, &d->m->mem, c);
+		if (got == 0)
+			break;
+		why = got < 0 ? "malformed descriptor chain" :
+				serve(d, vq, c, used);
+	}
+	return why;
+}
+
+void virtio_serve_queue(struct virtio_dev *d, unsigned q,
+			struct virtq_chain *c, virtio_serve_fn *serve)
+{
+	struct virtq *vq = &d->vq[q];
+	const char *why;
+	bool used = false;
+
+	pthread_mutex_lock(&d->lock);
+	do
+		why = serve_all(d, vq, c, serve, &used);
+	while (!why && virtio_running(d) &&
+	       virtq_enable_notify(vq, &d->m->mem));
+	if (why)
+		virtio_fail(d, why);
+	pthread_mutex_unlock(&d->lock);
+	if (used)
+		virtio_queue_interrupt(d, q);
+}

@@ -1,0 +1,212 @@
+/* virtio-vsock: a guest's stream sockets to host unix sockets, in
+ * Firecracker's model (the connections: io/vsock_conn.h).
+ *
+ * Three queues: rx (buffers the guest posts for packets to it), tx
+ * (packets from it) and event (transport resets after a migration, never
+ * sent: its buffers just wait).  Only STREAM sockets.  Everything runs on
+ * the event loop thread under d->lock: queue kicks, and the host sockets,
+ * which all sit in one epoll set the loop watches.  A packet for the guest
+ * is produced only once a receive buffer is in hand, so nothing waits for
+ * one but a few flags in the connection table. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/virtio_vsock.h>
+
+#include "cpu/machine.h"
+#include "io/devices.h"
+#include "io/le.h"
+#include "io/loop.h"
+#include "io/virtio.h"
+#include "io/virtio_vsock.h"
+#include "io/vsock_conn.h"
+
+#define VSOCK_RX		0
+#define VSOCK_TX		1
+#define VSOCK_EVENT		2
+#define VSOCK_QUEUE_SIZE	128
+#define VSOCK_F_STREAM		0	/* virtio 1.2; not in older uapi headers */
+
+_Static_assert(VIRTQ_MAX_SEGS <= VSOCK_MAX_IOV, "a chain fits vsock's iovecs");
+
+/* The connection state first: d->priv is also a struct vsock * (tests
+ * look at the table through it). */
+struct vsock_dev {
+	struct vsock v;
+	struct virtq_chain chain;		/* loop thread scratch */
+	struct iovec payload[VSOCK_MAX_IOV];	/* the chain past the header */
+};
+
+static struct vsock_dev *vsock_of(struct virtio_dev *d)
+{
+	return d->priv;
+}
+
+/* --- tx: packets from the guest ---------------------------------------- */
+
+static const char *tx_serve(struct virtio_dev *d, struct virtq *vq,
+			    struct virtq_chain *c, bool *used)
+{
+	struct vsock_dev *s = vsock_of(d);
+	uint8_t raw[VSOCK_HDR_SIZE];
+	struct vsock_hdr h;
+	unsigned n;
+
+	if (c->nin)
+		return "transmit packet with a device-writable buffer";
+	if (virtq_chain_read(c, 0, raw, sizeof(raw)) != sizeof(raw))
+		return "transmit packet shorter than its header";
+	vsock_hdr_load(&h, raw);
+	n = vsock_iov_slice(c->iov, c->nout, VSOCK_HDR_SIZE,
+			    c->out_len - VSOCK_HDR_SIZE, s->payload,
+			    VSOCK_MAX_IOV);
+	vsock_from_guest(&s->v, &h, s->payload, n,
+			 c->out_len - VSOCK_HDR_SIZE);
+	if (virtq_push(vq, &d->m->mem, c->head, 0) < 0)
+		return "used ring outside RAM";
+	*used = true;
+	return NULL;
+}
+
+/* --- rx: packets to the guest ------------------------------------------- */
+
+/* One packet into the receive buffer @c. */
+static const char *rx_fill(struct virtio_dev *d, struct virtq_chain *c)
+{
+	struct vsock_dev *s = vsock_of(d);
+	uint8_t raw[VSOCK_HDR_SIZE];
+	struct vsock_hdr h;
+	size_t cap, len;
+	unsigned n;
+
+	if (c->nout || c->in_len < VSOCK_HDR_SIZE)
+		return "receive buffer device-readable or smaller than a header";
+	cap = c->in_len - VSOCK_HDR_SIZE;
+	n = vsock_iov_slice(c->iov + c->nout, c->nin, VSOCK_HDR_SIZE, cap,
+			    s->payload, VSOCK_MAX_IOV);
+	len = vsock_emit(&s->v, &h, s->payload, n, cap);
+	vsock_hdr_store(&h, raw);
+	virtq_chain_write(c, 0, raw, sizeof(raw));
+	if (virtq_push(&d->vq[VSOCK_RX], &d->m->mem, c->head,
+		       (uint32_t)(VSOCK_HDR_SIZE + len)) < 0)
+		return "used ring outside RAM";
+	return NULL;
+}
+
+/* Give the guest every packet there is a receive buffer for. */
+static void rx_pump(struct virtio_dev *d)
+{
+	struct vsock_dev *s = vsock_of(d);
+	struct virtq *vq = &d->vq[VSOCK_RX];
+	const char *why = NULL;
+	bool used = false;
+
+	pthread_mutex_lock(&d->lock);
+	while (!why && virtio_running(d) && vsock_pending(&s->v)) {
+		int got = virtq_pop(vq, &d->m->mem, &s->chain);
+
+		if (got == 0 && !virtq_enable_notify(vq, &d->m->mem))
+			break;		/* kicked when buffers come */
+		if (got < 0)
+			why = "malformed descriptor chain";
+		else if (got > 0)
+			why = rx_fill(d, &s->chain);
+		used |= got > 0 && !why;
+	}
+	if (why)
+		virtio_fail(d, why);
+	pthread_mutex_unlock(&d->lock);
+	if (used)
+		virtio_queue_interrupt(d, VSOCK_RX);
+}
+
+static void tx_notify(struct virtio_dev *d)
+{
+	virtio_serve_queue(d, VSOCK_TX, &vsock_of(d)->chain, tx_serve);
+	rx_pump(d);		/* replies the packets asked for */
+}
+
+/* The event queue's buffers wait for an event we never send. */
+static void event_notify(struct virtio_dev *d)
+{
+	(void)d;
+}
+
+static void (*const queue_notify[])(struct virtio_dev *d) = {
+	[VSOCK_RX] = rx_pump,
+	[VSOCK_TX] = tx_notify,
+	[VSOCK_EVENT] = event_notify,
+};
+
+static void vsock_notify(struct virtio_dev *d, unsigned q)
+{
+	if (q < sizeof(queue_notify) / sizeof(queue_notify[0]))
+		queue_notify[q](d);
+}
+
+void virtio_vsock_host_ready(struct virtio_dev *d)
+{
+	pthread_mutex_lock(&d->lock);
+	vsock_host_events(&vsock_of(d)->v);
+	pthread_mutex_unlock(&d->lock);
+	rx_pump(d);
+}
+
+static void host_ready(void *arg, int res)
+{
+	(void)res;
+	virtio_vsock_host_ready(arg);
+}
+
+/* --- the device ----------------------------------------------------------- */
+
+static void vsock_config_read(struct virtio_dev *d, uint32_t off, void *buf,
+			      uint32_t len)
+{
+	uint8_t cfg[sizeof(struct virtio_vsock_config)];
+
+	le64_store(cfg, vsock_of(d)->v.guest_cid);
+	memcpy(buf, cfg + off, len);
+}
+
+/* The guest's sockets are gone: so are the host's. */
+static void vsock_reset_dev(struct virtio_dev *d)
+{
+	vsock_reset(&vsock_of(d)->v);
+}
+
+static const struct virtio_ops vsock_ops = {
+	.name = "vsock",
+	.device_id = VIRTIO_ID_VSOCK,
+	.class_code = 0x078000,		/* communication controller, other */
+	.nqueues = 3,
+	.queue_size = VSOCK_QUEUE_SIZE,
+	.features = 1ull << VSOCK_F_STREAM,
+	.config_size = sizeof(struct virtio_vsock_config),
+	.config_read = vsock_config_read,
+	.notify = vsock_notify,
+	.reset = vsock_reset_dev,
+};
+
+int virtio_vsock_create(struct machine *m, const struct vsock_spec *spec)
+{
+	struct virtio_dev *d = calloc(1, sizeof(*d));
+	struct vsock_dev *s = calloc(1, sizeof(*s));
+	int err = d && s ? 0 : -ENOMEM;
+
+	if (!err)
+		err = vsock_init(&s->v, spec->cid, spec->uds);
+	if (!err) {
+		err = virtio_pci_init(m, d, &vsock_ops, s);
+		if (err < 0)
+			vsock_destroy(&s->v);
+	}
+	if (err < 0) {
+		free(d);
+		free(s);
+		return err;
+	}
+	/* Unit tests have no loop: they call virtio_vsock_host_ready. */
+	return m->loop ? loop_watch(m->loop, s->v.epfd, host_ready, d) : 0;
+}

@@ -1,0 +1,411 @@
+/* virtio-vsock, host side: the unix sockets (io/vsock_conn.h).
+ *
+ * Every socket is non-blocking and registered edge-triggered in one epoll
+ * set, so the event loop watches a single fd and is woken only by new
+ * events: a socket whose data waits for guest credit does not keep waking
+ * it.  A connection remembers "maybe readable" until a read finds the
+ * socket empty.  Sockets leave the set before they are closed, and each
+ * registration carries the slot's generation, so a late event never
+ * reaches the slot's next user. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "io/vsock_conn.h"
+
+#define LISTEN_TAG	VSOCK_MAX_CONNS		/* epoll tag of the listener */
+#define BACKLOG		16
+#define EVENTS		16
+#define CONN_EVENTS	(EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET)
+
+static bool again(void)
+{
+	return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+}
+
+/* --- sockets ------------------------------------------------------------- */
+
+static socklen_t addr_of(struct sockaddr_un *sa, const char *path)
+{
+	*sa = (struct sockaddr_un){ .sun_family = AF_UNIX };
+	snprintf(sa->sun_path, sizeof(sa->sun_path), "%s", path);
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+			   strlen(sa->sun_path) + 1);
+}
+
+static int stream_socket(void)
+{
+	return socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+}
+
+/* A socket file left by an earlier run is replaced; anything else at
+ * @path is not ours to remove. */
+static void unlink_stale(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+		unlink(path);
+}
+
+static int listen_on(const char *path)
+{
+	struct sockaddr_un sa;
+	socklen_t len = addr_of(&sa, path);
+	int fd = stream_socket(), err;
+
+	if (fd < 0)
+		return -errno;
+	unlink_stale(path);
+	if (bind(fd, (struct sockaddr *)&sa, len) < 0 ||
+	    listen(fd, BACKLOG) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* Unix sockets connect at once or not at all (no EINPROGRESS). */
+int vsock_host_connect(const struct vsock *v, uint32_t port)
+{
+	char path[sizeof(v->uds) + 12];
+	struct sockaddr_un sa;
+	socklen_t len;
+	int fd = stream_socket(), err;
+
+	if (fd < 0)
+		return -errno;
+	snprintf(path, sizeof(path), "%s_%" PRIu32, v->uds, port);
+	len = addr_of(&sa, path);
+	if (connect(fd, (struct sockaddr *)&sa, len) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+int vsock_host_watch(struct vsock *v, struct vsock_conn *c)
+{
+	struct epoll_event ev = {
+		.events = CONN_EVENTS,
+		.data.u64 = (uint64_t)c->gen << 32 | (uint64_t)(c - v->conn),
+	};
+
+	return epoll_ctl(v->epfd, EPOLL_CTL_ADD, c->fd, &ev) < 0 ? -errno : 0;
+}
+
+void vsock_host_close(struct vsock *v, struct vsock_conn *c)
+{
+	if (c->fd >= 0) {
+		epoll_ctl(v->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+		close(c->fd);
+	}
+	c->fd = -1;
+	free(c->buf);
+	c->buf = NULL;
+	c->head = c->used = 0;
+	c->readable = false;
+}
+
+/* A fresh socket's send buffer is empty: the short line goes at once, or
+ * the socket is broken. */
+int vsock_host_ok(struct vsock_conn *c)
+{
+	char line[VSOCK_LINE_MAX];
+	int n = snprintf(line, sizeof(line), "OK %" PRIu32 "\n", c->port);
+
+	return send(c->fd, line, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) == n ?
+		       0 : -1;
+}
+
+/* --- guest data to the host ------------------------------------------- */
+
+/* Bytes to the socket: how many it took (0 when full), -1 if broken. */
+static ssize_t send_iov(int fd, struct iovec *iov, unsigned n)
+{
+	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = n };
+	ssize_t w = sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+	if (w < 0)
+		return again() ? 0 : -1;
+	return w;
+}
+
+/* Append @len bytes at @p to the ring (the caller made room). */
+static void ring_copy(struct vsock_conn *c, const uint8_t *p, size_t len)
+{
+	uint32_t tail = (c->head + c->used) % VSOCK_BUF_ALLOC;
+	size_t first = VSOCK_BUF_ALLOC - tail;
+
+	if (first > len)
+		first = len;
+	memcpy(c->buf + tail, p, first);
+	memcpy(c->buf, p + first, len - first);
+	c->used += (uint32_t)len;
+}
+
+/* Keep what the socket did not take: @len bytes of @iov from @skip. */
+static int ring_put(struct vsock_conn *c, const struct iovec *iov,
+		    unsigned n, size_t skip, size_t len)
+{
+	if (!c->buf && !(c->buf = malloc(VSOCK_BUF_ALLOC)))
+		return -1;
+	for (unsigned i = 0; i < n && len; i++) {
+		size_t l = iov[i].iov_len;
+
+		if (skip >= l) {
+			skip -= l;
+			continue;
+		}
+		l -= skip;
+		if (l > len)
+			l = len;
+		ring_copy(c, (const uint8_t *)iov[i].iov_base + skip, l);
+		len -= l;
+		skip = 0;
+	}
+	return 0;
+}
+
+/* The caller checked the bytes fit our credit (c->used + @len at most
+ * VSOCK_BUF_ALLOC).  0, or -1 if the host socket is broken. */
+int vsock_host_write(struct vsock *v, struct vsock_conn *c,
+		     const struct iovec *iov, unsigned niov, size_t len)
+{
+	struct iovec part[VSOCK_MAX_IOV];
+	unsigned n = vsock_iov_slice(iov, niov, 0, len, part, VSOCK_MAX_IOV);
+	ssize_t w = 0;
+
+	(void)v;
+	if (!c->used)
+		w = send_iov(c->fd, part, n);	/* straight from guest RAM */
+	if (w < 0)
+		return -1;
+	c->fwd_cnt += (uint32_t)w;
+	if ((size_t)w < len)
+		return ring_put(c, part, n, (size_t)w, len - (size_t)w);
+	return 0;
+}
+
+void vsock_host_flush(struct vsock *v, struct vsock_conn *c)
+{
+	while (c->used) {
+		uint32_t first = VSOCK_BUF_ALLOC - c->head;
+		struct iovec iov[2] = {
+			{ c->buf + c->head, first < c->used ? first : c->used },
+			{ c->buf, first < c->used ? c->used - first : 0 },
+		};
+		ssize_t w = send_iov(c->fd, iov, iov[1].iov_len ? 2 : 1);
+
+		if (w < 0) {
+			vsock_conn_reset(v, c);
+			return;
+		}
+		if (w == 0)
+			break;
+		c->head = (uint32_t)((c->head + (size_t)w) % VSOCK_BUF_ALLOC);
+		c->used -= (uint32_t)w;
+		c->fwd_cnt += (uint32_t)w;
+	}
+	vsock_conn_drained(v, c);
+}
+
+/* --- host connections: accept, "CONNECT <port>\n" ----------------------- */
+
+/* "CONNECT <decimal port>\n", nothing more, nothing less. */
+static int parse_connect(const char *s, size_t len, uint32_t *port)
+{
+	static const char verb[] = "CONNECT ";
+	size_t i = sizeof(verb) - 1;
+	uint64_t p = 0;
+
+	if (len < i + 2 || memcmp(s, verb, i) || s[len - 1] != '\n')
+		return -1;
+	for (; i < len - 1; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		p = p * 10 + (uint64_t)(s[i] - '0');
+		if (p > UINT32_MAX)
+			return -1;
+	}
+	*port = (uint32_t)p;
+	return 0;
+}
+
+/* A host port no live connection uses (at most VSOCK_MAX_CONNS are). */
+static uint32_t port_alloc(struct vsock *v)
+{
+	for (;;) {
+		uint32_t p = v->next_port++;
+		bool used = false;
+
+		if (v->next_port < VSOCK_PORT_BASE)
+			v->next_port = VSOCK_PORT_BASE;
+		for (unsigned i = 0; i < VSOCK_MAX_CONNS && !used; i++)
+			used = v->conn[i].state >= VSOCK_CONNECTING &&
+			       v->conn[i].port == p;
+		if (!used)
+			return p;
+	}
+}
+
+/* Read the CONNECT line, and not a byte past it: what follows is the
+ * stream.  A bad or overlong line, or EOF, closes the socket. */
+static void read_line(struct vsock *v, struct vsock_conn *c)
+{
+	char line[VSOCK_LINE_MAX];
+	ssize_t n = recv(c->fd, line, sizeof(line), MSG_PEEK | MSG_DONTWAIT);
+	const char *nl;
+	uint32_t port;
+
+	if (n < 0 && again())
+		return;
+	nl = n > 0 ? memchr(line, '\n', (size_t)n) : NULL;
+	if (!nl && n == (ssize_t)sizeof(line))
+		n = 0;				/* no line ends here */
+	if (n > 0 && !nl)
+		return;				/* the rest is coming */
+	if (n <= 0 || recv(c->fd, line, (size_t)(nl - line + 1),
+			   MSG_DONTWAIT) != nl - line + 1 ||
+	    parse_connect(line, (size_t)(nl - line + 1), &port) < 0) {
+		vsock_conn_free(v, c);
+		return;
+	}
+	c->guest_port = port;
+	c->port = port_alloc(v);
+	c->state = VSOCK_CONNECTING;
+	c->owe = VSOCK_OWE_REQUEST;
+	c->readable = true;
+}
+
+/* Take every pending host connection; with the table full, close it at
+ * once (the host sees EOF before any OK). */
+static void accept_all(struct vsock *v)
+{
+	for (;;) {
+		int fd = accept4(v->listen_fd, NULL, NULL,
+				 SOCK_NONBLOCK | SOCK_CLOEXEC);
+		struct vsock_conn *c;
+
+		if (fd < 0) {
+			if (errno == ECONNABORTED || errno == EINTR)
+				continue;
+			return;
+		}
+		c = vsock_conn_new(v, fd, VSOCK_LINE);
+		if (!c)
+			close(fd);
+		else if (vsock_host_watch(v, c) < 0)
+			vsock_conn_free(v, c);
+	}
+}
+
+static void conn_event(struct vsock *v, struct vsock_conn *c, uint32_t ev)
+{
+	if (ev & EPOLLERR) {
+		vsock_conn_reset(v, c);
+		return;
+	}
+	if (c->state == VSOCK_LINE) {
+		read_line(v, c);
+		return;
+	}
+	/* A host connection the guest has not answered, hung up on. */
+	if (c->state == VSOCK_CONNECTING && (ev & EPOLLHUP)) {
+		vsock_conn_reset(v, c);
+		return;
+	}
+	if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP))
+		c->readable = true;
+	if (ev & EPOLLOUT)
+		vsock_host_flush(v, c);
+}
+
+static void dispatch(struct vsock *v, const struct epoll_event *e)
+{
+	uint32_t slot = (uint32_t)e->data.u64;
+	uint32_t gen = (uint32_t)(e->data.u64 >> 32);
+	struct vsock_conn *c;
+
+	if (slot == LISTEN_TAG) {
+		accept_all(v);
+		return;
+	}
+	if (slot >= VSOCK_MAX_CONNS)
+		return;
+	c = &v->conn[slot];
+	if (c->gen == gen && c->fd >= 0)
+		conn_event(v, c, e->events);
+}
+
+/* Until the ready list is empty: edge-triggered events left unread would
+ * never wake the loop again, and handling one can add another (a socket
+ * just accepted). */
+void vsock_host_events(struct vsock *v)
+{
+	struct epoll_event ev[EVENTS];
+	int n;
+
+	while ((n = epoll_wait(v->epfd, ev, EVENTS, 0)) > 0)
+		for (int i = 0; i < n; i++)
+			dispatch(v, &ev[i]);
+}
+
+/* --- life ---------------------------------------------------------------- */
+
+int vsock_init(struct vsock *v, uint64_t guest_cid, const char *uds)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLET,
+				  .data.u64 = LISTEN_TAG };
+	int err;
+
+	memset(v, 0, sizeof(*v));
+	v->guest_cid = guest_cid;
+	v->listen_fd = v->epfd = -1;
+	v->next_port = VSOCK_PORT_BASE;
+	v->pick = -1;
+	for (unsigned i = 0; i < VSOCK_MAX_CONNS; i++)
+		v->conn[i].fd = -1;
+	if (!*uds)
+		return -EINVAL;
+	if (strlen(uds) > VSOCK_UDS_MAX)
+		return -ENAMETOOLONG;
+	memcpy(v->uds, uds, strlen(uds) + 1);
+	v->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (v->epfd < 0)
+		return -errno;
+	v->listen_fd = listen_on(uds);
+	if (v->listen_fd < 0) {
+		err = v->listen_fd;
+		vsock_destroy(v);
+		return err;
+	}
+	if (epoll_ctl(v->epfd, EPOLL_CTL_ADD, v->listen_fd, &ev) < 0) {
+		err = -errno;
+		vsock_destroy(v);
+		return err;
+	}
+	return 0;
+}
+
+void vsock_destroy(struct vsock *v)
+{
+	for (unsigned i = 0; i < VSOCK_MAX_CONNS; i++)
+		if (v->conn[i].state != VSOCK_FREE)
+			vsock_conn_free(v, &v->conn[i]);
+	if (v->listen_fd >= 0) {
+		close(v->listen_fd);
+		unlink(v->uds);
+	}
+	if (v->epfd >= 0)
+		close(v->epfd);
+	v->listen_fd = v->epfd = -1;
+}
