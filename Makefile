@@ -81,7 +81,10 @@ unit: native
 # Small static ppc64le programs the e2e scenarios run inside the host.
 TOOLS	:= $(patsubst tests/tools/%.c,$(B)/tools/%,$(wildcard tests/tools/*.c))
 
-$(B)/tools/%: tests/tools/%.c | $(SYSROOT)
+# ... and the ones the L2 guest runs (tests/l2/*.c, into its initramfs).
+L2BIN	:= $(patsubst tests/l2/%.c,$(B)/l2-bin/%,$(wildcard tests/l2/*.c))
+
+define static_musl
 	@mkdir -p $(dir $@)
 	@echo "  XCC     $<"
 	@$(XCC) $(XINC) $(CFLAGS) -static -nostdlib -o $@ $(MUSL)/crt1.o \
@@ -89,6 +92,13 @@ $(B)/tools/%: tests/tools/%.c | $(SYSROOT)
 		-Wl,--start-group $(MUSL)/libc.a \
 		$(shell $(XCC) -print-libgcc-file-name) -Wl,--end-group \
 		$(shell $(XCC) -print-file-name=crtend.o) $(MUSL)/crtn.o
+endef
+
+$(B)/tools/%: tests/tools/%.c | $(SYSROOT)
+	$(static_musl)
+
+$(B)/l2-bin/%: tests/l2/%.c | $(SYSROOT)
+	$(static_musl)
 
 tools: $(TOOLS)
 
@@ -102,7 +112,7 @@ check: | $(SYSROOT)
 	tests/check.sh
 
 # The Linux guest payload: Debian's vmlinux and a busybox initramfs.
-l2: | $(SYSROOT)
+l2: $(L2BIN) | $(SYSROOT)
 	tests/l2/build.sh
 
 demo: | $(SYSROOT)

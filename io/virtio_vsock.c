@@ -26,7 +26,7 @@
 #define VSOCK_TX		1
 #define VSOCK_EVENT		2
 #define VSOCK_QUEUE_SIZE	128
-#define VSOCK_F_STREAM		0	/* virtio 1.2; not in older uapi headers */
+#define VSOCK_F_STREAM		0	/* virtio 1.2; not in older uapi */
 
 _Static_assert(VIRTQ_MAX_SEGS <= VSOCK_MAX_IOV, "a chain fits vsock's iovecs");
 
@@ -81,7 +81,7 @@ static const char *rx_fill(struct virtio_dev *d, struct virtq_chain *c)
 	unsigned n;
 
 	if (c->nout || c->in_len < VSOCK_HDR_SIZE)
-		return "receive buffer device-readable or smaller than a header";
+		return "receive buffer readable or smaller than a header";
 	cap = c->in_len - VSOCK_HDR_SIZE;
 	n = vsock_iov_slice(c->iov + c->nout, c->nin, VSOCK_HDR_SIZE, cap,
 			    s->payload, VSOCK_MAX_IOV);

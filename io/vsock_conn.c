@@ -88,7 +88,8 @@ struct vsock_conn *vsock_conn_new(struct vsock *v, int fd,
 
 		if (c->state != VSOCK_FREE)
 			continue;
-		*c = (struct vsock_conn){ .state = state, .fd = fd, .gen = gen };
+		*c = (struct vsock_conn){ .state = state, .fd = fd,
+					  .gen = gen };
 		return c;
 	}
 	return NULL;
@@ -149,7 +150,7 @@ static uint32_t peer_credit(const struct vsock_conn *c)
  * guest asked for once its data is through. */
 void vsock_conn_drained(struct vsock *v, struct vsock_conn *c)
 {
-	if (VSOCK_BUF_ALLOC - (c->fwd_cnt - c->fwd_told) < VSOCK_CREDIT_LOW)
+	if (c->fwd_cnt - c->fwd_told > VSOCK_BUF_ALLOC - VSOCK_CREDIT_LOW)
 		c->owe |= VSOCK_OWE_CREDIT;
 	if (c->used || c->state != VSOCK_OPEN)
 		return;
@@ -175,7 +176,7 @@ void vsock_reset(struct vsock *v)
 	v->pick = -1;
 }
 
-/* --- packets from the guest ------------------------------------------------ */
+/* --- packets from the guest ---------------------------------------------- */
 
 /* Answer packet @h, which matched no connection, with RST; never a RST
  * with a RST (two ends could bounce them forever). */
@@ -364,7 +365,7 @@ void vsock_from_guest(struct vsock *v, const struct vsock_hdr *h,
 	op_of(h->op)(v, c, &p);
 }
 
-/* --- packets for the guest ------------------------------------------------- */
+/* --- packets for the guest ----------------------------------------------- */
 
 /* Would @c send the guest data if its socket has some? */
 static bool conn_streams(const struct vsock_conn *c)

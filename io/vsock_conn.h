@@ -33,14 +33,15 @@
 #define VSOCK_HOST_CID		2		/* VMADDR_CID_HOST */
 #define VSOCK_HDR_SIZE		44		/* struct virtio_vsock_hdr */
 #define VSOCK_MAX_CONNS		64
-#define VSOCK_BUF_ALLOC		(128u << 10)	/* our receive space, per connection */
-#define VSOCK_CREDIT_LOW	(64u << 10)	/* free space the guest must know of */
-#define VSOCK_MAX_PAYLOAD	(64u << 10)	/* bytes in one packet to the guest */
+#define VSOCK_BUF_ALLOC		(128u << 10)	/* our receive space, each */
+#define VSOCK_CREDIT_LOW	(64u << 10)	/* room the guest must see */
+#define VSOCK_MAX_PAYLOAD	(64u << 10)	/* in one packet to the guest */
 #define VSOCK_MAX_IOV		128		/* buffers in one packet */
 #define VSOCK_RST_RING		16
-#define VSOCK_LINE_MAX		32		/* "CONNECT 4294967295\n" is 19 */
-#define VSOCK_PORT_BASE		(1u << 30)	/* host ports of host connections */
-#define VSOCK_UDS_MAX		(sizeof(((struct sockaddr_un *)0)->sun_path) - 12)
+#define VSOCK_LINE_MAX		32		/* "CONNECT 4294967295\n": 19 */
+#define VSOCK_PORT_BASE		(1u << 30)	/* ours, for host connections */
+/* Room for "_4294967295" after the path. */
+#define VSOCK_UDS_MAX	(sizeof(((struct sockaddr_un *)0)->sun_path) - 12)
 
 /* struct virtio_vsock_hdr in host order. */
 struct vsock_hdr {
@@ -54,7 +55,7 @@ struct vsock_hdr {
 
 enum vsock_state {
 	VSOCK_FREE,
-	VSOCK_LINE,		/* host socket accepted, "CONNECT" line awaited */
+	VSOCK_LINE,		/* host socket accepted, awaiting "CONNECT" */
 	VSOCK_CONNECTING,	/* REQUEST owed or sent to the guest */
 	VSOCK_OPEN,		/* the stream flows */
 	VSOCK_CLOSED,		/* host socket closed, RST owed to the guest */
@@ -73,14 +74,14 @@ enum {
 struct vsock_conn {
 	enum vsock_state state;
 	int fd;			/* host socket, -1 when none */
-	uint32_t gen;		/* tags epoll events: a reused slot ignores old ones */
+	uint32_t gen;		/* tags epoll events: reuse ignores old ones */
 	uint32_t port;		/* host side (CID 2) */
 	uint32_t guest_port;
 	uint8_t owe;		/* VSOCK_OWE_* */
 	uint8_t peer_shut;	/* SHUTDOWN flags the guest sent */
 	uint8_t shut_sent;	/* SHUTDOWN flags we owe or sent */
 	bool readable;		/* the host socket may have data or EOF */
-	bool credit_asked;	/* CREDIT_REQUEST sent since the guest's last credit */
+	bool credit_asked;	/* CREDIT_REQUEST sent, no new credit since */
 	bool host_wr_shut;	/* the host saw EOF from the guest */
 
 	/* Guest's receive side, as its last packet said, and ours. */

@@ -31,12 +31,14 @@ static bool again(void)
 
 /* --- sockets ------------------------------------------------------------- */
 
+/* @path fits: vsock_init checked the longest one, "UDS_4294967295". */
 static socklen_t addr_of(struct sockaddr_un *sa, const char *path)
 {
+	size_t len = strnlen(path, sizeof(sa->sun_path) - 1);
+
 	*sa = (struct sockaddr_un){ .sun_family = AF_UNIX };
-	snprintf(sa->sun_path, sizeof(sa->sun_path), "%s", path);
-	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
-			   strlen(sa->sun_path) + 1);
+	memcpy(sa->sun_path, path, len);
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len + 1);
 }
 
 static int stream_socket(void)
@@ -44,25 +46,41 @@ static int stream_socket(void)
 	return socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 }
 
-/* A socket file left by an earlier run is replaced; anything else at
- * @path is not ours to remove. */
-static void unlink_stale(const char *path)
+/* A socket file an earlier run left behind is replaced; one that still
+ * answers belongs to a live program (-EADDRINUSE), and anything else at
+ * @path is not ours to remove (bind fails). */
+static int clear_stale(const char *path)
 {
+	struct sockaddr_un sa;
+	socklen_t len = addr_of(&sa, path);
 	struct stat st;
+	int fd, live;
 
-	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
-		unlink(path);
+	if (lstat(path, &st) < 0 || !S_ISSOCK(st.st_mode))
+		return 0;
+	fd = stream_socket();
+	if (fd < 0)
+		return -errno;
+	live = connect(fd, (struct sockaddr *)&sa, len) == 0 ||
+	       errno == EAGAIN;
+	close(fd);
+	if (live)
+		return -EADDRINUSE;
+	unlink(path);
+	return 0;
 }
 
 static int listen_on(const char *path)
 {
 	struct sockaddr_un sa;
 	socklen_t len = addr_of(&sa, path);
-	int fd = stream_socket(), err;
+	int fd, err = clear_stale(path);
 
+	if (err < 0)
+		return err;
+	fd = stream_socket();
 	if (fd < 0)
 		return -errno;
-	unlink_stale(path);
 	if (bind(fd, (struct sockaddr *)&sa, len) < 0 ||
 	    listen(fd, BACKLOG) < 0) {
 		err = -errno;
@@ -75,7 +93,7 @@ static int listen_on(const char *path)
 /* Unix sockets connect at once or not at all (no EINPROGRESS). */
 int vsock_host_connect(const struct vsock *v, uint32_t port)
 {
-	char path[sizeof(v->uds) + 12];
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct sockaddr_un sa;
 	socklen_t len;
 	int fd = stream_socket(), err;

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 scripts/setup.sh || exit 1
 make -j2 pvmm native guests tools || exit 1
-tests/l2/build.sh || exit 1
+make l2 || exit 1
 
 total_pass=0 total_fail=0 broken=0
 log=$(mktemp)

@@ -4,6 +4,8 @@
  * loop: it runs the kicked queues and the host sockets' readiness.  Host
  * programs are this test too, on real unix sockets. */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -15,6 +17,7 @@
 
 #include "io/devices.h"
 #include "io/le.h"
+#include "io/loop.h"
 #include "io/virtio.h"
 #include "io/virtio_vsock.h"
 #include "io/vsock_conn.h"
@@ -37,6 +40,7 @@
 
 static struct machine *m;
 static struct virtio_dev *d;
+static bool looped;		/* a real event loop thread runs the device */
 static char dir[64], uds[128];
 static char listeners[4][160];	/* UDS_<port> files to remove */
 static unsigned nlisteners;
@@ -158,12 +162,14 @@ static void run_kicks(void)
 static void kick(unsigned q)
 {
 	wr(drv.notify + drv.mult * q, 2, q);
-	run_kicks();
+	if (!looped)
+		run_kicks();
 }
 
 static void host_ready(void)
 {
-	virtio_vsock_host_ready(d);
+	if (!looped)
+		virtio_vsock_host_ready(d);
 }
 
 static void desc(unsigned q, uint16_t i, uint64_t addr, uint32_t len,
@@ -177,22 +183,37 @@ static void desc(unsigned q, uint16_t i, uint64_t addr, uint32_t len,
 	le16_store(p + 14, next);
 }
 
+/* Ring indices as a driver on another CPU sees them (x86: little-endian
+ * already). */
+static uint16_t *ring_idx(uint64_t a)
+{
+	return (uint16_t *)(void *)gpa(a, 2);
+}
+
 static void avail_add(unsigned q, uint16_t head)
 {
 	uint8_t *a = gpa(ring(q) + 0x1000, 4 + 2 * QSIZE);
 	uint16_t idx = le16_load(a + 2);
 
 	le16_store(a + 4 + 2 * (idx % QSIZE), head);
-	le16_store(a + 2, (uint16_t)(idx + 1));
+	__atomic_store_n(ring_idx(ring(q) + 0x1002), (uint16_t)(idx + 1),
+			 __ATOMIC_RELEASE);
 }
 
+/* The next used entry of queue @q; with the event loop running, wait for
+ * it up to 5 s. */
 static bool used_next(unsigned q, uint16_t *id, uint32_t *len)
 {
 	uint8_t *u = gpa(ring(q) + 0x2000, 4 + 8 * QSIZE);
 	uint8_t *e;
+	int tries = looped ? 5000 : 1;
 
-	if (le16_load(u + 2) == drv.used_seen[q])
-		return false;
+	while (__atomic_load_n(ring_idx(ring(q) + 0x2002), __ATOMIC_ACQUIRE) ==
+	       drv.used_seen[q]) {
+		if (--tries == 0)
+			return false;
+		usleep(1000);
+	}
 	e = u + 4 + 8 * (drv.used_seen[q]++ % QSIZE);
 	*id = (uint16_t)le32_load(e);
 	*len = le32_load(e + 4);
@@ -341,7 +362,8 @@ static int host_listen(uint32_t port)
 	snprintf(path, sizeof(path), "%s_%u", uds, port);
 	assert_true(fd >= 0 && nlisteners < 4);
 	memcpy(listeners[nlisteners++], path, sizeof(path));
-	assert_int_equal(bind(fd, (struct sockaddr *)&sa, un_addr(&sa, path)), 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, un_addr(&sa, path)),
+			 0);
 	assert_int_equal(listen(fd, 4), 0);
 	return fd;
 }
@@ -361,17 +383,24 @@ static int host_dial(const char *line)
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
 
 	assert_true(fd >= 0);
-	assert_int_equal(connect(fd, (struct sockaddr *)&sa, un_addr(&sa, uds)), 0);
+	assert_int_equal(
+		connect(fd, (struct sockaddr *)&sa, un_addr(&sa, uds)), 0);
 	if (line)
 		assert_int_equal(send(fd, line, strlen(line), 0),
 				 (ssize_t)strlen(line));
 	return fd;
 }
 
-/* What the host can read now: bytes, 0 at EOF, -1 if nothing yet. */
+/* What the host can read now (with the event loop running: within 5 s):
+ * bytes, 0 at EOF, -1 if nothing yet. */
 static ssize_t host_read(int fd, void *buf, size_t len)
 {
-	ssize_t n = recv(fd, buf, len, MSG_DONTWAIT);
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+
+	if (looped)
+		poll(&p, 1, 5000);
+	n = recv(fd, buf, len, MSG_DONTWAIT);
 
 	if (n < 0 && (errno == ECONNRESET || errno == EPIPE))
 		return 0;
@@ -406,27 +435,46 @@ static struct vsock *vs(void)
 
 /* --- set-up -------------------------------------------------------------- */
 
-static int setup(void **state)
+static int device_up(bool with_loop)
 {
 	struct vsock_spec spec = { .cid = CID, .uds = uds };
 
-	(void)state;
 	snprintf(dir, sizeof(dir), "/tmp/pvmm-vsock-XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	snprintf(uds, sizeof(uds), "%s/v.sock", dir);
 	m = unit_machine(1);
 	memset(&drv, 0, sizeof(drv));
+	looped = with_loop;
+	if (with_loop)
+		assert_int_equal(loop_init(&m->loop, 64), 0);
 	assert_int_equal(virtio_vsock_create(m, &spec), 0);
 	assert_int_equal(m->phb.nfunc, 1);
 	d = m->phb.func[0]->priv;
 	assert_true(pci_cfg_write(&d->pci, 4, 2, 0x6));	/* memory, master */
 	find_caps();
+	if (with_loop)
+		assert_int_equal(loop_start(m->loop), 0);
 	return 0;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	return device_up(false);
+}
+
+/* The real thing: an event loop thread serves kicks and host sockets. */
+static int setup_loop(void **state)
+{
+	(void)state;
+	return device_up(true);
 }
 
 static int teardown(void **state)
 {
 	(void)state;
+	loop_free(m->loop);		/* stops its thread first */
+	looped = false;
 	vsock_destroy(vs());
 	for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++)
 		if (d->kick[q].fd >= 0)
@@ -474,7 +522,35 @@ static void refuses_long_uds(void **state)
 	assert_int_equal(vsock_init(&v, CID, path), -ENAMETOOLONG);
 }
 
-/* --- guest-initiated ------------------------------------------------------- */
+/* A socket file left by a dead run is replaced; a live one (this
+ * device's) is not, nor a file that is no socket. */
+static void uds_in_use(void **state)
+{
+	char stale[160], plain[160];
+	struct sockaddr_un sa;
+	struct vsock v;
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	(void)state;
+	assert_int_equal(vsock_init(&v, CID, uds), -EADDRINUSE);
+	snprintf(stale, sizeof(stale), "%s/stale", dir);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, un_addr(&sa, stale)),
+			 0);
+	close(fd);
+	assert_int_equal(vsock_init(&v, CID, stale), 0);
+	vsock_destroy(&v);
+	assert_int_equal(access(stale, F_OK), -1);	/* removed at the end */
+
+	snprintf(plain, sizeof(plain), "%s/plain", dir);
+	fd = open(plain, O_CREAT | O_WRONLY, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(vsock_init(&v, CID, plain), -EADDRINUSE);
+	assert_int_equal(access(plain, F_OK), 0);
+	unlink(plain);
+}
+
+/* --- guest-initiated ----------------------------------------------------- */
 
 /* The guest connects to CID 2 port 4321: the device connects to
  * UDS_4321.  Returns the host's end of it. */
@@ -1000,7 +1076,7 @@ static void credit_from_guest_overrun(void **state)
 	close(lfd);
 }
 
-/* --- limits and resets ----------------------------------------------------- */
+/* --- limits and resets --------------------------------------------------- */
 
 static void connections_bounded(void **state)
 {
@@ -1073,12 +1149,48 @@ static void driver_reset_closes_all(void **state)
 	close(fd);
 }
 
+/* Both directions with the event loop thread doing the device's work:
+ * kicks through eventfds, host sockets through the epoll set it
+ * watches. */
+static void through_event_loop(void **state)
+{
+	int lfd = host_listen(4321), fd;
+	char data[RX_DATA], ok[32];
+	uint32_t port;
+
+	(void)state;
+	driver_up();
+	rx_post(16);
+
+	fd = guest_connects(lfd);
+	tx_send(gh(VIRTIO_VSOCK_OP_RW, 4321), "hello", 5);
+	host_expect(fd, "hello");
+	host_send(fd, "world", 5);
+	expect(VIRTIO_VSOCK_OP_RW, 4321, GPORT, data);
+	assert_memory_equal(data, "world", 5);
+	close(fd);
+	expect(VIRTIO_VSOCK_OP_SHUTDOWN, 4321, GPORT, NULL);
+
+	port = host_requests(&fd, 1234);
+	guest_accepts(port, 1234);
+	snprintf(ok, sizeof(ok), "OK %u\n", port);
+	host_expect(fd, ok);
+	host_send(fd, "ping", 4);
+	expect(VIRTIO_VSOCK_OP_RW, port, 1234, data);
+	assert_memory_equal(data, "ping", 4);
+	tx_from(VIRTIO_VSOCK_OP_RW, port, 1234, "pong", 4, 0);
+	host_expect(fd, "pong");
+	close(fd);
+	close(lfd);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(identity_and_config),
 		T(refuses_long_uds),
+		T(uds_in_use),
 		T(guest_connect_echo),
 		T(guest_half_close),
 		T(guest_connect_nobody_listens),
@@ -1096,6 +1208,8 @@ int main(void)
 		T(credit_from_guest_overrun),
 		T(connections_bounded),
 		T(driver_reset_closes_all),
+		cmocka_unit_test_setup_teardown(through_event_loop, setup_loop,
+						teardown),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
