@@ -1,24 +1,32 @@
-/* Signals.  The stop signals are blocked everywhere and taken by one thread
- * with sigtimedwait, so no handler ever runs on a vCPU thread.  The first
- * asks the guest to shut down (a PAPR EPOW event, as a power button would);
- * a second signal, or a guest that ignores the request, stops it at once. */
+/* Signals.  The stop signals are blocked in every thread and read from a
+ * signalfd by the event loop, so no handler ever runs on a vCPU thread and
+ * no thread polls.  The first asks the guest to shut down (a PAPR EPOW
+ * event, as a power button would) and starts the shutdown timer; a second
+ * signal, or the timer running out, stops the guest at once. */
 #include <errno.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
-#include <time.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <liburing.h>
 
 #include "cpu/lifecycle.h"
 #include "cpu/machine.h"
+#include "io/loop.h"
 #include "papr/events.h"
-
-#define SIGNAL_POLL_NS	100000000L	/* see power-off within 100 ms */
 
 static const int stop_signals[] = { SIGTERM, SIGINT, SIGHUP };
 
-static pthread_t lifecycle_thread;
-static bool lifecycle_started;
-static unsigned shutdown_timeout_s;
+/* Process-wide by nature, like the signals themselves. */
+static struct {
+	struct machine *m;
+	int fd;			/* signalfd of the stop signals */
+	int first;		/* first stop signal taken, 0 if none */
+	unsigned timeout_s;
+	struct __kernel_timespec timeout;
+} lc = { .fd = -1 };
 
 static void stop_set(sigset_t *set)
 {
@@ -38,61 +46,63 @@ void lifecycle_block_signals(void)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void *lifecycle_main(void *arg)
+static void shutdown_timer_expired(void *arg, int res)
 {
 	struct machine *m = arg;
-	struct timespec poll = { 0, SIGNAL_POLL_NS };
-	double deadline = 0;
-	int first = 0;
-	sigset_t set;
 
-	stop_set(&set);
-	while (atomic_load(&m->power) == POWER_ON) {
-		int sig = sigtimedwait(&set, NULL, &poll);
+	if (res != -ETIME || atomic_load(&m->power) != POWER_ON)
+		return;
+	fprintf(stderr, "pvmm: guest did not shut down within %u s; "
+		"stopping it\n", lc.timeout_s);
+	machine_request_kill(m, PVMM_EXIT_SIGNAL + lc.first);
+}
 
-		if (sig < 0) {
-			if (first && now_s() > deadline) {
-				fprintf(stderr, "pvmm: guest did not shut down "
-					"within %u s; stopping it\n",
-					shutdown_timeout_s);
-				machine_request_kill(m, PVMM_EXIT_SIGNAL + first);
-			}
+static void shutdown_timer_start(struct machine *m)
+{
+	struct io_uring_sqe *sqe = loop_sqe(m->loop, shutdown_timer_expired, m);
+
+	lc.timeout = (struct __kernel_timespec){ .tv_sec = lc.timeout_s };
+	if (sqe)
+		io_uring_prep_timeout(sqe, &lc.timeout, 0, 0);
+	else	/* no timer: the next signal is the only way out */
+		fprintf(stderr, "pvmm: cannot arm the shutdown timer\n");
+}
+
+static void on_signal(void *arg, int res)
+{
+	struct machine *m = arg;
+	struct signalfd_siginfo si;
+	int sig;
+
+	(void)res;
+	while (read(lc.fd, &si, sizeof(si)) == sizeof(si)) {
+		sig = (int)si.ssi_signo;
+		if (lc.first || events_request_shutdown(m) < 0) {
+			machine_request_kill(m, PVMM_EXIT_SIGNAL + sig);
 			continue;
 		}
-		if (first || events_request_shutdown(m) < 0) {
-			machine_request_kill(m, PVMM_EXIT_SIGNAL + sig);
-			break;
-		}
-		first = sig;
-		deadline = now_s() + shutdown_timeout_s;
+		lc.first = sig;
+		shutdown_timer_start(m);
 	}
-	return NULL;
 }
 
 int lifecycle_start(struct machine *m, unsigned timeout_s)
 {
-	int err;
+	sigset_t set;
 
-	shutdown_timeout_s = timeout_s;
-	err = pthread_create(&lifecycle_thread, NULL, lifecycle_main, m);
-	if (err)
-		return -err;
-	lifecycle_started = true;
-	return 0;
+	stop_set(&set);
+	lc.m = m;
+	lc.timeout_s = timeout_s;
+	lc.fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (lc.fd < 0)
+		return -errno;
+	return loop_watch(m->loop, lc.fd, on_signal, m);
 }
 
 void lifecycle_stop(struct machine *m)
 {
 	(void)m;
-	if (lifecycle_started)
-		pthread_join(lifecycle_thread, NULL);
-	lifecycle_started = false;
+	if (lc.fd >= 0)
+		close(lc.fd);
+	lc.fd = -1;
 }

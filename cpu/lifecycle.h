@@ -8,9 +8,10 @@ struct machine;
  * creates afterwards); call before creating any thread. */
 void lifecycle_block_signals(void);
 
-/* Start the thread that turns SIGTERM/SIGINT/SIGHUP into a guest shutdown
- * request, and a second signal or @timeout_s without power-off into a
- * forced stop (exit 128 + signal). */
+/* Have the event loop (m->loop, not yet started) turn SIGTERM/SIGINT/
+ * SIGHUP into a guest shutdown request, and a second signal or @timeout_s
+ * without power-off into a forced stop (exit 128 + signal).  Stop after
+ * the loop has stopped. */
 int lifecycle_start(struct machine *m, unsigned timeout_s);
 void lifecycle_stop(struct machine *m);
 

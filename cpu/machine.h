@@ -110,6 +110,7 @@ struct machine {
 	_Atomic uint64_t phase_ns[PHASE_MAX];
 	_Atomic uint64_t exits[EXIT_KIND_MAX];
 	_Atomic uint64_t exits_unclaimed; /* MMIO nothing answered */
+	uint64_t io_setup_ns;	/* event loop and devices set-up time */
 
 	void *hv;		/* backend VM data */
 };

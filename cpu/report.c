@@ -5,6 +5,7 @@
 
 #include "cpu/machine.h"
 #include "cpu/report.h"
+#include "io/devices.h"
 
 static const char *const phase_names[PHASE_MAX] = {
 	[PHASE_START] = "start",
@@ -60,7 +61,8 @@ static void print_exits(const struct machine *m, FILE *f)
 		total += n;
 		fprintf(f, "\"%s\": %" PRIu64 ", ", exit_names[k], n);
 	}
-	fprintf(f, "\"total\": %" PRIu64 "},\n", total);
+	fprintf(f, "\"total\": %" PRIu64 ", \"mmio_unclaimed\": %" PRIu64
+		"},\n", total, atomic_load(&m->exits_unclaimed));
 }
 
 static void print_hcalls(const struct machine *m, FILE *f)
@@ -132,6 +134,7 @@ void report_print(const struct machine *m, FILE *f, int exit_code)
 		m->ncpus, m->mem.size);
 	print_phases(m, f);
 	print_exits(m, f);
+	io_report(m, f);
 	print_hcalls(m, f);
 	print_vcpus(m, f);
 	fprintf(f, "  \"rtas\": {\"calls\": %" PRIu64 ", \"errors\": %" PRIu64

@@ -1,5 +1,6 @@
 /* Command-line devices: parse, open, create, run (io/devices.h). */
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <stdio.h>
@@ -8,11 +9,13 @@
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cpu/machine.h"
 #include "io/devices.h"
 #include "io/loop.h"
+#include "io/virtio.h"
 
 #define LOOP_ENTRIES	256
 
@@ -224,13 +227,21 @@ static bool io_wanted(const struct io_config *c)
 	return c->ndisks || c->nnets || c->rng || c->vsock_on;
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
 int io_create(struct machine *m, struct io_config *c)
 {
+	uint64_t t0 = mono_ns();
 	int err;
 
-	if (!io_wanted(c))
-		return 0;
-	err = loop_init(&m->loop, LOOP_ENTRIES);
+	/* The loop also serves the console and signals: always there. */
+	err = loop_init(&m->loop, io_wanted(c) ? LOOP_ENTRIES : 16);
 	for (int i = 0; !err && i < c->ndisks; i++)
 		err = virtio_blk_create(m, &c->disk[i]);
 	for (int i = 0; !err && i < c->nnets; i++)
@@ -241,7 +252,27 @@ int io_create(struct machine *m, struct io_config *c)
 	if (!err && c->vsock_on)
 		err = virtio_vsock_create(m, &c->vsock);
 #endif
+	m->io_setup_ns = mono_ns() - t0;
 	return err;
+}
+
+void io_report(const struct machine *m, FILE *f)
+{
+	const char *sep = "";
+
+	fprintf(f, "  \"io\": {\"setup_ns\": %" PRIu64 ", \"thread_cpu_ns\": %"
+		PRIu64 ", \"devices\": [", m->io_setup_ns, loop_cpu_ns(m->loop));
+	for (unsigned s = 0; s < PHB_SLOTS; s++) {
+		const struct pci_func *fn = m->phb.func[s];
+		const struct virtio_dev *d = fn ? fn->priv : NULL;
+
+		if (!d)
+			continue;
+		fprintf(f, "%s{\"slot\": %u, \"name\": \"%s\", \"requests\": %"
+			PRIu64 "}", sep, s, fn->name, atomic_load(&d->requests));
+		sep = ", ";
+	}
+	fprintf(f, "]},\n");
 }
 
 int io_start(struct machine *m)

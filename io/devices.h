@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "config.h"
 
@@ -65,6 +66,10 @@ void io_stop(struct machine *m);
 /* Attach to tap interface @n->tap (net backend).  0, or -1 with a
  * message in @err. */
 int net_open(struct net_spec *n, char *err, size_t errlen);
+
+/* The "io" section of --report: the loop thread's CPU time and each
+ * device's requests. */
+void io_report(const struct machine *m, FILE *f);
 
 /* Device models. */
 int virtio_blk_create(struct machine *m, const struct disk_spec *s);

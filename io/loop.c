@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <liburing.h>
@@ -21,6 +22,7 @@ struct loop_op {
 	loop_fn *fn;
 	void *arg;
 	int fd;			/* watched fd; -1 for a one-shot op */
+	bool removed;		/* watch ended by loop_unwatch */
 	struct loop_op *next;	/* free list, or the call queue */
 };
 
@@ -31,6 +33,8 @@ struct loop {
 	bool stop;		/* loop thread only */
 	struct loop_op *free;	/* loop thread only */
 	struct loop_op *watches; /* every watch, for loop_free */
+
+	uint64_t cpu_ns;	/* the loop thread's CPU time, once stopped */
 
 	pthread_mutex_t lock;	/* calls from other threads */
 	struct loop_op *calls, **calls_tail;
@@ -104,6 +108,27 @@ int loop_watch(struct loop *l, int fd, loop_fn *fn, void *arg)
 	return 0;
 }
 
+int loop_unwatch(struct loop *l, int fd)
+{
+	struct io_uring_sqe *sqe;
+	struct loop_op *w;
+
+	for (w = l->watches; w; w = w->next)
+		if (w->fd == fd && !w->removed)
+			break;
+	if (!w)
+		return -ENOENT;
+	/* No callback from here on, even for completions already queued;
+	 * the record stays on the list until loop_free. */
+	w->removed = true;
+	sqe = sqe_get(l);
+	if (!sqe)
+		return -EBUSY;
+	io_uring_prep_poll_remove(sqe, (uint64_t)(uintptr_t)w);
+	io_uring_sqe_set_data(sqe, NULL);
+	return 0;
+}
+
 struct io_uring_sqe *loop_sqe(struct loop *l, loop_fn *fn, void *arg)
 {
 	struct io_uring_sqe *sqe = sqe_get(l);
@@ -174,6 +199,8 @@ static void loop_complete(struct loop *l, struct loop_op *op, int res,
 	}
 	/* A watch: the kernel ends a multishot poll on errors or overflow;
 	 * arm it again unless the fd itself is gone. */
+	if (op->removed)
+		return;
 	if (res >= 0)
 		op->fn(op->arg, res);
 	if (!(flags & IORING_CQE_F_MORE) && res != -EBADF)
@@ -183,6 +210,7 @@ static void loop_complete(struct loop *l, struct loop_op *op, int res,
 static void *loop_thread(void *arg)
 {
 	struct loop *l = arg;
+	struct timespec t;
 
 	while (!l->stop) {
 		struct io_uring_cqe *cqe;
@@ -200,6 +228,8 @@ static void *loop_thread(void *arg)
 			loop_complete(l, op, res, flags);
 		}
 	}
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	l->cpu_ns = (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 	return NULL;
 }
 
@@ -258,6 +288,11 @@ void loop_stop(struct loop *l)
 	else
 		pthread_cancel(l->thread);
 	l->running = false;
+}
+
+uint64_t loop_cpu_ns(const struct loop *l)
+{
+	return l ? l->cpu_ns : 0;
 }
 
 void loop_free(struct loop *l)

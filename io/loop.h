@@ -25,6 +25,10 @@ int loop_init(struct loop **lp, unsigned entries);
  * loop_start.  0 or -errno. */
 int loop_watch(struct loop *l, int fd, loop_fn *fn, void *arg);
 
+/* Stop watching @fd: its callback is not called again.  Loop thread
+ * (e.g. from the watch's own callback).  0 or -errno. */
+int loop_unwatch(struct loop *l, int fd);
+
 /* A submission queue entry whose completion calls @fn(@arg, res), or
  * NULL if the ring is full even after submitting what is queued.  Loop
  * thread only; the entry is submitted when the callback in progress
@@ -38,5 +42,8 @@ int loop_call(struct loop *l, loop_fn *fn, void *arg);
 int loop_start(struct loop *l);
 void loop_stop(struct loop *l);
 void loop_free(struct loop *l);
+
+/* CPU time the loop thread used, known once it has stopped. */
+uint64_t loop_cpu_ns(const struct loop *l);
 
 #endif

@@ -103,6 +103,7 @@ struct virtio_dev {
 	} kick[VIRTIO_MAX_QUEUES];
 	uint32_t generation;		/* bumped at every reset and failure */
 
+	_Atomic uint64_t requests;	/* chains served (--report) */
 	void *priv;			/* the device model's own state */
 };
 

@@ -101,6 +101,7 @@ static const char *net_rx_one(struct virtio_dev *d, enum rx_state *st)
 	if (virtq_push(vq, &d->m->mem, c->head, (uint32_t)got) < 0)
 		return "used ring outside RAM";
 	n->rx_frames++;
+	atomic_fetch_add(&d->requests, 1);
 	*st = RX_FRAME;
 	return NULL;
 }

@@ -17,6 +17,7 @@ static const char *serve_all(struct virtio_dev *d, struct virtq *vq,
 			break;
 		why = got < 0 ? "malformed descriptor chain" :
 				serve(d, vq, c, used);
+		atomic_fetch_add(&d->requests, 1);
 	}
 	return why;
 }

@@ -25,7 +25,6 @@ void console_init(struct console *c)
 	c->out_bytes = 0;
 	c->in_head = c->in_len = 0;
 	c->in_escape = false;
-	c->in_thread_started = false;
 }
 
 static void queue_input(struct console *c, char ch)

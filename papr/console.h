@@ -22,13 +22,11 @@ struct console {
 	size_t ctl_len;		/* bytes of the control line so far */
 	uint64_t out_bytes;	/* console bytes written for the guest */
 
-	/* Input read from in_fd by the input thread, waiting for the guest's
+	/* Input read from in_fd by the event loop, waiting for the guest's
 	 * H_GET_TERM_CHAR (a ring of CONSOLE_IN_MAX bytes). */
 	char in_buf[CONSOLE_IN_MAX];
 	size_t in_head, in_len;
 	bool in_escape;		/* the previous byte was CONSOLE_ESCAPE */
-	pthread_t in_thread;
-	bool in_thread_started;
 };
 
 struct machine;
@@ -47,7 +45,7 @@ bool console_input(struct machine *m, const char *buf, size_t len);
 size_t console_take_input(struct console *c, char *buf, size_t max);
 
 /* Put the terminal in raw mode if stdin is one (restored at exit, on
- * fatal signals too) and start the input thread. */
+ * fatal signals too) and have the event loop (m->loop) read it. */
 int console_start(struct machine *m);
 void console_stop(struct machine *m);
 

@@ -1,10 +1,9 @@
-/* The terminal side of the console: raw mode while the guest runs, and an
- * input thread that reads what is typed and watches for Ctrl-A x.
+/* The terminal side of the console: raw mode while the guest runs, and
+ * input read by the event loop, watching for Ctrl-A x.
  *
  * The terminal is restored on every way out: normal exit (atexit), fatal
  * signals (handler restores, then re-raises), and pvmm's own errors. */
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,9 +12,8 @@
 #include <unistd.h>
 
 #include "cpu/machine.h"
+#include "io/loop.h"
 #include "papr/console.h"
-
-#define INPUT_POLL_MS	100	/* how soon the input thread sees a stop */
 
 /* The terminal's state before pvmm changed it: process-wide by nature. */
 static struct termios tty_saved;
@@ -56,51 +54,41 @@ static void tty_make_raw(int fd)
 		signal(fatal[i], tty_fatal_signal);
 }
 
-static void *console_input_thread(void *arg)
+/* stdin is readable (event loop thread). */
+static void console_readable(void *arg, int res)
 {
 	struct machine *m = arg;
-	struct pollfd pfd = { .fd = m->con.in_fd, .events = POLLIN };
 	char buf[256];
+	ssize_t n;
 
-	while (atomic_load(&m->power) == POWER_ON) {
-		ssize_t n;
-
-		if (poll(&pfd, 1, INPUT_POLL_MS) <= 0)
-			continue;
-		n = read(pfd.fd, buf, sizeof(buf));
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n <= 0)
-			break;	/* end of input: nothing more to give */
-		if (!console_input(m, buf, (size_t)n)) {
-			fprintf(stderr, "\r\npvmm: stopped from the terminal "
-				"(Ctrl-A x)\r\n");
-			machine_request_kill(m, PVMM_EXIT_TERMINAL);
-			break;
-		}
+	(void)res;
+	n = read(m->con.in_fd, buf, sizeof(buf));
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {	/* end of input: nothing more to give */
+		loop_unwatch(m->loop, m->con.in_fd);
+		return;
 	}
-	return NULL;
+	if (!console_input(m, buf, (size_t)n)) {
+		fprintf(stderr, "\r\npvmm: stopped from the terminal "
+			"(Ctrl-A x)\r\n");
+		machine_request_kill(m, PVMM_EXIT_TERMINAL);
+		loop_unwatch(m->loop, m->con.in_fd);
+	}
 }
 
 int console_start(struct machine *m)
 {
 	struct console *c = &m->con;
-	int err;
 
 	if (c->in_fd < 0)
 		return 0;
 	tty_make_raw(c->in_fd);
-	err = pthread_create(&c->in_thread, NULL, console_input_thread, m);
-	if (err)
-		return -err;
-	c->in_thread_started = true;
-	return 0;
+	return loop_watch(m->loop, c->in_fd, console_readable, m);
 }
 
 void console_stop(struct machine *m)
 {
-	if (m->con.in_thread_started)
-		pthread_join(m->con.in_thread, NULL);
-	m->con.in_thread_started = false;
+	(void)m;
 	tty_restore();
 }

@@ -118,7 +118,8 @@ def copy_into(src, dst, executables_only=False):
 
 def build_initramfs(host, scenarios, env, args):
     """An uncompressed newc cpio for one host, built from a staging tree."""
-    root = os.path.join(BUILD, "root-" + host)
+    # Per process: two runs at once (a bench and a test) must not share.
+    root = os.path.join(BUILD, "root-%s.%d" % (host, os.getpid()))
     shutil.rmtree(root, ignore_errors=True)
     for d in ("bin", "lib/modules", "guests", "l2", "scenarios", "dev",
               "proc", "sys", "tmp"):
@@ -148,12 +149,13 @@ def build_initramfs(host, scenarios, env, args):
         shutil.copytree(tree, root, symlinks=True, dirs_exist_ok=True)
     shutil.copy2(os.path.join(E2E, "l1-init.sh"), os.path.join(root, "init"))
     os.chmod(os.path.join(root, "init"), 0o755)
-    cpio = os.path.join(BUILD, "l1-%s.cpio" % host)
+    cpio = os.path.join(BUILD, "l1-%s.%d.cpio" % (host, os.getpid()))
     files = subprocess.run(["find", "."], cwd=root, check=True,
                            capture_output=True).stdout
     with open(cpio, "wb") as out:
         subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=root,
                        input=files, stdout=out, check=True)
+    shutil.rmtree(root, ignore_errors=True)
     return cpio
 
 
@@ -245,6 +247,8 @@ class HostRun:
                 self.record(s.name, False, why, 0.0)
         if self.disk:
             x86_checks(self)
+        for path in glob.glob(os.path.join(BUILD, "*-%s.%d.*" % (self.host, os.getpid()))):
+            os.unlink(path)
 
     def _run(self):
         cpio = build_initramfs(self.host, self.scenarios, self.env, self.args)
@@ -309,7 +313,7 @@ def disk_pattern(size):
 
 
 def make_data_disk(host):
-    stage = os.path.join(BUILD, "disk-%s" % host)
+    stage = os.path.join(BUILD, "disk-%s.%d" % (host, os.getpid()))
     shutil.rmtree(stage, ignore_errors=True)
     os.makedirs(stage)
     data = disk_pattern(DISK_IMAGE_MB << 20)
@@ -320,17 +324,18 @@ def make_data_disk(host):
     # Written by virtio-blk-flush-kill; allocated, so no block is a hole.
     with open(os.path.join(stage, "flush.img"), "wb") as f:
         f.write(b"\xa5" * (4 << 20))
-    img = os.path.join(BUILD, "data-%s.img" % host)
+    img = os.path.join(BUILD, "data-%s.%d.img" % (host, os.getpid()))
     if os.path.exists(img):
         os.unlink(img)
     subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-d", stage, img,
                     "%dM" % DISK_MB], check=True)
+    shutil.rmtree(stage, ignore_errors=True)
     return img
 
 
 def disk_file(img, name):
     """A file's bytes from the ext2 image, read here after the host died."""
-    out = img + "." + name
+    out = "%s.%s" % (img, name)
     subprocess.run(["debugfs", "-R", "dump /%s %s" % (name, out), img],
                    check=True, capture_output=True)
     with open(out, "rb") as f:

@@ -22,7 +22,10 @@ for m in drivers/virtio/virtio drivers/virtio/virtio_ring \
 	 net/vmw_vsock/vmw_vsock_virtio_transport; do
 	cp "$KMODS/kernel/$m.ko" "$stage/lib/modules/"
 done
-[ ! -x "$top/build/l2-bin/vsock-echo" ] || cp "$top/build/l2-bin/vsock-echo" "$stage/bin/"
+# test programs built from tests/l2/*.c (make l2)
+for f in "$top"/build/l2-bin/*; do
+	[ -x "$f" ] && [ -f "$f" ] && cp "$f" "$stage/bin/"
+done
 chmod +x "$stage/init"
 (cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1 >"$out/initrd.cpio.gz")
 cp -u "$VMLINUX" "$out/vmlinux"

@@ -11,6 +11,7 @@
 #   net       10.0.2.15/24 on eth0: ping 10.0.2.2 and fetch
 #             http://10.0.2.2:8000/blob, printing its sha256
 #   vsock     echo server on vsock port 1234, client to CID 2 port 4321
+#   blkbench  blkbench /dev/vda: sequential MB/s and 4 KiB random IOPS
 
 virtio_modules() {
 	for m in virtio virtio_ring virtio_pci_modern_dev virtio_pci_legacy_dev \
@@ -110,6 +111,11 @@ vt_vsock() {
 	wait
 }
 
+vt_blkbench() {
+	vt_wait /dev/vda || { vt_bad BLKBENCH "no /dev/vda"; return; }
+	blkbench /dev/vda 64 5 || vt_bad BLKBENCH "blkbench failed"
+}
+
 virtio_modules
 for t in $(echo "$1" | tr ',' ' '); do
 	case "$t" in
@@ -121,6 +127,7 @@ for t in $(echo "$1" | tr ',' ' '); do
 	rng) vt_rng ;;
 	net) vt_net ;;
 	vsock) vt_vsock ;;
+	blkbench) vt_blkbench ;;
 	*) vt_bad UNKNOWN "$t" ;;
 	esac
 done

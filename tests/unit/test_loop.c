@@ -1,6 +1,7 @@
 /* The io_uring event loop: watches, one-shot submissions, calls from
  * other threads, stop. */
 #include <poll.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
@@ -91,6 +92,48 @@ static void watch_fires_each_time(void **state)
 	free(s);
 }
 
+struct unwatch {
+	struct loop *l;
+	struct seen *s;
+};
+
+static void do_unwatch(void *arg, int res)
+{
+	struct unwatch *u = arg;
+
+	(void)res;
+	seen_add(u->s, loop_unwatch(u->l, u->s->fd) + 1000);
+}
+
+static void unwatch_stops_callbacks(void **state)
+{
+	struct loop *l;
+	struct seen *s = seen_new();
+	struct unwatch u;
+
+	(void)state;
+	assert_int_equal(loop_init(&l, 8), 0);
+	s->fd = eventfd(0, EFD_NONBLOCK);
+	u = (struct unwatch){ l, s };
+	assert_int_equal(loop_watch(l, s->fd, on_kick, s), 0);
+	assert_int_equal(loop_start(l), 0);
+	assert_int_equal(eventfd_write(s->fd, 1), 0);
+	assert_int_equal(seen_wait(s, 1), 1);
+	assert_int_equal(loop_call(l, do_unwatch, &u), 0);
+	assert_int_equal(seen_wait(s, 2), 2);
+	assert_int_equal(s->res[1], 1000);		/* unwatch said 0 */
+	/* Readable again, and stays so (nobody drains it): no callback. */
+	assert_int_equal(eventfd_write(s->fd, 1), 0);
+	usleep(300000);
+	assert_int_equal(s->n, 2);
+	assert_int_equal(loop_call(l, do_unwatch, &u), 0);
+	assert_int_equal(seen_wait(s, 3), 3);
+	assert_int_equal(s->res[2], 1000 - ENOENT);	/* already gone */
+	loop_free(l);
+	close(s->fd);
+	free(s);
+}
+
 static void on_call(void *arg, int res)
 {
 	seen_add(arg, res + 100);
@@ -175,6 +218,7 @@ int main(void)
 		cmocka_unit_test(watch_fires_each_time),
 		cmocka_unit_test(calls_run_in_order_on_loop_thread),
 		cmocka_unit_test(one_shot_submission),
+		cmocka_unit_test(unwatch_stops_callbacks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
