@@ -21,6 +21,7 @@
 
 #include "cpu/machine.h"
 #include "io/devices.h"
+#include "io/iov.h"
 #include "io/le.h"
 #include "io/loop.h"
 #include "io/virtio.h"
@@ -66,33 +67,6 @@ struct blk_cmd {
 static struct blk *blk_of(struct virtio_dev *d)
 {
 	return d->priv;
-}
-
-/* Copy the iovecs covering [@skip, @skip + @len) of @src into @dst.
- * Number of iovecs, or -1 if they do not fit. */
-static int iov_slice(const struct iovec *src, unsigned n, size_t skip,
-		     size_t len, struct iovec *dst, unsigned max)
-{
-	unsigned out = 0;
-
-	for (unsigned i = 0; i < n && len; i++) {
-		size_t l = src[i].iov_len;
-
-		if (skip >= l) {
-			skip -= l;
-			continue;
-		}
-		if (out == max)
-			return -1;
-		l -= skip;
-		if (l > len)
-			l = len;
-		dst[out].iov_base = (uint8_t *)src[i].iov_base + skip;
-		dst[out++].iov_len = l;
-		len -= l;
-		skip = 0;
-	}
-	return (int)out;
 }
 
 /* Do @s sectors from @sector lie on the disk? */
@@ -195,17 +169,13 @@ static int blk_submit_rw(struct virtio_dev *d, struct blk_req *r,
 	struct blk *b = blk_of(d);
 	bool in = cmd->type == VIRTIO_BLK_T_IN;
 	struct io_uring_sqe *sqe;
-	int n;
-
+	/* Never more pieces than the chain has: r->iov holds them all. */
 	if (in)
-		n = iov_slice(c->iov + c->nout, c->nin, 0, cmd->data_len,
-			      r->iov, VIRTQ_MAX_SEGS);
+		r->niov = iov_slice(c->iov + c->nout, c->nin, 0, cmd->data_len,
+				    r->iov, VIRTQ_MAX_SEGS);
 	else
-		n = iov_slice(c->iov, c->nout, BLK_HDR, cmd->data_len,
-			      r->iov, VIRTQ_MAX_SEGS);
-	if (n < 0)
-		return -EINVAL;
-	r->niov = (unsigned)n;
+		r->niov = iov_slice(c->iov, c->nout, BLK_HDR, cmd->data_len,
+				    r->iov, VIRTQ_MAX_SEGS);
 	r->expect = cmd->data_len;
 	r->used_len = in ? cmd->data_len + 1 : 1;
 	if (b->direct && !iov_aligned(r->iov, r->niov) &&

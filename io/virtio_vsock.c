@@ -15,6 +15,7 @@
 #include <linux/virtio_vsock.h>
 
 #include "cpu/machine.h"
+#include "io/iov.h"
 #include "io/devices.h"
 #include "io/le.h"
 #include "io/loop.h"
@@ -58,7 +59,7 @@ static const char *tx_serve(struct virtio_dev *d, struct virtq *vq,
 	if (virtq_chain_read(c, 0, raw, sizeof(raw)) != sizeof(raw))
 		return "transmit packet shorter than its header";
 	vsock_hdr_load(&h, raw);
-	n = vsock_iov_slice(c->iov, c->nout, VSOCK_HDR_SIZE,
+	n = iov_slice(c->iov, c->nout, VSOCK_HDR_SIZE,
 			    c->out_len - VSOCK_HDR_SIZE, s->payload,
 			    VSOCK_MAX_IOV);
 	vsock_from_guest(&s->v, &h, s->payload, n,
@@ -83,7 +84,7 @@ static const char *rx_fill(struct virtio_dev *d, struct virtq_chain *c)
 	if (c->nout || c->in_len < VSOCK_HDR_SIZE)
 		return "receive buffer readable or smaller than a header";
 	cap = c->in_len - VSOCK_HDR_SIZE;
-	n = vsock_iov_slice(c->iov + c->nout, c->nin, VSOCK_HDR_SIZE, cap,
+	n = iov_slice(c->iov + c->nout, c->nin, VSOCK_HDR_SIZE, cap,
 			    s->payload, VSOCK_MAX_IOV);
 	len = vsock_emit(&s->v, &h, s->payload, n, cap);
 	vsock_hdr_store(&h, raw);

@@ -13,6 +13,7 @@
 
 #include <linux/virtio_vsock.h>
 
+#include "io/iov.h"
 #include "io/le.h"
 #include "io/vsock_conn.h"
 
@@ -52,29 +53,6 @@ void vsock_hdr_store(const struct vsock_hdr *h, void *p)
 	le32_store(b + 32, h->flags);
 	le32_store(b + 36, h->buf_alloc);
 	le32_store(b + 40, h->fwd_cnt);
-}
-
-unsigned vsock_iov_slice(const struct iovec *src, unsigned n, size_t skip,
-			 size_t len, struct iovec *dst, unsigned max)
-{
-	unsigned out = 0;
-
-	for (unsigned i = 0; i < n && len && out < max; i++) {
-		size_t l = src[i].iov_len;
-
-		if (skip >= l) {
-			skip -= l;
-			continue;
-		}
-		l -= skip;
-		if (l > len)
-			l = len;
-		dst[out].iov_base = (uint8_t *)src[i].iov_base + skip;
-		dst[out++].iov_len = l;
-		len -= l;
-		skip = 0;
-	}
-	return out;
 }
 
 /* --- the connection table ------------------------------------------------ */
@@ -361,7 +339,7 @@ void vsock_from_guest(struct vsock *v, const struct vsock_hdr *h,
 	}
 	if (c)
 		space_update(c, h);
-	p.niov = vsock_iov_slice(iov, niov, 0, h->len, data, VSOCK_MAX_IOV);
+	p.niov = iov_slice(iov, niov, 0, h->len, data, VSOCK_MAX_IOV);
 	op_of(h->op)(v, c, &p);
 }
 
@@ -471,7 +449,7 @@ static size_t emit_data(struct vsock *v, struct vsock_conn *c,
 	h->op = VIRTIO_VSOCK_OP_CREDIT_UPDATE;
 	if (want == 0)
 		return 0;
-	n = vsock_iov_slice(iov, niov, 0, want, part, VSOCK_MAX_IOV);
+	n = iov_slice(iov, niov, 0, want, part, VSOCK_MAX_IOV);
 	got = readv(c->fd, part, (int)n);
 	if (got > 0) {
 		h->op = VIRTIO_VSOCK_OP_RW;

@@ -157,11 +157,6 @@ size_t vsock_emit(struct vsock *v, struct vsock_hdr *h,
 void vsock_hdr_load(struct vsock_hdr *h, const void *p);
 void vsock_hdr_store(const struct vsock_hdr *h, void *p);
 
-/* The iovecs covering [@skip, @skip + @len) of @src, into @dst (at most
- * @max of them).  How many. */
-unsigned vsock_iov_slice(const struct iovec *src, unsigned n, size_t skip,
-			 size_t len, struct iovec *dst, unsigned max);
-
 /* Between vsock_conn.c (the packets) and vsock_host.c (the sockets). */
 struct vsock_conn *vsock_conn_new(struct vsock *v, int fd,
 				  enum vsock_state state);

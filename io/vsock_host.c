@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io/iov.h"
 #include "io/vsock_conn.h"
 
 #define LISTEN_TAG	VSOCK_MAX_CONNS		/* epoll tag of the listener */
@@ -174,22 +175,13 @@ static void ring_copy(struct vsock_conn *c, const uint8_t *p, size_t len)
 static int ring_put(struct vsock_conn *c, const struct iovec *iov,
 		    unsigned n, size_t skip, size_t len)
 {
+	struct iovec part[VSOCK_MAX_IOV];
+	unsigned np = iov_slice(iov, n, skip, len, part, VSOCK_MAX_IOV);
+
 	if (!c->buf && !(c->buf = malloc(VSOCK_BUF_ALLOC)))
 		return -1;
-	for (unsigned i = 0; i < n && len; i++) {
-		size_t l = iov[i].iov_len;
-
-		if (skip >= l) {
-			skip -= l;
-			continue;
-		}
-		l -= skip;
-		if (l > len)
-			l = len;
-		ring_copy(c, (const uint8_t *)iov[i].iov_base + skip, l);
-		len -= l;
-		skip = 0;
-	}
+	for (unsigned i = 0; i < np; i++)
+		ring_copy(c, part[i].iov_base, part[i].iov_len);
 	return 0;
 }
 
@@ -199,7 +191,7 @@ int vsock_host_write(struct vsock *v, struct vsock_conn *c,
 		     const struct iovec *iov, unsigned niov, size_t len)
 {
 	struct iovec part[VSOCK_MAX_IOV];
-	unsigned n = vsock_iov_slice(iov, niov, 0, len, part, VSOCK_MAX_IOV);
+	unsigned n = iov_slice(iov, niov, 0, len, part, VSOCK_MAX_IOV);
 	ssize_t w = 0;
 
 	(void)v;

@@ -40,6 +40,7 @@ struct kvm_vm {
 	pthread_mutex_t lock;	/* vCPU start/stop and LPCR changes */
 	pthread_cond_t wake;	/* a stopped vCPU was started, or power off */
 	unsigned lpcr_gen;	/* bumped by each H_SET_MODE change */
+	_Atomic int msi_fd[IRQ_MSI_COUNT];	/* irqfd + 1 per MSI source; 0: none yet */
 	struct kvm_vcpu vcpu[];
 };
 

@@ -78,12 +78,41 @@ static int xics_line(struct machine *m, uint32_t irq, uint32_t level)
 	return l.status < 0 ? -EINVAL : 0;
 }
 
-/* KVM_INTERRUPT_SET presents an MSI once; KVM ignores level 0 for one. */
+/* The irqfd of MSI source @irq, made on first use; or -errno. */
+static int msi_irqfd(struct machine *m, uint32_t irq)
+{
+	struct kvm_vm *k = kvm_of(m);
+	_Atomic int *slot = &k->msi_fd[irq - IRQ_MSI_BASE];
+	int fd = atomic_load(slot) - 1, expect = 0;	/* slot: fd + 1 */
+
+	if (fd >= 0)
+		return fd;
+	fd = hv_irqfd(m, irq);
+	if (fd < 0)
+		return fd;
+	/* Two threads may race to make it; the loser's fd goes. */
+	if (!atomic_compare_exchange_strong(slot, &expect, fd + 1)) {
+		close(fd);
+		fd = expect - 1;
+	}
+	return fd;
+}
+
+/* Device MSIs go through an irqfd: one eventfd write from the I/O thread,
+ * no ioctl.  Event sources (EPOW) take KVM_INTERRUPT_SET, which presents
+ * an edge once (KVM ignores level 0 for one). */
 int hv_irq_raise(struct machine *m, uint32_t irq)
 {
+	int fd;
+
 	if (!irq_valid(irq) || irq_is_lsi(irq))
 		return -EINVAL;
-	return xics_line(m, irq, KVM_INTERRUPT_SET);
+	if (irq_kind_of(irq) != IRQ_KIND_MSI)
+		return xics_line(m, irq, KVM_INTERRUPT_SET);
+	fd = msi_irqfd(m, irq);
+	if (fd < 0)
+		return fd;
+	return eventfd_write(fd, 1) < 0 ? -errno : 0;
 }
 
 int hv_irq_set_level(struct machine *m, uint32_t irq, int level)

@@ -423,6 +423,10 @@ def main():
         print("0 passed, 0 failed")
         sys.exit("e2e: no scenario matched")
 
+    # SIGTERM (a CI timeout, a killed make) ends like Ctrl-C: QEMU stopped.
+    def on_term(*_):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, on_term)
     threads = [threading.Thread(target=r.run) for r in runs]
     for t in threads:
         t.start()

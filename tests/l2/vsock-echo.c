@@ -23,6 +23,8 @@
 
 #include <linux/vm_sockets.h>
 
+#include "../tools/fdio.h"
+
 static void __attribute__((noreturn)) die(const char *what)
 {
 	fprintf(stderr, "vsock-echo: %s: %s\n", what, strerror(errno));
@@ -46,37 +48,6 @@ static struct sockaddr_vm vm_addr(unsigned cid, unsigned port)
 	sa.svm_cid = cid;
 	sa.svm_port = port;
 	return sa;
-}
-
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static size_t read_full(int fd, char *p, size_t len)
-{
-	size_t got = 0;
-
-	while (got < len) {
-		ssize_t n = read(fd, p + got, len - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	return got;
 }
 
 /* Worth another try: nobody there yet, or the transport not up yet. */
@@ -107,37 +78,11 @@ static int dial(unsigned cid, unsigned port, double end)
 static int cmd_connect(int argc, char **argv)
 {
 	double limit = argc > 5 ? atof(argv[5]) : 60;
-	size_t len = strlen(argv[4]);
-	char *reply = calloc(1, len + 1);
 	int fd;
 
-	if (!reply)
-		die("calloc");
 	fd = dial((unsigned)strtoul(argv[2], NULL, 0),
 		  (unsigned)strtoul(argv[3], NULL, 0), now_s() + limit);
-	if (write_all(fd, argv[4], len) < 0)
-		die("write");
-	if (read_full(fd, reply, len) != len) {
-		fprintf(stderr, "vsock-echo: short reply '%s'\n", reply);
-		return 1;
-	}
-	printf("%s\n", reply);
-	close(fd);
-	return 0;
-}
-
-static void echo_one(int fd)
-{
-	char buf[4096];
-	ssize_t n;
-
-	while ((n = read(fd, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || write_all(fd, buf, (size_t)n) < 0)
-			break;
-	}
-	close(fd);
+	return echo_exchange(fd, argv[4], "vsock-echo");
 }
 
 static int cmd_listen(int argc, char **argv)

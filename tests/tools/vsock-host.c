@@ -24,6 +24,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fdio.h"
+
 static void __attribute__((noreturn)) die(const char *what)
 {
 	fprintf(stderr, "vsock-host: %s: %s\n", what, strerror(errno));
@@ -46,38 +48,6 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* Read up to @len bytes, stopping early only at EOF.  Bytes read. */
-static size_t read_full(int fd, char *p, size_t len)
-{
-	size_t got = 0;
-
-	while (got < len) {
-		ssize_t n = read(fd, p + got, len - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	return got;
 }
 
 /* One line, byte by byte so nothing past it is consumed.  Its length
@@ -130,12 +100,8 @@ static int cmd_connect(int argc, char **argv)
 {
 	double limit = argc > 5 ? atof(argv[5]) : 60;
 	double end = now_s() + limit;
-	size_t len = strlen(argv[4]);
-	char *reply = calloc(1, len + 1);
 	int fd;
 
-	if (!reply)
-		die("calloc");
 	while ((fd = dial(argv[2], argv[3])) < 0) {
 		if (now_s() > end) {
 			fprintf(stderr, "vsock-host: guest port %s: no answer "
@@ -144,29 +110,7 @@ static int cmd_connect(int argc, char **argv)
 		}
 		usleep(200 * 1000);
 	}
-	if (write_all(fd, argv[4], len) < 0)
-		die("write");
-	if (read_full(fd, reply, len) != len) {
-		fprintf(stderr, "vsock-host: short reply '%s'\n", reply);
-		return 1;
-	}
-	printf("%s\n", reply);
-	close(fd);
-	return 0;
-}
-
-static void echo_one(int fd)
-{
-	char buf[4096];
-	ssize_t n;
-
-	while ((n = read(fd, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || write_all(fd, buf, (size_t)n) < 0)
-			break;
-	}
-	close(fd);
+	return echo_exchange(fd, argv[4], "vsock-host");
 }
 
 static int cmd_echo(int argc, char **argv)
