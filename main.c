@@ -504,6 +504,10 @@ int main(int argc, char **argv)
 		     o.mem >> 20, strerror(-err));
 	if (io_open(&o.io, errbuf, sizeof(errbuf)) < 0)
 		fail("%s", errbuf);
+	/* Before any thread: every thread inherits the blocked signals. */
+	lifecycle_block_signals();
+	if ((err = io_early(&m, &o.io)) < 0)
+		fail("cannot start the event loop: %s", strerror(-err));
 	load_guest(&m, &o, &l, &img);
 	if (rtas_install(&m, l.rtas, CONFIG_RTAS_SIZE) < 0)
 		fail("cannot place RTAS");
@@ -515,7 +519,6 @@ int main(int argc, char **argv)
 		.boot = { .pc = img.entry, .r3 = l.fdt,
 			  .little_endian = img.little_endian },
 	};
-	lifecycle_block_signals();
 	if (vm_create(&m, &h, &cfg, &vi) < 0)
 		exit(PVMM_EXIT_ERROR);
 	if ((err = io_create(&m, &o.io)) < 0)

@@ -235,13 +235,16 @@ static uint64_t mono_ns(void)
 	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
+int io_early(struct machine *m, const struct io_config *c)
+{
+	return loop_init(&m->loop, io_wanted(c) ? LOOP_ENTRIES : 16);
+}
+
 int io_create(struct machine *m, struct io_config *c)
 {
 	uint64_t t0 = mono_ns();
-	int err;
+	int err = 0;
 
-	/* The loop also serves the console and signals: always there. */
-	err = loop_init(&m->loop, io_wanted(c) ? LOOP_ENTRIES : 16);
 	for (int i = 0; !err && i < c->ndisks; i++)
 		err = virtio_blk_create(m, &c->disk[i]);
 	for (int i = 0; !err && i < c->nnets; i++)

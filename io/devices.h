@@ -56,8 +56,12 @@ int io_parse_vsock(struct io_config *c, const char *arg, char *err,
 /* Open disks and taps.  0, or -1 with a message in @err. */
 int io_open(struct io_config *c, char *err, size_t errlen);
 
-/* Create the event loop and the devices on the host bridge (after the VM
- * exists, before the device tree is built); start and stop the loop.
+/* Start the event loop (it also serves the console and signals): early,
+ * so its set-up overlaps loading the kernel.  0 or -errno. */
+int io_early(struct machine *m, const struct io_config *c);
+
+/* Create the devices on the host bridge (after the VM exists, before the
+ * device tree is built); wait for the loop to be ready, and stop it.
  * 0 or -errno. */
 int io_create(struct machine *m, struct io_config *c);
 int io_start(struct machine *m);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -23,12 +24,15 @@ struct loop_op {
 	void *arg;
 	int fd;			/* watched fd; -1 for a one-shot op */
 	bool removed;		/* watch ended by loop_unwatch */
+	struct loop *loop;	/* a watch asked for from another thread */
 	struct loop_op *next;	/* free list, or the call queue */
 };
 
 struct loop {
 	struct io_uring ring;
+	unsigned entries;
 	pthread_t thread;
+	pthread_t self;		/* the loop thread, as it sees itself */
 	bool running;
 	bool stop;		/* loop thread only */
 	struct loop_op *free;	/* loop thread only */
@@ -36,9 +40,12 @@ struct loop {
 
 	uint64_t cpu_ns;	/* the loop thread's CPU time, once stopped */
 
-	pthread_mutex_t lock;	/* calls from other threads */
+	pthread_mutex_t lock;	/* calls from other threads, readiness */
 	struct loop_op *calls, **calls_tail;
 	int call_fd;
+	pthread_cond_t ready_cv;
+	bool ready;		/* the thread tried to set up the ring */
+	int init_err;		/* and this came of it */
 };
 
 static struct loop_op *op_get(struct loop *l)
@@ -88,24 +95,45 @@ static int watch_arm(struct loop *l, struct loop_op *w)
 	return 0;
 }
 
-int loop_watch(struct loop *l, int fd, loop_fn *fn, void *arg)
+/* Arm @w and keep it for loop_free.  Loop thread. */
+static int watch_add(struct loop *l, struct loop_op *w)
 {
-	struct loop_op *w = calloc(1, sizeof(*w));
-	int err;
+	int err = watch_arm(l, w);
 
-	if (!w)
-		return -ENOMEM;
-	*w = (struct loop_op){ .fn = fn, .arg = arg, .fd = fd };
-	err = watch_arm(l, w);
 	if (err < 0) {
 		free(w);
 		return err;
 	}
-	/* Watches are never cancelled one by one; keep them for loop_free
-	 * on a list of their own (->next is free while armed). */
+	/* Watches are never freed one by one; keep them on a list of their
+	 * own (->next is free while armed). */
 	w->next = l->watches;
 	l->watches = w;
 	return 0;
+}
+
+/* A watch another thread asked for, now on the loop thread. */
+static void watch_add_call(void *arg, int res)
+{
+	struct loop_op *w = arg;
+	int err;
+
+	(void)res;
+	err = watch_add(w->loop, w);
+	if (err < 0)
+		fprintf(stderr, "pvmm: event loop: cannot watch an fd: %s\n",
+			strerror(-err));
+}
+
+int loop_watch(struct loop *l, int fd, loop_fn *fn, void *arg)
+{
+	struct loop_op *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return -ENOMEM;
+	*w = (struct loop_op){ .fn = fn, .arg = arg, .fd = fd, .loop = l };
+	if (pthread_equal(pthread_self(), l->self))
+		return watch_add(l, w);
+	return loop_call(l, watch_add_call, w);
 }
 
 int loop_unwatch(struct loop *l, int fd)
@@ -207,11 +235,42 @@ static void loop_complete(struct loop *l, struct loop_op *op, int res,
 		(void)watch_arm(l, op);
 }
 
+/* The ring is made here, on the loop thread, so its set-up overlaps what
+ * the main thread does meanwhile (loading the kernel, creating the VM). */
+static int loop_ring_init(struct loop *l)
+{
+	struct loop_op *w = calloc(1, sizeof(*w));
+	int err;
+
+	if (!w)
+		return -ENOMEM;
+	err = io_uring_queue_init(l->entries, &l->ring, 0);
+	if (err < 0) {
+		free(w);
+		return err;
+	}
+	*w = (struct loop_op){ .fn = loop_run_calls, .arg = l,
+			       .fd = l->call_fd };
+	return watch_add(l, w);
+}
+
 static void *loop_thread(void *arg)
 {
 	struct loop *l = arg;
 	struct timespec t;
+	int err;
 
+	l->self = pthread_self();
+	err = loop_ring_init(l);
+
+	pthread_mutex_lock(&l->lock);
+	l->init_err = err;
+	l->ready = true;
+	pthread_cond_broadcast(&l->ready_cv);
+	pthread_mutex_unlock(&l->lock);
+	if (err < 0)
+		return NULL;
+	loop_run_calls(l, 0);	/* what came before the ring */
 	while (!l->stop) {
 		struct io_uring_cqe *cqe;
 		int err = io_uring_submit_and_wait(&l->ring, 1);
@@ -241,6 +300,8 @@ int loop_init(struct loop **lp, unsigned entries)
 	if (!l)
 		return -ENOMEM;
 	pthread_mutex_init(&l->lock, NULL);
+	pthread_cond_init(&l->ready_cv, NULL);
+	l->entries = entries;
 	l->calls_tail = &l->calls;
 	l->call_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (l->call_fd < 0) {
@@ -248,29 +309,27 @@ int loop_init(struct loop **lp, unsigned entries)
 		free(l);
 		return err;
 	}
-	err = io_uring_queue_init(entries, &l->ring, 0);
-	if (err < 0) {
+	err = pthread_create(&l->thread, NULL, loop_thread, l);
+	if (err) {
 		close(l->call_fd);
 		free(l);
-		return err;
+		return -err;
 	}
-	err = loop_watch(l, l->call_fd, loop_run_calls, l);
-	if (err < 0) {
-		loop_free(l);
-		return err;
-	}
+	l->running = true;
 	*lp = l;
 	return 0;
 }
 
 int loop_start(struct loop *l)
 {
-	int err = pthread_create(&l->thread, NULL, loop_thread, l);
+	int err;
 
-	if (err)
-		return -err;
-	l->running = true;
-	return 0;
+	pthread_mutex_lock(&l->lock);
+	while (!l->ready)
+		pthread_cond_wait(&l->ready_cv, &l->lock);
+	err = l->init_err;
+	pthread_mutex_unlock(&l->lock);
+	return err;
 }
 
 static void loop_set_stop(void *arg, int res)
@@ -283,10 +342,10 @@ void loop_stop(struct loop *l)
 {
 	if (!l || !l->running)
 		return;
-	if (loop_call(l, loop_set_stop, l) == 0)
-		pthread_join(l->thread, NULL);
-	else
+	/* A thread whose ring failed has already ended. */
+	if (loop_call(l, loop_set_stop, l) < 0)
 		pthread_cancel(l->thread);
+	pthread_join(l->thread, NULL);
 	l->running = false;
 }
 
@@ -300,7 +359,8 @@ void loop_free(struct loop *l)
 	if (!l)
 		return;
 	loop_stop(l);
-	io_uring_queue_exit(&l->ring);
+	if (l->ready && l->init_err == 0)
+		io_uring_queue_exit(&l->ring);
 	close(l->call_fd);
 	op_list_free(l->watches);
 	op_list_free(l->free);

@@ -17,12 +17,16 @@ struct loop;
 /* A completion: @res is the CQE's result (bytes, 0 or -errno). */
 typedef void loop_fn(void *arg, int res);
 
-/* Create the ring (not yet the thread).  0 or -errno. */
+/* Start the loop thread, which sets up its ring while the caller goes
+ * on (io_uring set-up stays off the boot path).  0 or -errno. */
 int loop_init(struct loop **lp, unsigned entries);
 
+/* Wait until the ring is set up: 0, or why it could not be. */
+int loop_start(struct loop *l);
+
 /* Call @fn(@arg, revents) each time @fd becomes readable (a multishot
- * poll, re-armed when the kernel drops it).  Loop thread, or before
- * loop_start.  0 or -errno. */
+ * poll, re-armed when the kernel drops it).  Any thread: from another
+ * thread the watch starts soon after, on the loop thread.  0 or -errno. */
 int loop_watch(struct loop *l, int fd, loop_fn *fn, void *arg);
 
 /* Stop watching @fd: its callback is not called again.  Loop thread
@@ -38,8 +42,7 @@ struct io_uring_sqe *loop_sqe(struct loop *l, loop_fn *fn, void *arg);
 /* Run @fn(@arg, 0) on the loop thread soon.  Any thread.  0 or -errno. */
 int loop_call(struct loop *l, loop_fn *fn, void *arg);
 
-/* Start the loop thread; stop it and wait for it. */
-int loop_start(struct loop *l);
+/* Stop the loop thread and wait for it. */
 void loop_stop(struct loop *l);
 void loop_free(struct loop *l);
 

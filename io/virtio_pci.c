@@ -734,18 +734,38 @@ static int kicks_open(struct virtio_dev *d)
 	return 0;
 }
 
+static uint64_t kick_addr(const struct virtio_dev *d, unsigned q)
+{
+	return d->pci.bar[BAR].addr + region_off(R_NOTIFY) + NOTIFY_MULT * q;
+}
+
+/* Registering a KVM ioeventfd waits for an SRCU grace period (ms under
+ * emulation), so it is done on the loop thread, off the boot path;
+ * until it is, a kick arrives as an MMIO exit and notify_write signals
+ * the same eventfd. */
+static void kick_register(void *arg, int res)
+{
+	struct virtio_kick *k = arg;
+
+	(void)res;
+	hv_ioeventfd(k->d->m, kick_addr(k->d, k->q), 2, k->fd);
+}
+
 /* Once the BAR has its address: a KVM ioeventfd per queue where the
  * backend has them (else notify_write signals the eventfd), and the
- * loop's watch (none in unit tests, which have no loop). */
+ * loop's watch (unit tests have no loop: registered at once). */
 static int kicks_arm(struct virtio_dev *d)
 {
-	uint64_t base = d->pci.bar[BAR].addr + region_off(R_NOTIFY);
 	int err;
 
 	for (unsigned q = 0; q < d->ops->nqueues; q++) {
-		hv_ioeventfd(d->m, base + NOTIFY_MULT * q, 2, d->kick[q].fd);
-		if (!d->m->loop)
+		if (!d->m->loop) {
+			kick_register(&d->kick[q], 0);
 			continue;
+		}
+		err = loop_call(d->m->loop, kick_register, &d->kick[q]);
+		if (err < 0)
+			return err;
 		err = loop_watch(d->m->loop, d->kick[q].fd, kick_event,
 				 &d->kick[q]);
 		if (err < 0)
