@@ -31,7 +31,12 @@
 #define BLK_SEG_MAX	(VIRTQ_MAX_SEGS - 2)	/* header and status */
 #define BLK_HDR		16u
 #define BLK_SEG		16u	/* one discard / write-zeroes range */
-#define BLK_MAX_SECTORS	(1u << 22)	/* per discard / zeroes range */
+#define BLK_MAX_DISCARD	(1u << 22)	/* sectors per discard */
+#define BLK_MAX_ZEROES	2048u		/* sectors per write-zeroes */
+
+/* Written when the host cannot fallocate a write-zeroes range; .bss, so
+ * it costs neither file size nor memory until the kernel reads it. */
+static uint8_t blk_zeros[BLK_MAX_ZEROES * 512];
 
 struct blk {
 	int fd;
@@ -54,6 +59,9 @@ struct blk_req {
 	bool bounce_in;		/* bounce holds data read for the guest */
 	unsigned niov;
 	struct iovec iov[VIRTQ_MAX_SEGS];
+	uint32_t type;		/* discard / write-zeroes: retried below */
+	int mode;		/* their fallocate mode */
+	uint64_t off, len;	/* their byte range */
 };
 
 /* The request being parsed. */
@@ -87,12 +95,54 @@ static const char *blk_finish(struct virtio_dev *d, struct virtq *vq,
 	return NULL;
 }
 
+static void blk_complete(void *arg, int res);
+
+static int blk_fallocate(struct virtio_dev *d, struct blk_req *r)
+{
+	struct io_uring_sqe *sqe = loop_sqe(d->m->loop, blk_complete, r);
+
+	if (!sqe)
+		return -EBUSY;
+	io_uring_prep_fallocate(sqe, blk_of(d)->fd, r->mode, r->off, r->len);
+	return 0;
+}
+
+/* A host file system without the fallocate mode asked for: a discard is
+ * only a hint, so it is done; write-zeroes tries ZERO_RANGE, then writes
+ * zeros.  True if the request went out again. */
+static bool blk_retry(struct virtio_dev *d, struct blk_req *r, int *res)
+{
+	struct io_uring_sqe *sqe;
+
+	if (*res != -EOPNOTSUPP || !r->len)
+		return false;
+	if (r->type == VIRTIO_BLK_T_DISCARD) {
+		*res = 0;
+		return false;
+	}
+	if (r->mode & FALLOC_FL_PUNCH_HOLE) {
+		r->mode = FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE;
+		return blk_fallocate(d, r) == 0;
+	}
+	sqe = loop_sqe(d->m->loop, blk_complete, r);
+	if (!sqe)
+		return false;
+	io_uring_prep_write(sqe, blk_of(d)->fd, blk_zeros, (unsigned)r->len,
+			    r->off);
+	r->expect = (int64_t)r->len;
+	r->len = 0;	/* no further retry */
+	return true;
+}
+
 static void blk_complete(void *arg, int res)
 {
 	struct blk_req *r = arg;
 	struct virtio_dev *d = r->d;
-	bool ok = res >= 0 && res == r->expect;
-	bool push;
+	bool ok, push;
+
+	if (r->generation == d->generation && blk_retry(d, r, &res))
+		return;
+	ok = res >= 0 && res == r->expect;
 
 	pthread_mutex_lock(&d->lock);
 	push = r->generation == d->generation && virtio_running(d);
@@ -209,15 +259,14 @@ static int blk_submit_flush(struct virtio_dev *d, struct blk_req *r)
 
 /* Discard or write-zeroes of one range: fallocate. */
 static int blk_submit_range(struct virtio_dev *d, struct blk_req *r,
-			    uint64_t sector, uint32_t count, int mode)
+			    const struct blk_cmd *cmd, uint64_t sector,
+			    uint32_t count, int mode)
 {
-	struct io_uring_sqe *sqe = loop_sqe(d->m->loop, blk_complete, r);
-
-	if (!sqe)
-		return -EBUSY;
-	io_uring_prep_fallocate(sqe, blk_of(d)->fd, mode, sector * SECTOR,
-				(uint64_t)count * SECTOR);
-	return 0;
+	r->type = cmd->type;
+	r->mode = mode;
+	r->off = sector * SECTOR;
+	r->len = (uint64_t)count * SECTOR;
+	return blk_fallocate(d, r);
 }
 
 /* Status for a request that cannot start, or -1 if it can. */
@@ -248,7 +297,9 @@ static int blk_check_range(const struct blk *b, const struct virtq_chain *c,
 	*sector = le64_load(seg);
 	*count = le32_load(seg + 8);
 	flags = le32_load(seg + 12);
-	if (*count > BLK_MAX_SECTORS || !blk_in_range(b, *sector, *count))
+	if (*count > (cmd->type == VIRTIO_BLK_T_DISCARD ? BLK_MAX_DISCARD :
+						       BLK_MAX_ZEROES) ||
+	    !blk_in_range(b, *sector, *count))
 		return VIRTIO_BLK_S_IOERR;
 	if (cmd->type == VIRTIO_BLK_T_DISCARD) {
 		if (flags)
@@ -287,7 +338,8 @@ static int blk_start(struct virtio_dev *d, struct blk_req *r,
 	case VIRTIO_BLK_T_DISCARD:
 	case VIRTIO_BLK_T_WRITE_ZEROES:
 		st = blk_check_range(b, c, cmd, &mode, &sector, &count);
-		if (st < 0 && blk_submit_range(d, r, sector, count, mode) < 0)
+		if (st < 0 &&
+		    blk_submit_range(d, r, cmd, sector, count, mode) < 0)
 			st = VIRTIO_BLK_S_IOERR;
 		return st;
 	default:
@@ -368,13 +420,13 @@ static void blk_config_read(struct virtio_dev *d, uint32_t off, void *buf,
 	le32_store(cfg + offsetof(struct virtio_blk_config, blk_size), SECTOR);
 	le16_store(cfg + offsetof(struct virtio_blk_config, num_queues), 1);
 	le32_store(cfg + offsetof(struct virtio_blk_config,
-				  max_discard_sectors), BLK_MAX_SECTORS);
+				  max_discard_sectors), BLK_MAX_DISCARD);
 	le32_store(cfg + offsetof(struct virtio_blk_config, max_discard_seg),
 		   1);
 	le32_store(cfg + offsetof(struct virtio_blk_config,
 				  discard_sector_alignment), 1);
 	le32_store(cfg + offsetof(struct virtio_blk_config,
-				  max_write_zeroes_sectors), BLK_MAX_SECTORS);
+				  max_write_zeroes_sectors), BLK_MAX_ZEROES);
 	le32_store(cfg + offsetof(struct virtio_blk_config,
 				  max_write_zeroes_seg), 1);
 	cfg[offsetof(struct virtio_blk_config, write_zeroes_may_unmap)] = 1;

@@ -206,5 +206,5 @@ int virtio_net_create(struct machine *m, const struct net_spec *s)
 		free(n);
 		return err;
 	}
-	return loop_watch(m->loop, n->fd, net_tap_readable, d);
+	return m->loop ? loop_watch(m->loop, n->fd, net_tap_readable, d) : 0;
 }

@@ -5,6 +5,7 @@
  * Relays the command's output and prints one line at the end:
  *   vmmrun: status=N first_byte_ms=F marker_ms=M exit_ms=E
  *           guest_uptime_s=U peak_rss_kib=R peak_rss_ex_guest_kib=X
+ *           idle_cpu_pct=P cpu_ms=C
  * first byte, marker line and exit are timed from just before exec; the
  * guest uptime is the number after "uptime=" on the marker line.  RSS is
  * sampled from /proc/PID/smaps every 5 ms; the "ex guest" figure leaves
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -85,7 +87,8 @@ int main(int argc, char **argv)
 	unsigned long long guest = 512ULL << 20, all = 0, ex = 0, pall = 0,
 			   pex = 0;
 	double t0, first = -1, mark = -1, end, uptime = -1, idle_s = 0;
-	double idle_pct = -1, idle_t0 = 0;
+	double idle_pct = -1, idle_t0 = 0, cpu;
+	struct rusage ru;
 	unsigned long long idle_ticks0 = 0;
 	char buf[4096], line[1024];
 	size_t ll = 0;
@@ -155,13 +158,15 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	waitpid(pid, &status, 0);
+	wait4(pid, &status, 0, &ru);
 	end = now_ms() - t0;
+	cpu = ru.ru_utime.tv_sec * 1e3 + ru.ru_utime.tv_usec / 1e3 +
+	      ru.ru_stime.tv_sec * 1e3 + ru.ru_stime.tv_usec / 1e3;
 	fflush(stdout);
 	printf("\nvmmrun: status=%d first_byte_ms=%.1f marker_ms=%.1f "
 	       "exit_ms=%.1f guest_uptime_s=%.2f peak_rss_kib=%llu "
-	       "peak_rss_ex_guest_kib=%llu idle_cpu_pct=%.2f\n",
+	       "peak_rss_ex_guest_kib=%llu idle_cpu_pct=%.2f cpu_ms=%.1f\n",
 	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
-	       first, mark, end, uptime, pall, pex, idle_pct);
+	       first, mark, end, uptime, pall, pex, idle_pct, cpu);
 	return 0;
 }

@@ -11,16 +11,16 @@
 #include "io/le.h"
 #include "io/virtio.h"
 #include "tests/unit/unit.h"
+#include "tests/unit/vdrv.h"
 
 #define BIT(n)		(1ull << (n))
 #define DEV_BIT_LO	BIT(0)		/* device-specific bits offered */
 #define DEV_BIT_HI	BIT(40)
 #define QSIZE		64
 
-#define DESC	0x10000ull
-#define AVAIL	0x11000ull
-#define USED	0x12000ull
-#define QSTRIDE	0x10000ull	/* rings of queue n at + n * QSTRIDE */
+#define DESC	VDRV_DESC(0)
+#define AVAIL	VDRV_AVAIL(0)
+#define USED	VDRV_USED(0)
 
 /* What the device model saw. */
 static struct {
@@ -89,45 +89,9 @@ static const struct virtio_ops ops = {
 	.reset = t_reset,
 };
 
-/* Where the capabilities say the regions are. */
-static struct {
-	uint32_t off[VIRTIO_PCI_CAP_PCI_CFG + 1];
-	uint32_t len[VIRTIO_PCI_CAP_PCI_CFG + 1];
-	uint32_t mult;
-} caps;
-
 static struct machine *m;
 static struct virtio_dev *d;
-
-static uint32_t cfg(unsigned off, unsigned len)
-{
-	uint32_t v;
-
-	assert_true(pci_cfg_read(&d->pci, off, len, &v));
-	return v;
-}
-
-static void find_caps(void)
-{
-	unsigned p = cfg(0x34, 1);
-
-	memset(&caps, 0, sizeof(caps));
-	for (int hops = 0; p && hops < 48; hops++, p = cfg(p + 1, 1)) {
-		unsigned type = cfg(p + 3, 1);
-
-		if (cfg(p, 1) != 0x09)
-			continue;
-		assert_true(type >= VIRTIO_PCI_CAP_COMMON_CFG &&
-			    type <= VIRTIO_PCI_CAP_DEVICE_CFG);
-		assert_int_equal(cfg(p + 4, 1), 0);	/* BAR 0 */
-		assert_int_equal(cfg(p + 2, 1),
-				 type == VIRTIO_PCI_CAP_NOTIFY_CFG ? 20 : 16);
-		caps.off[type] = cfg(p + 8, 4);
-		caps.len[type] = cfg(p + 12, 4);
-		if (type == VIRTIO_PCI_CAP_NOTIFY_CFG)
-			caps.mult = cfg(p + 16, 4);
-	}
-}
+static struct vdrv drv;
 
 static int device_up(void)
 {
@@ -136,7 +100,7 @@ static int device_up(void)
 	d = calloc(1, sizeof(*d));
 	assert_non_null(d);
 	assert_int_equal(virtio_pci_init(m, d, &ops, &dev), 0);
-	find_caps();
+	vdrv_attach(&drv, m, d);
 	return 0;
 }
 
@@ -156,111 +120,36 @@ static int setup_no_ioeventfd(void **state)
 	d = calloc(1, sizeof(*d));
 	assert_non_null(d);
 	assert_int_equal(virtio_pci_init(m, d, &ops, &dev), 0);
-	find_caps();
+	vdrv_attach(&drv, m, d);
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++)
-		if (d->kick[q].fd >= 0)
-			close(d->kick[q].fd);
-	pthread_mutex_destroy(&d->lock);
-	free(d);
+	vdrv_dev_free(d);
 	unit_machine_free(m);
 	return 0;
 }
 
 /* --- a driver's view ----------------------------------------------------- */
 
-static uint64_t rd(uint32_t off, unsigned len)
-{
-	uint8_t b[8];
-
-	pci_bar_read(&d->pci, 0, off, b, len);
-	return le_load(b, len);
-}
-
-static void wr(uint32_t off, unsigned len, uint64_t v)
-{
-	uint8_t b[8];
-
-	le_store(b, len, v);
-	pci_bar_write(&d->pci, 0, off, b, len);
-}
-
-static uint32_t common(void)
-{
-	return caps.off[VIRTIO_PCI_CAP_COMMON_CFG];
-}
-
-#define CRD(reg, len)		rd(common() + VIRTIO_PCI_COMMON_##reg, len)
-#define CWR(reg, len, v)	wr(common() + VIRTIO_PCI_COMMON_##reg, len, v)
-
-static uint8_t status(void)
-{
-	return (uint8_t)CRD(STATUS, 1);
-}
-
-static uint64_t device_features(void)
-{
-	uint64_t f;
-
-	CWR(DFSELECT, 4, 0);
-	f = CRD(DF, 4);
-	CWR(DFSELECT, 4, 1);
-	return f | CRD(DF, 4) << 32;
-}
-
-/* ACKNOWLEDGE, DRIVER, accept @features, FEATURES_OK: the status read
- * back. */
-static uint8_t negotiate(uint64_t features)
-{
-	CWR(STATUS, 1, VIRTIO_STATUS_ACKNOWLEDGE);
-	CWR(STATUS, 1, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
-	CWR(GFSELECT, 4, 0);
-	CWR(GF, 4, (uint32_t)features);
-	CWR(GFSELECT, 4, 1);
-	CWR(GF, 4, (uint32_t)(features >> 32));
-	CWR(STATUS, 1, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
-			       VIRTIO_STATUS_FEATURES_OK);
-	return status();
-}
+#define CRD(reg, len)		VDRV_CRD(&drv, reg, len)
+#define CWR(reg, len, v)	VDRV_CWR(&drv, reg, len, v)
 
 static const uint64_t good_features = BIT(VIRTIO_F_VERSION_1) |
 				      BIT(VIRTIO_RING_F_EVENT_IDX) |
 				      DEV_BIT_LO;
 
-static void queue_addr(uint16_t q, uint64_t desc, uint64_t avail,
-		       uint64_t used)
+static bool features_ok(uint64_t features)
 {
-	CWR(Q_SELECT, 2, q);
-	CWR(Q_DESCLO, 4, (uint32_t)desc);
-	CWR(Q_DESCHI, 4, (uint32_t)(desc >> 32));
-	CWR(Q_AVAILLO, 4, (uint32_t)avail);
-	CWR(Q_AVAILHI, 4, (uint32_t)(avail >> 32));
-	CWR(Q_USEDLO, 4, (uint32_t)used);
-	CWR(Q_USEDHI, 4, (uint32_t)(used >> 32));
-}
-
-/* Queue @q at its default rings, enabled. */
-static void queue_up(uint16_t q)
-{
-	uint64_t base = q * QSTRIDE;
-
-	queue_addr(q, base + DESC, base + AVAIL, base + USED);
-	CWR(Q_ENABLE, 2, 1);
-	assert_int_equal(CRD(Q_ENABLE, 2), 1);
+	return vdrv_negotiate(&drv, features) & VIRTIO_STATUS_FEATURES_OK;
 }
 
 /* Negotiated, queue 0 enabled, DRIVER_OK. */
 static void driver_up(void)
 {
-	assert_true(negotiate(good_features) & VIRTIO_STATUS_FEATURES_OK);
-	queue_up(0);
-	CWR(STATUS, 1, status() | VIRTIO_STATUS_DRIVER_OK);
-	assert_true(virtio_running(d));
+	vdrv_up(&drv, good_features, 1);
 }
 
 /* Count waiting on queue @q's kick eventfd (0 if none). */
@@ -299,7 +188,7 @@ static void msix_up(void)
 	assert_int_equal(pci_msix_grant(&d->pci, n), (int)n);
 	assert_true(pci_cfg_write(&d->pci, d->pci.msix.cap + 2, 2, 0x8000));
 	for (unsigned i = 0; i < n; i++)
-		wr(d->pci.msix.table_off + 16 * i + 12, 4, 0);
+		vdrv_wr(&drv, d->pci.msix.table_off + 16 * i + 12, 4, 0);
 	assert_true(pci_msix_enabled(&d->pci));
 }
 
@@ -308,40 +197,40 @@ static void msix_up(void)
 static void identity(void **state)
 {
 	(void)state;
-	assert_int_equal(cfg(0, 2), 0x1af4);
-	assert_int_equal(cfg(2, 2), 0x1040 + VIRTIO_ID_RNG);
-	assert_int_equal(cfg(8, 1), 1);			/* revision */
-	assert_int_equal(cfg(8, 4) >> 8, 0xff0000);	/* class */
-	assert_int_equal(cfg(0x2c, 2), 0x1af4);
-	assert_true(cfg(0x2e, 2) >= 0x40);
+	assert_int_equal(vdrv_cfg(&drv, 0, 2), 0x1af4);
+	assert_int_equal(vdrv_cfg(&drv, 2, 2), 0x1040 + VIRTIO_ID_RNG);
+	assert_int_equal(vdrv_cfg(&drv, 8, 1), 1);		/* revision */
+	assert_int_equal(vdrv_cfg(&drv, 8, 4) >> 8, 0xff0000); /* class */
+	assert_int_equal(vdrv_cfg(&drv, 0x2c, 2), 0x1af4);
+	assert_true(vdrv_cfg(&drv, 0x2e, 2) >= 0x40);
 	assert_string_equal(d->pci.name, "test");
 	assert_int_equal(d->pci.bar[0].size, 0x8000);
 	assert_true(d->pci.bar[0].addr != 0);
 	assert_int_equal(d->pci.msix.nvec, ops.nqueues + 1);
 
 	/* Every region, 4 KiB apart, inside the BAR, clear of MSI-X. */
-	assert_int_equal(caps.len[VIRTIO_PCI_CAP_COMMON_CFG], 0x38);
-	assert_int_equal(caps.len[VIRTIO_PCI_CAP_ISR_CFG], 1);
-	assert_int_equal(caps.len[VIRTIO_PCI_CAP_DEVICE_CFG], 8);
-	assert_int_equal(caps.len[VIRTIO_PCI_CAP_NOTIFY_CFG],
-			 caps.mult * ops.nqueues);
-	assert_int_equal(caps.mult, 4);
-	assert_int_equal(caps.len[VIRTIO_PCI_CAP_PCI_CFG], 0);
+	assert_int_equal(drv.len[VIRTIO_PCI_CAP_COMMON_CFG], 0x38);
+	assert_int_equal(drv.len[VIRTIO_PCI_CAP_ISR_CFG], 1);
+	assert_int_equal(drv.len[VIRTIO_PCI_CAP_DEVICE_CFG], 8);
+	assert_int_equal(drv.len[VIRTIO_PCI_CAP_NOTIFY_CFG],
+			 drv.mult * ops.nqueues);
+	assert_int_equal(drv.mult, 4);
+	assert_int_equal(drv.len[VIRTIO_PCI_CAP_PCI_CFG], 0);
 	for (int t = VIRTIO_PCI_CAP_COMMON_CFG; t <= VIRTIO_PCI_CAP_DEVICE_CFG;
 	     t++) {
-		assert_int_equal(caps.off[t] % 0x1000, 0);
-		assert_true(caps.off[t] + caps.len[t] <= 0x8000);
-		assert_true(caps.off[t] + caps.len[t] <=
+		assert_int_equal(drv.off[t] % 0x1000, 0);
+		assert_true(drv.off[t] + drv.len[t] <= 0x8000);
+		assert_true(drv.off[t] + drv.len[t] <=
 				    d->pci.msix.table_off ||
-			    caps.off[t] >= d->pci.msix.pba_off + 8);
+			    drv.off[t] >= d->pci.msix.pba_off + 8);
 	}
 
 	/* One ioeventfd of its own per queue. */
 	assert_int_equal(fake_hv.ioeventfd_calls, ops.nqueues);
 	assert_int_equal(fake_hv.ioeventfd_last,
 			 d->pci.bar[0].addr +
-				 caps.off[VIRTIO_PCI_CAP_NOTIFY_CFG] +
-				 caps.mult * (ops.nqueues - 1));
+				 drv.off[VIRTIO_PCI_CAP_NOTIFY_CFG] +
+				 drv.mult * (ops.nqueues - 1));
 	assert_int_equal(CRD(NUMQ, 2), 2);
 	CWR(Q_SELECT, 2, 1);
 	assert_int_equal(CRD(Q_NOFF, 2), 1);
@@ -375,14 +264,14 @@ static void features_good(void **state)
 	uint64_t f;
 
 	(void)state;
-	f = device_features();
+	f = vdrv_device_features(&drv);
 	assert_int_equal(f, DEV_BIT_LO | DEV_BIT_HI | BIT(VIRTIO_F_VERSION_1) |
 				    BIT(VIRTIO_RING_F_EVENT_IDX) |
 				    BIT(VIRTIO_RING_F_INDIRECT_DESC));
 	CWR(DFSELECT, 4, 2);
 	assert_int_equal(CRD(DF, 4), 0);
 
-	assert_true(negotiate(good_features) & VIRTIO_STATUS_FEATURES_OK);
+	assert_true(features_ok(good_features));
 	assert_int_equal(dev.offered_to_model, good_features);
 	assert_int_equal(d->driver_features, good_features);
 	CWR(GFSELECT, 4, 0);
@@ -391,7 +280,7 @@ static void features_good(void **state)
 	CWR(GF, 4, 0);
 	assert_int_equal(d->driver_features, good_features);
 	/* The rings follow what was negotiated. */
-	queue_up(0);
+	vdrv_queue_up(&drv, 0);
 	assert_true(d->vq[0].event_idx);
 	assert_false(d->vq[0].indirect);
 }
@@ -399,39 +288,38 @@ static void features_good(void **state)
 static void features_no_version_1(void **state)
 {
 	(void)state;
-	assert_false(negotiate(DEV_BIT_LO) & VIRTIO_STATUS_FEATURES_OK);
-	assert_int_equal(status(),
+	assert_false(features_ok(DEV_BIT_LO));
+	assert_int_equal(vdrv_status(&drv),
 			 VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
 }
 
 static void features_not_offered(void **state)
 {
 	(void)state;
-	assert_false(negotiate(good_features | BIT(1)) &
-		     VIRTIO_STATUS_FEATURES_OK);
+	assert_false(features_ok(good_features | BIT(1)));
 	/* The driver may try again with fewer. */
-	assert_true(negotiate(good_features) & VIRTIO_STATUS_FEATURES_OK);
+	assert_true(features_ok(good_features));
 }
 
 static void features_veto(void **state)
 {
 	(void)state;
 	dev.veto = true;
-	assert_false(negotiate(good_features) & VIRTIO_STATUS_FEATURES_OK);
+	assert_false(features_ok(good_features));
 	assert_int_equal(dev.offered_to_model, good_features);
 }
 
 static void queue_setup(void **state)
 {
 	(void)state;
-	assert_true(negotiate(good_features) & VIRTIO_STATUS_FEATURES_OK);
-	queue_addr(1, 0x123456789abc0ull, 0x2222, 0x3334);
+	assert_true(features_ok(good_features));
+	vdrv_queue_addr(&drv, 1, 0x123456789abc0ull, 0x2222, 0x3334);
 	assert_int_equal(CRD(Q_DESCLO, 4), 0x6789abc0);
 	assert_int_equal(CRD(Q_DESCHI, 4), 0x12345);
 	assert_int_equal(d->vq[1].desc, 0x123456789abc0ull);
 	assert_int_equal(d->vq[1].avail, 0x2222);
 	assert_int_equal(d->vq[1].used, 0x3334);
-	queue_up(0);
+	vdrv_queue_up(&drv, 0);
 	assert_true(d->vq[0].enabled);
 	/* An enabled queue's configuration is fixed. */
 	CWR(Q_SELECT, 2, 0);
@@ -446,43 +334,44 @@ static void queue_setup(void **state)
 	CWR(Q_SIZE, 2, 16);
 	CWR(Q_ENABLE, 2, 1);
 	assert_int_equal(CRD(Q_SIZE, 2), 0);
-	assert_false(status() & VIRTIO_STATUS_NEEDS_RESET);
+	assert_false(vdrv_status(&drv) & VIRTIO_STATUS_NEEDS_RESET);
 }
 
 static void queue_misplaced(void **state)
 {
 	(void)state;
-	assert_true(negotiate(good_features) & VIRTIO_STATUS_FEATURES_OK);
-	queue_addr(0, DESC + 8, AVAIL, USED);	/* descriptors misaligned */
+	assert_true(features_ok(good_features));
+	/* Descriptors misaligned. */
+	vdrv_queue_addr(&drv, 0, DESC + 8, AVAIL, USED);
 	CWR(Q_ENABLE, 2, 1);
 	assert_int_equal(CRD(Q_ENABLE, 2), 0);
-	assert_true(status() & VIRTIO_STATUS_NEEDS_RESET);
+	assert_true(vdrv_status(&drv) & VIRTIO_STATUS_NEEDS_RESET);
 }
 
 static void queue_outside_ram(void **state)
 {
 	(void)state;
-	assert_true(negotiate(good_features) & VIRTIO_STATUS_FEATURES_OK);
-	queue_addr(1, DESC, AVAIL, UNIT_RAM - 8);
+	assert_true(features_ok(good_features));
+	vdrv_queue_addr(&drv, 1, DESC, AVAIL, UNIT_RAM - 8);
 	CWR(Q_ENABLE, 2, 1);
 	assert_false(d->vq[1].enabled);
-	assert_true(status() & VIRTIO_STATUS_NEEDS_RESET);
+	assert_true(vdrv_status(&drv) & VIRTIO_STATUS_NEEDS_RESET);
 }
 
 static void queue_before_features_ok(void **state)
 {
 	(void)state;
 	CWR(STATUS, 1, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
-	queue_addr(0, DESC, AVAIL, USED);
+	vdrv_queue_addr(&drv, 0, DESC, AVAIL, USED);
 	CWR(Q_ENABLE, 2, 1);
 	assert_false(d->vq[0].enabled);
-	assert_true(status() & VIRTIO_STATUS_NEEDS_RESET);
+	assert_true(vdrv_status(&drv) & VIRTIO_STATUS_NEEDS_RESET);
 }
 
 static void queue_size_rules(void **state)
 {
 	(void)state;
-	assert_true(negotiate(good_features) & VIRTIO_STATUS_FEATURES_OK);
+	assert_true(features_ok(good_features));
 	CWR(Q_SELECT, 2, 0);
 	assert_int_equal(CRD(Q_SIZE, 2), QSIZE);
 	CWR(Q_SIZE, 2, 32);
@@ -498,7 +387,7 @@ static void queue_size_rules(void **state)
 	CWR(Q_SIZE, 2, QSIZE);			/* back up to the maximum */
 	assert_int_equal(CRD(Q_SIZE, 2), QSIZE);
 	CWR(Q_SIZE, 2, 16);
-	queue_up(0);
+	vdrv_queue_up(&drv, 0);
 	CWR(Q_SIZE, 2, 8);			/* enabled: fixed */
 	assert_int_equal(CRD(Q_SIZE, 2), 16);
 	assert_int_equal(d->vq[0].size, 16);
@@ -536,7 +425,7 @@ static void driver_ok(void **state)
 	CWR(STATUS, 1, VIRTIO_STATUS_ACKNOWLEDGE);
 	assert_true(virtio_running(d));
 	/* FAILED from the driver stops the device. */
-	CWR(STATUS, 1, status() | VIRTIO_STATUS_FAILED);
+	CWR(STATUS, 1, vdrv_status(&drv) | VIRTIO_STATUS_FAILED);
 	assert_false(virtio_running(d));
 }
 
@@ -546,7 +435,7 @@ static void driver_ok_without_features_ok(void **state)
 	CWR(STATUS, 1, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
 			       VIRTIO_STATUS_DRIVER_OK);
 	assert_false(virtio_running(d));
-	assert_true(status() & VIRTIO_STATUS_NEEDS_RESET);
+	assert_true(vdrv_status(&drv) & VIRTIO_STATUS_NEEDS_RESET);
 	assert_int_equal(dev.starts, 0);
 }
 
@@ -554,11 +443,11 @@ static void start_fails(void **state)
 {
 	(void)state;
 	dev.start_ret = -EIO;
-	assert_true(negotiate(good_features) & VIRTIO_STATUS_FEATURES_OK);
-	CWR(STATUS, 1, status() | VIRTIO_STATUS_DRIVER_OK);
+	assert_true(features_ok(good_features));
+	CWR(STATUS, 1, vdrv_status(&drv) | VIRTIO_STATUS_DRIVER_OK);
 	assert_int_equal(dev.starts, 1);
 	assert_false(virtio_running(d));
-	assert_true(status() & VIRTIO_STATUS_NEEDS_RESET);
+	assert_true(vdrv_status(&drv) & VIRTIO_STATUS_NEEDS_RESET);
 }
 
 static void reset(void **state)
@@ -572,7 +461,7 @@ static void reset(void **state)
 	CWR(Q_SIZE, 2, 8);
 	CWR(Q_MSIX, 2, 1);
 	CWR(STATUS, 1, 0);
-	assert_int_equal(status(), 0);
+	assert_int_equal(vdrv_status(&drv), 0);
 	assert_false(virtio_running(d));
 	assert_int_equal(dev.resets, 1);
 	assert_int_equal(d->generation, gen + 1);
@@ -595,62 +484,62 @@ static void reset(void **state)
 
 static void notify_fallback(void **state)
 {
-	uint32_t n = caps.off[VIRTIO_PCI_CAP_NOTIFY_CFG];
+	uint32_t n = drv.off[VIRTIO_PCI_CAP_NOTIFY_CFG];
 
 	(void)state;
 	assert_int_equal(fake_hv.ioeventfd_calls, ops.nqueues);
 	/* What Linux does: 16 bits, the queue index, at the queue's own
 	 * address. */
-	wr(n + caps.mult * 1, 2, 1);
+	vdrv_wr(&drv, n + drv.mult * 1, 2, 1);
 	assert_int_equal(kicks(1), 1);
 	assert_int_equal(kicks(0), 0);
-	wr(n, 2, 0);
-	wr(n, 2, 0);
+	vdrv_wr(&drv, n, 2, 0);
+	vdrv_wr(&drv, n, 2, 0);
 	assert_int_equal(kicks(0), 2);
 	/* Other sizes, offsets and queues that do not exist: nothing. */
-	wr(n, 4, 0);
-	wr(n, 1, 0);
-	wr(n + 2, 2, 0);
-	wr(n + caps.mult * ops.nqueues, 2, 0);
-	wr(n + 0x800, 2, 0);
+	vdrv_wr(&drv, n, 4, 0);
+	vdrv_wr(&drv, n, 1, 0);
+	vdrv_wr(&drv, n + 2, 2, 0);
+	vdrv_wr(&drv, n + drv.mult * ops.nqueues, 2, 0);
+	vdrv_wr(&drv, n + 0x800, 2, 0);
 	assert_int_equal(kicks(0), 0);
 	assert_int_equal(kicks(1), 0);
 	/* Reads of the notify region give nothing away. */
-	assert_int_equal(rd(n, 2), 0);
+	assert_int_equal(vdrv_rd(&drv, n, 2), 0);
 }
 
 static void isr_intx(void **state)
 {
-	uint32_t isr = caps.off[VIRTIO_PCI_CAP_ISR_CFG];
+	uint32_t isr = drv.off[VIRTIO_PCI_CAP_ISR_CFG];
 
 	(void)state;
 	assert_false(pci_msix_enabled(&d->pci));
 	driver_up();
 	used_and_interrupt(0);
 	assert_int_equal(lsi_level(), 1);
-	assert_int_equal(rd(isr, 1), 1);	/* queue interrupt */
+	assert_int_equal(vdrv_rd(&drv, isr, 1), 1);	/* queue interrupt */
 	assert_int_equal(lsi_level(), 0);	/* read: cleared, dropped */
-	assert_int_equal(rd(isr, 1), 0);
+	assert_int_equal(vdrv_rd(&drv, isr, 1), 0);
 	virtio_config_interrupt(d);
 	assert_int_equal(lsi_level(), 1);
-	assert_int_equal(rd(isr, 4), 0);	/* wrong size: no effect */
+	assert_int_equal(vdrv_rd(&drv, isr, 4), 0); /* wrong size: no effect */
 	assert_int_equal(lsi_level(), 1);
-	assert_int_equal(rd(isr, 1), 2);	/* config interrupt */
+	assert_int_equal(vdrv_rd(&drv, isr, 1), 2);	/* config interrupt */
 	assert_int_equal(lsi_level(), 0);
 	/* The driver asked for no interrupts. */
 	le16_store(gmem_ptr(&m->mem, AVAIL, 2), VRING_AVAIL_F_NO_INTERRUPT);
 	used_and_interrupt(0);
-	assert_int_equal(rd(isr, 1), 0);
+	assert_int_equal(vdrv_rd(&drv, isr, 1), 0);
 	/* A device not running interrupts no one. */
 	CWR(STATUS, 1, 0);
 	virtio_queue_interrupt(d, 0);
 	virtio_queue_interrupt(d, 7);
-	assert_int_equal(rd(isr, 1), 0);
+	assert_int_equal(vdrv_rd(&drv, isr, 1), 0);
 }
 
 static void interrupts_msix(void **state)
 {
-	uint32_t isr = caps.off[VIRTIO_PCI_CAP_ISR_CFG];
+	uint32_t isr = drv.off[VIRTIO_PCI_CAP_ISR_CFG];
 	uint8_t gen = (uint8_t)CRD(CFGGENERATION, 1);
 
 	(void)state;
@@ -665,12 +554,13 @@ static void interrupts_msix(void **state)
 	virtio_config_interrupt(d);
 	assert_int_equal(fake_hv_raised(pci_msix_source(&d->pci, 0)), 1);
 	assert_int_equal((uint8_t)CRD(CFGGENERATION, 1), (uint8_t)(gen + 1));
-	assert_int_equal(rd(isr, 1), 2);	/* the spec sets it anyway */
+	/* The spec sets it anyway. */
+	assert_int_equal(vdrv_rd(&drv, isr, 1), 2);
 	/* A queue without a vector is silent. */
 	CWR(Q_MSIX, 2, VIRTQ_NO_VECTOR);
 	used_and_interrupt(0);
 	assert_int_equal(fake_hv_raised(pci_msix_source(&d->pci, 1)), 1);
-	assert_int_equal(rd(isr, 1), 0);
+	assert_int_equal(vdrv_rd(&drv, isr, 1), 0);
 }
 
 /* Run virtio_fail with stderr captured: the lines it wrote. */
@@ -702,28 +592,28 @@ static int fail_lines(const char *why)
 
 static void fail_intx(void **state)
 {
-	uint32_t isr = caps.off[VIRTIO_PCI_CAP_ISR_CFG];
+	uint32_t isr = drv.off[VIRTIO_PCI_CAP_ISR_CFG];
 	uint32_t gen;
 
 	(void)state;
 	driver_up();
 	gen = d->generation;
 	assert_int_equal(fail_lines("bad descriptor"), 1);
-	assert_true(status() & VIRTIO_STATUS_NEEDS_RESET);
+	assert_true(vdrv_status(&drv) & VIRTIO_STATUS_NEEDS_RESET);
 	assert_false(virtio_running(d));
 	assert_int_equal(dev.resets, 1);
 	assert_int_equal(d->generation, gen + 1);
 	assert_int_equal(lsi_level(), 1);		/* config interrupt */
-	assert_int_equal(rd(isr, 1), 2);
+	assert_int_equal(vdrv_rd(&drv, isr, 1), 2);
 	/* Once per failure. */
 	assert_int_equal(fail_lines("bad descriptor"), 0);
 	assert_int_equal(d->generation, gen + 1);
-	assert_int_equal(rd(isr, 1), 0);
+	assert_int_equal(vdrv_rd(&drv, isr, 1), 0);
 	/* The driver cannot clear NEEDS_RESET, nor restart... */
 	CWR(STATUS, 1, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
 			       VIRTIO_STATUS_FEATURES_OK |
 			       VIRTIO_STATUS_DRIVER_OK);
-	assert_true(status() & VIRTIO_STATUS_NEEDS_RESET);
+	assert_true(vdrv_status(&drv) & VIRTIO_STATUS_NEEDS_RESET);
 	assert_false(virtio_running(d));
 	/* ...except by resetting. */
 	CWR(STATUS, 1, 0);
@@ -743,26 +633,26 @@ static void fail_msix(void **state)
 
 static void device_config(void **state)
 {
-	uint32_t c = caps.off[VIRTIO_PCI_CAP_DEVICE_CFG];
+	uint32_t c = drv.off[VIRTIO_PCI_CAP_DEVICE_CFG];
 
 	(void)state;
 	memcpy(dev.cfg, "\x01\x02\x03\x04\x05\x06\x07\x08", 8);
-	assert_int_equal(rd(c, 4), 0x04030201);
-	assert_int_equal(rd(c + 4, 4), 0x08070605);
-	assert_int_equal(rd(c + 6, 2), 0x0807);
-	assert_int_equal(rd(c + 7, 1), 0x08);
+	assert_int_equal(vdrv_rd(&drv, c, 4), 0x04030201);
+	assert_int_equal(vdrv_rd(&drv, c + 4, 4), 0x08070605);
+	assert_int_equal(vdrv_rd(&drv, c + 6, 2), 0x0807);
+	assert_int_equal(vdrv_rd(&drv, c + 7, 1), 0x08);
 	assert_int_equal(dev.config_reads, 4);
 	/* Past the end, misaligned, too wide: not passed on. */
-	assert_int_equal(rd(c + 8, 1), 0);
-	assert_int_equal(rd(c + 6, 4), 0);
-	assert_int_equal(rd(c + 1, 2), 0);
-	assert_int_equal(rd(c, 8), 0);
-	assert_int_equal(rd(c + 0xffc, 4), 0);
+	assert_int_equal(vdrv_rd(&drv, c + 8, 1), 0);
+	assert_int_equal(vdrv_rd(&drv, c + 6, 4), 0);
+	assert_int_equal(vdrv_rd(&drv, c + 1, 2), 0);
+	assert_int_equal(vdrv_rd(&drv, c, 8), 0);
+	assert_int_equal(vdrv_rd(&drv, c + 0xffc, 4), 0);
 	assert_int_equal(dev.config_reads, 4);
-	wr(c + 7, 1, 0xaa);
+	vdrv_wr(&drv, c + 7, 1, 0xaa);
 	assert_int_equal(dev.cfg[7], 0xaa);
-	wr(c + 8, 1, 0xbb);
-	wr(c + 5, 2, 0xbbbb);
+	vdrv_wr(&drv, c + 8, 1, 0xbb);
+	vdrv_wr(&drv, c + 5, 2, 0xbbbb);
 	assert_int_equal(dev.cfg[5], 0x06);
 }
 
@@ -789,11 +679,13 @@ static void access_sizes(void **state)
 	CWR(DF, 4, 0);
 	assert_int_equal(CRD(DF, 4), (uint32_t)d->device_features);
 	/* Between and past the regions. */
-	assert_int_equal(rd(common() + 0x38, 4), 0);
-	assert_int_equal(rd(0x0ffe, 4), 0);	/* straddles two regions */
-	assert_int_equal(rd(0x6000, 4), 0);
-	assert_int_equal(rd(0x7ffc, 4), 0);
-	assert_int_equal(status(), VIRTIO_STATUS_ACKNOWLEDGE);
+	assert_int_equal(
+		vdrv_rd(&drv, drv.off[VIRTIO_PCI_CAP_COMMON_CFG] + 0x38, 4), 0);
+	/* Straddling two regions. */
+	assert_int_equal(vdrv_rd(&drv, 0x0ffe, 4), 0);
+	assert_int_equal(vdrv_rd(&drv, 0x6000, 4), 0);
+	assert_int_equal(vdrv_rd(&drv, 0x7ffc, 4), 0);
+	assert_int_equal(vdrv_status(&drv), VIRTIO_STATUS_ACKNOWLEDGE);
 }
 
 int main(void)

@@ -22,202 +22,55 @@
 #include "io/virtio_vsock.h"
 #include "io/vsock_conn.h"
 #include "tests/unit/unit.h"
+#include "tests/unit/vdrv.h"
 
 #define BIT(n)		(1ull << (n))
 #define CID		42
 #define QSIZE		64
-#define RINGS		0x100000ull	/* queue q: + q * 0x10000 */
 #define RXBUF		0x200000ull	/* 32 of 8 KiB */
-#define TXBUF		0x1000000ull	/* 32 of 128 KiB */
 #define RX_DATA		4096
-#define F_NEXT		1
-#define F_WRITE		2
 #define RX		0
 #define TX		1
 #define EVQ		2
 #define GPORT		5000		/* the guest's own port */
 #define GUEST_BUF	(256u << 10)	/* the guest's receive space */
 
+static struct vdrv drv;
 static struct machine *m;
 static struct virtio_dev *d;
-static bool looped;		/* a real event loop thread runs the device */
 static char dir[64], uds[128];
 static char listeners[4][160];	/* UDS_<port> files to remove */
 static unsigned nlisteners;
 
-static struct {
-	uint32_t common, notify, device, mult;
-	uint16_t used_seen[3];
-	unsigned rx_next, rx_taken, tx_next;
-} drv;
+/* Receive buffers posted and taken back. */
+static unsigned rx_next, rx_taken;
 
-/* --- the device, its BAR, its rings -------------------------------------- */
+/* --- the device, its rings ------------------------------------------------ */
 
-static uint32_t cfg(unsigned off, unsigned len)
-{
-	uint32_t v;
-
-	assert_true(pci_cfg_read(&d->pci, off, len, &v));
-	return v;
-}
-
-static void find_caps(void)
-{
-	unsigned p = cfg(0x34, 1);
-
-	for (int hops = 0; p && hops < 48; hops++, p = cfg(p + 1, 1)) {
-		uint32_t off = cfg(p + 8, 4);
-
-		if (cfg(p, 1) != 0x09)
-			continue;
-		switch (cfg(p + 3, 1)) {
-		case VIRTIO_PCI_CAP_COMMON_CFG: drv.common = off; break;
-		case VIRTIO_PCI_CAP_DEVICE_CFG: drv.device = off; break;
-		case VIRTIO_PCI_CAP_NOTIFY_CFG:
-			drv.notify = off;
-			drv.mult = cfg(p + 16, 4);
-			break;
-		}
-	}
-	assert_true(drv.mult != 0);
-}
-
-static uint64_t rd(uint32_t off, unsigned len)
-{
-	uint8_t b[8];
-
-	pci_bar_read(&d->pci, 0, off, b, len);
-	return le_load(b, len);
-}
-
-static void wr(uint32_t off, unsigned len, uint64_t v)
-{
-	uint8_t b[8];
-
-	le_store(b, len, v);
-	pci_bar_write(&d->pci, 0, off, b, len);
-}
-
-#define CRD(reg, len)		rd(drv.common + VIRTIO_PCI_COMMON_##reg, len)
-#define CWR(reg, len, v)	wr(drv.common + VIRTIO_PCI_COMMON_##reg, len, v)
-
-static uint8_t status(void)
-{
-	return (uint8_t)CRD(STATUS, 1);
-}
-
-static uint64_t ring(unsigned q)
-{
-	return RINGS + q * 0x10000ull;
-}
+#define CRD(reg, len)		VDRV_CRD(&drv, reg, len)
+#define CWR(reg, len, v)	VDRV_CWR(&drv, reg, len, v)
 
 static uint8_t *gpa(uint64_t a, uint64_t len)
 {
-	uint8_t *p = gmem_ptr(&m->mem, a, len);
-
-	assert_non_null(p);
-	return p;
+	return vdrv_ptr(&drv, a, len);
 }
 
 /* Reset, negotiate VERSION_1 and STREAM, three queues, DRIVER_OK. */
 static void driver_up(void)
 {
-	const uint64_t f = BIT(VIRTIO_F_VERSION_1) | BIT(0);
-
-	CWR(STATUS, 1, 0);
-	memset(gpa(RINGS, 0x30000), 0, 0x30000);
-	memset(drv.used_seen, 0, sizeof(drv.used_seen));
-	drv.rx_next = drv.rx_taken = drv.tx_next = 0;
-	CWR(STATUS, 1, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
-	CWR(GFSELECT, 4, 0);
-	CWR(GF, 4, (uint32_t)f);
-	CWR(GFSELECT, 4, 1);
-	CWR(GF, 4, (uint32_t)(f >> 32));
-	CWR(STATUS, 1, status() | VIRTIO_STATUS_FEATURES_OK);
-	assert_true(status() & VIRTIO_STATUS_FEATURES_OK);
-	for (uint16_t q = 0; q < 3; q++) {
-		CWR(Q_SELECT, 2, q);
-		CWR(Q_SIZE, 2, QSIZE);
-		CWR(Q_DESCLO, 4, (uint32_t)ring(q));
-		CWR(Q_AVAILLO, 4, (uint32_t)(ring(q) + 0x1000));
-		CWR(Q_USEDLO, 4, (uint32_t)(ring(q) + 0x2000));
-		CWR(Q_ENABLE, 2, 1);
-	}
-	CWR(STATUS, 1, status() | VIRTIO_STATUS_DRIVER_OK);
-	assert_true(virtio_running(d));
-}
-
-/* The event loop's part: run every kicked queue. */
-static void run_kicks(void)
-{
-	for (unsigned q = 0; q < 3; q++) {
-		uint64_t n;
-
-		if (read(d->kick[q].fd, &n, sizeof(n)) == sizeof(n) &&
-		    virtio_running(d))
-			d->ops->notify(d, q);
-	}
+	rx_next = rx_taken = 0;
+	vdrv_up(&drv, BIT(VIRTIO_F_VERSION_1) | BIT(0), 3);
 }
 
 static void kick(unsigned q)
 {
-	wr(drv.notify + drv.mult * q, 2, q);
-	if (!looped)
-		run_kicks();
+	vdrv_kick(&drv, q);
 }
 
 static void host_ready(void)
 {
-	if (!looped)
+	if (!drv.looped)
 		virtio_vsock_host_ready(d);
-}
-
-static void desc(unsigned q, uint16_t i, uint64_t addr, uint32_t len,
-		 uint16_t flags, uint16_t next)
-{
-	uint8_t *p = gpa(ring(q) + 16ull * i, 16);
-
-	le64_store(p, addr);
-	le32_store(p + 8, len);
-	le16_store(p + 12, flags);
-	le16_store(p + 14, next);
-}
-
-/* Ring indices as a driver on another CPU sees them (x86: little-endian
- * already). */
-static uint16_t *ring_idx(uint64_t a)
-{
-	return (uint16_t *)(void *)gpa(a, 2);
-}
-
-static void avail_add(unsigned q, uint16_t head)
-{
-	uint8_t *a = gpa(ring(q) + 0x1000, 4 + 2 * QSIZE);
-	uint16_t idx = le16_load(a + 2);
-
-	le16_store(a + 4 + 2 * (idx % QSIZE), head);
-	__atomic_store_n(ring_idx(ring(q) + 0x1002), (uint16_t)(idx + 1),
-			 __ATOMIC_RELEASE);
-}
-
-/* The next used entry of queue @q; with the event loop running, wait for
- * it up to 5 s. */
-static bool used_next(unsigned q, uint16_t *id, uint32_t *len)
-{
-	uint8_t *u = gpa(ring(q) + 0x2000, 4 + 8 * QSIZE);
-	uint8_t *e;
-	int tries = looped ? 5000 : 1;
-
-	while (__atomic_load_n(ring_idx(ring(q) + 0x2002), __ATOMIC_ACQUIRE) ==
-	       drv.used_seen[q]) {
-		if (--tries == 0)
-			return false;
-		usleep(1000);
-	}
-	e = u + 4 + 8 * (drv.used_seen[q]++ % QSIZE);
-	*id = (uint16_t)le32_load(e);
-	*len = le32_load(e + 4);
-	return true;
 }
 
 /* --- the driver's packets ---------------------------------------------- */
@@ -226,15 +79,14 @@ static bool used_next(unsigned q, uint16_t *id, uint32_t *len)
 static void rx_post(unsigned n)
 {
 	for (unsigned i = 0; i < n; i++) {
-		unsigned k = drv.rx_next++;
-		uint16_t head = (uint16_t)(2 * k % QSIZE);
-		uint64_t buf = RXBUF + (k % (QSIZE / 2)) * 0x2000ull;
+		uint64_t buf = RXBUF + (rx_next++ % (QSIZE / 2)) * 0x2000ull;
+		struct vdrv_seg s[2] = { VDRV_IN(NULL, VSOCK_HDR_SIZE),
+					 VDRV_IN(NULL, RX_DATA) };
 
-		assert_true(drv.rx_next - drv.rx_taken <= QSIZE / 2);
-		desc(RX, head, buf, VSOCK_HDR_SIZE, F_NEXT | F_WRITE,
-		     (uint16_t)(head + 1));
-		desc(RX, (uint16_t)(head + 1), buf + 64, RX_DATA, F_WRITE, 0);
-		avail_add(RX, head);
+		assert_true(rx_next - rx_taken <= QSIZE / 2);
+		s[0].addr = buf;
+		s[1].addr = buf + 64;
+		vdrv_post(&drv, RX, s, 2, 0);
 	}
 	kick(RX);
 }
@@ -247,10 +99,10 @@ static bool rx_get(struct vsock_hdr *h, void *data)
 	uint32_t len;
 	uint64_t buf;
 
-	if (!used_next(RX, &id, &len))
+	if (!vdrv_used(&drv, RX, &id, &len))
 		return false;
-	drv.rx_taken++;
-	buf = RXBUF + (id / 2) * 0x2000ull;
+	rx_taken++;
+	buf = le64_load(gpa(VDRV_DESC(RX) + 16ull * id, 8));
 	assert_true(len >= VSOCK_HDR_SIZE);
 	vsock_hdr_load(h, gpa(buf, VSOCK_HDR_SIZE));
 	assert_int_equal(len - VSOCK_HDR_SIZE, h->len);
@@ -284,34 +136,16 @@ static void expect_nothing(void)
 	assert_false(rx_get(&h, NULL));
 }
 
-struct seg {
-	const void *data;
-	uint32_t len;
-	bool writable;
-};
-
 /* A transmit chain of @n buffers; the device must give it back unless
  * it failed. */
-static void tx_chain(const struct seg *s, unsigned n)
+static void tx_chain(struct vdrv_seg *s, unsigned n)
 {
-	unsigned k = drv.tx_next++;
-	uint16_t head = (uint16_t)(2 * k % QSIZE), id;
-	uint64_t buf = TXBUF + (k % 32) * 0x20000ull, off = 0;
+	uint16_t head = vdrv_post(&drv, TX, s, n, 0), id;
 	uint32_t len;
 
-	assert_true(n <= 2);
-	for (unsigned i = 0; i < n; i++) {
-		memcpy(gpa(buf + off, s[i].len), s[i].data, s[i].len);
-		desc(TX, (uint16_t)(head + i), buf + off, s[i].len,
-		     (uint16_t)((i + 1 < n ? F_NEXT : 0) |
-				(s[i].writable ? F_WRITE : 0)),
-		     (uint16_t)(head + i + 1));
-		off += (s[i].len + 0xff) & ~0xffull;
-	}
-	avail_add(TX, head);
 	kick(TX);
 	if (virtio_running(d)) {
-		assert_true(used_next(TX, &id, &len));
+		assert_true(vdrv_used(&drv, TX, &id, &len));
 		assert_int_equal(id, head);
 	}
 }
@@ -328,7 +162,8 @@ static struct vsock_hdr gh(uint16_t op, uint32_t port)
 static void tx_send(struct vsock_hdr h, const void *data, uint32_t len)
 {
 	uint8_t raw[VSOCK_HDR_SIZE];
-	struct seg s[2] = { { raw, sizeof(raw), false }, { data, len, false } };
+	struct vdrv_seg s[2] = { VDRV_OUT(raw, sizeof(raw)),
+				 VDRV_OUT(data, len) };
 
 	h.len = len;
 	vsock_hdr_store(&h, raw);
@@ -398,8 +233,8 @@ static ssize_t host_read(int fd, void *buf, size_t len)
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	ssize_t n;
 
-	if (looped)
-		poll(&p, 1, 5000);
+	if (drv.looped)
+		poll(&p, 1, VDRV_WAIT_MS);
 	n = recv(fd, buf, len, MSG_DONTWAIT);
 
 	if (n < 0 && (errno == ECONNRESET || errno == EPIPE))
@@ -435,6 +270,11 @@ static struct vsock *vs(void)
 
 /* --- set-up -------------------------------------------------------------- */
 
+static int create(struct machine *mach, void *spec)
+{
+	return virtio_vsock_create(mach, spec);
+}
+
 static int device_up(bool with_loop)
 {
 	struct vsock_spec spec = { .cid = CID, .uds = uds };
@@ -442,18 +282,10 @@ static int device_up(bool with_loop)
 	snprintf(dir, sizeof(dir), "/tmp/pvmm-vsock-XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	snprintf(uds, sizeof(uds), "%s/v.sock", dir);
-	m = unit_machine(1);
-	memset(&drv, 0, sizeof(drv));
-	looped = with_loop;
-	if (with_loop)
-		assert_int_equal(loop_init(&m->loop, 64), 0);
-	assert_int_equal(virtio_vsock_create(m, &spec), 0);
-	assert_int_equal(m->phb.nfunc, 1);
-	d = m->phb.func[0]->priv;
-	assert_true(pci_cfg_write(&d->pci, 4, 2, 0x6));	/* memory, master */
-	find_caps();
-	if (with_loop)
-		assert_int_equal(loop_start(m->loop), 0);
+	vdrv_start(&drv, with_loop, create, &spec);
+	drv.qsize = QSIZE;
+	m = drv.m;
+	d = drv.d;
 	return 0;
 }
 
@@ -474,15 +306,9 @@ static int teardown(void **state)
 {
 	(void)state;
 	loop_free(m->loop);		/* stops its thread first */
-	looped = false;
+	m->loop = NULL;
 	vsock_destroy(vs());
-	for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++)
-		if (d->kick[q].fd >= 0)
-			close(d->kick[q].fd);
-	pthread_mutex_destroy(&d->lock);
-	free(d->priv);
-	free(d);
-	unit_machine_free(m);
+	vdrv_stop(&drv);
 	while (nlisteners)
 		unlink(listeners[--nlisteners]);
 	assert_int_equal(rmdir(dir), 0);
@@ -496,18 +322,15 @@ static void identity_and_config(void **state)
 	uint64_t f;
 
 	(void)state;
-	assert_int_equal(cfg(0, 2), 0x1af4);
-	assert_int_equal(cfg(2, 2), 0x1040 + VIRTIO_ID_VSOCK);
+	assert_int_equal(vdrv_cfg(&drv, 0, 2), 0x1af4);
+	assert_int_equal(vdrv_cfg(&drv, 2, 2), 0x1040 + VIRTIO_ID_VSOCK);
 	assert_int_equal(CRD(NUMQ, 2), 3);
-	CWR(DFSELECT, 4, 0);
-	f = CRD(DF, 4);
-	CWR(DFSELECT, 4, 1);
-	f |= CRD(DF, 4) << 32;
+	f = vdrv_device_features(&drv);
 	assert_true(f & BIT(0));		/* STREAM */
 	assert_false(f & BIT(VIRTIO_VSOCK_F_SEQPACKET));
 	assert_true(f & BIT(VIRTIO_F_VERSION_1));
-	assert_int_equal(rd(drv.device, 4), CID);	/* guest_cid, le64 */
-	assert_int_equal(rd(drv.device + 4, 4), 0);
+	assert_int_equal(vdrv_config(&drv, 0, 4), CID);	/* guest_cid, le64 */
+	assert_int_equal(vdrv_config(&drv, 4, 4), 0);
 	assert_int_equal(vsock_init(&(struct vsock){ 0 }, CID, ""), -EINVAL);
 }
 
@@ -845,8 +668,8 @@ static void hostile_headers(void **state)
 	h = gh(VIRTIO_VSOCK_OP_RW, 4321);
 	{
 		uint8_t raw[VSOCK_HDR_SIZE];
-		struct seg s[2] = { { raw, sizeof(raw), false },
-				    { "0123456789", 10, false } };
+		struct vdrv_seg s[2] = { VDRV_OUT(raw, sizeof(raw)),
+					 VDRV_OUT("0123456789", 10) };
 
 		h.len = 100;
 		vsock_hdr_store(&h, raw);
@@ -890,8 +713,8 @@ static void tx_writable_buffer_fails_device(void **state)
 {
 	uint8_t raw[VSOCK_HDR_SIZE], in[16];
 	struct vsock_hdr h = gh(VIRTIO_VSOCK_OP_REQUEST, 4321);
-	struct seg s[2] = { { raw, sizeof(raw), false },
-			    { in, sizeof(in), true } };
+	struct vdrv_seg s[2] = { VDRV_OUT(raw, sizeof(raw)),
+				 VDRV_IN(in, sizeof(in)) };
 	int lfd = host_listen(4321), fd;
 
 	(void)state;
@@ -900,7 +723,7 @@ static void tx_writable_buffer_fails_device(void **state)
 	fd = guest_connects(lfd);
 	vsock_hdr_store(&h, raw);
 	tx_chain(s, 2);
-	assert_true(status() & VIRTIO_STATUS_NEEDS_RESET);
+	assert_true(vdrv_status(&drv) & VIRTIO_STATUS_NEEDS_RESET);
 	host_expect_eof(fd);		/* the reset ended the connection */
 	close(fd);
 
@@ -914,24 +737,25 @@ static void tx_writable_buffer_fails_device(void **state)
 
 static void short_header_fails_device(void **state)
 {
-	struct seg s = { "short", 5, false };
+	struct vdrv_seg s = VDRV_OUT("short", 5);
 
 	(void)state;
 	driver_up();
 	tx_chain(&s, 1);
-	assert_true(status() & VIRTIO_STATUS_NEEDS_RESET);
+	assert_true(vdrv_status(&drv) & VIRTIO_STATUS_NEEDS_RESET);
 }
 
 static void readable_rx_buffer_fails_device(void **state)
 {
 	(void)state;
 	driver_up();
-	desc(RX, 0, RXBUF, 4096, 0, 0);		/* device-readable */
-	avail_add(RX, 0);
+	/* Device-readable. */
+	vdrv_desc(&drv, VDRV_DESC(RX), 0, RXBUF, 4096, 0, 0);
+	vdrv_avail_add(&drv, RX, 0);
 	kick(RX);
 	assert_true(virtio_running(d));	/* nothing to send yet */
 	tx_op(VIRTIO_VSOCK_OP_REQUEST, 9, 0);	/* now a RST is owed */
-	assert_true(status() & VIRTIO_STATUS_NEEDS_RESET);
+	assert_true(vdrv_status(&drv) & VIRTIO_STATUS_NEEDS_RESET);
 }
 
 /* --- credit ----------------------------------------------------------- */

@@ -1,0 +1,174 @@
+/* virtio-rng driven as a driver would: writable buffers come back full
+ * of the host's random bytes; a chain it cannot serve fails the device. */
+#include <linux/virtio_ring.h>
+
+#include "io/devices.h"
+#include "io/virtio.h"
+#include "tests/unit/unit.h"
+#include "tests/unit/vdrv.h"
+
+#define BIT(n)		(1ull << (n))
+#define FEATURES	(BIT(VIRTIO_F_VERSION_1) | \
+			 BIT(VIRTIO_RING_F_INDIRECT_DESC))
+
+static struct vdrv drv;
+
+static int create(struct machine *m, void *arg)
+{
+	(void)arg;
+	return virtio_rng_create(m);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	vdrv_start(&drv, false, create, NULL);
+	vdrv_up(&drv, FEATURES, 1);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	vdrv_stop(&drv);
+	return 0;
+}
+
+/* Is the buffer neither left as posted nor all zeros? */
+static bool filled(const struct vdrv_seg *s)
+{
+	const uint8_t *p = vdrv_ptr(&drv, s->addr, s->len);
+	bool poison = true, zero = true;
+
+	for (uint32_t i = 0; i < s->len; i++) {
+		poison &= p[i] == VDRV_POISON;
+		zero &= p[i] == 0;
+	}
+	return !poison && !zero;
+}
+
+static void fills_buffers(unsigned flags)
+{
+	struct vdrv_seg s[3] = { VDRV_IN(NULL, 64), VDRV_IN(NULL, 4000),
+				 VDRV_IN(NULL, 16) };
+	uint64_t served = drv.d->requests;
+
+	assert_int_equal(vdrv_call(&drv, 0, s, 3, flags), 64 + 4000 + 16);
+	for (int i = 0; i < 3; i++)
+		assert_true(filled(&s[i]));
+	/* Another request gets other bytes. */
+	s[0].addr = 0;
+	assert_int_equal(vdrv_call(&drv, 0, s, 1, flags), 64);
+	assert_true(filled(&s[0]));
+	assert_memory_not_equal(vdrv_ptr(&drv, s[0].addr, 64),
+				vdrv_ptr(&drv, s[1].addr, 64), 64);
+	assert_true(virtio_running(drv.d));
+	assert_int_equal(drv.d->requests, served + 2);
+}
+
+static void identity(void **state)
+{
+	(void)state;
+	assert_int_equal(vdrv_cfg(&drv, 2, 2), 0x1040 + VIRTIO_ID_RNG);
+	assert_int_equal(VDRV_CRD(&drv, NUMQ, 2), 1);
+	assert_int_equal(drv.len[VIRTIO_PCI_CAP_DEVICE_CFG], 0);
+}
+
+static void random_bytes(void **state)
+{
+	(void)state;
+	fills_buffers(0);
+}
+
+static void random_bytes_indirect(void **state)
+{
+	(void)state;
+	fills_buffers(VDRV_INDIRECT);
+}
+
+/* Zero-length buffers are skipped: nothing to fill, still returned. */
+static void empty_buffer(void **state)
+{
+	struct vdrv_seg s = VDRV_IN(NULL, 0);
+
+	(void)state;
+	assert_int_equal(vdrv_call(&drv, 0, &s, 1, 0), 0);
+	assert_true(virtio_running(drv.d));
+}
+
+/* A chain the device cannot serve: DEVICE_NEEDS_RESET, nothing used, no
+ * byte written; after a reset the device serves again. */
+static void fails(struct vdrv_seg *s, unsigned n, unsigned flags)
+{
+	const uint8_t *w;
+
+	vdrv_post(&drv, 0, s, n, flags);
+	w = vdrv_ptr(&drv, s[n - 1].addr, s[n - 1].len);
+	vdrv_kick(&drv, 0);
+	assert_true(vdrv_status(&drv) & VIRTIO_STATUS_NEEDS_RESET);
+	assert_false(virtio_running(drv.d));
+	assert_int_equal(vdrv_used_idx(&drv, 0), 0);
+	for (uint32_t i = 0; i < s[n - 1].len; i++)
+		assert_int_equal(w[i], VDRV_POISON);
+	vdrv_up(&drv, FEATURES, 1);
+	fills_buffers(0);
+}
+
+static void readable_buffer(void **state)
+{
+	struct vdrv_seg s = VDRV_OUT(NULL, 64);
+
+	(void)state;
+	fails(&s, 1, 0);
+}
+
+static void readable_then_writable(void **state)
+{
+	struct vdrv_seg s[2] = { VDRV_OUT(NULL, 16), VDRV_IN(NULL, 64) };
+
+	(void)state;
+	fails(s, 2, 0);
+}
+
+static void writable_then_readable(void **state)
+{
+	struct vdrv_seg s[2] = { VDRV_IN(NULL, 64), VDRV_OUT(NULL, 16) };
+
+	(void)state;
+	fails(s, 2, VDRV_INDIRECT);
+}
+
+static void descriptor_loop(void **state)
+{
+	struct vdrv_seg s[2] = { VDRV_IN(NULL, 64), VDRV_IN(NULL, 64) };
+
+	(void)state;
+	fails(s, 2, VDRV_LOOP);
+}
+
+static void buffer_outside_ram(void **state)
+{
+	struct vdrv_seg s[2] = { VDRV_IN(NULL, 64), VDRV_IN(NULL, 64) };
+
+	(void)state;
+	s[0].addr = UNIT_RAM - 32;
+	fails(s, 2, 0);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(identity),
+		T(random_bytes),
+		T(random_bytes_indirect),
+		T(empty_buffer),
+		T(readable_buffer),
+		T(readable_then_writable),
+		T(writable_then_readable),
+		T(descriptor_loop),
+		T(buffer_outside_ram),
+	};
+#undef T
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
