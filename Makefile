@@ -125,7 +125,8 @@ CPPCHECK := cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 
 bench: | $(SYSROOT)
 	scripts/setup.sh
-	$(MAKE) pvmm tools l2
+	bench/setup-qemu.sh
+	$(MAKE) pvmm guests tools l2
 	python3 bench/bench.py
 
 lint:

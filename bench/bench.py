@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
-"""make bench: boot Host A once, run pvmm several times, print figures.
+"""make bench: pvmm against QEMU's pseries machine, in one boot of Host A.
 
-Figures are measured under emulation (QEMU TCG): absolute times are not
-hardware times.  Nothing here is asserted; the table is printed and the
-raw results are written to bench/results/.
+bench/scenarios/ run pvmm, QEMU with VOF and QEMU with SLOF in turn, each
+several times, on the same guests (bench/l1/bin/benchvmm); this script
+reads what they print, shows one table of medians with [min-max] and the
+pvmm/QEMU ratio of the medians, and writes the raw results to
+bench/results/.  Figures are taken under emulation (QEMU TCG): only the
+ratios mean anything.
 """
 import datetime
 import json
@@ -14,84 +17,172 @@ import subprocess
 import sys
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+QEMU_ROOT = os.path.join(TOP, ".cache", "qemu", "root")
+PVMM = os.path.join(TOP, "build", "pvmm.stripped")
+VMMS = ("pvmm", "qemu-vof", "qemu-slof")
+FIRMWARE = {"qemu-vof": "vof.bin", "qemu-slof": "slof.bin"}
 
 
-def spread(values):
-    if not values:
+def run_host():
+    """Boot Host A with the QEMU tree and the bench scenarios; its output.
+    The harness's own lines (not the console's) show progress."""
+    cmd = [sys.executable, os.path.join(TOP, "tests", "e2e", "run.py"),
+           "--host", "A", "--scenarios", os.path.join(TOP, "bench", "scenarios"),
+           "--pvmm", PVMM, "--add-tree", QEMU_ROOT,
+           "--add-tree", os.path.join(TOP, "bench", "l1"), "-v"]
+    out = []
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True) as p:
+        for line in p.stdout:
+            out.append(line)
+            if not line.startswith("[A] "):
+                print(line, end="", flush=True)
+    return "".join(out)
+
+
+def parse(out):
+    """runs[figure][vmm] = list of dicts, one per VMM run."""
+    runs, cur = {}, None
+    for line in out.splitlines():
+        m = re.search(r"BENCH (\w+) ([\w-]+) (\d+)$", line)
+        if m:
+            cur = {"round": int(m.group(3))}
+            runs.setdefault(m.group(1), {}).setdefault(m.group(2), []).append(cur)
+        elif cur is None:
+            continue
+        elif "vmmrun: " in line:
+            cur.update((k, float(v)) for k, v in (kv.split("=") for kv in
+                       line.split("vmmrun: ", 1)[1].split()))
+        elif "BENCH-REPORT " in line:
+            cur["report"] = json.loads(line.split("BENCH-REPORT ", 1)[1])
+        elif "HCALL-LOOP calls=" in line:
+            cur["hcall"] = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", line)}
+    return runs
+
+
+def ok(run):
+    """A run counts if it ended as it should and saw its marker."""
+    return run.get("status") == 0 and run.get("marker_ms", -1) >= 0
+
+
+def hcall_ns(which):
+    """ns per call of the median or the fastest batch of hcall_loop."""
+    def value(run):
+        h = run.get("hcall")
+        return h[which] * 1e9 / h["tb_hz"] / h["calls"] if h else None
+    return value
+
+
+def first_entry_ms(run):
+    ns = run.get("report", {}).get("phases_ns", {}).get("first_guest_entry")
+    return ns / 1e6 if ns is not None else None
+
+
+# (label, figure, value of one run, digits); rows where only pvmm has a
+# value are pvmm's own view.
+ROWS = [
+    ("start -> test guest's first line (ms)", "hcall",
+     lambda r: r["marker_ms"], 0),
+    ("main() -> first KVM_RUN, pvmm --report (ms)", "boot",
+     first_entry_ms, 0),
+    ("start -> Linux userspace marker (ms)", "boot",
+     lambda r: r["marker_ms"], 0),
+    ("start -> exit after power-off (ms)", "boot", lambda r: r["exit_ms"], 0),
+    ("guest kernel uptime at marker (ms)", "boot",
+     lambda r: r["guest_uptime_s"] * 1000, 0),
+    ("VMM share: marker - guest uptime (ms)", "boot",
+     lambda r: r["marker_ms"] - r["guest_uptime_s"] * 1000, 0),
+    ("peak RSS without guest RAM (KiB)", "boot",
+     lambda r: r["peak_rss_ex_guest_kib"], 0),
+    ("hcall round trip, median batch (ns)", "hcall",
+     hcall_ns("median_ticks"), 0),
+    ("hcall round trip, fastest batch (ns)", "hcall",
+     hcall_ns("min_ticks"), 0),
+    ("idle guest 20 s: host CPU (% of a core)", "idle",
+     lambda r: r["idle_cpu_pct"], 2),
+]
+
+
+def disk_bytes():
+    """Binary + shared libraries + firmware, as each VMM needs them."""
+    shared = 0
+    for d, _, files in os.walk(QEMU_ROOT):
+        if os.path.relpath(d, QEMU_ROOT) != os.path.join("usr", "share", "qemu"):
+            shared += sum(os.path.getsize(os.path.join(d, f)) for f in files
+                          if not os.path.islink(os.path.join(d, f)))
+    fw = os.path.join(QEMU_ROOT, "usr", "share", "qemu")
+    sizes = {v: shared + os.path.getsize(os.path.join(fw, f))
+             for v, f in FIRMWARE.items()}
+    sizes["pvmm"] = os.path.getsize(PVMM)
+    return sizes
+
+
+def cell(vals, digits):
+    if not vals:
         return "n/a"
-    return "%.1f [%.1f-%.1f]" % (statistics.median(values), min(values),
-                                  max(values))
+    f = "%%.%df" % digits
+    return (f + " [" + f + "-" + f + "]") % (statistics.median(vals),
+                                            min(vals), max(vals))
+
+
+def ratio(a, b):
+    return "%.3gx" % (a / b) if a is not None and b else "-"
+
+
+def table(runs, sizes):
+    """Print the table; return its rows."""
+    head = ("figure (median [min-max])", "pvmm", "QEMU+VOF", "QEMU+SLOF",
+            "pvmm/VOF", "pvmm/SLOF")
+    lines = []
+    for label, fig, value, digits in ROWS:
+        vals, med = [], []
+        for v in VMMS:
+            got = [value(r) for r in runs.get(fig, {}).get(v, []) if ok(r)]
+            got = [x for x in got if x is not None and x >= 0]
+            vals.append(cell(got, digits))
+            med.append(statistics.median(got) if got else None)
+        lines.append((label, *vals, ratio(med[0], med[1]),
+                      ratio(med[0], med[2])))
+    kib = [sizes[v] / 1024 for v in VMMS]
+    lines.append(("on disk: binary + libraries + firmware (KiB)",
+                  *("%.0f" % k for k in kib), ratio(kib[0], kib[1]),
+                  ratio(kib[0], kib[2])))
+    lines.append(("virtio-blk MB/s, IOPS", *["not yet measured"] * 3, "-", "-"))
+    widths = [max(len(l[i]) for l in [head] + lines) for i in range(len(head))]
+    for l in [head] + lines:
+        print("  ".join(c.ljust(w) for c, w in zip(l, widths)).rstrip())
+    return [head] + lines
 
 
 def main():
-    cmd = [sys.executable, os.path.join(TOP, "tests", "e2e", "run.py"),
-           "--host", "A", "--scenarios", os.path.join(TOP, "bench", "scenarios"),
-           "-v"]
-    out = subprocess.run(cmd, capture_output=True, text=True).stdout
-    runs, reports, idle, mode = [], [], {}, None
-    for line in out.splitlines():
-        m = re.search(r"BENCH-IDLE-MODE (\w+)", line)
-        if m:
-            mode = m.group(1)
-        m = re.search(r"vmmrun: (.*)", line)
-        if m:
-            run = {k: float(v) for k, v in
-                   (kv.split("=") for kv in m.group(1).split())}
-            if mode:
-                idle[mode] = run
-                mode = None
-            else:
-                runs.append(run)
-        m = re.search(r"BENCH-REPORT (\{.*\})", line)
-        if m:
-            reports.append(json.loads(m.group(1)))
-    if not runs or len(reports) != len(runs):
+    if not os.path.isdir(QEMU_ROOT):
+        sys.exit("bench: %s missing: run bench/setup-qemu.sh" % QEMU_ROOT)
+    load0, sizes = os.getloadavg(), disk_bytes()
+    out = run_host()
+    runs = parse(out)
+    if not runs:
         print(out[-3000:])
-        sys.exit("bench: no complete results (see the console above)")
-
-    def phase(r, name):
-        v = r["phases_ns"].get(name)
-        return v / 1e6 if v is not None else None
-
-    rows = [
-        ("start -> VM created (ms)", [phase(r, "vm_created") for r in reports]),
-        ("start -> first guest entry (ms)",
-         [phase(r, "first_guest_entry") for r in reports]),
-        ("start -> first console byte (ms)", [r["first_byte_ms"] for r in runs]),
-        ("start -> userspace marker (ms)", [r["marker_ms"] for r in runs]),
-        ("start -> exit (ms)", [r["exit_ms"] for r in runs]),
-        ("guest kernel uptime at marker (ms)",
-         [r["guest_uptime_s"] * 1000 for r in runs]),
-        ("VMM share: marker - guest uptime (ms)",
-         [r["marker_ms"] - r["guest_uptime_s"] * 1000 for r in runs]),
-        ("exits to userspace", [r["exits"]["total"] for r in reports]),
-        ("peak RSS, all (KiB)", [r["peak_rss_kib"] for r in runs]),
-        ("peak RSS without guest RAM (KiB)",
-         [r["peak_rss_ex_guest_kib"] for r in runs]),
-    ]
-    size = os.path.getsize(os.path.join(TOP, "build", "pvmm.stripped"))
-    print("pvmm benchmark, Host A (emulated POWER9 pseries, nested KVM-HV), "
-          "%d runs, median [min-max]" % len(runs))
-    for name, vals in rows:
-        vals = [v for v in vals if v is not None]
-        print("  %-40s %s" % (name, spread(vals)))
-    print("  %-40s %d" % ("stripped binary (bytes)", size))
-    for mode, label in (("cede", "idle guest, H_CEDE (% of a core)"),
-                        ("poll", "idle guest, powersave=off (% of a core)")):
-        r = idle.get(mode)
-        print("  %-40s %s" % (label, "%.2f" % r["idle_cpu_pct"] if r
-                                else "n/a"))
-    print("  %-40s %s" % ("QEMU comparison", "not yet (issue: benchmarks "
-                          "side by side with QEMU)"))
-    stamp = datetime.datetime.utcnow().strftime("%Y%m%dT%H%M%SZ")
+        sys.exit("bench: no results (see the console above)")
+    counts = {f: {v: "%d/%d" % (sum(map(ok, rs)), len(rs))
+                  for v, rs in vs.items()} for f, vs in runs.items()}
+    print("pvmm vs QEMU %s (KVM, ic-mode=xics,kernel-irqchip=on), Host A "
+          "(emulated POWER9 pseries, nested KVM-HV), 512 MiB, 1 vCPU" %
+          open(os.path.join(TOP, ".cache", "qemu", "done")).read().strip())
+    print("good runs: %s; x86 load average before %.1f, after %.1f" %
+          (json.dumps(counts, sort_keys=True), load0[0], os.getloadavg()[0]))
+    rows = table(runs, sizes)
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime(
+        "%Y%m%dT%H%M%SZ")
     path = os.path.join(TOP, "bench", "results", "%s-hostA.json" % stamp)
     with open(path, "w") as f:
         json.dump({"date": stamp, "host": "A: qemu-system-ppc64 7.2 TCG "
                    "pseries POWER9, nested KVM-HV, on x86_64",
-                   "binary_bytes": size, "runs": runs, "reports": reports,
-                   "idle": idle},
-                  f, indent=1)
+                   "x86_cpus": os.cpu_count(),
+                   "x86_loadavg_before_after": [load0, os.getloadavg()],
+                   "disk_bytes": sizes, "table": rows, "runs": runs}, f,
+                  indent=1)
     print("raw results: %s" % os.path.relpath(path, TOP))
+    if any(not ok(r) for vs in runs.values() for rs in vs.values() for r in rs):
+        sys.exit("bench: some runs failed (see good runs above)")
 
 
 if __name__ == "__main__":

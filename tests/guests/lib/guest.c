@@ -6,7 +6,7 @@
 
 void put_term(unsigned long vty, const char *buf, unsigned len);
 void vprintf_console(const char *fmt, va_list ap);
-void guest_start(const void *fdt);
+void guest_start(const void *fdt, unsigned long of_ci);
 void unexpected_interrupt(unsigned long vec, unsigned long srr0,
 			  unsigned long srr1);
 
@@ -17,30 +17,76 @@ static unsigned passed, failed;
 
 #define RTAS_WORDS	32
 
-void guest_start(const void *fdt)
+/* Under QEMU's firmware there is no device tree in r3: the client
+ * interface answers instead. */
+void guest_start(const void *fdt, unsigned long of_ci)
 {
 	for (char *p = __bss_start; p < __bss_end; p++)
 		*p = 0;
-	guest_fdt = fdt;
+	of_entry = of_ci;
+	guest_fdt = of_ci ? NULL : fdt;
 	guest_exit(main());
+}
+
+/* Up to @len bytes of a property of the node at @path; its length, or -1
+ * if there is no such node or property. */
+static int fw_getprop(const char *path, const char *name, void *buf, int len)
+{
+	const void *p;
+	int node, n;
+
+	if (!guest_fdt) {
+		long ph = of_finddevice(path);
+
+		if (ph == -1 || ph == 0)
+			return -1;
+		return (int)of_getprop(ph, name, buf, (unsigned)len);
+	}
+	node = fdt_path_offset(guest_fdt, path);
+	p = node < 0 ? NULL : fdt_getprop(guest_fdt, node, name, &n);
+	if (!p)
+		return -1;
+	memcpy(buf, p, (size_t)(n < len ? n : len));
+	return n;
 }
 
 uint64_t guest_ram_size(void)
 {
-	int node = fdt_path_offset(guest_fdt, "/memory@0");
-	const fdt64_t *reg = node < 0 ? NULL :
-			     fdt_getprop(guest_fdt, node, "reg", NULL);
+	fdt64_t reg[2];
 
-	return reg ? fdt64_to_cpu(reg[1]) : 0;
+	return fw_getprop("/memory@0", "reg", reg, sizeof(reg)) >= 16 ?
+		       fdt64_to_cpu(reg[1]) : 0;
 }
 
 uint32_t rtas_token(const char *name)
 {
-	int node = fdt_path_offset(guest_fdt, "/rtas");
-	const fdt32_t *tok = node < 0 ? NULL :
-			     fdt_getprop(guest_fdt, node, name, NULL);
+	fdt32_t tok;
 
-	return tok ? fdt32_to_cpu(*tok) : 0;
+	return fw_getprop("/rtas", name, &tok, sizeof(tok)) == 4 ?
+		       fdt32_to_cpu(tok) : 0;
+}
+
+uint64_t guest_timebase_hz(void)
+{
+	const fdt32_t *p = NULL;
+	fdt32_t hz;
+	long cpu;
+	int node;
+
+	if (guest_fdt) {
+		node = fdt_node_offset_by_prop_value(guest_fdt, -1,
+						     "device_type", "cpu", 4);
+		if (node >= 0)
+			p = fdt_getprop(guest_fdt, node, "timebase-frequency",
+					NULL);
+		return p ? fdt32_to_cpu(*p) : 0;
+	}
+	cpu = of_finddevice("/cpus");
+	cpu = cpu == -1 ? -1 : of_child(cpu);
+	if (cpu == -1 || cpu == 0 ||
+	    of_getprop(cpu, "timebase-frequency", &hz, sizeof(hz)) != 4)
+		return 0;
+	return fdt32_to_cpu(hz);
 }
 
 long rtas_raw(uint64_t buf_addr)

@@ -39,6 +39,23 @@ long hcall(struct hret *out, unsigned long opcode, unsigned long a0,
 extern const void *guest_fdt;
 /* Guest RAM size from /memory@0. */
 uint64_t guest_ram_size(void);
+/* The first CPU's timebase-frequency (Hz), or 0. */
+uint64_t guest_timebase_hz(void);
+static inline uint64_t guest_tb(void)
+{
+	uint64_t t;
+
+	__asm__ volatile("mftb %0" : "=r"(t));
+	return t;
+}
+
+/* Open Firmware client interface, when QEMU's firmware (SLOF, VOF) booted
+ * the guest: of_entry is its entry point (0 under pvmm, whose device tree
+ * is guest_fdt instead).  Node handles are -1 when not found. */
+extern unsigned long of_entry;
+long of_finddevice(const char *path);
+long of_child(long node);
+long of_getprop(long node, const char *name, void *buf, unsigned len);
 
 void putchar_console(char c);
 void puts_console(const char *s);
