@@ -9,9 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cpu/hv.h"
 #include "cpu/machine.h"
 #include "papr/be.h"
 #include "papr/console.h"
+#include "papr/irq.h"
 #include "papr/hcall.h"
 
 #define TERM_CHARS_MAX	16	/* two registers' worth */
@@ -39,6 +41,7 @@ bool console_input(struct machine *m, const char *buf, size_t len)
 {
 	struct console *c = &m->con;
 	bool go_on = true;
+	size_t queued;
 
 	pthread_mutex_lock(&c->lock);
 	for (size_t i = 0; i < len && go_on; i++) {
@@ -52,7 +55,11 @@ bool console_input(struct machine *m, const char *buf, size_t len)
 			queue_input(c, buf[i]);
 		c->in_escape = false;
 	}
+	queued = c->in_len;
 	pthread_mutex_unlock(&c->lock);
+	/* Tell the guest's driver there is input (it reads it all). */
+	if (queued)
+		hv_irq_raise(m, IRQ_VTY_CONSOLE);
 	return go_on;
 }
 

@@ -220,8 +220,9 @@ static int fdt_rtas(void *fdt, const struct machine *m,
 	return fdt_end_node(fdt);
 }
 
-static int fdt_vty(void *fdt, uint32_t reg)
+static int fdt_vty(void *fdt, uint32_t reg, uint32_t irq)
 {
+	fdt32_t intr[2] = { cpu_to_fdt32(irq), cpu_to_fdt32(irq_dt_sense(irq)) };
 	char name[32];
 
 	snprintf(name, sizeof(name), "vty@%x", reg);
@@ -230,6 +231,7 @@ static int fdt_vty(void *fdt, uint32_t reg)
 	TRY(fdt_property_u32(fdt, "reg", reg));
 	TRY(fdt_property_string(fdt, "device_type", "serial"));
 	TRY(fdt_property_string(fdt, "compatible", "hvterm1"));
+	TRY(fdt_property(fdt, "interrupts", intr, sizeof(intr)));
 	return fdt_end_node(fdt);
 }
 
@@ -242,8 +244,8 @@ static int fdt_vdevice(void *fdt)
 	TRY(fdt_property_u32(fdt, "#size-cells", 0));
 	TRY(fdt_property_u32(fdt, "#interrupt-cells", 2));
 	TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
-	TRY(fdt_vty(fdt, CONFIG_VTY_CONSOLE));
-	TRY(fdt_vty(fdt, CONFIG_VTY_CONTROL));
+	TRY(fdt_vty(fdt, CONFIG_VTY_CONSOLE, IRQ_VTY_CONSOLE));
+	TRY(fdt_vty(fdt, CONFIG_VTY_CONTROL, IRQ_VTY_CONTROL));
 	return fdt_end_node(fdt);
 }
 

@@ -6,7 +6,7 @@
  * the VM is built, LSIs level-sensitive and the rest edge/MSI-style), and
  * numbers stay the same from run to run for snapshot and migration:
  *
- *   0x1000 .. 0x100f  RTAS event sources (edge): EPOW, hot-plug, reserved
+ *   0x1000 .. 0x100f  platform sources (edge): EPOW, hot-plug, the vtys
  *   0x1010 .. 0x104f  LSIs (level): PCI INTx of the virtio host bridge
  *   0x1050 .. 0x13ff  MSIs (edge): virtio-pci MSI-X vectors
  *
@@ -37,7 +37,12 @@
  * /event-sources); irq_alloc() hands out the rest of the range. */
 #define IRQ_EPOW		(IRQ_EVENT_BASE + 0)	/* power-off request */
 #define IRQ_HOTPLUG		(IRQ_EVENT_BASE + 1)	/* reserved */
-#define IRQ_EVENT_FIXED		2
+/* The vtys' interrupts: with one, Linux's hvc driver reads input when
+ * told instead of polling H_GET_TERM_CHAR on a timer (an idle guest's
+ * main reason to leave KVM).  Only the console vty ever raises its. */
+#define IRQ_VTY_CONSOLE		(IRQ_EVENT_BASE + 2)
+#define IRQ_VTY_CONTROL		(IRQ_EVENT_BASE + 3)
+#define IRQ_EVENT_FIXED		4
 
 enum irq_kind {
 	IRQ_KIND_EVENT,

@@ -208,8 +208,15 @@ static void rtas_vdevice_xics(void **state)
 				       "/vdevice/vty@71000000";
 		int vty = node(path);
 
+		const fdt32_t *vi;
+		int vlen;
+
 		assert_string_equal(prop(vty, "compatible", NULL), "hvterm1");
 		assert_int_equal(u32(vty, "reg"), 0x71000000 + i);
+		vi = prop(vty, "interrupts", &vlen);	/* no polling */
+		assert_int_equal(vlen, 8);
+		assert_int_equal(fdt32_to_cpu(vi[0]), 0x1002 + i);
+		assert_int_equal(fdt32_to_cpu(vi[1]), 0);	/* edge */
 	}
 	range = prop(node("/interrupt-controller"),
 		     "ibm,interrupt-server-ranges", &len);

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "papr/hcall.h"
+#include "papr/irq.h"
 #include "tests/unit/unit.h"
 
 static int64_t call(struct machine *m, uint64_t nr, uint64_t a0, uint64_t a1,
@@ -131,6 +132,22 @@ static void get_term_char(void **state)
 	unit_machine_free(m);
 }
 
+/* Typed input raises the console vty's interrupt, so the guest's driver
+ * need not poll; nothing queued (only the escape), nothing raised. */
+static void input_interrupt(void **state)
+{
+	struct machine *m = unit_machine(1);
+
+	(void)state;
+	fake_hv_reset();
+	assert_true(console_input(m, "\001", 1));
+	assert_int_equal(fake_hv_raised(IRQ_VTY_CONSOLE), 0);
+	assert_true(console_input(m, "ab", 2));
+	assert_int_equal(fake_hv_raised(IRQ_VTY_CONSOLE), 1);
+	assert_int_equal(fake_hv_raised(IRQ_VTY_CONTROL), 0);
+	unit_machine_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -138,6 +155,7 @@ int main(void)
 		cmocka_unit_test(put_term_char),
 		cmocka_unit_test(control_vty),
 		cmocka_unit_test(get_term_char),
+		cmocka_unit_test(input_interrupt),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
