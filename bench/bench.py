@@ -54,6 +54,9 @@ def parse(out):
                        line.split("vmmrun: ", 1)[1].split()))
         elif "BENCH-REPORT " in line:
             cur["report"] = json.loads(line.split("BENCH-REPORT ", 1)[1])
+        elif "BLKBENCH " in line:
+            cur["blk"] = {k: float(v) for k, v in
+                          re.findall(r"(\w+)=([\d.]+)", line)}
         elif "HCALL-LOOP calls=" in line:
             cur["hcall"] = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", line)}
     return runs
@@ -70,6 +73,23 @@ def hcall_ns(which):
         h = run.get("hcall")
         return h[which] * 1e9 / h["tb_hz"] / h["calls"] if h else None
     return value
+
+
+def blk(key):
+    """A blkbench figure of one run."""
+    return lambda run: run.get("blk", {}).get(key)
+
+
+def cpu_per_io(runs):
+    """The VMM's CPU time for a blkbench run beyond what the same VMM's
+    plain boot costs (median of its boot runs), per guest request."""
+    for vmm, rs in runs.get("blk", {}).items():
+        boot = [b["cpu_ms"] for b in runs.get("boot", {}).get(vmm, [])
+                if ok(b) and "cpu_ms" in b]
+        for r in rs:
+            if boot and r.get("blk", {}).get("ios") and "cpu_ms" in r:
+                r["cpu_per_io_us"] = ((r["cpu_ms"] - statistics.median(boot))
+                                      * 1e3 / r["blk"]["ios"])
 
 
 def first_entry_ms(run):
@@ -99,6 +119,15 @@ ROWS = [
      hcall_ns("min_ticks"), 0),
     ("idle guest 20 s: host CPU (% of a core)", "idle",
      lambda r: r["idle_cpu_pct"], 2),
+    ("  same, guest polling (powersave=off)", "idle-poll",
+     lambda r: r["idle_cpu_pct"], 2),
+    ("virtio-blk sequential read (MB/s)", "blk", blk("seq_read_mbs"), 1),
+    ("virtio-blk sequential write (MB/s)", "blk", blk("seq_write_mbs"), 1),
+    ("virtio-blk 4 KiB random read (IOPS)", "blk", blk("rand_read_iops"), 0),
+    ("virtio-blk 4 KiB random write (IOPS)", "blk", blk("rand_write_iops"),
+     0),
+    ("VMM CPU per guest I/O (us)", "blk", lambda r: r.get("cpu_per_io_us"),
+     1),
 ]
 
 
@@ -146,7 +175,6 @@ def table(runs, sizes):
     lines.append(("on disk: binary + libraries + firmware (KiB)",
                   *("%.0f" % k for k in kib), ratio(kib[0], kib[1]),
                   ratio(kib[0], kib[2])))
-    lines.append(("virtio-blk MB/s, IOPS", *["not yet measured"] * 3, "-", "-"))
     widths = [max(len(l[i]) for l in [head] + lines) for i in range(len(head))]
     for l in [head] + lines:
         print("  ".join(c.ljust(w) for c, w in zip(l, widths)).rstrip())
@@ -169,6 +197,7 @@ def main():
           open(os.path.join(TOP, ".cache", "qemu", "done")).read().strip())
     print("good runs: %s; x86 load average before %.1f, after %.1f" %
           (json.dumps(counts, sort_keys=True), load0[0], os.getloadavg()[0]))
+    cpu_per_io(runs)
     rows = table(runs, sizes)
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime(
         "%Y%m%dT%H%M%SZ")
