@@ -8,6 +8,7 @@
 
 #include "cpu/machine.h"
 #include "io/phb.h"
+#include "papr/fdt.h"
 #include "papr/irq.h"
 
 void phb_init(struct phb *p)
@@ -154,13 +155,6 @@ bool phb_mmio(struct machine *m, uint64_t gpa, void *data, unsigned len,
 }
 
 /* --- device tree ------------------------------------------------------ */
-
-#define TRY(expr)                        \
-	do {                             \
-		int err_ = (expr);       \
-		if (err_ < 0)            \
-			return err_;     \
-	} while (0)
 
 /* OF PCI address, phys.hi: n (not relocatable), ss (space), devfn,
  * register. */

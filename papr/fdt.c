@@ -13,14 +13,6 @@
 
 #define XICS_PHANDLE	0x1000
 
-/* Abort the build on the first libfdt error. */
-#define TRY(expr)                        \
-	do {                             \
-		int err_ = (expr);       \
-		if (err_ < 0)            \
-			return err_;     \
-	} while (0)
-
 /* ISA 3.0 processor features (2-byte header, then feature bytes). */
 #define PA_RADIX_BYTE	42
 #define PA_RADIX_BIT	0x80

@@ -10,6 +10,14 @@
 
 struct machine;
 
+/* Building a tree: return the first libfdt error. */
+#define TRY(expr)                        \
+	do {                             \
+		int err_ = (expr);       \
+		if (err_ < 0)            \
+			return err_;     \
+	} while (0)
+
 #define FDT_MAX_RESERVE	8
 
 struct fdt_reserve {
