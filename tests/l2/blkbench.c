@@ -90,6 +90,13 @@ int main(int argc, char **argv)
 		perror(argv[1]);
 		return 1;
 	}
+	/* Never past the end of the device. */
+	if (lseek(fd, 0, SEEK_END) / SEQ_BLOCK < mib)
+		mib = lseek(fd, 0, SEEK_END) / SEQ_BLOCK;
+	if (mib <= 0) {
+		fprintf(stderr, "blkbench: %s: smaller than 1 MiB\n", argv[1]);
+		return 1;
+	}
 	memset(buf, 0x5a, SEQ_BLOCK);
 	printf("BLKBENCH seq_read_mbs=%.1f", seq(fd, buf, mib, 0));
 	printf(" seq_write_mbs=%.1f", seq(fd, buf, mib, 1));

@@ -113,6 +113,7 @@ vt_vsock() {
 
 vt_blkbench() {
 	vt_wait /dev/vda || { vt_bad BLKBENCH "no /dev/vda"; return; }
+	# the whole disk, at most 64 MiB; 5 s of each random pattern
 	blkbench /dev/vda 64 5 || vt_bad BLKBENCH "blkbench failed"
 }
 
