@@ -43,7 +43,7 @@ def parse(out):
     """runs[figure][vmm] = list of dicts, one per VMM run."""
     runs, cur = {}, None
     for line in out.splitlines():
-        m = re.search(r"BENCH (\w+) ([\w-]+) (\d+)$", line)
+        m = re.search(r"BENCH ([\w-]+) ([\w-]+) (\d+)$", line)
         if m:
             cur = {"round": int(m.group(3))}
             runs.setdefault(m.group(1), {}).setdefault(m.group(2), []).append(cur)
