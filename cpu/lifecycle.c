@@ -21,7 +21,6 @@ static const int stop_signals[] = { SIGTERM, SIGINT, SIGHUP };
 
 /* Process-wide by nature, like the signals themselves. */
 static struct {
-	struct machine *m;
 	int fd;			/* signalfd of the stop signals */
 	int first;		/* first stop signal taken, 0 if none */
 	unsigned timeout_s;
@@ -91,7 +90,6 @@ int lifecycle_start(struct machine *m, unsigned timeout_s)
 	sigset_t set;
 
 	stop_set(&set);
-	lc.m = m;
 	lc.timeout_s = timeout_s;
 	lc.fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (lc.fd < 0)

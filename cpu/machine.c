@@ -67,14 +67,20 @@ struct vcpu *machine_vcpu(struct machine *m, uint64_t id)
 	return NULL;
 }
 
-void machine_mark(struct machine *m, enum phase p)
+uint64_t machine_now_ns(void)
 {
 	struct timespec ts;
-	uint64_t zero = 0, ns;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+void machine_mark(struct machine *m, enum phase p)
+{
+	uint64_t zero = 0;
 
 	if (atomic_load(&m->phase_ns[p]))
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-	atomic_compare_exchange_strong(&m->phase_ns[p], &zero, ns);
+	atomic_compare_exchange_strong(&m->phase_ns[p], &zero,
+				       machine_now_ns());
 }

@@ -131,6 +131,9 @@ int machine_exit_code(const struct machine *m);
 
 struct vcpu *machine_vcpu(struct machine *m, uint64_t id);
 
+/* CLOCK_MONOTONIC in ns: the clock of phase_ns and every duration. */
+uint64_t machine_now_ns(void);
+
 /* Record that @p happened now, unless it already had. */
 void machine_mark(struct machine *m, enum phase p);
 

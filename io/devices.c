@@ -9,7 +9,6 @@
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cpu/machine.h"
@@ -227,14 +226,6 @@ static bool io_wanted(const struct io_config *c)
 	return c->ndisks || c->nnets || c->rng || c->vsock_on;
 }
 
-static uint64_t mono_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
-
 int io_early(struct machine *m, const struct io_config *c)
 {
 	return loop_init(&m->loop, io_wanted(c) ? LOOP_ENTRIES : 16);
@@ -242,7 +233,7 @@ int io_early(struct machine *m, const struct io_config *c)
 
 int io_create(struct machine *m, struct io_config *c)
 {
-	uint64_t t0 = mono_ns();
+	uint64_t t0 = machine_now_ns();
 	int err = 0;
 
 	for (int i = 0; !err && i < c->ndisks; i++)
@@ -255,7 +246,7 @@ int io_create(struct machine *m, struct io_config *c)
 	if (!err && c->vsock_on)
 		err = virtio_vsock_create(m, &c->vsock);
 #endif
-	m->io_setup_ns = mono_ns() - t0;
+	m->io_setup_ns = machine_now_ns() - t0;
 	return err;
 }
 

@@ -210,14 +210,6 @@ static int vcpu_prepare(struct machine *m, struct vcpu *v, bool *first)
 	return err;
 }
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 /* This thread's time on and waiting for a host CPU, from the scheduler. */
 static void read_schedstat(struct vcpu_stats *st)
 {
@@ -252,7 +244,7 @@ static void vcpu_collect_stats(struct machine *m, struct vcpu *v,
 		close(fd);
 	}
 	read_schedstat(st);
-	st->wall_ns = mono_ns() - start_ns;
+	st->wall_ns = machine_now_ns() - start_ns;
 	st->dispatches = -1;
 	if (hv_vcpu_get_papr(m, v, &papr) == 0)
 		st->dispatches = vpa_dispatch_count(&m->mem, papr.vpa_addr);
@@ -263,7 +255,7 @@ void *kvm_vcpu_thread(void *arg)
 	struct vcpu *v = arg;
 	struct kvm_vcpu *kv = kvm_vcpu_of(v);
 	struct machine *m = kv->m;
-	uint64_t start_ns = mono_ns();
+	uint64_t start_ns = machine_now_ns();
 	bool first = true;
 	int err;
 
