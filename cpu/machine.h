@@ -12,11 +12,11 @@
 
 #include "config.h"
 #include "cpu/gmem.h"
-#include "cpu/kvm_stats.h"
+#include "cpu/kvm/stats.h"
 #include "papr/console.h"
 #include "papr/events.h"
 #include "papr/hcall.h"
-#include "papr/irq.h"
+#include "cpu/irq.h"
 #include "papr/nvram.h"
 #include "hpt/mmu.h"
 #include "io/phb.h"

@@ -9,7 +9,7 @@
 #include "cpu/machine.h"
 #include "io/phb.h"
 #include "papr/fdt.h"
-#include "papr/irq.h"
+#include "cpu/irq.h"
 
 void phb_init(struct phb *p)
 {

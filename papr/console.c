@@ -11,9 +11,9 @@
 
 #include "cpu/hv.h"
 #include "cpu/machine.h"
-#include "papr/be.h"
+#include "cpu/be.h"
 #include "papr/console.h"
-#include "papr/irq.h"
+#include "cpu/irq.h"
 #include "papr/hcall.h"
 
 #define TERM_CHARS_MAX	16	/* two registers' worth */

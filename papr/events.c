@@ -19,9 +19,9 @@
 
 #include "cpu/hv.h"
 #include "cpu/machine.h"
-#include "papr/be.h"
+#include "cpu/be.h"
 #include "papr/events.h"
-#include "papr/irq.h"
+#include "cpu/irq.h"
 #include "papr/rtas.h"
 
 /* check-exception / event-scan event classes and status. */

@@ -8,7 +8,7 @@
 #include "cpu/machine.h"
 #include "io/phb.h"
 #include "papr/fdt.h"
-#include "papr/irq.h"
+#include "cpu/irq.h"
 #include "papr/rtas.h"
 
 #define XICS_PHANDLE	0x1000

@@ -5,7 +5,7 @@
 
 #include "cpu/gmem.h"
 #include "cpu/machine.h"
-#include "papr/be.h"
+#include "cpu/be.h"
 #include "papr/hcall.h"
 #include "papr/hcall_misc.h"
 

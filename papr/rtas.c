@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "cpu/machine.h"
-#include "papr/be.h"
+#include "cpu/be.h"
 #include "papr/hcall.h"
 #include "papr/rtas.h"
 

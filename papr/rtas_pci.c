@@ -9,7 +9,7 @@
 
 #include "cpu/machine.h"
 #include "io/phb.h"
-#include "papr/irq.h"
+#include "cpu/irq.h"
 #include "papr/rtas.h"
 
 #define CFG_ADDR_REG_BITS	0xf00000ffu	/* register, ext. register */

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "cpu/machine.h"
-#include "papr/be.h"
+#include "cpu/be.h"
 #include "papr/rtas.h"
 
 #define SYSPARM_SPLPAR_CHARACTERISTICS	20

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "cpu/kvm/kvm.h"
-#include "hpt/stream.h"
+#include "migrate/hpt_stream.h"
 
 #define HTAB_READ_CHUNK	(64 << 10)
 

@@ -6,7 +6,7 @@
 
 #include "cpu/hv.h"
 #include "cpu/kvm/kvm.h"
-#include "cpu/vcpu_state.h"
+#include "migrate/vcpu_state.h"
 
 struct reg128 {
 	uint64_t addr;

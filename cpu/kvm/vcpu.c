@@ -11,7 +11,7 @@
 
 #include "cpu/kvm/kvm.h"
 #include "cpu/hv.h"
-#include "cpu/vcpu_state.h"
+#include "migrate/vcpu_state.h"
 #include "papr/hcall.h"
 #include "papr/vpa.h"
 

@@ -13,7 +13,7 @@
 #include "cpu/host.h"
 #include "cpu/hv.h"
 #include "cpu/kvm/kvm.h"
-#include "papr/be.h"
+#include "cpu/be.h"
 
 #define DEFAULT_TIMEBASE_HZ	512000000ULL	/* POWER9 */
 #define DEFAULT_CLOCK_HZ	1000000000ULL

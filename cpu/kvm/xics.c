@@ -9,7 +9,7 @@
 
 #include "cpu/kvm/kvm.h"
 #include "cpu/hv.h"
-#include "papr/irq.h"
+#include "cpu/irq.h"
 #include "papr/rtas.h"
 
 /* Create pvmm's sources in the XICS, masked at priority 0xff (server 0

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cpu/vcpu_state.h"
+#include "migrate/vcpu_state.h"
 
 struct machine;
 struct vcpu;

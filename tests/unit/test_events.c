@@ -3,10 +3,10 @@
  * queue and its interrupt. */
 #include <errno.h>
 
-#include "papr/be.h"
+#include "cpu/be.h"
 #include "papr/events.h"
 #include "papr/hcall.h"
-#include "papr/irq.h"
+#include "cpu/irq.h"
 #include "papr/rtas.h"
 #include "tests/unit/unit.h"
 

@@ -3,7 +3,7 @@
 #include <stdio.h>
 
 #include "io/phb.h"
-#include "papr/be.h"
+#include "cpu/be.h"
 #include "papr/fdt.h"
 #include "papr/rtas.h"
 #include "tests/unit/unit.h"

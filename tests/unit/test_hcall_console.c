@@ -3,7 +3,7 @@
 #include <unistd.h>
 
 #include "papr/hcall.h"
-#include "papr/irq.h"
+#include "cpu/irq.h"
 #include "tests/unit/unit.h"
 
 static int64_t call(struct machine *m, uint64_t nr, uint64_t a0, uint64_t a1,

@@ -2,7 +2,7 @@
 #include <errno.h>
 
 #include "hpt/mmu.h"
-#include "papr/be.h"
+#include "cpu/be.h"
 #include "papr/hcall.h"
 #include "tests/unit/unit.h"
 

@@ -4,7 +4,7 @@
 
 #include "io/le.h"
 #include "io/pci.h"
-#include "papr/irq.h"
+#include "cpu/irq.h"
 #include "tests/unit/unit.h"
 
 #define BAR_SIZE	0x4000

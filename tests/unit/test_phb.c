@@ -5,9 +5,9 @@
 
 #include "io/le.h"
 #include "io/phb.h"
-#include "papr/be.h"
+#include "cpu/be.h"
 #include "papr/hcall.h"
-#include "papr/irq.h"
+#include "cpu/irq.h"
 #include "papr/rtas.h"
 #include "tests/unit/unit.h"
 

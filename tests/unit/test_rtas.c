@@ -1,5 +1,5 @@
 /* RTAS: buffer validation and every call pvmm answers itself. */
-#include "papr/be.h"
+#include "cpu/be.h"
 #include "papr/hcall.h"
 #include "papr/rtas.h"
 #include "tests/unit/unit.h"

@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "cpu/kvm_stats.h"
-#include "cpu/vcpu_state.h"
-#include "papr/be.h"
+#include "cpu/kvm/stats.h"
+#include "migrate/vcpu_state.h"
+#include "cpu/be.h"
 #include "papr/vpa.h"
 #include "tests/unit/unit.h"
 

@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 #include "cpu/machine.h"
-#include "cpu/report.h"
+#include "report.h"
 #include "io/devices.h"
 
 static const char *const phase_names[PHASE_MAX] = {

@@ -12,7 +12,7 @@
 
 #include <liburing.h>
 
-#include "cpu/lifecycle.h"
+#include "lifecycle.h"
 #include "cpu/machine.h"
 #include "io/loop.h"
 #include "papr/events.h"

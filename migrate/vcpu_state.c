@@ -1,5 +1,5 @@
-#include "cpu/vcpu_state.h"
-#include "papr/be.h"
+#include "migrate/vcpu_state.h"
+#include "cpu/be.h"
 
 /* Field order of the record: the struct's, as big-endian doublewords. */
 #define VCPU_PAPR_FIELDS(X) \
