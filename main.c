@@ -17,16 +17,16 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "cpu/host.h"
-#include "cpu/hv.h"
 #include "lifecycle.h"
 #include "loader.h"
-#include "cpu/machine.h"
+#include "machine.h"
 #include "report.h"
-#include "migrate/vcpu_state.h"
+#include "tty.h"
 #include "cpu/vm.h"
-#include "migrate/hpt_dump.h"
 #include "io/devices.h"
+#include "migrate/hpt_dump.h"
+#include "migrate/htab.h"
+#include "migrate/vcpu_state.h"
 #include "papr/events.h"
 #include "papr/fdt.h"
 
@@ -339,10 +339,10 @@ static void load_guest(struct machine *m, const struct options *o,
 	size_t len;
 	int err;
 
-	l->rtas = m->mem.size - CONFIG_RTAS_SIZE;
+	l->rtas = m->vm.mem.size - CONFIG_RTAS_SIZE;
 	l->fdt = l->rtas - CONFIG_FDT_MAX;
 	buf = map_file(o->kernel, &len);
-	err = load_kernel(&m->mem, buf, len, l->fdt, o->raw, img);
+	err = load_kernel(&m->vm.mem, buf, len, l->fdt, o->raw, img);
 	munmap((void *)buf, len);
 	if (err == LOAD_E_NOT_ELF)
 		fail("%s: not an ELF file (use --raw for a flat image)",
@@ -361,13 +361,13 @@ static void load_guest(struct machine *m, const struct options *o,
 	l->initrd = (l->fdt - len) & ~(CONFIG_MEM_ALIGN - 1);
 	if (l->initrd < img->hi)
 		fail("%s: initrd too large for guest RAM", o->initrd);
-	gmem_write(&m->mem, l->initrd, buf, len);
+	gmem_write(&m->vm.mem, l->initrd, buf, len);
 	munmap((void *)buf, len);
 	l->initrd_size = len;
 }
 
 static void build_fdt(struct machine *m, const struct options *o,
-		      const struct host *h, const struct layout *l,
+		      const struct host_caps *h, const struct layout *l,
 		      const struct image *img, const struct vm_info *vi)
 {
 	struct fdt_params p = {
@@ -383,7 +383,7 @@ static void build_fdt(struct machine *m, const struct options *o,
 		.initrd_end = l->initrd + l->initrd_size,
 		.reserve = {
 			{ img->lo, img->hi - img->lo },
-			{ l->fdt, m->mem.size - l->fdt },
+			{ l->fdt, m->vm.mem.size - l->fdt },
 		},
 		.nreserve = 2,
 	};
@@ -394,14 +394,14 @@ static void build_fdt(struct machine *m, const struct options *o,
 			l->initrd, l->initrd_size };
 	else
 		p.initrd_end = 0;
-	err = fdt_build(m, &p, gmem_ptr(&m->mem, l->fdt, CONFIG_FDT_MAX),
+	err = fdt_build(&m->papr, &p, gmem_ptr(&m->vm.mem, l->fdt, CONFIG_FDT_MAX),
 			CONFIG_FDT_MAX);
 	if (err)
 		fail("device tree: %s", fdt_strerror(err));
 }
 
 static void choose_mmu(struct machine *m, const struct options *o,
-		       const struct host *h)
+		       const struct host_caps *h)
 {
 	enum mmu_mode want = o->legacy ? MMU_HASH : o->mmu;
 	const char *why;
@@ -410,7 +410,7 @@ static void choose_mmu(struct machine *m, const struct options *o,
 		fail("%s: %s", o->legacy ? "--legacy" : o->mmu == MMU_AUTO ?
 		     "--mmu auto" : o->mmu == MMU_RADIX ? "--mmu radix" :
 		     "--mmu hash", why);
-	m->mmu.hpt_order = hpt_order_for_ram(m->mem.size);
+	m->mmu.hpt_order = hpt_order_for_ram(m->vm.mem.size);
 }
 
 /* --dump-hpt: the stream as is, and decoded next to it. */
@@ -421,7 +421,7 @@ static void dump_hpt(struct machine *m, const char *path,
 	uint8_t *stream;
 	size_t len;
 	FILE *f;
-	int err = hv_htab_save(m, &stream, &len);
+	int err = htab_save(&m->vm, m->mmu.hpt_order, &stream, &len);
 
 	if (err) {
 		fprintf(stderr, "pvmm: --dump-hpt: %s\n", strerror(-err));
@@ -447,7 +447,7 @@ static void dump_hpt(struct machine *m, const char *path,
 static void check_hpt_migration(struct machine *m)
 {
 	size_t bytes = 0;
-	int err = vm_check_htab_migration(m, &bytes);
+	int err = htab_check_migration(&m->vm, m->mmu.hpt_order, &bytes);
 
 	if (err == -EILSEQ)
 		fprintf(stderr, "pvmm: HPT migration check: streams differ\n");
@@ -462,7 +462,7 @@ static void check_hpt_migration(struct machine *m)
 static void check_vcpu_state(struct machine *m)
 {
 	struct vcpu_papr s = { 0 };
-	int err = vm_check_vcpu_state(m, &s);
+	int err = vcpu_state_check(&m->vm, &s);
 
 	if (err == -EILSEQ)
 		fprintf(stderr, "pvmm: vCPU state check: read back differs\n");
@@ -490,15 +490,17 @@ int main(int argc, char **argv)
 	struct options o;
 	struct layout l;
 	struct image img;
-	struct host h;
+	struct vm_rtas_token rtas[8];
+	struct host_caps caps;
+	struct host *h;
 	struct vm_info vi;
 	char errbuf[256];
 	int err, code;
 
 	parse_options(argc, argv, &o);
 	machine_init(&m, o.cpus, o.threads);
-	machine_mark(&m, PHASE_START);
-	err = gmem_alloc(&m.mem, o.mem);
+	vm_mark(&m.vm, PHASE_START);
+	err = gmem_alloc(&m.vm.mem, o.mem);
 	if (err)
 		fail("cannot map %" PRIu64 " MiB of guest RAM: %s",
 		     o.mem >> 20, strerror(-err));
@@ -506,35 +508,45 @@ int main(int argc, char **argv)
 		fail("%s", errbuf);
 	/* Before any thread: every thread inherits the blocked signals. */
 	lifecycle_block_signals();
-	if ((err = io_early(&m, &o.io)) < 0)
+	if ((err = io_early(&m.io, &o.io)) < 0)
 		fail("cannot start the event loop: %s", strerror(-err));
 	load_guest(&m, &o, &l, &img);
-	if (rtas_install(&m, l.rtas, CONFIG_RTAS_SIZE) < 0)
+	if (rtas_install(&m.papr, l.rtas, CONFIG_RTAS_SIZE) < 0)
 		fail("cannot place RTAS");
-	if (host_open(&h) < 0)
+	if (!(h = host_open(&caps)))
 		exit(PVMM_EXIT_ERROR);
-	choose_mmu(&m, &o, &h);
+	choose_mmu(&m, &o, &caps);
 
 	struct vm_config cfg = {
 		.boot = { .pc = img.entry, .r3 = l.fdt,
 			  .little_endian = img.little_endian },
+		.hpt_order = m.mmu.mode == MMU_HASH ? m.mmu.hpt_order : 0,
+		.rtas = rtas,
+		.nrtas = rtas_in_kernel(rtas, sizeof(rtas) / sizeof(rtas[0])),
 	};
-	if (vm_create(&m, &h, &cfg, &vi) < 0)
+	if (cfg.nrtas > sizeof(rtas) / sizeof(rtas[0]))
+		fail("more in-kernel RTAS calls than pvmm has room for");
+	if (vm_create(&m.vm, h, &cfg, &vi) < 0)
 		exit(PVMM_EXIT_ERROR);
-	if ((err = io_create(&m, &o.io)) < 0)
+	if (vi.hpt_order)
+		m.mmu.hpt_order = vi.hpt_order;
+	/* Only page sizes guest RAM (anonymous memory, the host's base
+	 * pages) can be backed with. */
+	mmu_info_filter(&vi.mmu,
+			(uint32_t)__builtin_ctzl((unsigned long)sysconf(_SC_PAGESIZE)));
+	if ((err = io_create(&m.io, &o.io)) < 0)
 		fail("cannot create the devices: %s", strerror(-err));
-	build_fdt(&m, &o, &h, &l, &img, &vi);
-	if ((err = events_init(&m)) < 0)
-		fail("cannot wire the EPOW interrupt: %s", strerror(-err));
-	machine_mark(&m, PHASE_VM_CREATED);
+	build_fdt(&m, &o, &caps, &l, &img, &vi);
+	events_init(&m.papr);
+	vm_mark(&m.vm, PHASE_VM_CREATED);
 	if (lifecycle_start(&m, o.shutdown_timeout) < 0 ||
-	    console_start(&m) < 0 || io_start(&m) < 0)
+	    tty_start(&m) < 0 || io_start(&m.io) < 0)
 		fail("cannot start pvmm's threads");
-	if (vm_run(&m) < 0)
-		machine_request_stop(&m, POWER_ERROR);
-	machine_mark(&m, PHASE_EXIT);
-	io_stop(&m);
-	console_stop(&m);
+	if (vm_run(&m.vm) < 0)
+		vm_request_stop(&m.vm, POWER_ERROR);
+	vm_mark(&m.vm, PHASE_EXIT);
+	io_stop(&m.io);
+	tty_stop(&m);
 	lifecycle_stop(&m);
 	code = machine_exit_code(&m);
 	if (m.mmu.mode == MMU_HASH && o.dump_hpt)
@@ -546,8 +558,8 @@ int main(int argc, char **argv)
 	if (o.report && (err = report_write(&m, o.report, code)) < 0)
 		fprintf(stderr, "pvmm: --report %s: %s\n", o.report,
 			strerror(-err));
-	vm_destroy(&m);
-	if (atomic_load(&m.power) == POWER_REBOOT && o.restart_on_reboot)
+	vm_destroy(&m.vm);
+	if (atomic_load(&m.vm.power) == POWER_REBOOT && o.restart_on_reboot)
 		restart(argv);
 	return code;
 }

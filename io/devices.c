@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cpu/machine.h"
+#include "io/io.h"
 #include "io/devices.h"
 #include "io/loop.h"
 #include "io/virtio.h"
@@ -226,38 +226,38 @@ static bool io_wanted(const struct io_config *c)
 	return c->ndisks || c->nnets || c->rng || c->vsock_on;
 }
 
-int io_early(struct machine *m, const struct io_config *c)
+int io_early(struct io *io, const struct io_config *c)
 {
-	return loop_init(&m->loop, io_wanted(c) ? LOOP_ENTRIES : 16);
+	return loop_init(&io->loop, io_wanted(c) ? LOOP_ENTRIES : 16);
 }
 
-int io_create(struct machine *m, struct io_config *c)
+int io_create(struct io *io, struct io_config *c)
 {
-	uint64_t t0 = machine_now_ns();
+	uint64_t t0 = vm_now_ns();
 	int err = 0;
 
 	for (int i = 0; !err && i < c->ndisks; i++)
-		err = virtio_blk_create(m, &c->disk[i]);
+		err = virtio_blk_create(io, &c->disk[i]);
 	for (int i = 0; !err && i < c->nnets; i++)
-		err = virtio_net_create(m, &c->net[i]);
+		err = virtio_net_create(io, &c->net[i]);
 	if (!err && c->rng)
-		err = virtio_rng_create(m);
+		err = virtio_rng_create(io);
 #if CONFIG_VIRTIO_VSOCK
 	if (!err && c->vsock_on)
-		err = virtio_vsock_create(m, &c->vsock);
+		err = virtio_vsock_create(io, &c->vsock);
 #endif
-	m->io_setup_ns = machine_now_ns() - t0;
+	io->setup_ns = vm_now_ns() - t0;
 	return err;
 }
 
-void io_report(const struct machine *m, FILE *f)
+void io_report(const struct io *io, FILE *f)
 {
 	const char *sep = "";
 
 	fprintf(f, "  \"io\": {\"setup_ns\": %" PRIu64 ", \"thread_cpu_ns\": %"
-		PRIu64 ", \"devices\": [", m->io_setup_ns, loop_cpu_ns(m->loop));
+		PRIu64 ", \"devices\": [", io->setup_ns, loop_cpu_ns(io->loop));
 	for (unsigned s = 0; s < PHB_SLOTS; s++) {
-		const struct pci_func *fn = m->phb.func[s];
+		const struct pci_func *fn = io->phb.func[s];
 		const struct virtio_dev *d = fn ? fn->priv : NULL;
 
 		if (!d)
@@ -269,12 +269,12 @@ void io_report(const struct machine *m, FILE *f)
 	fprintf(f, "]},\n");
 }
 
-int io_start(struct machine *m)
+int io_start(struct io *io)
 {
-	return m->loop ? loop_start(m->loop) : 0;
+	return io->loop ? loop_start(io->loop) : 0;
 }
 
-void io_stop(struct machine *m)
+void io_stop(struct io *io)
 {
-	loop_stop(m->loop);
+	loop_stop(io->loop);
 }

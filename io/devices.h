@@ -11,7 +11,7 @@
 
 #include "config.h"
 
-struct machine;
+struct io;
 struct virtio_dev;
 struct virtq;
 struct virtq_chain;
@@ -58,14 +58,14 @@ int io_open(struct io_config *c, char *err, size_t errlen);
 
 /* Start the event loop (it also serves the console and signals): early,
  * so its set-up overlaps loading the kernel.  0 or -errno. */
-int io_early(struct machine *m, const struct io_config *c);
+int io_early(struct io *io, const struct io_config *c);
 
 /* Create the devices on the host bridge (after the VM exists, before the
  * device tree is built); wait for the loop to be ready, and stop it.
  * 0 or -errno. */
-int io_create(struct machine *m, struct io_config *c);
-int io_start(struct machine *m);
-void io_stop(struct machine *m);
+int io_create(struct io *io, struct io_config *c);
+int io_start(struct io *io);
+void io_stop(struct io *io);
 
 /* Attach to tap interface @n->tap (net backend).  0, or -1 with a
  * message in @err. */
@@ -73,13 +73,13 @@ int net_open(struct net_spec *n, char *err, size_t errlen);
 
 /* The "io" section of --report: the loop thread's CPU time and each
  * device's requests. */
-void io_report(const struct machine *m, FILE *f);
+void io_report(const struct io *io, FILE *f);
 
 /* Device models. */
-int virtio_blk_create(struct machine *m, const struct disk_spec *s);
-int virtio_rng_create(struct machine *m);
-int virtio_net_create(struct machine *m, const struct net_spec *s);
-int virtio_vsock_create(struct machine *m, const struct vsock_spec *s);
+int virtio_blk_create(struct io *io, const struct disk_spec *s);
+int virtio_rng_create(struct io *io);
+int virtio_net_create(struct io *io, const struct net_spec *s);
+int virtio_vsock_create(struct io *io, const struct vsock_spec *s);
 
 /* Serve one chain taken from @vq: NULL, or why the driver must reset the
  * device.  Set *@used when the chain was returned at once (push done);

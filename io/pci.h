@@ -35,7 +35,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct machine;
+struct vm;
 struct pci_func;
 
 #define PCI_CFG_SIZE		256	/* conventional space only */
@@ -87,7 +87,7 @@ struct pci_func {
 	struct pci_msix msix;
 	pthread_mutex_t lock;	/* config space and MSI-X state */
 	const struct pci_func_ops *ops;
-	struct machine *m;
+	struct vm *vm;		/* where it interrupts (set by the bridge) */
 	void *priv;		/* the device model */
 	uint8_t w1cmask[PCI_CFG_SIZE];	/* bits cleared by writing 1 */
 	bool intx_level;	/* INTA as the device drives it */

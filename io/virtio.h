@@ -28,7 +28,7 @@
 #include "io/pci.h"
 #include "io/virtq.h"
 
-struct machine;
+struct io;
 struct virtio_dev;
 
 #define VIRTIO_MAX_QUEUES	8
@@ -80,7 +80,7 @@ struct virtio_ops {
 
 struct virtio_dev {
 	const struct virtio_ops *ops;
-	struct machine *m;
+	struct io *io;
 	struct pci_func pci;
 	pthread_mutex_t lock;		/* recursive */
 
@@ -110,7 +110,7 @@ struct virtio_dev {
 /* Build the PCI function for @d, plug it into the host bridge and set up
  * its kick eventfds (KVM ioeventfds where the backend has them) and
  * their watches in @m's event loop.  0 or -errno. */
-int virtio_pci_init(struct machine *m, struct virtio_dev *d,
+int virtio_pci_init(struct io *io, struct virtio_dev *d,
 		    const struct virtio_ops *ops, void *priv);
 
 /* Has the driver set DRIVER_OK, and not failed or reset since?  Caller

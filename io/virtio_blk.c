@@ -19,7 +19,7 @@
 #include <linux/virtio_blk.h>
 #include <liburing.h>
 
-#include "cpu/machine.h"
+#include "io/io.h"
 #include "io/devices.h"
 #include "io/iov.h"
 #include "io/le.h"
@@ -89,7 +89,7 @@ static const char *blk_finish(struct virtio_dev *d, struct virtq *vq,
 			      uint32_t len, bool *used)
 {
 	*status = val;
-	if (virtq_push(vq, &d->m->mem, head, len) < 0)
+	if (virtq_push(vq, &d->io->vm->mem, head, len) < 0)
 		return "used ring outside RAM";
 	*used = true;
 	return NULL;
@@ -99,7 +99,7 @@ static void blk_complete(void *arg, int res);
 
 static int blk_fallocate(struct virtio_dev *d, struct blk_req *r)
 {
-	struct io_uring_sqe *sqe = loop_sqe(d->m->loop, blk_complete, r);
+	struct io_uring_sqe *sqe = loop_sqe(d->io->loop, blk_complete, r);
 
 	if (!sqe)
 		return -EBUSY;
@@ -124,7 +124,7 @@ static bool blk_retry(struct virtio_dev *d, struct blk_req *r, int *res)
 		r->mode = FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE;
 		return blk_fallocate(d, r) == 0;
 	}
-	sqe = loop_sqe(d->m->loop, blk_complete, r);
+	sqe = loop_sqe(d->io->loop, blk_complete, r);
 	if (!sqe)
 		return false;
 	io_uring_prep_write(sqe, blk_of(d)->fd, blk_zeros, (unsigned)r->len,
@@ -157,7 +157,7 @@ static void blk_complete(void *arg, int res)
 	}
 	if (push) {
 		*r->status = ok ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
-		if (virtq_push(&d->vq[r->q], &d->m->mem, r->head,
+		if (virtq_push(&d->vq[r->q], &d->io->vm->mem, r->head,
 			       ok ? r->used_len : 1) < 0)
 			virtio_fail(d, "used ring outside RAM");
 	}
@@ -231,7 +231,7 @@ static int blk_submit_rw(struct virtio_dev *d, struct blk_req *r,
 	if (b->direct && !iov_aligned(r->iov, r->niov) &&
 	    blk_bounce(r, cmd->data_len, in) < 0)
 		return -ENOMEM;
-	sqe = loop_sqe(d->m->loop, blk_complete, r);
+	sqe = loop_sqe(d->io->loop, blk_complete, r);
 	if (!sqe)
 		return -EBUSY;
 	if (r->bounce)
@@ -249,7 +249,7 @@ static int blk_submit_rw(struct virtio_dev *d, struct blk_req *r,
 
 static int blk_submit_flush(struct virtio_dev *d, struct blk_req *r)
 {
-	struct io_uring_sqe *sqe = loop_sqe(d->m->loop, blk_complete, r);
+	struct io_uring_sqe *sqe = loop_sqe(d->io->loop, blk_complete, r);
 
 	if (!sqe)
 		return -EBUSY;
@@ -453,7 +453,7 @@ static const struct virtio_ops blk_ops = BLK_OPS(BLK_FEATURES);
 static const struct virtio_ops blk_ro_ops =
 	BLK_OPS(BLK_FEATURES | BIT(VIRTIO_BLK_F_RO));
 
-int virtio_blk_create(struct machine *m, const struct disk_spec *s)
+int virtio_blk_create(struct io *io, const struct disk_spec *s)
 {
 	struct virtio_dev *d = calloc(1, sizeof(*d));
 	struct blk *b = calloc(1, sizeof(*b));
@@ -474,7 +474,7 @@ int virtio_blk_create(struct machine *m, const struct disk_spec *s)
 	snprintf(path, sizeof(path), "%s", s->path);
 	name = basename(path);
 	memcpy(b->serial, name, strnlen(name, sizeof(b->serial)));
-	err = virtio_pci_init(m, d, s->ro ? &blk_ro_ops : &blk_ops, b);
+	err = virtio_pci_init(io, d, s->ro ? &blk_ro_ops : &blk_ops, b);
 	if (err < 0) {
 		free(d);
 		free(b);

@@ -20,7 +20,7 @@
 #include <linux/if_tun.h>
 #include <linux/virtio_net.h>
 
-#include "cpu/machine.h"
+#include "io/io.h"
 #include "io/devices.h"
 #include "io/le.h"
 #include "io/loop.h"
@@ -82,7 +82,7 @@ static const char *net_rx_one(struct virtio_dev *d, enum rx_state *st)
 	int r;
 
 	*st = RX_NO_BUFFER;
-	r = virtq_pop(vq, &d->m->mem, c);
+	r = virtq_pop(vq, &d->io->vm->mem, c);
 	if (r <= 0)
 		return r < 0 ? "malformed descriptor chain" : NULL;
 	if (c->nout || c->in_len < NET_HDR)
@@ -97,7 +97,7 @@ static const char *net_rx_one(struct virtio_dev *d, enum rx_state *st)
 	le16_store(one, 1);
 	virtq_chain_write(c, offsetof(struct virtio_net_hdr_v1, num_buffers),
 			  one, sizeof(one));
-	if (virtq_push(vq, &d->m->mem, c->head, (uint32_t)got) < 0)
+	if (virtq_push(vq, &d->io->vm->mem, c->head, (uint32_t)got) < 0)
 		return "used ring outside RAM";
 	atomic_fetch_add(&d->requests, 1);
 	*st = RX_FRAME;
@@ -118,7 +118,7 @@ static void net_rx(struct virtio_dev *d)
 		used |= st == RX_FRAME;
 		if (st == RX_TAP_EMPTY ||
 		    (st == RX_NO_BUFFER &&
-		     !virtq_enable_notify(&d->vq[NET_RX], &d->m->mem)))
+		     !virtq_enable_notify(&d->vq[NET_RX], &d->io->vm->mem)))
 			break;
 	}
 	if (why)
@@ -143,7 +143,7 @@ static const char *net_tx_serve(struct virtio_dev *d, struct virtq *vq,
 		return "transmit buffer too small or device-writable";
 	/* A frame the tap refuses is dropped, as on a full link. */
 	(void)writev(n->fd, c->iov, (int)c->nout);
-	if (virtq_push(vq, &d->m->mem, c->head, 0) < 0)
+	if (virtq_push(vq, &d->io->vm->mem, c->head, 0) < 0)
 		return "used ring outside RAM";
 	*used = true;
 	return NULL;
@@ -183,7 +183,7 @@ static const struct virtio_ops net_ops = {
 	.notify = net_notify,
 };
 
-int virtio_net_create(struct machine *m, const struct net_spec *s)
+int virtio_net_create(struct io *io, const struct net_spec *s)
 {
 	struct virtio_dev *d = calloc(1, sizeof(*d));
 	struct net *n = calloc(1, sizeof(*n));
@@ -196,11 +196,11 @@ int virtio_net_create(struct machine *m, const struct net_spec *s)
 	}
 	n->fd = s->fd;
 	memcpy(n->mac, s->mac, sizeof(n->mac));
-	err = virtio_pci_init(m, d, &net_ops, n);
+	err = virtio_pci_init(io, d, &net_ops, n);
 	if (err < 0) {
 		free(d);
 		free(n);
 		return err;
 	}
-	return m->loop ? loop_watch(m->loop, n->fd, net_tap_readable, d) : 0;
+	return io->loop ? loop_watch(io->loop, n->fd, net_tap_readable, d) : 0;
 }

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <sys/random.h>
 
-#include "cpu/machine.h"
+#include "io/io.h"
 #include "io/devices.h"
 #include "io/virtio.h"
 
@@ -43,7 +43,7 @@ static const char *rng_serve(struct virtio_dev *d, struct virtq *vq,
 	n = rng_fill(c);
 	if (n < 0)
 		return "host random generator failed";
-	if (virtq_push(vq, &d->m->mem, c->head, (uint32_t)n) < 0)
+	if (virtq_push(vq, &d->io->vm->mem, c->head, (uint32_t)n) < 0)
 		return "used ring outside RAM";
 	*used = true;
 	return NULL;
@@ -63,7 +63,7 @@ static const struct virtio_ops rng_ops = {
 	.notify = rng_notify,
 };
 
-int virtio_rng_create(struct machine *m)
+int virtio_rng_create(struct io *io)
 {
 	struct virtio_dev *d = calloc(1, sizeof(*d));
 	struct virtq_chain *c = calloc(1, sizeof(*c));
@@ -74,7 +74,7 @@ int virtio_rng_create(struct machine *m)
 		free(c);
 		return -ENOMEM;
 	}
-	err = virtio_pci_init(m, d, &rng_ops, c);
+	err = virtio_pci_init(io, d, &rng_ops, c);
 	if (err < 0) {
 		free(d);
 		free(c);

@@ -1,5 +1,5 @@
 /* The queue-draining loop every device model shares. */
-#include "cpu/machine.h"
+#include "io/io.h"
 #include "io/devices.h"
 #include "io/virtio.h"
 
@@ -12,7 +12,7 @@ static const char *serve_all(struct virtio_dev *d, struct virtq *vq,
 	int got;
 
 	while (!why && virtio_running(d)) {
-		got = virtq_pop(vq, &d->m->mem, c);
+		got = virtq_pop(vq, &d->io->vm->mem, c);
 		if (got == 0)
 			break;
 		why = got < 0 ? "malformed descriptor chain" :
@@ -33,7 +33,7 @@ void virtio_serve_queue(struct virtio_dev *d, unsigned q,
 	do
 		why = serve_all(d, vq, c, serve, &used);
 	while (!why && virtio_running(d) &&
-	       virtq_enable_notify(vq, &d->m->mem));
+	       virtq_enable_notify(vq, &d->io->vm->mem));
 	if (why)
 		virtio_fail(d, why);
 	pthread_mutex_unlock(&d->lock);

@@ -14,7 +14,7 @@
 
 #include <linux/virtio_vsock.h>
 
-#include "cpu/machine.h"
+#include "io/io.h"
 #include "io/iov.h"
 #include "io/devices.h"
 #include "io/le.h"
@@ -64,7 +64,7 @@ static const char *tx_serve(struct virtio_dev *d, struct virtq *vq,
 			    VSOCK_MAX_IOV);
 	vsock_from_guest(&s->v, &h, s->payload, n,
 			 c->out_len - VSOCK_HDR_SIZE);
-	if (virtq_push(vq, &d->m->mem, c->head, 0) < 0)
+	if (virtq_push(vq, &d->io->vm->mem, c->head, 0) < 0)
 		return "used ring outside RAM";
 	*used = true;
 	return NULL;
@@ -89,7 +89,7 @@ static const char *rx_fill(struct virtio_dev *d, struct virtq_chain *c)
 	len = vsock_emit(&s->v, &h, s->payload, n, cap);
 	vsock_hdr_store(&h, raw);
 	virtq_chain_write(c, 0, raw, sizeof(raw));
-	if (virtq_push(&d->vq[VSOCK_RX], &d->m->mem, c->head,
+	if (virtq_push(&d->vq[VSOCK_RX], &d->io->vm->mem, c->head,
 		       (uint32_t)(VSOCK_HDR_SIZE + len)) < 0)
 		return "used ring outside RAM";
 	return NULL;
@@ -105,9 +105,9 @@ static void rx_pump(struct virtio_dev *d)
 
 	pthread_mutex_lock(&d->lock);
 	while (!why && virtio_running(d) && vsock_pending(&s->v)) {
-		int got = virtq_pop(vq, &d->m->mem, &s->chain);
+		int got = virtq_pop(vq, &d->io->vm->mem, &s->chain);
 
-		if (got == 0 && !virtq_enable_notify(vq, &d->m->mem))
+		if (got == 0 && !virtq_enable_notify(vq, &d->io->vm->mem))
 			break;		/* kicked when buffers come */
 		if (got < 0)
 			why = "malformed descriptor chain";
@@ -190,7 +190,7 @@ static const struct virtio_ops vsock_ops = {
 	.reset = vsock_reset_dev,
 };
 
-int virtio_vsock_create(struct machine *m, const struct vsock_spec *spec)
+int virtio_vsock_create(struct io *io, const struct vsock_spec *spec)
 {
 	struct virtio_dev *d = calloc(1, sizeof(*d));
 	struct vsock_dev *s = calloc(1, sizeof(*s));
@@ -199,7 +199,7 @@ int virtio_vsock_create(struct machine *m, const struct vsock_spec *spec)
 	if (!err)
 		err = vsock_init(&s->v, spec->cid, spec->uds);
 	if (!err) {
-		err = virtio_pci_init(m, d, &vsock_ops, s);
+		err = virtio_pci_init(io, d, &vsock_ops, s);
 		if (err < 0)
 			vsock_destroy(&s->v);
 	}
@@ -209,5 +209,5 @@ int virtio_vsock_create(struct machine *m, const struct vsock_spec *spec)
 		return err;
 	}
 	/* Unit tests have no loop: they call virtio_vsock_host_ready. */
-	return m->loop ? loop_watch(m->loop, s->v.epfd, host_ready, d) : 0;
+	return io->loop ? loop_watch(io->loop, s->v.epfd, host_ready, d) : 0;
 }

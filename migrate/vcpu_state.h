@@ -1,19 +1,15 @@
-/* Per-vCPU PAPR state that lives inside KVM and must travel with a
- * snapshot or migration: the VPA, SLB shadow and dispatch trace log
- * registrations, the decrementer deadline and the timebase offset. */
+/* Per-vCPU PAPR state that lives inside the hypervisor (struct vcpu_papr,
+ * cpu/hv.h) as a snapshot or migration carries it. */
 #ifndef PVMM_VCPU_STATE_H
 #define PVMM_VCPU_STATE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-struct vcpu_papr {
-	uint64_t vpa_addr;		/* 0: none registered */
-	uint64_t slb_addr, slb_len;	/* SLB shadow buffer */
-	uint64_t dtl_addr, dtl_len;	/* dispatch trace log */
-	uint64_t dec_expiry;		/* timebase value the DEC fires at */
-	uint64_t tb_offset;		/* guest timebase - host timebase */
-};
+#include "cpu/hv.h"
+
+struct vm;
+
 
 #define VCPU_PAPR_RECORD_SIZE	(7 * 8)
 
@@ -21,5 +17,11 @@ struct vcpu_papr {
  * buffer (-1). */
 size_t vcpu_papr_encode(const struct vcpu_papr *s, uint8_t *buf);
 int vcpu_papr_decode(struct vcpu_papr *s, const uint8_t *buf, size_t len);
+
+/* Test aid (--check-vcpu-state): read the PAPR state of the first vCPU
+ * with a VPA, load it into the last vCPU that never ran, read it back.
+ * 0 if equal (*seen: the state), -EILSEQ if not, -ENOENT without such a
+ * pair of vCPUs, or the backend's -errno. */
+int vcpu_state_check(struct vm *vm, struct vcpu_papr *seen);
 
 #endif

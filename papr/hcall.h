@@ -53,12 +53,12 @@
 
 #define HCALL_NARGS		9	/* r4..r12, in and out */
 
-struct machine;
+struct papr;
 struct vcpu;
 
 /* A handler reads its arguments from args[] (r4 onwards), writes its
  * outputs back there, and returns the PAPR return code for r3. */
-typedef int64_t hcall_fn(struct machine *m, struct vcpu *v, uint64_t *args);
+typedef int64_t hcall_fn(struct papr *papr, struct vcpu *v, uint64_t *args);
 
 struct hcall_stats {
 	_Atomic uint64_t calls[HCALL_SLOTS];	/* every call, by opcode */
@@ -66,8 +66,16 @@ struct hcall_stats {
 	_Atomic uint64_t out_of_range;		/* opcode outside both ranges */
 };
 
+/* The guest's return code for a host-side -errno (the backend's answer,
+ * a failed host call): the one place hcalls translate errors. */
+int64_t hcall_errno(int err);
+
+/* The return code for the hypervisor's answer to an HPT resize step
+ * (> 0: ms still to wait, as an H_LONG_BUSY code). */
+int64_t hpt_resize_rc(long kvm_ret);
+
 /* Handle one hcall exit: the return code for r3, outputs in args[]. */
-int64_t hcall_dispatch(struct machine *m, struct vcpu *v, uint64_t nr,
+int64_t hcall_dispatch(struct papr *papr, struct vcpu *v, uint64_t nr,
 		       uint64_t *args);
 
 /* Slot of @nr in hcall_stats.calls, or -1 outside both ranges. */

@@ -3,7 +3,7 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include "cpu/machine.h"
+#include "papr/papr.h"
 #include "papr/hcall.h"
 #include "papr/hcall_misc.h"
 
@@ -20,13 +20,13 @@ __attribute__((weak)) ssize_t papr_getrandom(void *buf, size_t len,
  * pool (it could not be stopped); before the pool is initialised the
  * guest gets H_HARDWARE and may try again.  An interrupted call is
  * retried and a short read completed, a bounded number of times. */
-int64_t h_random(struct machine *m, struct vcpu *v, uint64_t *args)
+int64_t h_random(struct papr *papr, struct vcpu *v, uint64_t *args)
 {
 	uint8_t buf[8];
 	size_t got = 0;
 	uint64_t val;
 
-	(void)m;
+	(void)papr;
 	(void)v;
 	for (int tries = 0; got < sizeof(buf); tries++) {
 		ssize_t n;

@@ -24,12 +24,12 @@ struct rtas_args {
 	uint32_t rets[RTAS_MAX_ARGS];
 };
 
-struct machine;
+struct papr;
 struct vcpu;
 
 /* A handler may assume a->nargs and a->nret are what its table entry says;
  * it fills a->rets[0 .. nret). */
-typedef void rtas_fn(struct machine *m, struct vcpu *v, struct rtas_args *a);
+typedef void rtas_fn(struct papr *papr, struct vcpu *v, struct rtas_args *a);
 
 struct rtas_call {
 	const char *name;	/* property name under /rtas */
@@ -51,12 +51,18 @@ extern const size_t rtas_ncalls;
 
 /* Token of call @name, or 0 if pvmm has no such call. */
 uint32_t rtas_token(const char *name);
-/* Write the entry stub at @base (the guest enters RTAS there). */
-int rtas_install(struct machine *m, uint64_t base, uint64_t size);
+/* The calls the hypervisor answers itself (no handler here), for
+ * vm_config: up to @max into @out; how many there are. */
+struct vm_rtas_token;
+size_t rtas_in_kernel(struct vm_rtas_token *out, size_t max);
+
+/* Write the entry stub at @base (the guest enters RTAS there): 0, or
+ * -EINVAL if it does not fit in guest RAM. */
+int rtas_install(struct papr *papr, uint64_t base, uint64_t size);
 
 /* Parse an RTAS buffer from guest RAM at @gpa; 0 or -1 if it is not a
  * well-formed buffer inside RAM. */
-int rtas_read_args(const struct machine *m, uint64_t gpa,
+int rtas_read_args(const struct papr *papr, uint64_t gpa,
 		   struct rtas_args *a);
 
 /* Handlers, one per call. */

@@ -9,7 +9,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "cpu/host.h"
+#include "cpu/kvm/kvm.h"
+#include "cpu/vm.h"
 
 static int cap(int fd, long c)
 {
@@ -25,15 +26,20 @@ static const char *machine_name(void)
 	return uname(&u) == 0 ? u.machine : "unknown";
 }
 
-int host_open(struct host *h)
+/* One per process: pvmm runs one guest. */
+static struct host the_host;
+
+struct host *host_open(struct host_caps *caps)
 {
+	struct host *h = &the_host;
+
 	memset(h, 0, sizeof(*h));
 	h->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (h->kvm_fd < 0) {
 		fprintf(stderr, "pvmm: /dev/kvm: %s (pvmm needs KVM-HV on a "
 			"POWER host; this is %s)\n", strerror(errno),
 			machine_name());
-		return -1;
+		return NULL;
 	}
 	if (ioctl(h->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION) {
 		fprintf(stderr, "pvmm: /dev/kvm: unsupported KVM API version\n");
@@ -52,9 +58,10 @@ int host_open(struct host *h)
 	h->max_vcpus = cap(h->kvm_fd, KVM_CAP_MAX_VCPUS);
 	if (!h->max_vcpus)
 		h->max_vcpus = cap(h->kvm_fd, KVM_CAP_NR_VCPUS);
-	return 0;
+	*caps = (struct host_caps){ h->radix, h->hash, h->xics };
+	return h;
 fail:
 	close(h->kvm_fd);
 	h->kvm_fd = -1;
-	return -1;
+	return NULL;
 }

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cpu/machine.h"
+#include "cpu/irq.h"
 #include "cpu/vm.h"
 
 /* LPCR bits the guest controls through H_SET_MODE. */
@@ -19,18 +19,32 @@
 #define MSR_ME		(1ULL << 12)
 #define MSR_LE		(1ULL << 0)
 
+/* What the host's KVM offers (host.c), checked before anything else. */
+struct host {
+	int kvm_fd;
+	bool radix;		/* KVM_CAP_PPC_MMU_RADIX */
+	bool hash;		/* KVM_CAP_PPC_MMU_HASH_V3 (or pre-ISA-3 hash) */
+	bool xics;		/* KVM_CAP_IRQ_XICS */
+	int max_vcpus;
+};
+
+/* Per vCPU: its fd and run area (its own thread's), and what others ask
+ * of it (start, system reset, LPCR generation), under kvm_vm.lock. */
 struct kvm_vcpu {
-	struct machine *m;
+	struct vm *vm;
 	int fd;
 	struct kvm_run *run;
 	pthread_t thread;
 	bool thread_started;
 	bool start_pending;	/* load start_pc/start_r3 before running */
-	bool ran;		/* has entered the guest at least once */
 	bool sreset_pending;	/* deliver a system reset before running */
 	unsigned lpcr_gen;	/* generation of the LPCR last applied */
 };
 
+/* Per VM: fds set up by main before any vCPU runs, then read-only;
+ * lock covers the vCPUs' start/stop state, the pending flags of
+ * struct kvm_vcpu and lpcr_gen; msi_fd slots are filled once, by
+ * compare-and-swap, from any thread. */
 struct kvm_vm {
 	int kvm_fd;
 	int vm_fd;
@@ -48,17 +62,17 @@ int kvm_one_reg_get(int vcpu_fd, uint64_t id, uint64_t *val);
 int kvm_one_reg_set(int vcpu_fd, uint64_t id, uint64_t val);
 
 /* In-kernel XICS: create it, define its RTAS tokens, connect a vCPU. */
-int kvm_xics_create(struct machine *m);
-int kvm_xics_connect(struct machine *m, struct vcpu *v);
+int kvm_xics_create(struct vm *vm);
+int kvm_xics_connect(struct vm *vm, struct vcpu *v);
 
 /* Run one vCPU until the machine stops (thread body). */
 void *kvm_vcpu_thread(void *arg);
-/* Apply the machine's current LPCR choices to this vCPU. */
-int kvm_vcpu_sync_lpcr(struct machine *m, struct vcpu *v);
+/* Apply the VM's current LPCR choices to this vCPU. */
+int kvm_vcpu_sync_lpcr(struct vm *vm, struct vcpu *v);
 
-static inline struct kvm_vm *kvm_of(const struct machine *m)
+static inline struct kvm_vm *kvm_of(const struct vm *vm)
 {
-	return m->hv;
+	return vm->hv;
 }
 
 static inline struct kvm_vcpu *kvm_vcpu_of(const struct vcpu *v)

@@ -10,7 +10,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "cpu/host.h"
 #include "cpu/hv.h"
 #include "cpu/kvm/kvm.h"
 #include "cpu/be.h"
@@ -51,14 +50,14 @@ static uint64_t host_cpu_prop(const char *prop, uint64_t def)
 	return def;
 }
 
-static int vcpu_create(struct machine *m, struct vcpu *v)
+static int vcpu_create(struct vm *vm, struct vcpu *v)
 {
-	struct kvm_vm *k = kvm_of(m);
-	struct kvm_vcpu *kv = &k->vcpu[v - m->cpu];
+	struct kvm_vm *k = kvm_of(vm);
+	struct kvm_vcpu *kv = &k->vcpu[v - vm->cpu];
 	struct kvm_enable_cap papr = { .cap = KVM_CAP_PPC_PAPR };
 
 	v->hv = kv;
-	kv->m = m;
+	kv->vm = vm;
 	kv->fd = ioctl(k->vm_fd, KVM_CREATE_VCPU, (unsigned long)v->id);
 	if (kv->fd < 0)
 		return vm_error("KVM_CREATE_VCPU");
@@ -69,21 +68,21 @@ static int vcpu_create(struct machine *m, struct vcpu *v)
 	/* PAPR mode first: the XICS connection is refused before it. */
 	if (ioctl(kv->fd, KVM_ENABLE_CAP, &papr) < 0)
 		return vm_error("KVM_ENABLE_CAP(PPC_PAPR)");
-	if (k->xics_fd >= 0 && kvm_xics_connect(m, v) < 0)
+	if (k->xics_fd >= 0 && kvm_xics_connect(vm, v) < 0)
 		return -1;
 	return 0;
 }
 
-static int vm_memory(struct machine *m)
+static int vm_memory(struct vm *vm)
 {
 	struct kvm_userspace_memory_region slot = {
 		.slot = 0,
 		.guest_phys_addr = 0,
-		.memory_size = m->mem.size,
-		.userspace_addr = (uintptr_t)m->mem.host,
+		.memory_size = vm->mem.size,
+		.userspace_addr = (uintptr_t)vm->mem.host,
 	};
 
-	if (ioctl(kvm_of(m)->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot) < 0)
+	if (ioctl(kvm_of(vm)->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot) < 0)
 		return vm_error("KVM_SET_USER_MEMORY_REGION");
 	return 0;
 }
@@ -114,22 +113,19 @@ static void smmu_to_mmu_info(const struct kvm_ppc_smmu_info *si,
 	}
 }
 
-/* Page sizes from KVM, limited to what anonymous guest RAM is backed with
- * (the host's base page size). */
-static void vm_read_mmu(struct machine *m, struct mmu_info *mi)
+/* Page sizes from KVM, as it offers them (hpt/ keeps those guest RAM can
+ * be backed with). */
+static void vm_read_mmu(struct vm *vm, struct mmu_info *mi)
 {
 	struct kvm_ppc_smmu_info si;
 	struct kvm_ppc_rmmu_info ri;
-	int vm_fd = kvm_of(m)->vm_fd;
-	uint32_t backing = (uint32_t)__builtin_ctzl(
-		(unsigned long)sysconf(_SC_PAGESIZE));
+	int vm_fd = kvm_of(vm)->vm_fd;
 
 	memset(mi, 0, sizeof(*mi));
 	mi->slb_size = 32;
 	memset(&si, 0, sizeof(si));
 	if (ioctl(vm_fd, KVM_PPC_GET_SMMU_INFO, &si) == 0)
 		smmu_to_mmu_info(&si, mi);
-	mmu_info_filter(mi, backing);
 	memset(&ri, 0, sizeof(ri));
 	if (ioctl(vm_fd, KVM_PPC_GET_RMMU_INFO, &ri) < 0)
 		return;
@@ -142,64 +138,65 @@ static void vm_read_mmu(struct machine *m, struct mmu_info *mi)
 }
 
 /* SMT: KVM lays vCPUs out in virtual cores of threads_per_core, by id. */
-static int vm_smt(struct machine *m, const struct host *h)
+static int vm_smt(struct vm *vm, const struct host *h)
 {
 	struct kvm_enable_cap smt = {
 		.cap = KVM_CAP_PPC_SMT,
-		.args = { (uint64_t)m->threads_per_core, 0 },
+		.args = { (uint64_t)vm->threads_per_core, 0 },
 	};
 	int possible = ioctl(h->kvm_fd, KVM_CHECK_EXTENSION,
 			     KVM_CAP_PPC_SMT_POSSIBLE);
 
-	if (m->threads_per_core == 1)
+	if (vm->threads_per_core == 1)
 		return 0;
-	if (possible <= 0 || !(possible & m->threads_per_core)) {
+	if (possible <= 0 || !(possible & vm->threads_per_core)) {
 		fprintf(stderr, "pvmm: --threads-per-core %d: this host's KVM "
-			"offers SMT modes %#x\n", m->threads_per_core,
+			"offers SMT modes %#x\n", vm->threads_per_core,
 			possible > 0 ? possible : 0);
 		return -1;
 	}
-	if (ioctl(kvm_of(m)->vm_fd, KVM_ENABLE_CAP, &smt) < 0)
+	if (ioctl(kvm_of(vm)->vm_fd, KVM_ENABLE_CAP, &smt) < 0)
 		return vm_error("KVM_ENABLE_CAP(PPC_SMT)");
 	return 0;
 }
 
 /* Hash guests: allocate the HPT at the size the device tree will give. */
-static int vm_hpt(struct machine *m)
+static int vm_hpt(struct vm *vm)
 {
-	uint32_t order = m->mmu.hpt_order;
+	uint32_t order = kvm_of(vm)->cfg.hpt_order;
 
-	if (m->mmu.mode != MMU_HASH)
+	if (!order)
 		return 0;
-	if (ioctl(kvm_of(m)->vm_fd, KVM_PPC_ALLOCATE_HTAB, &order) < 0)
+	if (ioctl(kvm_of(vm)->vm_fd, KVM_PPC_ALLOCATE_HTAB, &order) < 0)
 		return vm_error("KVM_PPC_ALLOCATE_HTAB");
-	m->mmu.hpt_order = order;
+	kvm_of(vm)->cfg.hpt_order = order;
 	return 0;
 }
 
-static void vm_read_info(struct machine *m, struct vm_info *info)
+static void vm_read_info(struct vm *vm, struct vm_info *info)
 {
 	struct kvm_sregs sregs;
 
 	memset(&sregs, 0, sizeof(sregs));
 	info->pvr = 0;
-	if (ioctl(kvm_of(m)->vcpu[0].fd, KVM_GET_SREGS, &sregs) == 0)
+	if (ioctl(kvm_of(vm)->vcpu[0].fd, KVM_GET_SREGS, &sregs) == 0)
 		info->pvr = sregs.pvr;
 	info->timebase_hz = host_cpu_prop("timebase-frequency",
 					  DEFAULT_TIMEBASE_HZ);
 	info->clock_hz = host_cpu_prop("clock-frequency", DEFAULT_CLOCK_HZ);
-	vm_read_mmu(m, &info->mmu);
+	info->hpt_order = kvm_of(vm)->cfg.hpt_order;
+	vm_read_mmu(vm, &info->mmu);
 }
 
-int vm_create(struct machine *m, const struct host *h,
+int vm_create(struct vm *vm, const struct host *h,
 	      const struct vm_config *cfg, struct vm_info *info)
 {
 	struct kvm_vm *k;
 	int run_size;
 
-	if (m->ncpus > h->max_vcpus && h->max_vcpus > 0) {
+	if (vm->ncpus > h->max_vcpus && h->max_vcpus > 0) {
 		fprintf(stderr, "pvmm: --cpus %d: this host's KVM allows %d\n",
-			m->ncpus, h->max_vcpus);
+			vm->ncpus, h->max_vcpus);
 		return -1;
 	}
 	if (!h->xics) {
@@ -207,16 +204,16 @@ int vm_create(struct machine *m, const struct host *h,
 			"interrupt controller (KVM_CAP_IRQ_XICS)\n");
 		return -1;
 	}
-	k = calloc(1, sizeof(*k) + (size_t)m->ncpus * sizeof(k->vcpu[0]));
+	k = calloc(1, sizeof(*k) + (size_t)vm->ncpus * sizeof(k->vcpu[0]));
 	if (!k)
 		return vm_error("calloc");
-	m->hv = k;
+	vm->hv = k;
 	k->kvm_fd = h->kvm_fd;
 	k->xics_fd = -1;
 	k->cfg = *cfg;
 	pthread_mutex_init(&k->lock, NULL);
 	pthread_cond_init(&k->wake, NULL);
-	m->lpcr_ile = cfg->boot.little_endian;
+	vm->lpcr_ile = cfg->boot.little_endian;
 	k->lpcr_gen = 1;
 
 	run_size = ioctl(h->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
@@ -226,13 +223,13 @@ int vm_create(struct machine *m, const struct host *h,
 	k->vm_fd = ioctl(h->kvm_fd, KVM_CREATE_VM, KVM_VM_PPC_HV);
 	if (k->vm_fd < 0)
 		return vm_error("KVM_CREATE_VM (is kvm-hv loaded?)");
-	if (vm_memory(m) < 0 || vm_smt(m, h) < 0 || vm_hpt(m) < 0 ||
-	    kvm_xics_create(m) < 0)
+	if (vm_memory(vm) < 0 || vm_smt(vm, h) < 0 || vm_hpt(vm) < 0 ||
+	    kvm_xics_create(vm) < 0)
 		return -1;
-	for (int i = 0; i < m->ncpus; i++)
-		if (vcpu_create(m, &m->cpu[i]) < 0)
+	for (int i = 0; i < vm->ncpus; i++)
+		if (vcpu_create(vm, &vm->cpu[i]) < 0)
 			return -1;
-	vm_read_info(m, info);
+	vm_read_info(vm, info);
 	return 0;
 }
 
@@ -241,11 +238,11 @@ static void kick_handler(int sig)
 	(void)sig;	/* only interrupts KVM_RUN */
 }
 
-int vm_run(struct machine *m)
+int vm_run(struct vm *vm)
 {
-	struct kvm_vm *k = kvm_of(m);
+	struct kvm_vm *k = kvm_of(vm);
 	struct sigaction sa = { .sa_handler = kick_handler };
-	struct vcpu *boot = &m->cpu[0];
+	struct vcpu *boot = &vm->cpu[0];
 	int err = 0;
 
 	sigemptyset(&sa.sa_mask);
@@ -256,31 +253,31 @@ int vm_run(struct machine *m)
 	k->vcpu[0].start_pending = true;
 	atomic_store(&boot->state, VCPU_RUNNING);
 
-	for (int i = 0; i < m->ncpus; i++) {
+	for (int i = 0; i < vm->ncpus; i++) {
 		struct kvm_vcpu *kv = &k->vcpu[i];
 
 		errno = pthread_create(&kv->thread, NULL, kvm_vcpu_thread,
-				       &m->cpu[i]);
+				       &vm->cpu[i]);
 		if (errno) {
 			err = vm_error("pthread_create");
-			machine_request_stop(m, POWER_ERROR);
+			vm_request_stop(vm, POWER_ERROR);
 			break;
 		}
 		kv->thread_started = true;
 	}
-	for (int i = 0; i < m->ncpus; i++)
+	for (int i = 0; i < vm->ncpus; i++)
 		if (k->vcpu[i].thread_started)
 			pthread_join(k->vcpu[i].thread, NULL);
 	return err;
 }
 
-void vm_destroy(struct machine *m)
+void vm_destroy(struct vm *vm)
 {
-	struct kvm_vm *k = kvm_of(m);
+	struct kvm_vm *k = kvm_of(vm);
 
 	if (!k)
 		return;
-	for (int i = 0; i < m->ncpus; i++) {
+	for (int i = 0; i < vm->ncpus; i++) {
 		if (k->vcpu[i].run && k->vcpu[i].run != MAP_FAILED)
 			munmap(k->vcpu[i].run, k->run_size);
 		if (k->vcpu[i].fd > 0)
@@ -291,7 +288,7 @@ void vm_destroy(struct machine *m)
 	if (k->vm_fd > 0)
 		close(k->vm_fd);
 	free(k);
-	m->hv = NULL;
+	vm->hv = NULL;
 }
 
 /* --- the hv.h seam ------------------------------------------------------ */
@@ -305,14 +302,14 @@ static void vcpu_kick(struct kvm_vcpu *kv)
 	pthread_kill(kv->thread, SIGUSR1);
 }
 
-void hv_kick_all(struct machine *m)
+void hv_kick_all(struct vm *vm)
 {
-	struct kvm_vm *k = kvm_of(m);
+	struct kvm_vm *k = kvm_of(vm);
 
 	if (!k)
 		return;
 	pthread_mutex_lock(&k->lock);
-	for (int i = 0; i < m->ncpus; i++) {
+	for (int i = 0; i < vm->ncpus; i++) {
 		struct kvm_vcpu *kv = &k->vcpu[i];
 
 		if (kv->thread_started)
@@ -324,36 +321,36 @@ void hv_kick_all(struct machine *m)
 
 /* LPCR changes are applied by each vCPU's own thread before it next
  * enters the guest: another thread may be inside KVM_RUN. */
-int hv_sync_lpcr(struct machine *m)
+int hv_sync_lpcr(struct vm *vm)
 {
-	struct kvm_vm *k = kvm_of(m);
+	struct kvm_vm *k = kvm_of(vm);
 
 	pthread_mutex_lock(&k->lock);
 	k->lpcr_gen++;
 	pthread_mutex_unlock(&k->lock);
-	for (int i = 0; i < m->ncpus; i++) {
+	for (int i = 0; i < vm->ncpus; i++) {
 		struct kvm_vcpu *kv = &k->vcpu[i];
 
 		if (kv->thread_started && kv->thread != pthread_self() &&
-		    atomic_load(&m->cpu[i].state) == VCPU_RUNNING)
+		    atomic_load(&vm->cpu[i].state) == VCPU_RUNNING)
 			vcpu_kick(kv);
 	}
 	return 0;
 }
 
-int hv_configure_mmu(struct machine *m, uint64_t flags, uint64_t proc_tbl)
+int hv_configure_mmu(struct vm *vm, uint64_t flags, uint64_t proc_tbl)
 {
 	struct kvm_ppc_mmuv3_cfg cfg = { .flags = flags,
 					 .process_table = proc_tbl };
 
-	if (ioctl(kvm_of(m)->vm_fd, KVM_PPC_CONFIGURE_V3_MMU, &cfg) < 0)
+	if (ioctl(kvm_of(vm)->vm_fd, KVM_PPC_CONFIGURE_V3_MMU, &cfg) < 0)
 		return -errno;
 	return 0;
 }
 
-int hv_start_cpu(struct machine *m, struct vcpu *v, uint64_t pc, uint64_t r3)
+int hv_start_cpu(struct vm *vm, struct vcpu *v, uint64_t pc, uint64_t r3)
 {
-	struct kvm_vm *k = kvm_of(m);
+	struct kvm_vm *k = kvm_of(vm);
 
 	pthread_mutex_lock(&k->lock);
 	v->start_pc = pc;
@@ -364,12 +361,12 @@ int hv_start_cpu(struct machine *m, struct vcpu *v, uint64_t pc, uint64_t r3)
 	return 0;
 }
 
-int hv_set_sprg0(struct machine *m, struct vcpu *v, uint64_t val)
+int hv_set_sprg0(struct vm *vm, struct vcpu *v, uint64_t val)
 {
 	struct kvm_regs regs;
 	int fd = kvm_vcpu_of(v)->fd;
 
-	(void)m;
+	(void)vm;
 	if (ioctl(fd, KVM_GET_REGS, &regs) < 0)
 		return -errno;
 	regs.sprg0 = val;
@@ -378,9 +375,9 @@ int hv_set_sprg0(struct machine *m, struct vcpu *v, uint64_t val)
 	return 0;
 }
 
-int hv_system_reset(struct machine *m, struct vcpu *v)
+int hv_system_reset(struct vm *vm, struct vcpu *v)
 {
-	struct kvm_vm *k = kvm_of(m);
+	struct kvm_vm *k = kvm_of(vm);
 	struct kvm_vcpu *kv = kvm_vcpu_of(v);
 
 	pthread_mutex_lock(&k->lock);
@@ -391,10 +388,10 @@ int hv_system_reset(struct machine *m, struct vcpu *v)
 	return 0;
 }
 
-long hv_resize_hpt(struct machine *m, bool commit, unsigned shift)
+long hv_resize_hpt(struct vm *vm, bool commit, unsigned shift)
 {
 	struct kvm_ppc_resize_hpt rhpt = { .flags = 0, .shift = shift };
-	long r = ioctl(kvm_of(m)->vm_fd, commit ? KVM_PPC_RESIZE_HPT_COMMIT :
+	long r = ioctl(kvm_of(vm)->vm_fd, commit ? KVM_PPC_RESIZE_HPT_COMMIT :
 				KVM_PPC_RESIZE_HPT_PREPARE, &rhpt);
 
 	return r < 0 ? -errno : r;

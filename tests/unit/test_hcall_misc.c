@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "cpu/machine.h"
+#include "machine.h"
 #include "papr/hcall.h"
 #include "papr/hcall_misc.h"
 #include "tests/unit/fake_hv.h"
@@ -27,8 +27,8 @@ static int setup(void **state)
 	(void)state;
 	machine_init(&mach, NCPUS, 1);
 	for (int i = 0; i < NCPUS; i++)
-		atomic_store(&mach.cpu[i].state, VCPU_RUNNING);
-	if (gmem_alloc(&mach.mem, RAM_SIZE) < 0)
+		atomic_store(&mach.vm.cpu[i].state, VCPU_RUNNING);
+	if (gmem_alloc(&mach.vm.mem, RAM_SIZE) < 0)
 		return -1;
 	fake_hv_reset();
 	return 0;
@@ -37,31 +37,31 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	gmem_free(&mach.mem);
+	gmem_free(&mach.vm.mem);
 	return 0;
 }
 
 static uint8_t *ram(uint64_t gpa)
 {
-	return gmem_ptr(&mach.mem, gpa, 1);
+	return gmem_ptr(&mach.vm.mem, gpa, 1);
 }
 
 /* Call through the dispatch table, as a vCPU exit does. */
 static int64_t call(uint64_t nr, struct vcpu *v, uint64_t *args)
 {
-	return hcall_dispatch(&mach, v, nr, args);
+	return hcall_dispatch(&mach.papr, v, nr, args);
 }
 
 static int64_t load(uint64_t *args)
 {
-	return call(H_LOGICAL_CI_LOAD, &mach.cpu[0], args);
+	return call(H_LOGICAL_CI_LOAD, &mach.vm.cpu[0], args);
 }
 
 static int64_t call3(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
 {
 	uint64_t args[HCALL_NARGS] = { a0, a1, a2 };
 
-	return call(nr, &mach.cpu[0], args);
+	return call(nr, &mach.vm.cpu[0], args);
 }
 
 /* --- table ---------------------------------------------------------------- */
@@ -85,9 +85,9 @@ static void test_sprg0_sets_caller(void **state)
 	uint64_t args[HCALL_NARGS] = { 0x0123456789abcdefULL };
 
 	(void)state;
-	assert_int_equal(call(H_SET_SPRG0, &mach.cpu[2], args), H_SUCCESS);
+	assert_int_equal(call(H_SET_SPRG0, &mach.vm.cpu[2], args), H_SUCCESS);
 	assert_int_equal(fake_hv.sprg0_calls, 1);
-	assert_ptr_equal(fake_hv.sprg0_vcpu, &mach.cpu[2]);
+	assert_ptr_equal(fake_hv.sprg0_vcpu, &mach.vm.cpu[2]);
 	assert_true(fake_hv.sprg0_val == 0x0123456789abcdefULL);
 }
 
@@ -96,10 +96,10 @@ static void test_sprg0_any_value(void **state)
 	uint64_t args[HCALL_NARGS] = { UINT64_MAX };
 
 	(void)state;
-	assert_int_equal(call(H_SET_SPRG0, &mach.cpu[0], args), H_SUCCESS);
+	assert_int_equal(call(H_SET_SPRG0, &mach.vm.cpu[0], args), H_SUCCESS);
 	assert_true(fake_hv.sprg0_val == UINT64_MAX);
 	args[0] = 0;
-	assert_int_equal(call(H_SET_SPRG0, &mach.cpu[0], args), H_SUCCESS);
+	assert_int_equal(call(H_SET_SPRG0, &mach.vm.cpu[0], args), H_SUCCESS);
 	assert_true(fake_hv.sprg0_val == 0);
 	assert_int_equal(fake_hv.sprg0_calls, 2);
 }
@@ -110,7 +110,7 @@ static void test_sprg0_backend_error(void **state)
 
 	(void)state;
 	fake_hv.sprg0_ret = -EIO;
-	assert_int_equal(call(H_SET_SPRG0, &mach.cpu[0], args), H_HARDWARE);
+	assert_int_equal(call(H_SET_SPRG0, &mach.vm.cpu[0], args), H_HARDWARE);
 }
 
 /* --- H_PAGE_INIT ---------------------------------------------------------- */
@@ -354,7 +354,7 @@ static void test_ci_round_trip_every_size(void **state)
 		assert_int_equal(call3(H_LOGICAL_CI_STORE, size, addr, val[i]),
 				 H_SUCCESS);
 		args[0] = size, args[1] = addr;
-		assert_int_equal(call(H_LOGICAL_CI_LOAD, &mach.cpu[1], args),
+		assert_int_equal(call(H_LOGICAL_CI_LOAD, &mach.vm.cpu[1], args),
 				 H_SUCCESS);
 		assert_true(args[0] == val[i]);
 	}
@@ -391,7 +391,7 @@ static void test_ci_misaligned(void **state)
 
 		for (uint64_t off = 1; off < size; off++) {
 			args[0] = size, args[1] = 0x600 + off;
-			assert_int_equal(call(H_LOGICAL_CI_LOAD, &mach.cpu[0],
+			assert_int_equal(call(H_LOGICAL_CI_LOAD, &mach.vm.cpu[0],
 					      args), H_PARAMETER);
 			assert_true(args[0] == size);
 			assert_int_equal(call3(H_LOGICAL_CI_STORE, size,
@@ -472,7 +472,7 @@ static int64_t call_random(uint64_t *out)
 	int64_t rc;
 
 	rnd_calls = 0;
-	rc = call(H_RANDOM, &mach.cpu[0], args);
+	rc = call(H_RANDOM, &mach.vm.cpu[0], args);
 	*out = args[0];
 	return rc;
 }
@@ -532,7 +532,7 @@ static void test_cpu_char_conservative(void **state)
 	uint64_t args[HCALL_NARGS] = { 1, 2, 3 };
 
 	(void)state;
-	assert_int_equal(call(H_GET_CPU_CHARACTERISTICS, &mach.cpu[0], args),
+	assert_int_equal(call(H_GET_CPU_CHARACTERISTICS, &mach.vm.cpu[0], args),
 			 H_SUCCESS);
 	/* No characteristic: no mitigation claimed. */
 	assert_true(args[0] == 0);
@@ -559,33 +559,33 @@ static int64_t sys_reset(struct vcpu *caller, int64_t target)
 
 static void assert_resets(int c0, int c1, int c2, int c3)
 {
-	assert_int_equal(fake_hv_sreset_count(&mach.cpu[0]), c0);
-	assert_int_equal(fake_hv_sreset_count(&mach.cpu[1]), c1);
-	assert_int_equal(fake_hv_sreset_count(&mach.cpu[2]), c2);
-	assert_int_equal(fake_hv_sreset_count(&mach.cpu[3]), c3);
+	assert_int_equal(fake_hv_sreset_count(&mach.vm.cpu[0]), c0);
+	assert_int_equal(fake_hv_sreset_count(&mach.vm.cpu[1]), c1);
+	assert_int_equal(fake_hv_sreset_count(&mach.vm.cpu[2]), c2);
+	assert_int_equal(fake_hv_sreset_count(&mach.vm.cpu[3]), c3);
 }
 
 static void test_sreset_one(void **state)
 {
 	(void)state;
-	assert_int_equal(sys_reset(&mach.cpu[0], 2), H_SUCCESS);
+	assert_int_equal(sys_reset(&mach.vm.cpu[0], 2), H_SUCCESS);
 	assert_resets(0, 0, 1, 0);
 	/* To itself. */
-	assert_int_equal(sys_reset(&mach.cpu[3], 3), H_SUCCESS);
+	assert_int_equal(sys_reset(&mach.vm.cpu[3], 3), H_SUCCESS);
 	assert_resets(0, 0, 1, 1);
 }
 
 static void test_sreset_all(void **state)
 {
 	(void)state;
-	assert_int_equal(sys_reset(&mach.cpu[1], -1), H_SUCCESS);
+	assert_int_equal(sys_reset(&mach.vm.cpu[1], -1), H_SUCCESS);
 	assert_resets(1, 1, 1, 1);
 }
 
 static void test_sreset_all_others(void **state)
 {
 	(void)state;
-	assert_int_equal(sys_reset(&mach.cpu[1], -2), H_SUCCESS);
+	assert_int_equal(sys_reset(&mach.vm.cpu[1], -2), H_SUCCESS);
 	assert_resets(1, 0, 1, 1);
 }
 
@@ -596,31 +596,31 @@ static void test_sreset_bad_target(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(sys_reset(&mach.cpu[0], bad[i]), H_PARAMETER);
+		assert_int_equal(sys_reset(&mach.vm.cpu[0], bad[i]), H_PARAMETER);
 	/* A 32-bit -1, zero extended, is no vCPU id either. */
-	assert_int_equal(sys_reset(&mach.cpu[0], 0xffffffffLL), H_PARAMETER);
+	assert_int_equal(sys_reset(&mach.vm.cpu[0], 0xffffffffLL), H_PARAMETER);
 	assert_resets(0, 0, 0, 0);
 }
 
 static void test_sreset_by_id_not_index(void **state)
 {
 	(void)state;
-	mach.cpu[2].id = 8;	/* sparse interrupt-server numbers */
-	assert_int_equal(sys_reset(&mach.cpu[0], 8), H_SUCCESS);
+	mach.vm.cpu[2].id = 8;	/* sparse interrupt-server numbers */
+	assert_int_equal(sys_reset(&mach.vm.cpu[0], 8), H_SUCCESS);
 	assert_resets(0, 0, 1, 0);
-	assert_int_equal(sys_reset(&mach.cpu[0], 2), H_PARAMETER);
+	assert_int_equal(sys_reset(&mach.vm.cpu[0], 2), H_PARAMETER);
 	assert_resets(0, 0, 1, 0);
 }
 
 static void test_sreset_stopped_skipped(void **state)
 {
 	(void)state;
-	atomic_store(&mach.cpu[2].state, VCPU_STOPPED);
-	assert_int_equal(sys_reset(&mach.cpu[0], 2), H_SUCCESS);
+	atomic_store(&mach.vm.cpu[2].state, VCPU_STOPPED);
+	assert_int_equal(sys_reset(&mach.vm.cpu[0], 2), H_SUCCESS);
 	assert_resets(0, 0, 0, 0);
-	assert_int_equal(sys_reset(&mach.cpu[0], -1), H_SUCCESS);
+	assert_int_equal(sys_reset(&mach.vm.cpu[0], -1), H_SUCCESS);
 	assert_resets(1, 1, 0, 1);
-	assert_int_equal(sys_reset(&mach.cpu[0], -2), H_SUCCESS);
+	assert_int_equal(sys_reset(&mach.vm.cpu[0], -2), H_SUCCESS);
 	assert_resets(1, 2, 0, 2);
 }
 
@@ -628,9 +628,9 @@ static void test_sreset_backend_error(void **state)
 {
 	(void)state;
 	fake_hv.sreset_ret = -EIO;
-	assert_int_equal(sys_reset(&mach.cpu[0], 1), H_HARDWARE);
+	assert_int_equal(sys_reset(&mach.vm.cpu[0], 1), H_HARDWARE);
 	/* A broadcast still reaches every target, then reports the error. */
-	assert_int_equal(sys_reset(&mach.cpu[0], -1), H_HARDWARE);
+	assert_int_equal(sys_reset(&mach.vm.cpu[0], -1), H_HARDWARE);
 	assert_int_equal(fake_hv.sreset_calls, 1 + NCPUS);
 }
 

@@ -82,19 +82,19 @@ static void kvm_stats(void **state)
 static void vpa(void **state)
 {
 	struct machine *m = unit_machine(1);
-	uint8_t *v = gmem_ptr(&m->mem, 0x10000, 1024);
+	uint8_t *v = gmem_ptr(&m->vm.mem, 0x10000, 1024);
 
 	(void)state;
 	be16_store(v + VPA_SIZE_OFF, 640);
 	be32_store(v + VPA_DISPATCH_OFF, 4242);
-	assert_int_equal(vpa_dispatch_count(&m->mem, 0x10000), 4242);
-	assert_int_equal(vpa_dispatch_count(&m->mem, 0), -1);
-	assert_int_equal(vpa_dispatch_count(&m->mem, 0x10040), -1);
-	assert_int_equal(vpa_dispatch_count(&m->mem, UNIT_RAM - 128), -1);
-	assert_int_equal(vpa_dispatch_count(&m->mem, UINT64_MAX & ~0x7fULL),
+	assert_int_equal(vpa_dispatch_count(&m->vm.mem, 0x10000), 4242);
+	assert_int_equal(vpa_dispatch_count(&m->vm.mem, 0), -1);
+	assert_int_equal(vpa_dispatch_count(&m->vm.mem, 0x10040), -1);
+	assert_int_equal(vpa_dispatch_count(&m->vm.mem, UNIT_RAM - 128), -1);
+	assert_int_equal(vpa_dispatch_count(&m->vm.mem, UINT64_MAX & ~0x7fULL),
 			 -1);
 	be16_store(v + VPA_SIZE_OFF, 100);	/* the guest shrank it */
-	assert_int_equal(vpa_dispatch_count(&m->mem, 0x10000), -1);
+	assert_int_equal(vpa_dispatch_count(&m->vm.mem, 0x10000), -1);
 	unit_machine_free(m);
 }
 

@@ -105,7 +105,7 @@ static uint64_t file_size(void)
 
 static int create(struct machine *m, void *arg)
 {
-	return virtio_blk_create(m, arg);
+	return virtio_blk_create(&m->io, arg);
 }
 
 /* The image: DISK_SIZE bytes of pattern(), under $TMPDIR or /tmp. */

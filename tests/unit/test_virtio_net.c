@@ -33,7 +33,7 @@ static const uint8_t mac[6] = { 0x02, 0x70, 0x76, 0x6d, 0x00, 0x07 };
 
 static int create(struct machine *m, void *arg)
 {
-	return virtio_net_create(m, arg);
+	return virtio_net_create(&m->io, arg);
 }
 
 static int setup(void **state)

@@ -16,7 +16,7 @@ static struct vdrv drv;
 static int create(struct machine *m, void *arg)
 {
 	(void)arg;
-	return virtio_rng_create(m);
+	return virtio_rng_create(&m->io);
 }
 
 static int setup(void **state)

@@ -58,7 +58,7 @@ static int setup(void **state)
 {
 	(void)state;
 	drv.m = unit_machine(1);
-	drv.g = &drv.m->mem;
+	drv.g = &drv.m->vm.mem;
 	drv_setup(8, true, false);
 	return 0;
 }

@@ -272,7 +272,7 @@ static struct vsock *vs(void)
 
 static int create(struct machine *mach, void *spec)
 {
-	return virtio_vsock_create(mach, spec);
+	return virtio_vsock_create(&mach->io, spec);
 }
 
 static int device_up(bool with_loop)
@@ -305,8 +305,8 @@ static int setup_loop(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	loop_free(m->loop);		/* stops its thread first */
-	m->loop = NULL;
+	loop_free(m->io.loop);		/* stops its thread first */
+	m->io.loop = NULL;
 	vsock_destroy(vs());
 	vdrv_stop(&drv);
 	while (nlisteners)

@@ -8,13 +8,13 @@ struct machine *unit_machine(int ncpus)
 
 	assert_non_null(m);
 	machine_init(m, ncpus, 1);
-	assert_int_equal(gmem_alloc(&m->mem, UNIT_RAM), 0);
+	assert_int_equal(gmem_alloc(&m->vm.mem, UNIT_RAM), 0);
 	fake_hv_reset();
 	return m;
 }
 
 void unit_machine_free(struct machine *m)
 {
-	gmem_free(&m->mem);
+	gmem_free(&m->vm.mem);
 	free(m);
 }
