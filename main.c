@@ -127,15 +127,36 @@ void fail(const char *fmt, ...)
 	exit(PVMM_EXIT_ERROR);
 }
 
+/* A decimal number at the start of @s into *@v; *@end after it.  Only
+ * digits: strtoull alone accepts leading blanks and a sign, so " -1"
+ * became a huge number.  0, or -1 if @s starts otherwise or overflows. */
+static int parse_digits(const char *s, uint64_t *v, char **end)
+{
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	*v = strtoull(s, end, 10);
+	return errno ? -1 : 0;
+}
+
+/* A whole decimal number from @lo to @hi, range-checked before anything
+ * narrows it (--cpus 4294967297 used to become 1). */
+static int parse_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *v)
+{
+	char *end;
+
+	if (parse_digits(s, v, &end) < 0 || *end || *v < lo || *v > hi)
+		return -1;
+	return 0;
+}
+
 /* SIZE with an optional K/M/G/T suffix; a bare number means MiB. */
 static uint64_t parse_size(const char *s)
 {
 	char *end;
 	uint64_t v, shift = 20;
 
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *s == '-')
+	if (parse_digits(s, &v, &end) < 0)
 		fail("--mem %s: not a size", s);
 	switch (*end) {
 	case 'K': case 'k': shift = 10; end++; break;
@@ -223,7 +244,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ 0 },
 	};
 	const char *mem_arg = "512M";
-	char *end;
+	uint64_t n;
 	int c;
 
 	*o = (struct options){ .mem = CONFIG_DEFAULT_MEM,
@@ -238,20 +259,16 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'c': o->cmdline = optarg; break;
 		case 'm': o->mem = parse_size(optarg); mem_arg = optarg; break;
 		case 'p':
-			errno = 0;
-			o->cpus = (int)strtol(optarg, &end, 10);
-			if (errno || *end || o->cpus < 1 ||
-			    o->cpus > CONFIG_MAX_CPUS)
+			if (parse_uint(optarg, 1, CONFIG_MAX_CPUS, &n) < 0)
 				fail("--cpus %s: must be 1 to %d", optarg,
 				     CONFIG_MAX_CPUS);
+			o->cpus = (int)n;
 			break;
 		case 't':
-			errno = 0;
-			o->threads = (int)strtol(optarg, &end, 10);
-			if (errno || *end || o->threads < 1 ||
-			    o->threads > 8 || (o->threads & (o->threads - 1)))
+			if (parse_uint(optarg, 1, 8, &n) < 0 || (n & (n - 1)))
 				fail("--threads-per-core %s: must be 1, 2, 4 "
 				     "or 8", optarg);
+			o->threads = (int)n;
 			break;
 		case OPT_RAW: o->raw = true; break;
 		case OPT_REPORT: o->report = optarg; break;
@@ -271,12 +288,10 @@ static void parse_options(int argc, char **argv, struct options *o)
 				     optarg);
 			break;
 		case OPT_SHUTDOWN:
-			errno = 0;
-			o->shutdown_timeout = (unsigned)strtoul(optarg, &end, 10);
-			if (errno || *end || *optarg == '-' ||
-			    o->shutdown_timeout > 3600)
+			if (parse_uint(optarg, 0, 3600, &n) < 0)
 				fail("--shutdown-timeout %s: must be 0 to 3600 "
 				     "seconds", optarg);
+			o->shutdown_timeout = (unsigned)n;
 			break;
 		case OPT_DISK:
 		case OPT_NET:

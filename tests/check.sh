@@ -36,6 +36,7 @@ stage() {
 stage lint make -s lint-report
 stage unit tests/unit/run.sh build
 stage cli tests/cli.sh build/native/pvmm build/guests/hello.elf
+stage bench-parser python3 tests/bench/test_bench.py
 stage e2e-fixture tests/e2e/selftest.sh
 stage e2e python3 tests/e2e/run.py
 

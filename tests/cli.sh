@@ -46,6 +46,13 @@ expect "memory beyond host" 125 "more than this host" -- --kernel "$guest" --mem
 expect "memory too small" 125 "minimum" -- --kernel "$guest" --mem 1M
 expect "memory misaligned" 125 "not a multiple" -- --kernel "$guest" --mem 65537K
 expect "too many cpus" 125 "--cpus 9999: must be 1 to" -- --kernel "$guest" --cpus 9999
+# Numbers are range-checked before anything narrows them, and only digits
+# count: strtoull alone takes blanks and a sign.
+expect "cpus wraps to 1" 125 "--cpus 4294967297: must be 1 to" -- --kernel "$guest" --cpus 4294967297
+expect "cpus with sign" 125 "--cpus \+2: must be 1 to" -- --kernel "$guest" --cpus +2
+expect "threads wraps to 2" 125 "--threads-per-core 4294967298: must be" -- --kernel "$guest" --threads-per-core 4294967298
+expect "negative memory" 125 "not a size" -- --kernel "$guest" --mem " -18446744073709486080M"
+expect "timeout with blank" 125 "--shutdown-timeout  5: must be" -- --kernel "$guest" --shutdown-timeout " 5"
 expect "missing initrd" 125 "/nonexistent.cpio: No such file" -- --kernel "$guest" --initrd /nonexistent.cpio
 expect "initrd too large" 125 "initrd too large" -- --kernel "$guest" --mem 64M --initrd "$tmp/big.cpio"
 expect "cmdline too long" 125 "--cmdline: longer than" -- --kernel "$guest" --cmdline "$(printf 'x%.0s' $(seq 5000))"
