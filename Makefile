@@ -74,9 +74,12 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/native/tests/%)
 UNIT_HELP := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
 UNIT_HOBJ := $(UNIT_HELP:%.c=$(B)/native/%.o)
 
+# Link-time seams besides fake_hv.c: tests/unit/fake_sys.h.
+UNIT_WRAP := -Wl,--wrap=loop_call,--wrap=loop_watch,--wrap=getrandom
+
 $(B)/native/tests/%: $(B)/native/tests/unit/%.o $(UNIT_HOBJ) $(NOBJ_PORT)
 	@mkdir -p $(dir $@)
-	$(CC) $(NFLAGS) -o $@ $^ -lcmocka $(NLIBS)
+	$(CC) $(NFLAGS) $(UNIT_WRAP) -o $@ $^ -lcmocka $(NLIBS)
 
 native: $(B)/native/pvmm $(UNIT_BIN)
 

@@ -271,7 +271,7 @@ void io_report(const struct io *io, FILE *f)
 
 int io_start(struct io *io)
 {
-	return io->loop ? loop_start(io->loop) : 0;
+	return loop_start(io->loop);
 }
 
 void io_stop(struct io *io)

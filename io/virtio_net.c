@@ -89,7 +89,7 @@ static const char *net_rx_one(struct virtio_dev *d, enum rx_state *st)
 		return "receive buffer too small or device-readable";
 	got = readv(n->fd, c->iov, (int)c->nin);
 	if (got < 0) {
-		vq->last_avail--;	/* not used: the next frame takes it */
+		virtq_unpop(vq);	/* not used: the next frame takes it */
 		*st = RX_TAP_EMPTY;
 		return NULL;
 	}
@@ -202,5 +202,5 @@ int virtio_net_create(struct io *io, const struct net_spec *s)
 		free(n);
 		return err;
 	}
-	return io->loop ? loop_watch(io->loop, n->fd, net_tap_readable, d) : 0;
+	return loop_watch(io->loop, n->fd, net_tap_readable, d);
 }

@@ -753,16 +753,12 @@ static void kick_register(void *arg, int res)
 
 /* Once the BAR has its address: a KVM ioeventfd per queue where the
  * backend has them (else notify_write signals the eventfd), and the
- * loop's watch (unit tests have no loop: registered at once). */
+ * loop's watch. */
 static int kicks_arm(struct virtio_dev *d)
 {
 	int err;
 
 	for (unsigned q = 0; q < d->ops->nqueues; q++) {
-		if (!d->io->loop) {
-			kick_register(&d->kick[q], 0);
-			continue;
-		}
 		err = loop_call(d->io->loop, kick_register, &d->kick[q]);
 		if (err < 0)
 			return err;

@@ -31,8 +31,6 @@
 
 _Static_assert(VIRTQ_MAX_SEGS <= VSOCK_MAX_IOV, "a chain fits vsock's iovecs");
 
-/* The connection state first: d->priv is also a struct vsock * (tests
- * look at the table through it). */
 struct vsock_dev {
 	struct vsock v;
 	struct virtq_chain chain;		/* loop thread scratch */
@@ -146,18 +144,21 @@ static void vsock_notify(struct virtio_dev *d, unsigned q)
 		queue_notify[q](d);
 }
 
-void virtio_vsock_host_ready(struct virtio_dev *d)
+struct vsock *virtio_vsock_state(struct virtio_dev *d)
 {
+	return &vsock_of(d)->v;
+}
+
+/* The host sockets' epoll set is readable (event loop thread). */
+static void host_ready(void *arg, int res)
+{
+	struct virtio_dev *d = arg;
+
+	(void)res;
 	pthread_mutex_lock(&d->lock);
 	vsock_host_events(&vsock_of(d)->v);
 	pthread_mutex_unlock(&d->lock);
 	rx_pump(d);
-}
-
-static void host_ready(void *arg, int res)
-{
-	(void)res;
-	virtio_vsock_host_ready(arg);
 }
 
 /* --- the device ----------------------------------------------------------- */
@@ -208,6 +209,5 @@ int virtio_vsock_create(struct io *io, const struct vsock_spec *spec)
 		free(s);
 		return err;
 	}
-	/* Unit tests have no loop: they call virtio_vsock_host_ready. */
-	return io->loop ? loop_watch(io->loop, s->v.epfd, host_ready, d) : 0;
+	return loop_watch(io->loop, s->v.epfd, host_ready, d);
 }

@@ -1,12 +1,12 @@
-/* virtio-vsock (io/virtio_vsock.c): what the event loop, and unit tests
- * standing in for it, call besides the transport's notify. */
+/* virtio-vsock (io/virtio_vsock.c). */
 #ifndef PVMM_VIRTIO_VSOCK_H
 #define PVMM_VIRTIO_VSOCK_H
 
 struct virtio_dev;
+struct vsock;
 
-/* The host sockets' epoll set is readable: handle it and feed the guest
- * what became ready.  Event loop thread; takes d->lock. */
-void virtio_vsock_host_ready(struct virtio_dev *d);
+/* The device's streams and host sockets (io/vsock_conn.h): what it holds
+ * for the guest, e.g. to report on its connections.  Covered by d->lock. */
+struct vsock *virtio_vsock_state(struct virtio_dev *d);
 
 #endif

@@ -63,6 +63,12 @@ bool virtq_valid(const struct virtq *q, const struct gmem *g);
  * kicked for entries already there. */
 int virtq_pop(struct virtq *q, const struct gmem *g, struct virtq_chain *c);
 
+/* Give back the chain the last virtq_pop took, unused: the next pop
+ * takes it again (a device with nothing to put in it yet, such as a
+ * receive queue whose host side ran dry).  Only right after that pop,
+ * under the same lock. */
+void virtq_unpop(struct virtq *q);
+
 /* Return chain @head with @len bytes written into its writable part.
  * 0 or -EINVAL (head out of range, queue not enabled, rings no longer
  * inside RAM). */

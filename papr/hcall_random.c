@@ -10,12 +10,6 @@
 /* Bounded, so that a vCPU thread never spins here forever. */
 #define RANDOM_TRIES	16
 
-__attribute__((weak)) ssize_t papr_getrandom(void *buf, size_t len,
-					     unsigned int flags)
-{
-	return getrandom(buf, len, flags);
-}
-
 /* GRND_NONBLOCK: a vCPU thread must never sleep on the host's entropy
  * pool (it could not be stopped); before the pool is initialised the
  * guest gets H_HARDWARE and may try again.  An interrupted call is
@@ -33,8 +27,7 @@ int64_t h_random(struct papr *papr, struct vcpu *v, uint64_t *args)
 
 		if (tries == RANDOM_TRIES)
 			return H_HARDWARE;
-		n = papr_getrandom(buf + got, sizeof(buf) - got,
-				   GRND_NONBLOCK);
+		n = getrandom(buf + got, sizeof(buf) - got, GRND_NONBLOCK);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0 || (size_t)n > sizeof(buf) - got)

@@ -15,6 +15,7 @@
 #include "papr/hcall.h"
 #include "papr/hcall_misc.h"
 #include "tests/unit/fake_hv.h"
+#include "tests/unit/fake_sys.h"
 
 #define RAM_SIZE	(1ULL << 20)
 #define PAGE		H_PAGE_INIT_SIZE
@@ -429,14 +430,14 @@ static void test_ci_outside_ram(void **state)
 
 /* --- H_RANDOM ------------------------------------------------------------- */
 
-/* Replaces the weak getrandom wrapper in papr/hcall_random.c. */
+/* Stands in for getrandom(2) (tests/unit/fake_sys.h). */
 enum rnd_mode { RND_REAL, RND_FAIL, RND_EINTR_ONCE, RND_EINTR_ALWAYS,
 		RND_ONE_BYTE, RND_ZERO, RND_TOO_MANY };
 static enum rnd_mode rnd_mode;
 static int rnd_calls;
 static unsigned rnd_flags;
 
-ssize_t papr_getrandom(void *buf, size_t len, unsigned int flags)
+static ssize_t rnd_fake(void *buf, size_t len, unsigned int flags)
 {
 	rnd_calls++;
 	rnd_flags = flags;
@@ -463,7 +464,7 @@ ssize_t papr_getrandom(void *buf, size_t len, unsigned int flags)
 	case RND_REAL:
 		break;
 	}
-	return getrandom(buf, len, flags);
+	return __real_getrandom(buf, len, flags);
 }
 
 static int64_t call_random(uint64_t *out)
@@ -472,7 +473,9 @@ static int64_t call_random(uint64_t *out)
 	int64_t rc;
 
 	rnd_calls = 0;
+	fake_getrandom = rnd_fake;
 	rc = call(H_RANDOM, &mach.vm.cpu[0], args);
+	fake_getrandom = NULL;
 	*out = args[0];
 	return rc;
 }

@@ -18,6 +18,7 @@
 #include "io/devices.h"
 #include "io/le.h"
 #include "io/loop.h"
+#include "tests/unit/fake_sys.h"
 #include "io/virtio.h"
 #include "io/virtio_vsock.h"
 #include "io/vsock_conn.h"
@@ -67,10 +68,11 @@ static void kick(unsigned q)
 	vdrv_kick(&drv, q);
 }
 
+/* Without a loop thread, say the host sockets are ready as it would. */
 static void host_ready(void)
 {
 	if (!drv.looped)
-		virtio_vsock_host_ready(d);
+		assert_true(fake_loop_ready(virtio_vsock_state(d)->epfd));
 }
 
 /* --- the driver's packets ---------------------------------------------- */
@@ -265,7 +267,7 @@ static void host_send(int fd, const void *data, size_t len)
 
 static struct vsock *vs(void)
 {
-	return d->priv;
+	return virtio_vsock_state(d);
 }
 
 /* --- set-up -------------------------------------------------------------- */

@@ -1,5 +1,6 @@
 #include <stdlib.h>
 
+#include "tests/unit/fake_sys.h"
 #include "tests/unit/unit.h"
 
 struct machine *unit_machine(int ncpus)
@@ -10,6 +11,7 @@ struct machine *unit_machine(int ncpus)
 	machine_init(m, ncpus, 1);
 	assert_int_equal(gmem_alloc(&m->vm.mem, UNIT_RAM), 0);
 	fake_hv_reset();
+	fake_loop_reset();
 	return m;
 }
 
