@@ -24,7 +24,7 @@ static bool exit_mmio(void *ctx, uint64_t gpa, void *data, unsigned len,
 void machine_init(struct machine *m, int ncpus, int threads)
 {
 	vm_init(&m->vm, ncpus, threads);
-	m->mmu = (struct mmu){ 0 };
+	m->mmu = (struct mmu){0};
 	io_init(&m->io, &m->vm);
 	papr_init(&m->papr, &m->vm, &m->mmu, &m->io.phb);
 	m->vm.exits_to = (struct vm_exits){
@@ -39,15 +39,10 @@ int machine_exit_code(const struct machine *m)
 	int status = atomic_load(&m->papr.con.exit_status);
 
 	switch (atomic_load(&m->vm.power)) {
-	case POWER_OFF:
-		return status >= 0 ? status : PVMM_EXIT_OK;
-	case POWER_REBOOT:
-		return PVMM_EXIT_REBOOT;
-	case POWER_CRASH:
-		return PVMM_EXIT_CRASH;
-	case POWER_KILLED:
-		return atomic_load(&m->vm.kill_code);
-	default:
-		return PVMM_EXIT_ERROR;
+	case POWER_OFF: return status >= 0 ? status : PVMM_EXIT_OK;
+	case POWER_REBOOT: return PVMM_EXIT_REBOOT;
+	case POWER_CRASH: return PVMM_EXIT_CRASH;
+	case POWER_KILLED: return atomic_load(&m->vm.kill_code);
+	default: return PVMM_EXIT_ERROR;
 	}
 }

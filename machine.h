@@ -16,12 +16,12 @@
 
 /* pvmm's exit status when the guest does not choose one (README, --help). */
 enum {
-	PVMM_EXIT_OK = 0,		/* guest powered off */
-	PVMM_EXIT_CRASH = 123,		/* guest crashed or called os-term */
-	PVMM_EXIT_REBOOT = 124,		/* guest asked for a reboot */
-	PVMM_EXIT_ERROR = 125,		/* pvmm could not run the guest */
-	PVMM_EXIT_SIGNAL = 128,		/* + signal number: stopped by it */
-	PVMM_EXIT_TERMINAL = 130,	/* stopped from the terminal (Ctrl-A x) */
+	PVMM_EXIT_OK = 0,	  /* guest powered off */
+	PVMM_EXIT_CRASH = 123,	  /* guest crashed or called os-term */
+	PVMM_EXIT_REBOOT = 124,	  /* guest asked for a reboot */
+	PVMM_EXIT_ERROR = 125,	  /* pvmm could not run the guest */
+	PVMM_EXIT_SIGNAL = 128,	  /* + signal number: stopped by it */
+	PVMM_EXIT_TERMINAL = 130, /* stopped from the terminal (Ctrl-A x) */
 };
 
 struct machine {

@@ -23,6 +23,7 @@
 #include "report.h"
 #include "tty.h"
 #include "cpu/vm.h"
+#include "io/device.h"
 #include "io/devices.h"
 #include "migrate/hpt_dump.h"
 #include "migrate/htab.h"
@@ -32,8 +33,9 @@
 
 #include <libfdt.h>
 
-/* Device options, in the order parse_device's table lists them. */
+/* Device modules' options (io/device.h) come after the fixed ones. */
 enum { OPT_DEVICE_FIRST = 512 };
+#define OPTIONS_MAX	64
 
 struct options {
 	const char *kernel;
@@ -51,7 +53,6 @@ struct options {
 	bool legacy;
 	bool raw;
 	bool restart_on_reboot;
-	struct io_config io;
 };
 
 static const char usage[] =
@@ -75,20 +76,10 @@ static const char usage[] =
 	"                      the guest from scratch\n"
 	"      --shutdown-timeout S\n"
 	"                      after SIGTERM/SIGINT/SIGHUP, give the guest S\n"
-	"                      seconds to power off (default 30)\n"
-	"      --disk PATH[,ro][,direct]\n"
-	"                      a virtio-blk disk on a raw image file or block\n"
-	"                      device (repeatable); ro: the guest cannot\n"
-	"                      write; direct: O_DIRECT, no host page cache\n"
-	"      --net tap=NAME[,mac=MAC]\n"
-	"                      a virtio-net interface on host tap NAME\n"
-	"                      (repeatable)\n"
-	"      --rng           a virtio-rng device fed from getrandom()\n"
-	"      --vsock uds=PATH[,cid=N]\n"
-	"                      a virtio-vsock device (guest CID N, default 3):\n"
-	"                      host programs connect to the unix socket PATH\n"
-	"                      and send \"CONNECT port\\n\"; guest connections\n"
-	"                      to CID 2 port P go to the socket PATH_P\n"
+	"                      seconds to power off (default 30)\n";
+
+/* After the devices this pvmm was built with. */
+static const char usage_tail[] =
 	"      --report FILE   write a JSON report of the run to FILE\n"
 	"      --dump-hpt FILE hash guests: at the end, write the HPT as a\n"
 	"                      migration stream to FILE and decoded to FILE.txt\n"
@@ -189,28 +180,44 @@ static void check_mem(uint64_t mem, const char *arg)
 		     CONFIG_MEM_ALIGN >> 10);
 }
 
-/* --disk, --net, --rng, --vsock: only kinds config.h builds in. */
-static void parse_device(struct options *o, int opt, const char *arg)
+/* --help: the fixed options, each device module's, the rest. */
+static void print_usage(FILE *f)
 {
-	static const struct {
-		const char *name;
-		bool built;
-		int (*parse)(struct io_config *, const char *, char *, size_t);
-	} kinds[] = {
-		{ "disk", CONFIG_VIRTIO_BLK, io_parse_disk },
-		{ "net", CONFIG_VIRTIO_NET, io_parse_net },
-		{ "rng", CONFIG_VIRTIO_RNG, NULL },
-		{ "vsock", CONFIG_VIRTIO_VSOCK, io_parse_vsock },
-	};
-	unsigned k = (unsigned)(opt - OPT_DEVICE_FIRST);
+	fputs(usage, f);
+	for (size_t i = 0; i < device_module_count(); i++)
+		if (device_module_at(i)->option)
+			fputs(device_module_at(i)->usage, f);
+	fputs(usage_tail, f);
+}
+
+/* getopt's table: @fixed, then one entry per device module (its index
+ * past OPT_DEVICE_FIRST), then the terminator. */
+static void options_table(struct option *all, const struct option *fixed,
+			  const struct device_module **mods)
+{
+	int n = 0, k = 0;
+
+	for (; fixed[n].name; n++)
+		all[n] = fixed[n];
+	for (size_t i = 0; i < device_module_count() && n < OPTIONS_MAX - 1;
+	     i++) {
+		const struct device_module *m = device_module_at(i);
+
+		if (!m->option)
+			continue;
+		mods[k] = m;
+		all[n++] = (struct option){ m->option,
+			m->has_arg ? required_argument : no_argument, NULL,
+			OPT_DEVICE_FIRST + k++ };
+	}
+	all[n] = (struct option){ 0 };
+}
+
+static void parse_device(const struct device_module *m, const char *arg)
+{
 	char err[256];
 
-	if (!kinds[k].built)
-		fail("--%s: this pvmm was built without that device",
-		     kinds[k].name);
-	if (!kinds[k].parse)
-		o->io.rng = true;
-	else if (kinds[k].parse(&o->io, arg, err, sizeof(err)) < 0)
+	if (m->parse(arg, err, sizeof(err)) < 0)
 		fail("%s", err);
 }
 
@@ -218,9 +225,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_RAW = 256, OPT_REPORT, OPT_ON_REBOOT, OPT_SHUTDOWN,
 	       OPT_MMU, OPT_DUMP_HPT, OPT_CHECK_HPT, OPT_LEGACY,
-	       OPT_CHECK_VCPU, OPT_DISK = OPT_DEVICE_FIRST, OPT_NET, OPT_RNG,
-	       OPT_VSOCK };
-	static const struct option longopts[] = {
+	       OPT_CHECK_VCPU };
+	static const struct option fixed[] = {
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "initrd", required_argument, NULL, 'i' },
 		{ "cmdline", required_argument, NULL, 'c' },
@@ -236,13 +242,11 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "check-vcpu-state", no_argument, NULL, OPT_CHECK_VCPU },
 		{ "dump-hpt", required_argument, NULL, OPT_DUMP_HPT },
 		{ "check-hpt-migration", no_argument, NULL, OPT_CHECK_HPT },
-		{ "disk", required_argument, NULL, OPT_DISK },
-		{ "net", required_argument, NULL, OPT_NET },
-		{ "rng", no_argument, NULL, OPT_RNG },
-		{ "vsock", required_argument, NULL, OPT_VSOCK },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	struct option longopts[OPTIONS_MAX];
+	const struct device_module *mods[OPTIONS_MAX];
 	const char *mem_arg = "512M";
 	uint64_t n;
 	int c;
@@ -251,6 +255,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 			       .cpus = CONFIG_DEFAULT_CPUS, .threads = 1,
 			       .cmdline = "",
 			       .shutdown_timeout = 30 };
+	options_table(longopts, fixed, mods);
 	while ((c = getopt_long(argc, argv, "k:i:c:m:p:t:h", longopts,
 				NULL)) != -1) {
 		switch (c) {
@@ -293,14 +298,13 @@ static void parse_options(int argc, char **argv, struct options *o)
 				     "seconds", optarg);
 			o->shutdown_timeout = (unsigned)n;
 			break;
-		case OPT_DISK:
-		case OPT_NET:
-		case OPT_RNG:
-		case OPT_VSOCK:
-			parse_device(o, c, optarg);
-			break;
-		case 'h': fputs(usage, stdout); exit(0);
-		default: fputs(usage, stderr); exit(PVMM_EXIT_ERROR);
+		case 'h': print_usage(stdout); exit(0);
+		default:
+			if (c < OPT_DEVICE_FIRST) {
+				print_usage(stderr);
+				exit(PVMM_EXIT_ERROR);
+			}
+			parse_device(mods[c - OPT_DEVICE_FIRST], optarg);
 		}
 	}
 	if (optind < argc)
@@ -519,11 +523,11 @@ int main(int argc, char **argv)
 	if (err)
 		fail("cannot map %" PRIu64 " MiB of guest RAM: %s",
 		     o.mem >> 20, strerror(-err));
-	if (io_open(&o.io, errbuf, sizeof(errbuf)) < 0)
+	if (io_open(errbuf, sizeof(errbuf)) < 0)
 		fail("%s", errbuf);
 	/* Before any thread: every thread inherits the blocked signals. */
 	lifecycle_block_signals();
-	if ((err = io_early(&m.io, &o.io)) < 0)
+	if ((err = io_early(&m.io)) < 0)
 		fail("cannot start the event loop: %s", strerror(-err));
 	load_guest(&m, &o, &l, &img);
 	if (rtas_install(&m.papr, l.rtas, CONFIG_RTAS_SIZE) < 0)
@@ -549,7 +553,7 @@ int main(int argc, char **argv)
 	 * pages) can be backed with. */
 	mmu_info_filter(&vi.mmu,
 			(uint32_t)__builtin_ctzl((unsigned long)sysconf(_SC_PAGESIZE)));
-	if ((err = io_create(&m.io, &o.io)) < 0)
+	if ((err = io_create(&m.io)) < 0)
 		fail("cannot create the devices: %s", strerror(-err));
 	build_fdt(&m, &o, &caps, &l, &img, &vi);
 	events_init(&m.papr);

@@ -20,21 +20,21 @@
 
 enum power_state {
 	POWER_ON,
-	POWER_OFF,		/* RTAS power-off */
-	POWER_REBOOT,		/* RTAS system-reboot */
-	POWER_CRASH,		/* ibm,os-term, or a guest state we cannot run */
-	POWER_ERROR,		/* pvmm itself failed */
-	POWER_KILLED,		/* stopped from outside: signal, Ctrl-A x */
+	POWER_OFF,    /* RTAS power-off */
+	POWER_REBOOT, /* RTAS system-reboot */
+	POWER_CRASH,  /* ibm,os-term, or a guest state we cannot run */
+	POWER_ERROR,  /* pvmm itself failed */
+	POWER_KILLED, /* stopped from outside: signal, Ctrl-A x */
 };
 
 /* Moments of a run, for --report (CLOCK_MONOTONIC ns; 0 = not reached). */
 enum phase {
-	PHASE_START,		/* main() entered */
+	PHASE_START, /* main() entered */
 	PHASE_VM_CREATED,
-	PHASE_FIRST_ENTRY,	/* first KVM_RUN */
-	PHASE_FIRST_CONSOLE,	/* first console byte from the guest */
-	PHASE_STOP,		/* power-off, reboot, crash or kill requested */
-	PHASE_EXIT,		/* vCPUs joined, about to exit */
+	PHASE_FIRST_ENTRY,   /* first KVM_RUN */
+	PHASE_FIRST_CONSOLE, /* first console byte from the guest */
+	PHASE_STOP,	     /* power-off, reboot, crash or kill requested */
+	PHASE_EXIT,	     /* vCPUs joined, about to exit */
 	PHASE_MAX,
 };
 
@@ -42,23 +42,23 @@ enum phase {
 enum exit_kind {
 	EXIT_HCALL,
 	EXIT_MMIO,
-	EXIT_INTERRUPTED,	/* a signal or kick, nothing for the guest */
+	EXIT_INTERRUPTED, /* a signal or kick, nothing for the guest */
 	EXIT_OTHER,
 	EXIT_KIND_MAX,
 };
 
 enum vcpu_state {
-	VCPU_STOPPED,		/* never started, or stop-self */
+	VCPU_STOPPED, /* never started, or stop-self */
 	VCPU_RUNNING,
 };
 
 /* What a vCPU did, collected by its thread as it stops (--report). */
 struct vcpu_stats {
-	struct kvm_stats kvm;	/* the kernel's own counters */
-	uint64_t run_ns;	/* thread on a host CPU (schedstat) */
-	uint64_t wait_ns;	/* runnable but waiting for one */
-	uint64_t wall_ns;	/* thread lifetime */
-	uint64_t vpa_addr;	/* VPA registered when it stopped; 0: none */
+	struct kvm_stats kvm; /* the kernel's own counters */
+	uint64_t run_ns;      /* thread on a host CPU (schedstat) */
+	uint64_t wait_ns;     /* runnable but waiting for one */
+	uint64_t wall_ns;     /* thread lifetime */
+	uint64_t vpa_addr;    /* VPA registered when it stopped; 0: none */
 };
 
 /* One vCPU.  Owned by its thread; start_pc/start_r3 are written under the
@@ -66,13 +66,13 @@ struct vcpu_stats {
  * stats are written by the vCPU's thread as it ends and read after the
  * threads are joined. */
 struct vcpu {
-	int id;			/* KVM vcpu id == interrupt server number */
-	_Atomic int state;	/* enum vcpu_state */
-	bool ran;		/* has entered the guest at least once */
-	uint64_t start_pc;	/* where start-cpu asked it to begin */
+	int id;		   /* KVM vcpu id == interrupt server number */
+	_Atomic int state; /* enum vcpu_state */
+	bool ran;	   /* has entered the guest at least once */
+	uint64_t start_pc; /* where start-cpu asked it to begin */
 	uint64_t start_r3;
 	struct vcpu_stats stats;
-	void *hv;		/* backend per-vCPU data */
+	void *hv; /* backend per-vCPU data */
 };
 
 /* Where the exits the backend does not handle go: filled in by the
@@ -94,22 +94,22 @@ struct vm_exits {
  * first-stop-wins by compare-and-swap).  Counters are atomic. */
 struct vm {
 	struct gmem mem;
-	int ncpus;		/* vCPUs in all */
-	int threads_per_core;	/* SMT: consecutive vCPUs share a core */
+	int ncpus;	      /* vCPUs in all */
+	int threads_per_core; /* SMT: consecutive vCPUs share a core */
 	struct vcpu cpu[CONFIG_MAX_CPUS];
 	struct vm_exits exits_to;
 
-	uint64_t lpcr_ile;	/* H_SET_MODE resource 4: interrupts in LE */
-	uint64_t lpcr_ail;	/* H_SET_MODE resource 3: AIL value 0..3 */
+	uint64_t lpcr_ile; /* H_SET_MODE resource 4: interrupts in LE */
+	uint64_t lpcr_ail; /* H_SET_MODE resource 3: AIL value 0..3 */
 
-	_Atomic int power;	/* enum power_state */
-	_Atomic int kill_code;	/* exit status when POWER_KILLED; -1: none */
+	_Atomic int power;     /* enum power_state */
+	_Atomic int kill_code; /* exit status when POWER_KILLED; -1: none */
 
 	_Atomic uint64_t phase_ns[PHASE_MAX];
 	_Atomic uint64_t exits[EXIT_KIND_MAX];
 	_Atomic uint64_t exits_unclaimed; /* MMIO nothing answered */
 
-	void *hv;		/* backend VM data */
+	void *hv; /* backend VM data */
 };
 
 /* @ncpus vCPUs, @threads per virtual core (ncpus a multiple of it).
@@ -140,9 +140,9 @@ void vm_mark(struct vm *vm, enum phase p);
 struct host;
 
 struct host_caps {
-	bool radix;		/* the guest can run radix */
-	bool hash;		/* ... or hash */
-	bool xics;		/* in-kernel XICS interrupt controller */
+	bool radix; /* the guest can run radix */
+	bool hash;  /* ... or hash */
+	bool xics;  /* in-kernel XICS interrupt controller */
 };
 
 /* Open the hypervisor and check what pvmm needs.  On failure print one
@@ -152,16 +152,16 @@ struct host *host_open(struct host_caps *caps);
 /* Page sizes the host's MMU offers a guest, as the hypervisor reports
  * them (KVM_PPC_GET_SMMU_INFO for hash, KVM_PPC_GET_RMMU_INFO for radix);
  * hpt/ decides which of them the guest gets. */
-#define MMU_MAX_SIZES		8
+#define MMU_MAX_SIZES 8
 
 struct mmu_page_enc {
-	uint32_t shift;		/* actual page size */
-	uint32_t pte_enc;	/* its encoding in the HPTE */
+	uint32_t shift;	  /* actual page size */
+	uint32_t pte_enc; /* its encoding in the HPTE */
 };
 
 struct mmu_seg_size {
-	uint32_t shift;		/* base page size of the segment */
-	uint32_t slb_enc;	/* SLB L||LP bits */
+	uint32_t shift;	  /* base page size of the segment */
+	uint32_t slb_enc; /* SLB L||LP bits */
 	int nenc;
 	struct mmu_page_enc enc[MMU_MAX_SIZES];
 };
@@ -171,14 +171,14 @@ struct mmu_info {
 	int nseg;
 	struct mmu_seg_size seg[MMU_MAX_SIZES];
 	int nap;
-	uint32_t radix_ap[MMU_MAX_SIZES];	/* AP << 29 | shift */
+	uint32_t radix_ap[MMU_MAX_SIZES]; /* AP << 29 | shift */
 };
 
 /* How the boot vCPU enters the guest. */
 struct boot_regs {
 	uint64_t pc;
-	uint64_t r3;		/* FDT guest-physical address */
-	bool little_endian;	/* LPCR[ILE] at start */
+	uint64_t r3;	    /* FDT guest-physical address */
+	bool little_endian; /* LPCR[ILE] at start */
 };
 
 /* An RTAS call the hypervisor answers itself (the in-kernel XICS ones). */
@@ -189,8 +189,8 @@ struct vm_rtas_token {
 
 struct vm_config {
 	struct boot_regs boot;
-	unsigned hpt_order;	/* hash guests: HPT of 2^order bytes; 0: none */
-	const struct vm_rtas_token *rtas;	/* calls to define in-kernel */
+	unsigned hpt_order; /* hash guests: HPT of 2^order bytes; 0: none */
+	const struct vm_rtas_token *rtas; /* calls to define in-kernel */
 	size_t nrtas;
 };
 
@@ -199,14 +199,14 @@ struct vm_info {
 	uint32_t pvr;
 	uint64_t timebase_hz;
 	uint64_t clock_hz;
-	unsigned hpt_order;	/* the HPT the hypervisor allocated */
-	struct mmu_info mmu;	/* page sizes, as the host offers them */
+	unsigned hpt_order;  /* the HPT the hypervisor allocated */
+	struct mmu_info mmu; /* page sizes, as the host offers them */
 };
 
 /* Create the VM with the machine's RAM and vCPUs; 0 or -1 after printing
  * one clear line. */
-int vm_create(struct vm *vm, const struct host *h,
-	      const struct vm_config *cfg, struct vm_info *info);
+int vm_create(struct vm *vm, const struct host *h, const struct vm_config *cfg,
+	      struct vm_info *info);
 /* Run until the machine stops; 0 or -1 on a backend failure. */
 int vm_run(struct vm *vm);
 void vm_destroy(struct vm *vm);

@@ -17,9 +17,9 @@ struct loop;
 
 struct io {
 	struct vm *vm;
-	struct loop *loop;	/* NULL until io_early() */
+	struct loop *loop; /* NULL until io_early() */
 	struct phb phb;
-	uint64_t setup_ns;	/* event loop and devices set-up time */
+	uint64_t setup_ns; /* event loop and devices set-up time */
 };
 
 static inline void io_init(struct io *io, struct vm *vm)

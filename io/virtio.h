@@ -131,4 +131,17 @@ void virtio_config_interrupt(struct virtio_dev *d);
  * interrupt, stop the device.  Caller holds d->lock. */
 void virtio_fail(struct virtio_dev *d, const char *why);
 
+/* Serve one chain taken from @vq: NULL, or why the driver must reset the
+ * device.  Set *@used when the chain was returned at once (push done);
+ * a chain handed to asynchronous I/O is returned by its completion. */
+typedef const char *virtio_serve_fn(struct virtio_dev *d, struct virtq *vq,
+				    struct virtq_chain *c, bool *used);
+
+/* Serve queue @q until it is empty (re-checking after enabling
+ * notifications), failing the device on a broken chain, then interrupt
+ * the driver if anything was returned.  Event loop thread; takes
+ * d->lock.  @c is the device's scratch chain (io/virtio_serve.c). */
+void virtio_serve_queue(struct virtio_dev *d, unsigned q,
+			struct virtq_chain *c, virtio_serve_fn *serve);
+
 #endif

@@ -21,10 +21,11 @@
 #include <linux/virtio_net.h>
 
 #include "io/io.h"
-#include "io/devices.h"
+#include "io/device.h"
 #include "io/le.h"
 #include "io/loop.h"
 #include "io/virtio.h"
+#include "io/virtio_net.h"
 
 #define NET_QUEUE_SIZE	256
 #define NET_HDR		12	/* struct virtio_net_hdr_v1 */
@@ -48,19 +49,21 @@ int net_open(struct net_spec *n, char *err, size_t errlen)
 	int hdr = NET_HDR;
 	unsigned offload = 0;
 
+	int e;
+
 	n->fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (n->fd < 0) {
-		snprintf(err, errlen, "--net: /dev/net/tun: %s",
-			 strerror(errno));
-		return -1;
+		e = -errno;
+		snprintf(err, errlen, "--net: /dev/net/tun: %s", strerror(-e));
+		return e;
 	}
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", n->tap);
 	if (ioctl(n->fd, TUNSETIFF, &ifr) < 0 ||
 	    ioctl(n->fd, TUNSETVNETHDRSZ, &hdr) < 0 ||
 	    ioctl(n->fd, TUNSETOFFLOAD, offload) < 0) {
-		snprintf(err, errlen, "--net tap=%s: %s", n->tap,
-			 strerror(errno));
-		return -1;
+		e = -errno;
+		snprintf(err, errlen, "--net tap=%s: %s", n->tap, strerror(-e));
+		return e;
 	}
 	return 0;
 }
@@ -204,3 +207,85 @@ int virtio_net_create(struct io *io, const struct net_spec *s)
 	}
 	return loop_watch(io->loop, n->fd, net_tap_readable, d);
 }
+
+/* --- the module: --net --------------------------------------------------- */
+
+/* What --net asked for (main's thread, before the VM runs). */
+static struct net_spec nets[CONFIG_MAX_NETS];
+static int nnets;
+
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned b[6];
+	char end;
+
+	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &b[0], &b[1], &b[2], &b[3],
+		   &b[4], &b[5], &end) != 6)
+		return -1;
+	for (int i = 0; i < 6; i++) {
+		if (b[i] > 0xff)
+			return -1;
+		mac[i] = (uint8_t)b[i];
+	}
+	return mac[0] & 1 ? -1 : 0;	/* a multicast address is no NIC's */
+}
+
+static int net_parse(const char *arg, char *err, size_t errlen)
+{
+	struct net_spec *n;
+	char *dup, *s, *item;
+
+	if (nnets == CONFIG_MAX_NETS)
+		return device_error(err, errlen, "--net %s: too many interfaces",
+				    arg);
+	n = &nets[nnets];
+	/* Locally administered, one per interface: 02:70:76:6d:00:NN. */
+	*n = (struct net_spec){ .fd = -1,
+				.mac = { 0x02, 0x70, 0x76, 0x6d, 0x00,
+					 (uint8_t)nnets } };
+	s = dup = strdup(arg);
+	if (!dup)
+		return device_error(err, errlen, "--net %s: out of memory", arg);
+	while ((item = device_next_item(&s))) {
+		if (strncmp(item, "tap=", 4) == 0 && item[4])
+			n->tap = item + 4;
+		else if (strncmp(item, "mac=", 4) == 0) {
+			if (parse_mac(item + 4, n->mac) < 0)
+				return device_refuse(err, errlen,
+					    "--net: bad MAC address '%s'",
+					    item + 4, dup);
+		} else
+			return device_refuse(err, errlen,
+				    "--net: unknown option '%s' (tap=, mac=)",
+				    item, dup);
+	}
+	if (!n->tap)
+		return device_refuse(err, errlen, "--net %s: tap=NAME is required", arg, dup);
+	if (strlen(n->tap) >= 16)
+		return device_refuse(err, errlen, "--net: tap name '%s' too long",
+			    n->tap, dup);
+	nnets++;
+	return 0;
+}
+
+static unsigned nets_count(void)
+{
+	return (unsigned)nnets;
+}
+
+static int nets_open(unsigned i, char *err, size_t errlen)
+{
+	return net_open(&nets[i], err, errlen);
+}
+
+static int nets_create(struct io *io, unsigned i)
+{
+	return virtio_net_create(io, &nets[i]);
+}
+
+DEVICE_MODULE(virtio_net, .option = "net", .has_arg = true,
+	      .usage = "      --net tap=NAME[,mac=MAC]\n"
+		       "                      a virtio-net interface on host tap NAME\n"
+		       "                      (repeatable)\n",
+	      .parse = net_parse, .open = nets_open, .create = nets_create,
+	      .count = nets_count);

@@ -5,8 +5,9 @@
 #include <sys/random.h>
 
 #include "io/io.h"
-#include "io/devices.h"
+#include "io/device.h"
 #include "io/virtio.h"
+#include "io/virtio_rng.h"
 
 /* Fill each writable buffer of @c; bytes written, or -1 if the host's
  * generator failed. */
@@ -81,3 +82,31 @@ int virtio_rng_create(struct io *io)
 	}
 	return err;
 }
+
+/* --- the module: --rng --------------------------------------------------- */
+
+static bool rng_wanted;	/* --rng given (main's thread) */
+
+static int rng_parse(const char *arg, char *err, size_t errlen)
+{
+	(void)arg;
+	(void)err;
+	(void)errlen;
+	rng_wanted = true;
+	return 0;
+}
+
+static int rng_create(struct io *io, unsigned i)
+{
+	(void)i;
+	return virtio_rng_create(io);
+}
+
+static unsigned rng_count(void)
+{
+	return rng_wanted;
+}
+
+DEVICE_MODULE(virtio_rng, .option = "rng", .has_arg = false,
+	      .usage = "      --rng           a virtio-rng device fed from getrandom()\n",
+	      .parse = rng_parse, .create = rng_create, .count = rng_count);

@@ -16,7 +16,7 @@
 
 #include "io/io.h"
 #include "io/iov.h"
-#include "io/devices.h"
+#include "io/device.h"
 #include "io/le.h"
 #include "io/loop.h"
 #include "io/virtio.h"
@@ -211,3 +211,61 @@ int virtio_vsock_create(struct io *io, const struct vsock_spec *spec)
 	}
 	return loop_watch(io->loop, s->v.epfd, host_ready, d);
 }
+
+/* --- the module: --vsock ------------------------------------------------- */
+
+/* What --vsock asked for (main's thread, before the VM runs). */
+static struct vsock_spec vsock_asked;
+static bool vsock_wanted;
+
+static int vsock_parse(const char *arg, char *err, size_t errlen)
+{
+	char *dup = strdup(arg), *s = dup, *item, *end;
+	unsigned long cid;
+
+	if (!dup)
+		return device_error(err, errlen, "--vsock %s: out of memory",
+				    arg);
+	vsock_asked = (struct vsock_spec){ .cid = 3 };
+	while ((item = device_next_item(&s))) {
+		if (strncmp(item, "cid=", 4) == 0) {
+			errno = 0;
+			cid = strtoul(item + 4, &end, 0);
+			if (errno || *end || cid < 3 || cid > 0xfffffffeul)
+				return device_refuse(err, errlen,
+					    "--vsock: bad cid '%s' (3 or more)",
+					    item + 4, dup);
+			vsock_asked.cid = (uint32_t)cid;
+		} else if (strncmp(item, "uds=", 4) == 0 && item[4]) {
+			vsock_asked.uds = item + 4;
+		} else
+			return device_refuse(err, errlen,
+				    "--vsock: unknown option '%s' (cid=, uds=)",
+				    item, dup);
+	}
+	if (!vsock_asked.uds)
+		return device_refuse(err, errlen, "--vsock %s: uds=PATH is required",
+			    arg, dup);
+	vsock_wanted = true;
+	return 0;
+}
+
+static int vsock_create_asked(struct io *io, unsigned i)
+{
+	(void)i;
+	return virtio_vsock_create(io, &vsock_asked);
+}
+
+static unsigned vsock_count(void)
+{
+	return vsock_wanted;
+}
+
+DEVICE_MODULE(virtio_vsock, .option = "vsock", .has_arg = true,
+	      .usage = "      --vsock uds=PATH[,cid=N]\n"
+		       "                      a virtio-vsock device (guest CID N, default 3):\n"
+		       "                      host programs connect to the unix socket PATH\n"
+		       "                      and send \"CONNECT port\\n\"; guest connections\n"
+		       "                      to CID 2 port P go to the socket PATH_P\n",
+	      .parse = vsock_parse, .create = vsock_create_asked,
+	      .count = vsock_count);

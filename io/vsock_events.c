@@ -12,7 +12,7 @@
 
 #include "io/vsock_conn.h"
 
-#define EVENTS		16
+#define EVENTS 16
 
 static bool would_block(void)
 {
@@ -71,11 +71,12 @@ static void read_line(struct vsock *v, struct vsock_conn *c)
 		return;
 	nl = n > 0 ? memchr(line, '\n', (size_t)n) : NULL;
 	if (!nl && n == (ssize_t)sizeof(line))
-		n = 0;				/* no line ends here */
+		n = 0; /* no line ends here */
 	if (n > 0 && !nl)
-		return;				/* the rest is coming */
-	if (n <= 0 || recv(c->fd, line, (size_t)(nl - line + 1),
-			   MSG_DONTWAIT) != nl - line + 1 ||
+		return; /* the rest is coming */
+	if (n <= 0 ||
+	    recv(c->fd, line, (size_t)(nl - line + 1), MSG_DONTWAIT) !=
+		    nl - line + 1 ||
 	    parse_connect(line, (size_t)(nl - line + 1), &port) < 0) {
 		vsock_conn_free(v, c);
 		return;
@@ -163,4 +164,3 @@ void vsock_host_events(struct vsock *v)
 		for (int i = 0; i < n; i++)
 			dispatch(v, &ev[i]);
 }
-

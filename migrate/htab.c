@@ -54,7 +54,7 @@ static int put_run(void *ctx, uint32_t index, uint16_t n_valid,
  * changed since (nothing at all once the guest is stopped). */
 static int htab_pass(int fd, unsigned order, uint8_t **stream, size_t *len)
 {
-	struct out o = { NULL, 0, 0 };
+	struct out o = {NULL, 0, 0};
 	int err = out_room(&o, 4);
 
 	if (!err) {
@@ -123,7 +123,7 @@ int htab_check_migration(struct vm *vm, unsigned order, size_t *bytes)
 		err = htab_pass(fd, order, &second, &len2);
 	close(fd);
 	if (!err && len2 != 4 + HPT_CHUNK_HEADER)
-		err = -EAGAIN;		/* a stopped guest changed its HPT */
+		err = -EAGAIN; /* a stopped guest changed its HPT */
 	free(second);
 	second = NULL;
 	if (err)

@@ -2,11 +2,11 @@
 #ifndef PVMM_FDT_TRY_H
 #define PVMM_FDT_TRY_H
 
-#define TRY(expr)                        \
-	do {                             \
-		int err_ = (expr);       \
-		if (err_ < 0)            \
-			return err_;     \
+#define TRY(expr)                    \
+	do {                         \
+		int err_ = (expr);   \
+		if (err_ < 0)        \
+			return err_; \
 	} while (0)
 
 #endif

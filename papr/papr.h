@@ -23,9 +23,9 @@ struct mmu;
 struct phb;
 
 struct papr {
-	struct vm *vm;		/* memory, vCPUs, interrupts (cpu/hv.h) */
-	struct mmu *mmu;	/* the guest's MMU mode and process table */
-	struct phb *phb;	/* PCI host bridge: RTAS PCI calls, the tree */
+	struct vm *vm;	 /* memory, vCPUs, interrupts (cpu/hv.h) */
+	struct mmu *mmu; /* the guest's MMU mode and process table */
+	struct phb *phb; /* PCI host bridge: RTAS PCI calls, the tree */
 
 	struct console con;
 	struct rtas rtas;

@@ -11,12 +11,12 @@
 #include "cpu/hv.h"
 #include "cpu/kvm/kvm.h"
 
-#define HTAB_READ_CHUNK	(64 << 10)
+#define HTAB_READ_CHUNK (64 << 10)
 #define HPTE_BYTES	16
 
 int hv_htab_open(struct vm *vm, bool write)
 {
-	struct kvm_get_htab_fd req = { .flags = write ? KVM_GET_HTAB_WRITE : 0 };
+	struct kvm_get_htab_fd req = {.flags = write ? KVM_GET_HTAB_WRITE : 0};
 	int fd = ioctl(kvm_of(vm)->vm_fd, KVM_PPC_GET_HTAB_FD, &req);
 
 	return fd < 0 ? -errno : fd;
@@ -64,10 +64,10 @@ int hv_htab_read(int fd, hv_htab_fn *fn, void *ctx)
 	return err;
 }
 
-int hv_htab_write(int fd, uint32_t index, uint16_t n_valid,
-		  uint16_t n_invalid, const uint8_t *hptes)
+int hv_htab_write(int fd, uint32_t index, uint16_t n_valid, uint16_t n_invalid,
+		  const uint8_t *hptes)
 {
-	struct kvm_get_htab_header h = { index, n_valid, n_invalid };
+	struct kvm_get_htab_header h = {index, n_valid, n_invalid};
 	size_t dlen = (size_t)n_valid * HPTE_BYTES;
 	uint8_t *rec = malloc(sizeof(h) + dlen);
 	ssize_t n;

@@ -3,7 +3,7 @@
 
 #include "tests/unit/fake_sys.h"
 
-#define FAKE_WATCHES	64
+#define FAKE_WATCHES 64
 
 static struct {
 	int fd;
@@ -35,7 +35,7 @@ int __wrap_loop_watch(struct loop *l, int fd, loop_fn *fn, void *arg)
 		;
 	if (i == FAKE_WATCHES)
 		return -ENOSPC;
-	watches[i].fd = fd;	/* a reused fd: the newest registration */
+	watches[i].fd = fd; /* a reused fd: the newest registration */
 	watches[i].fn = fn;
 	watches[i].arg = arg;
 	if (i == nwatches)

@@ -14,7 +14,7 @@
 #include <linux/falloc.h>
 #include <linux/virtio_blk.h>
 
-#include "io/devices.h"
+#include "io/virtio_blk.h"
 #include "io/le.h"
 #include "io/virtio.h"
 #include "tests/unit/unit.h"

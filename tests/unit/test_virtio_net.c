@@ -9,7 +9,7 @@
 
 #include <linux/virtio_net.h>
 
-#include "io/devices.h"
+#include "io/virtio_net.h"
 #include "io/le.h"
 #include "io/virtio.h"
 #include "tests/unit/unit.h"

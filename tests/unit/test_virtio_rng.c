@@ -2,7 +2,7 @@
  * of the host's random bytes; a chain it cannot serve fails the device. */
 #include <linux/virtio_ring.h>
 
-#include "io/devices.h"
+#include "io/virtio_rng.h"
 #include "io/virtio.h"
 #include "tests/unit/unit.h"
 #include "tests/unit/vdrv.h"

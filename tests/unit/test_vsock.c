@@ -15,7 +15,7 @@
 #include <linux/virtio_pci.h>
 #include <linux/virtio_vsock.h>
 
-#include "io/devices.h"
+#include "io/virtio_vsock.h"
 #include "io/le.h"
 #include "io/loop.h"
 #include "tests/unit/fake_sys.h"
