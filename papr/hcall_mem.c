@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cpu/gmem.h"
+#include "io/phb.h"
 #include "papr/papr.h"
 #include "cpu/be.h"
 #include "papr/hcall.h"
@@ -49,20 +50,42 @@ int64_t h_page_init(struct papr *papr, struct vcpu *v, uint64_t *args)
 	return H_SUCCESS;
 }
 
-/* A logical CI access outside RAM is a device register.  No device sits
- * on pvmm's guest-physical bus yet, so there is nothing to reach.  When
- * one does, this is the hook: dispatch (addr, size, big-endian *val) to
- * the bus the way an MMIO exit is dispatched, and return H_SUCCESS, or
- * H_PARAMETER when no device claims the address. */
+/* The big-endian value of @size bytes at @b, and the other way. */
+static uint64_t be_load_n(const uint8_t *b, unsigned size)
+{
+	return size == 1 ? b[0] : size == 2 ? be16_load(b) :
+	       size == 4 ? be32_load(b) : be64_load(b);
+}
+
+static void be_store_n(uint8_t *b, unsigned size, uint64_t val)
+{
+	if (size == 1)
+		b[0] = (uint8_t)val;
+	else if (size == 2)
+		be16_store(b, (uint16_t)val);
+	else if (size == 4)
+		be32_store(b, (uint32_t)val);
+	else
+		be64_store(b, val);
+}
+
+/* A logical CI access outside RAM is a device register: it goes to the
+ * PCI host bridge the way an MMIO exit does (the guest's firmware-less
+ * early code, or xmon, may poke a BAR this way), as the bytes at @addr;
+ * *@val is their big-endian value, as for RAM.  H_PARAMETER when no
+ * device claims the address (a read then returns nothing). */
 static int64_t ci_device_access(struct papr *papr, uint64_t addr,
 				unsigned size, uint64_t *val, bool is_write)
 {
-	(void)papr;
-	(void)addr;
-	(void)size;
-	(void)val;
-	(void)is_write;
-	return H_PARAMETER;
+	uint8_t bytes[8];
+
+	if (is_write)
+		be_store_n(bytes, size, *val);
+	if (!phb_mmio(papr->phb, addr, bytes, size, is_write))
+		return H_PARAMETER;
+	if (!is_write)
+		*val = be_load_n(bytes, size);
+	return H_SUCCESS;
 }
 
 /* Size and natural alignment, as a CI load or store instruction would

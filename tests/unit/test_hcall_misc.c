@@ -12,6 +12,8 @@
 #include <cmocka.h>
 
 #include "machine.h"
+#include "io/pci.h"
+#include "io/phb.h"
 #include "papr/hcall.h"
 #include "papr/hcall_misc.h"
 #include "tests/unit/fake_hv.h"
@@ -405,6 +407,82 @@ static void test_ci_misaligned(void **state)
 	assert_int_equal(call3(H_LOGICAL_CI_STORE, 1, 0x601, 0), H_SUCCESS);
 }
 
+/* A device register behind the host bridge: what a CI access there
+ * reaches, as the bytes at the address. */
+static struct {
+	uint64_t off;
+	unsigned len;
+	uint8_t wrote[8];
+	int reads, writes;
+} ci_dev;
+
+static void ci_bar_read(struct pci_func *f, int bar, uint64_t off,
+			void *data, unsigned len)
+{
+	static const uint8_t regs[8] = { 0x11, 0x22, 0x33, 0x44,
+					 0x55, 0x66, 0x77, 0x88 };
+
+	(void)f;
+	(void)bar;
+	ci_dev.reads++;
+	ci_dev.off = off;
+	ci_dev.len = len;
+	memcpy(data, regs, len);
+}
+
+static void ci_bar_write(struct pci_func *f, int bar, uint64_t off,
+			 const void *data, unsigned len)
+{
+	(void)f;
+	(void)bar;
+	ci_dev.writes++;
+	ci_dev.off = off;
+	ci_dev.len = len;
+	memcpy(ci_dev.wrote, data, len);
+}
+
+static const struct pci_func_ops ci_ops = { ci_bar_read, ci_bar_write };
+
+/* H_LOGICAL_CI_* on a device BAR go to the device, as an MMIO exit
+ * would (they used to get H_PARAMETER); with memory decoding off, or
+ * just past the BAR, nothing answers. */
+static void test_ci_device_bar(void **state)
+{
+	static struct pci_func f;
+	uint64_t args[HCALL_NARGS], bar;
+	static const uint8_t be[4] = { 0xca, 0xfe, 0xf0, 0x0d };
+
+	(void)state;
+	memset(&ci_dev, 0, sizeof(ci_dev));
+	pci_func_init(&f, "ci", 0x1af4, 0x1000, 1, 0xff0000, 0x1af4, 1);
+	f.ops = &ci_ops;
+	assert_int_equal(pci_add_bar64(&f, 0, 0x1000), 0);
+	assert_int_equal(phb_add(&mach.io.phb, &f), 0);
+	bar = f.bar[0].addr;
+	args[0] = 4, args[1] = bar + 0x10;
+	assert_int_equal(load(args), H_PARAMETER);	/* decoding off */
+	assert_int_equal(ci_dev.reads, 0);
+	assert_true(pci_cfg_write(&f, 4, 2, 0x2));	/* memory space on */
+
+	args[0] = 4, args[1] = bar + 0x10;
+	assert_int_equal(load(args), H_SUCCESS);
+	assert_int_equal(ci_dev.reads, 1);
+	assert_int_equal(ci_dev.off, 0x10);
+	assert_int_equal(ci_dev.len, 4);
+	assert_true(args[0] == 0x11223344);
+	assert_int_equal(call3(H_LOGICAL_CI_STORE, 4, bar + 0x20, 0xcafef00d),
+			 H_SUCCESS);
+	assert_int_equal(ci_dev.writes, 1);
+	assert_int_equal(ci_dev.off, 0x20);
+	assert_memory_equal(ci_dev.wrote, be, sizeof(be));
+	/* Past the BAR, and misaligned inside it: refused, untouched. */
+	args[0] = 8, args[1] = bar + 0x1000;
+	assert_int_equal(load(args), H_PARAMETER);
+	assert_int_equal(call3(H_LOGICAL_CI_STORE, 4, bar + 0x22, 1),
+			 H_PARAMETER);
+	assert_int_equal(ci_dev.reads + ci_dev.writes, 2);
+}
+
 static void test_ci_outside_ram(void **state)
 {
 	static const uint64_t addr[] = { RAM_SIZE, RAM_SIZE + 8, 1ULL << 46,
@@ -664,6 +742,7 @@ int main(void)
 		T(test_ci_bad_size),
 		T(test_ci_misaligned),
 		T(test_ci_outside_ram),
+		T(test_ci_device_bar),
 		T(test_random_success),
 		T(test_random_failure),
 		T(test_random_interrupted_and_short),
