@@ -532,8 +532,8 @@ int main(int argc, char **argv)
 	load_guest(&m, &o, &l, &img);
 	if (rtas_install(&m.papr, l.rtas, CONFIG_RTAS_SIZE) < 0)
 		fail("cannot place RTAS");
-	if (!(h = host_open(&caps)))
-		exit(PVMM_EXIT_ERROR);
+	if (host_open(&h, &caps, errbuf, sizeof(errbuf)) < 0)
+		fail("%s", errbuf);
 	choose_mmu(&m, &o, &caps);
 
 	struct vm_config cfg = {
@@ -545,8 +545,8 @@ int main(int argc, char **argv)
 	};
 	if (cfg.nrtas > sizeof(rtas) / sizeof(rtas[0]))
 		fail("more in-kernel RTAS calls than pvmm has room for");
-	if (vm_create(&m.vm, h, &cfg, &vi) < 0)
-		exit(PVMM_EXIT_ERROR);
+	if (vm_create(&m.vm, h, &cfg, &vi, errbuf, sizeof(errbuf)) < 0)
+		fail("%s", errbuf);
 	if (vi.hpt_order)
 		m.mmu.hpt_order = vi.hpt_order;
 	/* Only page sizes guest RAM (anonymous memory, the host's base
@@ -561,8 +561,11 @@ int main(int argc, char **argv)
 	if (lifecycle_start(&m, o.shutdown_timeout) < 0 ||
 	    tty_start(&m) < 0 || io_start(&m.io) < 0)
 		fail("cannot start pvmm's threads");
-	if (vm_run(&m.vm) < 0)
+	if ((err = vm_run(&m.vm)) < 0) {
+		fprintf(stderr, "pvmm: cannot run the vCPUs: %s\n",
+			strerror(-err));
 		vm_request_stop(&m.vm, POWER_ERROR);
+	}
 	vm_mark(&m.vm, PHASE_EXIT);
 	io_stop(&m.io);
 	tty_stop(&m);

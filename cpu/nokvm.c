@@ -3,13 +3,16 @@
  * clear message, so none of this runs; it exists so that the native pvmm
  * links and says why it cannot run a guest. */
 #include <errno.h>
+#include <stdio.h>
 
 #include "cpu/hv.h"
 #include "cpu/vm.h"
 
 int vm_create(struct vm *vm, const struct host *h,
-	      const struct vm_config *cfg, struct vm_info *info)
+	      const struct vm_config *cfg, struct vm_info *info, char *why,
+	      size_t len)
 {
+	snprintf(why, len, "no hypervisor backend in this build");
 	(void)vm;
 	(void)h;
 	(void)cfg;

@@ -145,9 +145,10 @@ struct host_caps {
 	bool xics;  /* in-kernel XICS interrupt controller */
 };
 
-/* Open the hypervisor and check what pvmm needs.  On failure print one
- * line saying what is missing and return NULL: main's only exit. */
-struct host *host_open(struct host_caps *caps);
+/* Open the hypervisor and check what pvmm needs: 0, or -errno with one
+ * line in @why saying what is missing. */
+int host_open(struct host **h, struct host_caps *caps, char *why,
+	      size_t len);
 
 /* Page sizes the host's MMU offers a guest, as the hypervisor reports
  * them (KVM_PPC_GET_SMMU_INFO for hash, KVM_PPC_GET_RMMU_INFO for radix);
@@ -203,11 +204,14 @@ struct vm_info {
 	struct mmu_info mmu; /* page sizes, as the host offers them */
 };
 
-/* Create the VM with the machine's RAM and vCPUs; 0 or -1 after printing
- * one clear line. */
+/* Create the VM with the machine's RAM and vCPUs: 0, or -errno with one
+ * line in @why saying what failed (vm_destroy() then frees what was
+ * made). */
 int vm_create(struct vm *vm, const struct host *h, const struct vm_config *cfg,
-	      struct vm_info *info);
-/* Run until the machine stops; 0 or -1 on a backend failure. */
+	      struct vm_info *info, char *why, size_t len);
+/* Run until the machine stops: 0, or -errno if the backend could not
+ * run its vCPU threads (a vCPU that fails says why itself, at its
+ * thread's top, and stops the machine). */
 int vm_run(struct vm *vm);
 void vm_destroy(struct vm *vm);
 

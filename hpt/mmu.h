@@ -58,9 +58,10 @@ struct mmu {
 };
 
 const char *mmu_mode_name(enum mmu_mode mode);
-/* "auto", "radix" or "hash"; 0 or -1. */
+/* "auto", "radix" or "hash"; 0 or -EINVAL. */
 int mmu_mode_parse(const char *s, enum mmu_mode *mode);
-/* Resolve @want against the host; -1 with *why set if it cannot be had. */
+/* Resolve @want against the host; -ENODEV with *why set if it cannot be
+ * had. */
 int mmu_choose(enum mmu_mode want, bool host_radix, bool host_hash,
 	       enum mmu_mode *mode, const char **why);
 /* HPT size (log2 bytes) for @ram bytes of guest RAM. */

@@ -25,7 +25,7 @@ int vcpu_papr_decode(struct vcpu_papr *s, const uint8_t *buf, size_t len)
 	size_t off = 0;
 
 	if (len < VCPU_PAPR_RECORD_SIZE)
-		return -1;
+		return -EINVAL;
 #define GET(f) s->f = be64_load(buf + off); off += 8;
 	VCPU_PAPR_FIELDS(GET)
 #undef GET

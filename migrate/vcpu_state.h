@@ -14,7 +14,7 @@ struct vm;
 #define VCPU_PAPR_RECORD_SIZE	(7 * 8)
 
 /* Big-endian record for the snapshot stream; decode refuses a short
- * buffer (-1). */
+ * buffer (-EINVAL). */
 size_t vcpu_papr_encode(const struct vcpu_papr *s, uint8_t *buf);
 int vcpu_papr_decode(struct vcpu_papr *s, const uint8_t *buf, size_t len);
 

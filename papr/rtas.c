@@ -61,6 +61,21 @@ uint32_t rtas_token(const char *name)
 	return 0;
 }
 
+int32_t rtas_errno(int err)
+{
+	switch (err) {
+	case 0:
+		return RTAS_OK;
+	case -EINVAL:
+		return RTAS_PARAM_ERROR;
+	case -EBUSY:
+	case -EAGAIN:
+		return RTAS_BUSY;
+	default:
+		return RTAS_HW_ERROR;
+	}
+}
+
 size_t rtas_in_kernel(struct vm_rtas_token *out, size_t max)
 {
 	size_t n = 0;
@@ -105,15 +120,15 @@ int rtas_read_args(const struct papr *papr, uint64_t gpa, struct rtas_args *a)
 	const uint8_t *p = gmem_ptr(&papr->vm->mem, gpa, 12);
 
 	if (!p)
-		return -1;
+		return -EINVAL;
 	a->token = be32_load(p);
 	a->nargs = be32_load(p + 4);
 	a->nret = be32_load(p + 8);
 	if (a->nargs > RTAS_MAX_ARGS || a->nret > RTAS_MAX_ARGS)
-		return -1;
+		return -EINVAL;
 	p = gmem_ptr(&papr->vm->mem, gpa, 12 + 4 * (a->nargs + a->nret));
 	if (!p)
-		return -1;
+		return -EINVAL;
 	for (uint32_t i = 0; i < a->nargs; i++)
 		a->args[i] = be32_load(p + 12 + 4 * i);
 	memset(a->rets, 0, sizeof(a->rets));

@@ -51,6 +51,10 @@ extern const size_t rtas_ncalls;
 
 /* Token of call @name, or 0 if pvmm has no such call. */
 uint32_t rtas_token(const char *name);
+/* The status for a host-side -errno (the backend's answer): the one
+ * place RTAS calls translate errors. */
+int32_t rtas_errno(int err);
+
 /* The calls the hypervisor answers itself (no handler here), for
  * vm_config: up to @max into @out; how many there are. */
 struct vm_rtas_token;
@@ -60,8 +64,8 @@ size_t rtas_in_kernel(struct vm_rtas_token *out, size_t max);
  * -EINVAL if it does not fit in guest RAM. */
 int rtas_install(struct papr *papr, uint64_t base, uint64_t size);
 
-/* Parse an RTAS buffer from guest RAM at @gpa; 0 or -1 if it is not a
- * well-formed buffer inside RAM. */
+/* Parse an RTAS buffer from guest RAM at @gpa; 0 or -EINVAL if it is not
+ * a well-formed buffer inside RAM. */
 int rtas_read_args(const struct papr *papr, uint64_t gpa,
 		   struct rtas_args *a);
 

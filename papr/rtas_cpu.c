@@ -11,7 +11,7 @@
 void rtas_start_cpu(struct papr *papr, struct vcpu *v, struct rtas_args *a)
 {
 	struct vcpu *t = vm_vcpu(papr->vm, a->args[0]);
-	int stopped = VCPU_STOPPED;
+	int stopped = VCPU_STOPPED, err;
 
 	(void)v;
 	if (!t) {
@@ -25,12 +25,10 @@ void rtas_start_cpu(struct papr *papr, struct vcpu *v, struct rtas_args *a)
 	}
 	t->start_pc = a->args[1];
 	t->start_r3 = a->args[2];
-	if (hv_start_cpu(papr->vm, t, t->start_pc, t->start_r3) < 0) {
+	err = hv_start_cpu(papr->vm, t, t->start_pc, t->start_r3);
+	if (err < 0)
 		atomic_store(&t->state, VCPU_STOPPED);
-		a->rets[0] = (uint32_t)RTAS_HW_ERROR;
-		return;
-	}
-	a->rets[0] = RTAS_OK;
+	a->rets[0] = (uint32_t)rtas_errno(err);
 }
 
 /* The calling vCPU stops; its thread parks when this hcall returns. */

@@ -2,10 +2,13 @@
 #ifndef PVMM_KVM_H
 #define PVMM_KVM_H
 
+#include <errno.h>
 #include <linux/kvm.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "cpu/irq.h"
 #include "cpu/vm.h"
@@ -55,15 +58,26 @@ struct kvm_vm {
 	pthread_cond_t wake;	/* a stopped vCPU was started, or power off */
 	unsigned lpcr_gen;	/* bumped by each H_SET_MODE change */
 	_Atomic int msi_fd[IRQ_MSI_COUNT];	/* irqfd + 1 per MSI source; 0: none yet */
+	char why[160];		/* what failed while creating the VM */
 	struct kvm_vcpu vcpu[];
 };
+
+/* Creating the VM failed at @what (errno says how): note it in k->why
+ * for vm_create's caller; -errno. */
+static inline int kvm_fail(struct kvm_vm *k, const char *what)
+{
+	int err = errno ? -errno : -EIO;
+
+	snprintf(k->why, sizeof(k->why), "%s: %s", what, strerror(-err));
+	return err;
+}
 
 int kvm_one_reg_get(int vcpu_fd, uint64_t id, uint64_t *val);
 int kvm_one_reg_set(int vcpu_fd, uint64_t id, uint64_t val);
 
 /* In-kernel XICS: create it, define its RTAS tokens, connect a vCPU. */
-int kvm_xics_create(struct vm *vm);
-int kvm_xics_connect(struct vm *vm, struct vcpu *v);
+int kvm_xics_create(struct vm *vm);		/* 0 or -errno, k->why */
+int kvm_xics_connect(struct vm *vm, struct vcpu *v);	/* the same */
 
 /* Run one vCPU until the machine stops (thread body). */
 void *kvm_vcpu_thread(void *arg);

@@ -17,12 +17,6 @@
 #define DEFAULT_TIMEBASE_HZ	512000000ULL	/* POWER9 */
 #define DEFAULT_CLOCK_HZ	1000000000ULL
 
-static int vm_error(const char *what)
-{
-	fprintf(stderr, "pvmm: %s: %s\n", what, strerror(errno));
-	return -1;
-}
-
 /* A be32 property of the host's first cpu node, or @def. */
 static uint64_t host_cpu_prop(const char *prop, uint64_t def)
 {
@@ -60,21 +54,20 @@ static int vcpu_create(struct vm *vm, struct vcpu *v)
 	kv->vm = vm;
 	kv->fd = ioctl(k->vm_fd, KVM_CREATE_VCPU, (unsigned long)v->id);
 	if (kv->fd < 0)
-		return vm_error("KVM_CREATE_VCPU");
+		return kvm_fail(k, "KVM_CREATE_VCPU");
 	kv->run = mmap(NULL, k->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
 		       kv->fd, 0);
 	if (kv->run == MAP_FAILED)
-		return vm_error("mmap kvm_run");
+		return kvm_fail(k, "mmap kvm_run");
 	/* PAPR mode first: the XICS connection is refused before it. */
 	if (ioctl(kv->fd, KVM_ENABLE_CAP, &papr) < 0)
-		return vm_error("KVM_ENABLE_CAP(PPC_PAPR)");
-	if (k->xics_fd >= 0 && kvm_xics_connect(vm, v) < 0)
-		return -1;
-	return 0;
+		return kvm_fail(k, "KVM_ENABLE_CAP(PPC_PAPR)");
+	return k->xics_fd >= 0 ? kvm_xics_connect(vm, v) : 0;
 }
 
 static int vm_memory(struct vm *vm)
 {
+	struct kvm_vm *k = kvm_of(vm);
 	struct kvm_userspace_memory_region slot = {
 		.slot = 0,
 		.guest_phys_addr = 0,
@@ -82,8 +75,8 @@ static int vm_memory(struct vm *vm)
 		.userspace_addr = (uintptr_t)vm->mem.host,
 	};
 
-	if (ioctl(kvm_of(vm)->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot) < 0)
-		return vm_error("KVM_SET_USER_MEMORY_REGION");
+	if (ioctl(k->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot) < 0)
+		return kvm_fail(k, "KVM_SET_USER_MEMORY_REGION");
 	return 0;
 }
 
@@ -140,6 +133,7 @@ static void vm_read_mmu(struct vm *vm, struct mmu_info *mi)
 /* SMT: KVM lays vCPUs out in virtual cores of threads_per_core, by id. */
 static int vm_smt(struct vm *vm, const struct host *h)
 {
+	struct kvm_vm *k = kvm_of(vm);
 	struct kvm_enable_cap smt = {
 		.cap = KVM_CAP_PPC_SMT,
 		.args = { (uint64_t)vm->threads_per_core, 0 },
@@ -150,26 +144,27 @@ static int vm_smt(struct vm *vm, const struct host *h)
 	if (vm->threads_per_core == 1)
 		return 0;
 	if (possible <= 0 || !(possible & vm->threads_per_core)) {
-		fprintf(stderr, "pvmm: --threads-per-core %d: this host's KVM "
-			"offers SMT modes %#x\n", vm->threads_per_core,
-			possible > 0 ? possible : 0);
-		return -1;
+		snprintf(k->why, sizeof(k->why), "--threads-per-core %d: this "
+			 "host's KVM offers SMT modes %#x", vm->threads_per_core,
+			 possible > 0 ? possible : 0);
+		return -EINVAL;
 	}
-	if (ioctl(kvm_of(vm)->vm_fd, KVM_ENABLE_CAP, &smt) < 0)
-		return vm_error("KVM_ENABLE_CAP(PPC_SMT)");
+	if (ioctl(k->vm_fd, KVM_ENABLE_CAP, &smt) < 0)
+		return kvm_fail(k, "KVM_ENABLE_CAP(PPC_SMT)");
 	return 0;
 }
 
 /* Hash guests: allocate the HPT at the size the device tree will give. */
 static int vm_hpt(struct vm *vm)
 {
-	uint32_t order = kvm_of(vm)->cfg.hpt_order;
+	struct kvm_vm *k = kvm_of(vm);
+	uint32_t order = k->cfg.hpt_order;
 
 	if (!order)
 		return 0;
-	if (ioctl(kvm_of(vm)->vm_fd, KVM_PPC_ALLOCATE_HTAB, &order) < 0)
-		return vm_error("KVM_PPC_ALLOCATE_HTAB");
-	kvm_of(vm)->cfg.hpt_order = order;
+	if (ioctl(k->vm_fd, KVM_PPC_ALLOCATE_HTAB, &order) < 0)
+		return kvm_fail(k, "KVM_PPC_ALLOCATE_HTAB");
+	k->cfg.hpt_order = order;
 	return 0;
 }
 
@@ -188,26 +183,30 @@ static void vm_read_info(struct vm *vm, struct vm_info *info)
 	vm_read_mmu(vm, &info->mmu);
 }
 
-int vm_create(struct vm *vm, const struct host *h,
-	      const struct vm_config *cfg, struct vm_info *info)
+/* What vm_create can refuse before it makes anything. */
+static int vm_check(const struct vm *vm, const struct host *h, char *why,
+		    size_t len)
 {
-	struct kvm_vm *k;
-	int run_size;
-
 	if (vm->ncpus > h->max_vcpus && h->max_vcpus > 0) {
-		fprintf(stderr, "pvmm: --cpus %d: this host's KVM allows %d\n",
-			vm->ncpus, h->max_vcpus);
-		return -1;
+		snprintf(why, len, "--cpus %d: this host's KVM allows %d",
+			 vm->ncpus, h->max_vcpus);
+		return -EINVAL;
 	}
 	if (!h->xics) {
-		fprintf(stderr, "pvmm: this host's KVM has no in-kernel XICS "
-			"interrupt controller (KVM_CAP_IRQ_XICS)\n");
-		return -1;
+		snprintf(why, len, "this host's KVM has no in-kernel XICS "
+			 "interrupt controller (KVM_CAP_IRQ_XICS)");
+		return -ENODEV;
 	}
-	k = calloc(1, sizeof(*k) + (size_t)vm->ncpus * sizeof(k->vcpu[0]));
-	if (!k)
-		return vm_error("calloc");
-	vm->hv = k;
+	return 0;
+}
+
+static int vm_build(struct vm *vm, const struct host *h,
+		    const struct vm_config *cfg, struct vm_info *info)
+{
+	struct kvm_vm *k = kvm_of(vm);
+	int run_size;
+	int err;
+
 	k->kvm_fd = h->kvm_fd;
 	k->xics_fd = -1;
 	k->cfg = *cfg;
@@ -218,19 +217,40 @@ int vm_create(struct vm *vm, const struct host *h,
 
 	run_size = ioctl(h->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (run_size <= 0)
-		return vm_error("KVM_GET_VCPU_MMAP_SIZE");
+		return kvm_fail(k, "KVM_GET_VCPU_MMAP_SIZE");
 	k->run_size = (size_t)run_size;
 	k->vm_fd = ioctl(h->kvm_fd, KVM_CREATE_VM, KVM_VM_PPC_HV);
 	if (k->vm_fd < 0)
-		return vm_error("KVM_CREATE_VM (is kvm-hv loaded?)");
-	if (vm_memory(vm) < 0 || vm_smt(vm, h) < 0 || vm_hpt(vm) < 0 ||
-	    kvm_xics_create(vm) < 0)
-		return -1;
+		return kvm_fail(k, "KVM_CREATE_VM (is kvm-hv loaded?)");
+	if ((err = vm_memory(vm)) < 0 || (err = vm_smt(vm, h)) < 0 ||
+	    (err = vm_hpt(vm)) < 0 || (err = kvm_xics_create(vm)) < 0)
+		return err;
 	for (int i = 0; i < vm->ncpus; i++)
-		if (vcpu_create(vm, &vm->cpu[i]) < 0)
-			return -1;
+		if ((err = vcpu_create(vm, &vm->cpu[i])) < 0)
+			return err;
 	vm_read_info(vm, info);
 	return 0;
+}
+
+int vm_create(struct vm *vm, const struct host *h,
+	      const struct vm_config *cfg, struct vm_info *info, char *why,
+	      size_t len)
+{
+	struct kvm_vm *k;
+	int err = vm_check(vm, h, why, len);
+
+	if (err)
+		return err;
+	k = calloc(1, sizeof(*k) + (size_t)vm->ncpus * sizeof(k->vcpu[0]));
+	if (!k) {
+		snprintf(why, len, "out of memory");
+		return -ENOMEM;
+	}
+	vm->hv = k;
+	err = vm_build(vm, h, cfg, info);
+	if (err)
+		snprintf(why, len, "%s", k->why);
+	return err;
 }
 
 static void kick_handler(int sig)
@@ -259,7 +279,7 @@ int vm_run(struct vm *vm)
 		errno = pthread_create(&kv->thread, NULL, kvm_vcpu_thread,
 				       &vm->cpu[i]);
 		if (errno) {
-			err = vm_error("pthread_create");
+			err = -errno;
 			vm_request_stop(vm, POWER_ERROR);
 			break;
 		}

@@ -30,11 +30,8 @@ static int xics_sources(struct vm *vm)
 			.addr = (uintptr_t)&val,
 		};
 
-		if (ioctl(k->xics_fd, KVM_SET_DEVICE_ATTR, &attr) < 0) {
-			fprintf(stderr, "pvmm: XICS source %#x: %s\n", irq,
-				strerror(errno));
-			return -1;
-		}
+		if (ioctl(k->xics_fd, KVM_SET_DEVICE_ATTR, &attr) < 0)
+			return kvm_fail(k, "XICS source");
 	}
 	return 0;
 }
@@ -44,22 +41,16 @@ int kvm_xics_create(struct vm *vm)
 	struct kvm_vm *k = kvm_of(vm);
 	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_XICS };
 
-	if (ioctl(k->vm_fd, KVM_CREATE_DEVICE, &dev) < 0) {
-		fprintf(stderr, "pvmm: cannot create the in-kernel XICS: %s\n",
-			strerror(errno));
-		return -1;
-	}
+	if (ioctl(k->vm_fd, KVM_CREATE_DEVICE, &dev) < 0)
+		return kvm_fail(k, "cannot create the in-kernel XICS");
 	k->xics_fd = (int)dev.fd;
 	for (size_t i = 0; i < k->cfg.nrtas; i++) {
 		struct kvm_rtas_token_args t = { 0 };
 
 		snprintf(t.name, sizeof(t.name), "%s", k->cfg.rtas[i].name);
 		t.token = k->cfg.rtas[i].token;
-		if (ioctl(k->vm_fd, KVM_PPC_RTAS_DEFINE_TOKEN, &t) < 0) {
-			fprintf(stderr, "pvmm: KVM_PPC_RTAS_DEFINE_TOKEN %s: "
-				"%s\n", t.name, strerror(errno));
-			return -1;
-		}
+		if (ioctl(k->vm_fd, KVM_PPC_RTAS_DEFINE_TOKEN, &t) < 0)
+			return kvm_fail(k, "KVM_PPC_RTAS_DEFINE_TOKEN");
 	}
 	return xics_sources(vm);
 }
@@ -145,10 +136,7 @@ int kvm_xics_connect(struct vm *vm, struct vcpu *v)
 		.args = { (uint64_t)kvm_of(vm)->xics_fd, (uint64_t)v->id },
 	};
 
-	if (ioctl(kvm_vcpu_of(v)->fd, KVM_ENABLE_CAP, &cap) < 0) {
-		fprintf(stderr, "pvmm: vCPU %d: cannot connect to XICS: %s\n",
-			v->id, strerror(errno));
-		return -1;
-	}
+	if (ioctl(kvm_vcpu_of(v)->fd, KVM_ENABLE_CAP, &cap) < 0)
+		return kvm_fail(kvm_of(vm), "a vCPU cannot connect to the XICS");
 	return 0;
 }

@@ -717,6 +717,16 @@ static void test_sreset_backend_error(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
+/* The one translation from host-side -errno to an hcall return code. */
+static void test_hcall_errno(void **state)
+{
+	(void)state;
+	assert_int_equal(hcall_errno(0), H_SUCCESS);
+	assert_int_equal(hcall_errno(-EINVAL), H_PARAMETER);
+	assert_int_equal(hcall_errno(-ENODEV), H_NOT_AVAILABLE);
+	assert_int_equal(hcall_errno(-EIO), H_HARDWARE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -743,6 +753,7 @@ int main(void)
 		T(test_ci_misaligned),
 		T(test_ci_outside_ram),
 		T(test_ci_device_bar),
+		T(test_hcall_errno),
 		T(test_random_success),
 		T(test_random_failure),
 		T(test_random_interrupted_and_short),

@@ -101,15 +101,15 @@ static void mode_choice(void **state)
 	assert_int_equal(mode, MMU_RADIX);
 	assert_int_equal(mmu_choose(MMU_AUTO, false, true, &mode, &why), 0);
 	assert_int_equal(mode, MMU_HASH);
-	assert_int_equal(mmu_choose(MMU_HASH, true, false, &mode, &why), -1);
+	assert_int_equal(mmu_choose(MMU_HASH, true, false, &mode, &why), -ENODEV);
 	assert_non_null(strstr(why, "radix-only"));
-	assert_int_equal(mmu_choose(MMU_RADIX, false, true, &mode, &why), -1);
+	assert_int_equal(mmu_choose(MMU_RADIX, false, true, &mode, &why), -ENODEV);
 	assert_int_equal(mmu_choose(MMU_HASH, true, true, &mode, &why), 0);
 	assert_int_equal(mode, MMU_HASH);
 	assert_int_equal(mmu_mode_parse("hash", &mode), 0);
 	assert_int_equal(mode, MMU_HASH);
-	assert_int_equal(mmu_mode_parse("has", &mode), -1);
-	assert_int_equal(mmu_mode_parse("radixx", &mode), -1);
+	assert_int_equal(mmu_mode_parse("has", &mode), -EINVAL);
+	assert_int_equal(mmu_mode_parse("radixx", &mode), -EINVAL);
 }
 
 static void hpt_order(void **state)

@@ -206,7 +206,7 @@ static void cpus(void **state)
 	assert_int_equal(rtas(m, BUF, "stop-self", 0, 1, NULL), 0);
 	assert_int_equal(m->vm.cpu[0].state, VCPU_STOPPED);
 	/* A failing backend leaves the CPU stopped. */
-	fake_hv.start_ret = -1;
+	fake_hv.start_ret = -EIO;
 	assert_int_equal(rtas(m, BUF, "start-cpu", 3, 1,
 			      (uint32_t[]){ 0, 0x4000, 0 }), 0);
 	assert_int_equal(ret(m, 3, 0), RTAS_HW_ERROR);
@@ -249,10 +249,23 @@ static void nvram_and_sysparm(void **state)
 	unit_machine_free(m);
 }
 
+/* The one translation from host-side -errno to RTAS status. */
+static void errno_status(void **state)
+{
+	(void)state;
+	assert_int_equal(rtas_errno(0), RTAS_OK);
+	assert_int_equal(rtas_errno(-EINVAL), RTAS_PARAM_ERROR);
+	assert_int_equal(rtas_errno(-EBUSY), RTAS_BUSY);
+	assert_int_equal(rtas_errno(-EAGAIN), RTAS_BUSY);
+	assert_int_equal(rtas_errno(-EIO), RTAS_HW_ERROR);
+	assert_int_equal(rtas_errno(-ENOSYS), RTAS_HW_ERROR);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(stub),
+		cmocka_unit_test(errno_status),
 		cmocka_unit_test(bad_buffers),
 		cmocka_unit_test(bad_calls),
 		cmocka_unit_test(time_of_day),

@@ -1,4 +1,5 @@
 /* vCPU PAPR state records, KVM's binary stats parser, VPA reading. */
+#include <errno.h>
 #include <linux/kvm.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -22,7 +23,7 @@ static void papr_record(void **state)
 	assert_int_equal(be64_load(buf + 40), 0x123456789abcdef0ULL);
 	assert_int_equal(vcpu_papr_decode(&b, buf, sizeof(buf)), 0);
 	assert_memory_equal(&a, &b, sizeof(a));
-	assert_int_equal(vcpu_papr_decode(&b, buf, sizeof(buf) - 1), -1);
+	assert_int_equal(vcpu_papr_decode(&b, buf, sizeof(buf) - 1), -EINVAL);
 }
 
 /* A stats file as KVM lays it out: header, descriptors, data. */
