@@ -63,17 +63,21 @@ uint32_t rtas_token(const char *name)
 
 int32_t rtas_errno(int err)
 {
-	switch (err) {
-	case 0:
-		return RTAS_OK;
-	case -EINVAL:
-		return RTAS_PARAM_ERROR;
-	case -EBUSY:
-	case -EAGAIN:
-		return RTAS_BUSY;
-	default:
-		return RTAS_HW_ERROR;
-	}
+	/* Anything else is the hardware's (the backend's) failure. */
+	static const struct {
+		int err;
+		int32_t status;
+	} map[] = {
+		{ 0, RTAS_OK },
+		{ -EINVAL, RTAS_PARAM_ERROR },
+		{ -EBUSY, RTAS_BUSY },
+		{ -EAGAIN, RTAS_BUSY },
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (map[i].err == err)
+			return map[i].status;
+	return RTAS_HW_ERROR;
 }
 
 size_t rtas_in_kernel(struct vm_rtas_token *out, size_t max)

@@ -252,13 +252,15 @@ static void nvram_and_sysparm(void **state)
 /* The one translation from host-side -errno to RTAS status. */
 static void errno_status(void **state)
 {
+	static const int err[] = { 0, -EINVAL, -EBUSY, -EAGAIN, -EIO,
+				   -ENOSYS };
+	static const int32_t want[] = { RTAS_OK, RTAS_PARAM_ERROR, RTAS_BUSY,
+					RTAS_BUSY, RTAS_HW_ERROR,
+					RTAS_HW_ERROR };
+
 	(void)state;
-	assert_int_equal(rtas_errno(0), RTAS_OK);
-	assert_int_equal(rtas_errno(-EINVAL), RTAS_PARAM_ERROR);
-	assert_int_equal(rtas_errno(-EBUSY), RTAS_BUSY);
-	assert_int_equal(rtas_errno(-EAGAIN), RTAS_BUSY);
-	assert_int_equal(rtas_errno(-EIO), RTAS_HW_ERROR);
-	assert_int_equal(rtas_errno(-ENOSYS), RTAS_HW_ERROR);
+	for (size_t i = 0; i < sizeof(err) / sizeof(err[0]); i++)
+		assert_int_equal(rtas_errno(err[i]), want[i]);
 }
 
 int main(void)
