@@ -60,6 +60,8 @@ struct vcpu;
  * outputs back there, and returns the PAPR return code for r3. */
 typedef int64_t hcall_fn(struct papr *papr, struct vcpu *v, uint64_t *args);
 
+/* Counted by the vCPU threads as they dispatch (atomics, no lock); read
+ * by main for --report after they are joined. */
 struct hcall_stats {
 	_Atomic uint64_t calls[HCALL_SLOTS];	/* every call, by opcode */
 	_Atomic uint64_t unimplemented;		/* answered H_FUNCTION */

@@ -6,6 +6,9 @@
 
 #define NVRAM_SIZE	(64 << 10)
 
+/* Written and read by the RTAS nvram calls on vCPU threads, without a
+ * lock: like the hardware's, concurrent stores to the same bytes are the
+ * guest's race (Linux serialises its own NVRAM access). */
 struct nvram {
 	uint8_t bytes[NVRAM_SIZE];
 };

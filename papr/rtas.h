@@ -38,6 +38,8 @@ struct rtas_call {
 	uint8_t nret;
 };
 
+/* base/size set by main (rtas_install) before the vCPUs run; the rest
+ * atomic, updated by the vCPU threads making RTAS calls. */
 struct rtas {
 	uint64_t base;		/* guest-physical address of the stub */
 	uint64_t size;		/* bytes reserved for RTAS */
