@@ -36,11 +36,11 @@ static const char *const power_names[] = {
 /* Nanoseconds since PHASE_START, or null when the phase never came. */
 static void print_phases(const struct machine *m, FILE *f)
 {
-	uint64_t t0 = atomic_load(&m->vm.phase_ns[PHASE_START]);
+	uint64_t t0 = atomic_load(&m->vm.stats.phase_ns[PHASE_START]);
 
 	fprintf(f, "  \"phases_ns\": {");
 	for (int p = 0; p < PHASE_MAX; p++) {
-		uint64_t t = atomic_load(&m->vm.phase_ns[p]);
+		uint64_t t = atomic_load(&m->vm.stats.phase_ns[p]);
 
 		fprintf(f, "%s\n    \"%s\": ", p ? "," : "", phase_names[p]);
 		if (t)
@@ -57,13 +57,13 @@ static void print_exits(const struct machine *m, FILE *f)
 
 	fprintf(f, "  \"exits\": {");
 	for (int k = 0; k < EXIT_KIND_MAX; k++) {
-		uint64_t n = atomic_load(&m->vm.exits[k]);
+		uint64_t n = atomic_load(&m->vm.stats.exits[k]);
 
 		total += n;
 		fprintf(f, "\"%s\": %" PRIu64 ", ", exit_names[k], n);
 	}
 	fprintf(f, "\"total\": %" PRIu64 ", \"mmio_unclaimed\": %" PRIu64
-		"},\n", total, atomic_load(&m->vm.exits_unclaimed));
+		"},\n", total, atomic_load(&m->vm.stats.exits_unclaimed));
 }
 
 static void print_hcalls(const struct machine *m, FILE *f)
@@ -141,8 +141,8 @@ void report_print(const struct machine *m, FILE *f, int exit_code)
 	print_hcalls(m, f);
 	print_vcpus(m, f);
 	fprintf(f, "  \"rtas\": {\"calls\": %" PRIu64 ", \"errors\": %" PRIu64
-		"},\n", atomic_load(&m->papr.rtas.calls),
-		atomic_load(&m->papr.rtas.errors));
+		"},\n", atomic_load(&m->papr.rstats.calls),
+		atomic_load(&m->papr.rstats.errors));
 	fprintf(f, "  \"console_bytes\": %" PRIu64 "\n}\n", m->papr.con.out_bytes);
 }
 

@@ -65,7 +65,7 @@ void vm_mark(struct vm *vm, enum phase p)
 {
 	uint64_t zero = 0;
 
-	if (atomic_load(&vm->phase_ns[p]))
+	if (atomic_load(&vm->stats.phase_ns[p]))
 		return;
-	atomic_compare_exchange_strong(&vm->phase_ns[p], &zero, vm_now_ns());
+	atomic_compare_exchange_strong(&vm->stats.phase_ns[p], &zero, vm_now_ns());
 }

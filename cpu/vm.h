@@ -88,6 +88,13 @@ struct vm_exits {
 		     bool is_write);
 };
 
+/* What the VM counted (--report; not guest state): atomics. */
+struct vm_stats {
+	_Atomic uint64_t phase_ns[PHASE_MAX];
+	_Atomic uint64_t exits[EXIT_KIND_MAX];
+	_Atomic uint64_t exits_unclaimed; /* MMIO nothing answered */
+};
+
 /* The VM.  Threads: main builds it and reads it after vm_run(); vCPU
  * threads change their own struct vcpu and lpcr_* (H_SET_MODE, then
  * hv_sync_lpcr() under the backend's lock); anyone may stop it (power is
@@ -105,9 +112,7 @@ struct vm {
 	_Atomic int power;     /* enum power_state */
 	_Atomic int kill_code; /* exit status when POWER_KILLED; -1: none */
 
-	_Atomic uint64_t phase_ns[PHASE_MAX];
-	_Atomic uint64_t exits[EXIT_KIND_MAX];
-	_Atomic uint64_t exits_unclaimed; /* MMIO nothing answered */
+	struct vm_stats stats;	/* counters, apart from the state */
 
 	void *hv; /* backend VM data */
 };

@@ -31,7 +31,8 @@ struct papr {
 	struct rtas rtas;
 	struct nvram nvram;
 	struct events events;
-	struct hcall_stats hstats;
+	struct hcall_stats hstats;	/* counters, apart from the state */
+	struct rtas_stats rstats;
 };
 
 void papr_init(struct papr *papr, struct vm *vm, struct mmu *mmu,

@@ -157,16 +157,16 @@ int64_t h_rtas(struct papr *papr, struct vcpu *v, uint64_t *args)
 	struct rtas_args a;
 
 	if (rtas_read_args(papr, gpa, &a) < 0) {
-		papr->rtas.errors++;
+		papr->rstats.errors++;
 		return H_PARAMETER;
 	}
 	call = rtas_lookup(a.token);
 	if (!call || !call->fn || a.nargs != call->nargs ||
 	    a.nret < call->nret) {
-		papr->rtas.errors++;
+		papr->rstats.errors++;
 		a.rets[0] = (uint32_t)RTAS_PARAM_ERROR;
 	} else {
-		papr->rtas.calls++;
+		papr->rstats.calls++;
 		call->fn(papr, v, &a);
 	}
 	if (a.nret)

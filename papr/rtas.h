@@ -38,14 +38,20 @@ struct rtas_call {
 	uint8_t nret;
 };
 
-/* base/size set by main (rtas_install) before the vCPUs run; the rest
- * atomic, updated by the vCPU threads making RTAS calls. */
+/* What RTAS is for the guest, saved with it: where its stub is (set by
+ * main, rtas_install, before the vCPUs run) and the guest's clock offset
+ * (atomic: set-time-of-day on any vCPU). */
 struct rtas {
 	uint64_t base;		/* guest-physical address of the stub */
 	uint64_t size;		/* bytes reserved for RTAS */
+	_Atomic int64_t rtc_offset;	/* guest clock - host UTC, seconds */
+};
+
+/* What the calls counted (--report; not guest state): atomics, updated by
+ * the vCPU threads. */
+struct rtas_stats {
 	_Atomic uint64_t calls;	/* calls handled by pvmm */
 	_Atomic uint64_t errors;	/* malformed calls refused */
-	_Atomic int64_t rtc_offset;	/* guest clock - host UTC, seconds */
 };
 
 extern const struct rtas_call rtas_calls[];

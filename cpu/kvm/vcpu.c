@@ -90,7 +90,7 @@ typedef int exit_fn(struct vm *vm, struct vcpu *v, struct kvm_run *run);
 static int exit_papr_hcall(struct vm *vm, struct vcpu *v,
 			   struct kvm_run *run)
 {
-	atomic_fetch_add(&vm->exits[EXIT_HCALL], 1);
+	atomic_fetch_add(&vm->stats.exits[EXIT_HCALL], 1);
 	run->papr_hcall.ret = (uint64_t)vm->exits_to.hcall(
 		vm->exits_to.ctx, v, run->papr_hcall.nr, run->papr_hcall.args);
 	return 0;
@@ -103,18 +103,18 @@ static int exit_mmio(struct vm *vm, struct vcpu *v, struct kvm_run *run)
 	unsigned len = run->mmio.len;
 
 	(void)v;
-	atomic_fetch_add(&vm->exits[EXIT_MMIO], 1);
+	atomic_fetch_add(&vm->stats.exits[EXIT_MMIO], 1);
 	if (len == 0 || len > sizeof(run->mmio.data))
 		return 0;
 	if (!vm->exits_to.mmio(vm->exits_to.ctx, run->mmio.phys_addr,
 			       run->mmio.data, len, run->mmio.is_write))
-		atomic_fetch_add(&vm->exits_unclaimed, 1);
+		atomic_fetch_add(&vm->stats.exits_unclaimed, 1);
 	return 0;
 }
 
 static int exit_intr(struct vm *vm, struct vcpu *v, struct kvm_run *run)
 {
-	atomic_fetch_add(&vm->exits[EXIT_INTERRUPTED], 1);
+	atomic_fetch_add(&vm->stats.exits[EXIT_INTERRUPTED], 1);
 	(void)v;
 	(void)run;
 	return 0;
@@ -122,7 +122,7 @@ static int exit_intr(struct vm *vm, struct vcpu *v, struct kvm_run *run)
 
 static int exit_fatal(struct vm *vm, struct vcpu *v, struct kvm_run *run)
 {
-	atomic_fetch_add(&vm->exits[EXIT_OTHER], 1);
+	atomic_fetch_add(&vm->stats.exits[EXIT_OTHER], 1);
 	fprintf(stderr, "pvmm: vCPU %d: guest stopped with KVM exit %u "
 		"(hardware reason %#llx)\n", v->id, run->exit_reason,
 		(unsigned long long)run->hw.hardware_exit_reason);
@@ -270,7 +270,7 @@ void *kvm_vcpu_thread(void *arg)
 		v->ran = true;
 		if (ioctl(kv->fd, KVM_RUN, 0) < 0 && !guest_fault(kv->run)) {
 			if (errno == EINTR || errno == EAGAIN) {
-				atomic_fetch_add(&vm->exits[EXIT_INTERRUPTED], 1);
+				atomic_fetch_add(&vm->stats.exits[EXIT_INTERRUPTED], 1);
 				kv->run->immediate_exit = 0;
 				continue;
 			}

@@ -78,7 +78,7 @@ static void bad_buffers(void **state)
 						UNIT_RAM - 16 }),
 			 H_PARAMETER);
 	assert_int_equal(m->vm.power, POWER_ON);
-	assert_int_equal(m->papr.rtas.errors, 6);
+	assert_int_equal(m->papr.rstats.errors, 6);
 	unit_machine_free(m);
 }
 
