@@ -523,11 +523,11 @@ int main(int argc, char **argv)
 	if (err)
 		fail("cannot map %" PRIu64 " MiB of guest RAM: %s",
 		     o.mem >> 20, strerror(-err));
-	if (io_open(errbuf, sizeof(errbuf)) < 0)
+	if (devices_open(errbuf, sizeof(errbuf)) < 0)
 		fail("%s", errbuf);
 	/* Before any thread: every thread inherits the blocked signals. */
 	lifecycle_block_signals();
-	if ((err = io_early(&m.io)) < 0)
+	if ((err = io_loop_init(&m.io)) < 0)
 		fail("cannot start the event loop: %s", strerror(-err));
 	load_guest(&m, &o, &l, &img);
 	if (rtas_install(&m.papr, l.rtas, CONFIG_RTAS_SIZE) < 0)
@@ -553,13 +553,13 @@ int main(int argc, char **argv)
 	 * pages) can be backed with. */
 	mmu_info_filter(&vi.mmu,
 			(uint32_t)__builtin_ctzl((unsigned long)sysconf(_SC_PAGESIZE)));
-	if ((err = io_create(&m.io)) < 0)
+	if ((err = devices_create(&m.io)) < 0)
 		fail("cannot create the devices: %s", strerror(-err));
 	build_fdt(&m, &o, &caps, &l, &img, &vi);
 	events_init(&m.papr);
 	vm_mark(&m.vm, PHASE_VM_CREATED);
 	if (lifecycle_start(&m, o.shutdown_timeout) < 0 ||
-	    tty_start(&m) < 0 || io_start(&m.io) < 0)
+	    tty_start(&m) < 0 || io_loop_start(&m.io) < 0)
 		fail("cannot start pvmm's threads");
 	if ((err = vm_run(&m.vm)) < 0) {
 		fprintf(stderr, "pvmm: cannot run the vCPUs: %s\n",
@@ -567,7 +567,7 @@ int main(int argc, char **argv)
 		vm_request_stop(&m.vm, POWER_ERROR);
 	}
 	vm_mark(&m.vm, PHASE_EXIT);
-	io_stop(&m.io);
+	io_loop_stop(&m.io);
 	tty_stop(&m);
 	lifecycle_stop(&m);
 	code = machine_exit_code(&m);

@@ -69,7 +69,7 @@ static unsigned asked(const struct device_module *m)
 	return m->option ? m->count() : 0;
 }
 
-int io_open(char *err, size_t errlen)
+int devices_open(char *err, size_t errlen)
 {
 	for (size_t k = 0; k < device_module_count(); k++) {
 		const struct device_module *m = device_module_at(k);
@@ -93,13 +93,13 @@ static unsigned io_wanted(void)
 	return n;
 }
 
-int io_early(struct io *io)
+int io_loop_init(struct io *io)
 {
 	return loop_init(&io->loop,
 			 io_wanted() ? LOOP_ENTRIES : LOOP_ENTRIES_MIN);
 }
 
-int io_create(struct io *io)
+int devices_create(struct io *io)
 {
 	uint64_t t0 = vm_now_ns();
 	int err = 0;
@@ -137,12 +137,12 @@ void io_report(const struct io *io, FILE *f)
 	fprintf(f, "]},\n");
 }
 
-int io_start(struct io *io)
+int io_loop_start(struct io *io)
 {
 	return loop_start(io->loop);
 }
 
-void io_stop(struct io *io)
+void io_loop_stop(struct io *io)
 {
 	loop_stop(io->loop);
 }

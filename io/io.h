@@ -1,7 +1,7 @@
 /* The I/O side of the machine: the event loop and the PCI host bridge with
  * the devices on it, over the VM (guest memory, interrupts, ioeventfds).
  *
- * Threads: main builds it (io_early, io_create) before the vCPUs run;
+ * Threads: main builds it (io_loop_init, devices_create) before the vCPUs run;
  * then the event loop thread serves the devices, and vCPU threads reach
  * them through MMIO (phb_mmio).  What covers a device's state is said in
  * io/virtio.h and io/pci.h. */
@@ -17,7 +17,7 @@ struct loop;
 
 struct io {
 	struct vm *vm;
-	struct loop *loop; /* NULL until io_early() */
+	struct loop *loop; /* NULL until io_loop_init() */
 	struct phb phb;
 	uint64_t setup_ns; /* event loop and devices set-up time */
 };

@@ -124,7 +124,7 @@ static void image_make(const char *name)
 }
 
 /* The device's own descriptor.  Read-write even for a read-only disk
- * (io_open would open that one read-only): the device must refuse writes
+ * (devices_open would open that one read-only): the device must refuse writes
  * by itself. */
 static void disk_open(const struct disk_opts *o)
 {
