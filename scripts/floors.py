@@ -14,8 +14,8 @@ Each source file belongs to a part (README, "Architecture"):
 A file may use another part only along ARROWS (or a chain of them): an
 #include of its file, or a call of a function that file alone defines.
 Within and across parts, no files may call each other in a loop, and no
-files may include each other in a loop.  Prints each offence on one line
-and exits 1; 0 if none.
+files may include each other in a loop.  Only cpu/kvm/ includes
+<linux/kvm.h>.  Prints each offence on one line and exits 1; 0 if none.
 
     scripts/floors.py [DIR]     check the tree at DIR (default: .)
     scripts/floors.py --self-test
@@ -157,8 +157,17 @@ def circles(pairs):
     return found
 
 
+KVM_HEADER = re.compile(r'^\s*#\s*include\s+<linux/kvm\.h>', re.M)
+
+
 def check(root):
     bad = []
+    for f in sources(root):
+        if not f.startswith("cpu/kvm/"):
+            with open(os.path.join(root, f), encoding="utf-8") as fh:
+                if KVM_HEADER.search(fh.read()):
+                    bad.append("%s: includes <linux/kvm.h> (only cpu/kvm/ "
+                               "may)" % f)
     calls, includes = set(), set()
     for a, b, why in edges(root):
         pa, pb = part_of(a), part_of(b)
@@ -181,6 +190,8 @@ def self_test():
          '#include "papr/hcall.h"\n', "CPU may not use PAPR"),
         ("back edge io -> root", "io/iov.c",
          '#include "machine.h"\n', "IO may not use Root"),
+        ("KVM outside cpu/kvm", "cpu/vm.c",
+         '#include <linux/kvm.h>\n', "only cpu/kvm/ may"),
         ("circle", "io/iov.c",
          '#include "io/loop.h"\nvoid floors_a(void);\n'
          'void floors_a(void)\n{\n\tloop_cpu_ns(0);\n}\n', "call circle: "),
