@@ -24,11 +24,14 @@ enum {
 	PVMM_EXIT_TERMINAL = 130, /* stopped from the terminal (Ctrl-A x) */
 };
 
+/* One per process (main's static): built by main, then shared by every
+ * thread through the parts; each part's header says who owns what in
+ * it and which lock covers it. */
 struct machine {
-	struct vm vm;
-	struct mmu mmu;
-	struct io io;
-	struct papr papr;
+	struct vm vm;	  /* cpu/vm.h */
+	struct mmu mmu;	  /* hpt/mmu.h */
+	struct io io;	  /* io/io.h */
+	struct papr papr; /* papr/papr.h */
 };
 
 /* @ncpus vCPUs, @threads per virtual core; every part initialised and

@@ -76,6 +76,10 @@ struct pci_msix {
 	uint64_t pending;	/* PBA, one bit a vector */
 };
 
+/* One function.  Config space comes from vCPU threads (RTAS PCI calls),
+ * BAR accesses from vCPU threads (MMIO), interrupts from any thread: lock
+ * covers config space and the MSI-X state; identity and BAR sizes are set
+ * by main before the threads start. */
 struct pci_func {
 	const char *name;	/* device-tree node name, e.g. "virtio-blk" */
 	uint8_t devfn;		/* slot << 3 | function, set by the bridge */

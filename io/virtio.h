@@ -78,6 +78,11 @@ struct virtio_ops {
 	void (*reset)(struct virtio_dev *d);
 };
 
+/* One device.  Its register accesses come from vCPU threads (MMIO
+ * exits), its queue work and completions from the event loop thread:
+ * lock covers the transport state, the queues and the model's state,
+ * and is recursive so a model may fail or signal with it held.  The
+ * counters (requests) are atomic. */
 struct virtio_dev {
 	const struct virtio_ops *ops;
 	struct io *io;

@@ -21,7 +21,8 @@ struct gmem;
 #define VIRTQ_MAX_SEGS		128	/* buffers in one chain */
 #define VIRTQ_NO_VECTOR		0xffff
 
-/* One queue: what the driver configured and where the device is. */
+/* One queue: what the driver configured and where the device is.  Part
+ * of its struct virtio_dev, covered by that device's lock. */
 struct virtq {
 	uint16_t size;		/* entries (power of two; driver may lower it) */
 	uint16_t max_size;	/* what the device offers */

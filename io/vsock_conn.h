@@ -110,6 +110,9 @@ struct vsock_stats {
 	uint64_t overruns;	/* guest ignored our credit */
 };
 
+/* Set up by main; then used by the event loop thread (packets, socket
+ * events) and, through the transport, by vCPU threads (reset), always
+ * under the owning struct virtio_dev's lock. */
 struct vsock {
 	uint64_t guest_cid;
 	char uds[VSOCK_UDS_MAX + 1];

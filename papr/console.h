@@ -15,6 +15,10 @@
  * sends one Ctrl-A to the guest. */
 #define CONSOLE_ESCAPE		0x01
 
+/* The vtys.  Written by vCPU threads (H_PUT_TERM_CHAR, display-character,
+ * the control line) and the event loop thread (typed input); lock covers
+ * all of it but the fds (set by main before the threads) and exit_status
+ * (atomic, read by main at the end). */
 struct console {
 	int out_fd;		/* guest console output (stdout) */
 	int in_fd;		/* guest console input (stdin), -1 for none */
