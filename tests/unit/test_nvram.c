@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cpu/lifecycle.h"
+#include "io/loop.h"
 #include "papr/be.h"
 #include "papr/hcall.h"
 #include "papr/nvram.h"
@@ -32,9 +34,10 @@ static int64_t rtas(struct machine *m, const char *name, uint32_t nargs,
 	return hcall_dispatch(m, &m->cpu[0], KVMPPC_H_RTAS, hargs);
 }
 
-static int32_t ret(struct machine *m, uint32_t i)
+static int32_t ret(struct machine *m, uint32_t nargs, uint32_t i)
 {
-	return (int32_t)be32_load(gmem_ptr(&m->mem, BUF + 12 + 4 * (3 + i), 4));
+	return (int32_t)be32_load(
+		gmem_ptr(&m->mem, BUF + 12 + 4 * (nargs + i), 4));
 }
 
 /* The CHRP definition of the header checksum, independent of Linux's
@@ -173,8 +176,8 @@ static void file_create_store_reload(void **state)
 	memcpy(gmem_ptr(&m->mem, 0x3000, 5), "oops!", 5);
 	assert_int_equal(
 		rtas(m, "nvram-store", 3, 2, (uint32_t[]){8192, 0x3000, 5}), 0);
-	assert_int_equal(ret(m, 0), RTAS_OK);
-	assert_int_equal(ret(m, 1), 5);
+	assert_int_equal(ret(m, 3, 0), RTAS_OK);
+	assert_int_equal(ret(m, 3, 1), 5);
 	assert_int_equal(pread(fd, disk, 5, 8192), 5);
 	assert_memory_equal(disk, "oops!", 5);
 	close(fd);
@@ -257,9 +260,9 @@ static void fetch_store_hostile(void **state)
 		uint32_t a[3] = {bad[i].index, bad[i].buf, bad[i].len};
 
 		assert_int_equal(rtas(m, "nvram-store", 3, 2, a), 0);
-		assert_int_equal(ret(m, 0), RTAS_PARAM_ERROR);
+		assert_int_equal(ret(m, 3, 0), RTAS_PARAM_ERROR);
 		assert_int_equal(rtas(m, "nvram-fetch", 3, 2, a), 0);
-		assert_int_equal(ret(m, 0), RTAS_PARAM_ERROR);
+		assert_int_equal(ret(m, 3, 0), RTAS_PARAM_ERROR);
 	}
 	/* Nothing moved: the table is as formatted. */
 	assert_int_equal(m->nvram.bytes[0], NVRAM_SIG_SYS);
@@ -267,13 +270,13 @@ static void fetch_store_hostile(void **state)
 	assert_int_equal(rtas(m, "nvram-fetch", 3, 2,
 			      (uint32_t[]){NVRAM_SIZE, 0x3000, 0}),
 			 0);
-	assert_int_equal(ret(m, 0), RTAS_OK);
-	assert_int_equal(ret(m, 1), 0);
+	assert_int_equal(ret(m, 3, 0), RTAS_OK);
+	assert_int_equal(ret(m, 3, 1), 0);
 	/* The whole NVRAM in one call, as Linux never does but may. */
 	assert_int_equal(rtas(m, "nvram-fetch", 3, 2,
 			      (uint32_t[]){0, 0x10000, NVRAM_SIZE}),
 			 0);
-	assert_int_equal(ret(m, 1), NVRAM_SIZE);
+	assert_int_equal(ret(m, 3, 1), NVRAM_SIZE);
 	assert_memory_equal(gmem_ptr(&m->mem, 0x10000, NVRAM_SIZE),
 			    m->nvram.bytes, NVRAM_SIZE);
 	/* Wrong argument counts never reach the handler. */
@@ -297,7 +300,7 @@ static void store_file_error(void **state)
 	m->nvram.fd = open(path, O_RDONLY);
 	assert_int_equal(
 		rtas(m, "nvram-store", 3, 2, (uint32_t[]){32, 0x3000, 8}), 0);
-	assert_int_equal(ret(m, 0), RTAS_HW_ERROR);
+	assert_int_equal(ret(m, 3, 0), RTAS_HW_ERROR);
 	assert_int_equal(m->nvram.write_errors, 1);
 	nvram_close(&m->nvram);
 	unlink(path);
@@ -307,7 +310,7 @@ static void store_file_error(void **state)
 static const char *os_term(struct machine *m, uint32_t addr)
 {
 	assert_int_equal(rtas(m, "ibm,os-term", 1, 1, (uint32_t[]){addr}), 0);
-	assert_int_equal(machine_exit_code(m), PVMM_EXIT_CRASH);
+	assert_int_equal(ret(m, 1, 0), RTAS_OK);
 	return m->os_term.text;
 }
 
@@ -323,6 +326,7 @@ static void os_term_message(void **state)
 	assert_string_equal(os_term(m, 0x2000),
 			    "OS panic: sysrq triggered crash");
 	assert_int_equal(m->os_term.addr, 0x2000);
+	assert_int_equal(machine_exit_code(m), PVMM_EXIT_CRASH);
 	/* Only the first call counts. */
 	strcpy((char *)gmem_ptr(&m->mem, 0x2100, 8), "second");
 	assert_string_equal(os_term(m, 0x2100),
@@ -367,6 +371,56 @@ static void os_term_message(void **state)
 	unit_machine_free(m);
 }
 
+/* After ibm,os-term the guest runs on while it still makes hcalls (Linux
+ * writes its panic report to NVRAM then), and is stopped as crashed once
+ * quiet; a power-off or reboot it asks for meanwhile is still a crash. */
+static void os_term_grace(void **state)
+{
+	struct machine *m = unit_machine(1);
+	uint64_t t0, busy_until;
+
+	(void)state;
+	assert_int_equal(loop_init(&m->loop, 8), 0);
+	assert_int_equal(loop_start(m->loop), 0);
+	t0 = machine_now_ns();
+	os_term(m, 0x2000);
+	/* Busy for a second: hcalls keep coming, the guest keeps running. */
+	busy_until = t0 + 1000000000ULL;
+	while (machine_now_ns() < busy_until) {
+		atomic_fetch_add(&m->exits[EXIT_HCALL], 1);
+		usleep(20000);
+	}
+	assert_int_equal(atomic_load(&m->power), POWER_ON);
+	/* Then quiet: stopped after the quiet time, well before the cap. */
+	while (atomic_load(&m->power) == POWER_ON &&
+	       machine_now_ns() - t0 < 10000000000ULL)
+		usleep(10000);
+	assert_int_equal(atomic_load(&m->power), POWER_CRASH);
+	assert_true(machine_now_ns() - busy_until >=
+		    CONFIG_CRASH_QUIET_MS * 1000000ULL - 150000000ULL);
+	loop_stop(m->loop);
+	loop_free(m->loop);
+	unit_machine_free(m);
+
+	m = unit_machine(1); /* no loop: stopped at once */
+	os_term(m, 0x2000);
+	assert_int_equal(atomic_load(&m->power), POWER_CRASH);
+	unit_machine_free(m);
+
+	m = unit_machine(1);
+	assert_int_equal(loop_init(&m->loop, 8), 0);
+	assert_int_equal(loop_start(m->loop), 0);
+	os_term(m, 0x2000);
+	assert_int_equal(rtas(m, "system-reboot", 0, 1, NULL), 0);
+	assert_int_equal(atomic_load(&m->power), POWER_CRASH);
+	/* The armed tick sees the stop and ends (the loop does not free
+	 * operations still in flight when it stops). */
+	usleep(300000);
+	loop_stop(m->loop);
+	loop_free(m->loop);
+	unit_machine_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -378,6 +432,7 @@ int main(void)
 		cmocka_unit_test(fetch_store_hostile),
 		cmocka_unit_test(store_file_error),
 		cmocka_unit_test(os_term_message),
+		cmocka_unit_test(os_term_grace),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
