@@ -38,13 +38,6 @@
  * a --nvram file must be exactly this long. */
 #define CONFIG_NVRAM_SIZE	(64u << 10)
 
-/* After ibm,os-term the guest runs on (PAPR's extended-os-term returns)
- * so it can write its panic report to NVRAM; pvmm stops it once it has
- * made no hcall for CONFIG_CRASH_QUIET_MS, at most CONFIG_CRASH_GRACE_S
- * after the call. */
-#define CONFIG_CRASH_QUIET_MS	2000u
-#define CONFIG_CRASH_GRACE_S	30u
-
 /* RTAS tokens are handed out from here, in the order of the RTAS table. */
 #define CONFIG_RTAS_TOKEN_BASE	0x2000u
 

@@ -25,10 +25,6 @@ static struct {
 	int first;		/* first stop signal taken, 0 if none */
 	unsigned timeout_s;
 	struct __kernel_timespec timeout;
-	/* After ibm,os-term: when it came, the last hcall count seen and
-	 * when it last changed. */
-	uint64_t crash_ns, crash_calls, crash_busy_ns;
-	struct __kernel_timespec crash_tick;
 } lc = { .fd = -1 };
 
 static void stop_set(sigset_t *set)
@@ -87,62 +83,6 @@ static void on_signal(void *arg, int res)
 		lc.first = sig;
 		shutdown_timer_start(m);
 	}
-}
-
-/* Linux calls ibm,os-term from a panic notifier and only afterwards
- * writes its panic report to NVRAM (kernel/panic.c: notifiers, then
- * kmsg_dump); with ibm,extended-os-term in the tree it counts on the call
- * returning.  So the guest runs on, and is stopped once it has made no
- * hcall (its NVRAM stores and console writes are hcalls) for a while: a
- * panicked Linux then spins with interrupts off. */
-static void crash_tick_arm(struct machine *m);
-
-static void crash_tick(void *arg, int res)
-{
-	struct machine *m = arg;
-	uint64_t now = machine_now_ns();
-	uint64_t calls = atomic_load(&m->exits[EXIT_HCALL]);
-
-	(void)res;
-	if (atomic_load(&m->power) != POWER_ON)
-		return;
-	if (calls != lc.crash_calls) {
-		lc.crash_calls = calls;
-		lc.crash_busy_ns = now;
-	}
-	if (now - lc.crash_busy_ns >= CONFIG_CRASH_QUIET_MS * 1000000ULL ||
-	    now - lc.crash_ns >= CONFIG_CRASH_GRACE_S * 1000000000ULL) {
-		machine_request_stop(m, POWER_CRASH);
-		return;
-	}
-	crash_tick_arm(m);
-}
-
-static void crash_tick_arm(struct machine *m)
-{
-	struct io_uring_sqe *sqe = loop_sqe(m->loop, crash_tick, m);
-
-	lc.crash_tick = (struct __kernel_timespec){ .tv_nsec = 100000000 };
-	if (sqe)
-		io_uring_prep_timeout(sqe, &lc.crash_tick, 0, 0);
-	else	/* no timer: do not leave a crashed guest running */
-		machine_request_stop(m, POWER_CRASH);
-}
-
-static void crash_watch_start(void *arg, int res)
-{
-	struct machine *m = arg;
-
-	(void)res;
-	lc.crash_ns = lc.crash_busy_ns = machine_now_ns();
-	lc.crash_calls = atomic_load(&m->exits[EXIT_HCALL]);
-	crash_tick_arm(m);
-}
-
-void lifecycle_guest_crashed(struct machine *m)
-{
-	if (!m->loop || loop_call(m->loop, crash_watch_start, m) < 0)
-		machine_request_stop(m, POWER_CRASH);
 }
 
 int lifecycle_start(struct machine *m, unsigned timeout_s)

@@ -13,11 +13,6 @@ void lifecycle_block_signals(void);
  * without power-off into a forced stop (exit 128 + signal).  Stop after
  * the loop has stopped. */
 int lifecycle_start(struct machine *m, unsigned timeout_s);
-
-/* The guest called ibm,os-term: stop it as crashed once it has gone quiet
- * (config.h CONFIG_CRASH_QUIET_MS, CONFIG_CRASH_GRACE_S), or at once if
- * the event loop is not running.  Any thread. */
-void lifecycle_guest_crashed(struct machine *m);
 void lifecycle_stop(struct machine *m);
 
 #endif

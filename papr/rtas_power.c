@@ -2,24 +2,20 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "cpu/lifecycle.h"
 #include "cpu/machine.h"
 #include "papr/rtas.h"
 
 void rtas_power_off(struct machine *m, struct vcpu *v, struct rtas_args *a)
 {
 	(void)v;
-	/* After ibm,os-term the guest has crashed, whatever it does next. */
-	machine_request_stop(m, atomic_load(&m->os_term.called) ? POWER_CRASH
-								: POWER_OFF);
+	machine_request_stop(m, POWER_OFF);
 	a->rets[0] = RTAS_OK;
 }
 
 void rtas_system_reboot(struct machine *m, struct vcpu *v, struct rtas_args *a)
 {
 	(void)v;
-	machine_request_stop(m, atomic_load(&m->os_term.called) ? POWER_CRASH
-								: POWER_REBOOT);
+	machine_request_stop(m, POWER_REBOOT);
 	a->rets[0] = RTAS_OK;
 }
 
@@ -71,8 +67,9 @@ void rtas_os_term(struct machine *m, struct vcpu *v, struct rtas_args *a)
 		m->os_term.addr = a->args[0];
 		os_term_escape(m->os_term.text, msg, n, n == sizeof(msg));
 	}
-	/* Returns, as ibm,extended-os-term promises: the guest may still
-	 * write its logs (cpu/lifecycle.c stops it when it goes quiet). */
-	lifecycle_guest_crashed(m);
+	/* Stopping here loses nothing Linux saves: its pseries_panic()
+	 * dumps the kernel log (to NVRAM's lnx,oops-log) before it calls
+	 * ibm,os-term (seen in Debian's 6.1 vmlinux). */
+	machine_request_stop(m, POWER_CRASH);
 	a->rets[0] = RTAS_OK;
 }

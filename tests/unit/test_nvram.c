@@ -8,8 +8,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cpu/lifecycle.h"
-#include "io/loop.h"
 #include "papr/be.h"
 #include "papr/hcall.h"
 #include "papr/nvram.h"
@@ -371,56 +369,6 @@ static void os_term_message(void **state)
 	unit_machine_free(m);
 }
 
-/* After ibm,os-term the guest runs on while it still makes hcalls (Linux
- * writes its panic report to NVRAM then), and is stopped as crashed once
- * quiet; a power-off or reboot it asks for meanwhile is still a crash. */
-static void os_term_grace(void **state)
-{
-	struct machine *m = unit_machine(1);
-	uint64_t t0, busy_until;
-
-	(void)state;
-	assert_int_equal(loop_init(&m->loop, 8), 0);
-	assert_int_equal(loop_start(m->loop), 0);
-	t0 = machine_now_ns();
-	os_term(m, 0x2000);
-	/* Busy for a second: hcalls keep coming, the guest keeps running. */
-	busy_until = t0 + 1000000000ULL;
-	while (machine_now_ns() < busy_until) {
-		atomic_fetch_add(&m->exits[EXIT_HCALL], 1);
-		usleep(20000);
-	}
-	assert_int_equal(atomic_load(&m->power), POWER_ON);
-	/* Then quiet: stopped after the quiet time, well before the cap. */
-	while (atomic_load(&m->power) == POWER_ON &&
-	       machine_now_ns() - t0 < 10000000000ULL)
-		usleep(10000);
-	assert_int_equal(atomic_load(&m->power), POWER_CRASH);
-	assert_true(machine_now_ns() - busy_until >=
-		    CONFIG_CRASH_QUIET_MS * 1000000ULL - 150000000ULL);
-	loop_stop(m->loop);
-	loop_free(m->loop);
-	unit_machine_free(m);
-
-	m = unit_machine(1); /* no loop: stopped at once */
-	os_term(m, 0x2000);
-	assert_int_equal(atomic_load(&m->power), POWER_CRASH);
-	unit_machine_free(m);
-
-	m = unit_machine(1);
-	assert_int_equal(loop_init(&m->loop, 8), 0);
-	assert_int_equal(loop_start(m->loop), 0);
-	os_term(m, 0x2000);
-	assert_int_equal(rtas(m, "system-reboot", 0, 1, NULL), 0);
-	assert_int_equal(atomic_load(&m->power), POWER_CRASH);
-	/* The armed tick sees the stop and ends (the loop does not free
-	 * operations still in flight when it stops). */
-	usleep(300000);
-	loop_stop(m->loop);
-	loop_free(m->loop);
-	unit_machine_free(m);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -432,7 +380,6 @@ int main(void)
 		cmocka_unit_test(fetch_store_hostile),
 		cmocka_unit_test(store_file_error),
 		cmocka_unit_test(os_term_message),
-		cmocka_unit_test(os_term_grace),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
