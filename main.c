@@ -41,6 +41,7 @@ struct options {
 	const char *cmdline;
 	const char *report;
 	const char *dump_hpt;
+	const char *nvram;
 	bool check_hpt;
 	bool check_vcpu_state;
 	uint64_t mem;
@@ -89,6 +90,9 @@ static const char usage[] =
 	"                      host programs connect to the unix socket PATH\n"
 	"                      and send \"CONNECT port\\n\"; guest connections\n"
 	"                      to CID 2 port P go to the socket PATH_P\n"
+	"      --nvram FILE    keep the guest's NVRAM in FILE (64 KiB): created\n"
+	"                      and formatted if missing or empty, every guest\n"
+	"                      write goes straight to it; default: in memory\n"
 	"      --report FILE   write a JSON report of the run to FILE\n"
 	"      --dump-hpt FILE hash guests: at the end, write the HPT as a\n"
 	"                      migration stream to FILE and decoded to FILE.txt\n"
@@ -218,7 +222,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_RAW = 256, OPT_REPORT, OPT_ON_REBOOT, OPT_SHUTDOWN,
 	       OPT_MMU, OPT_DUMP_HPT, OPT_CHECK_HPT, OPT_LEGACY,
-	       OPT_CHECK_VCPU, OPT_DISK = OPT_DEVICE_FIRST, OPT_NET, OPT_RNG,
+	       OPT_CHECK_VCPU, OPT_NVRAM, OPT_DISK = OPT_DEVICE_FIRST, OPT_NET, OPT_RNG,
 	       OPT_VSOCK };
 	static const struct option longopts[] = {
 		{ "kernel", required_argument, NULL, 'k' },
@@ -229,6 +233,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "threads-per-core", required_argument, NULL, 't' },
 		{ "raw", no_argument, NULL, OPT_RAW },
 		{ "report", required_argument, NULL, OPT_REPORT },
+		{ "nvram", required_argument, NULL, OPT_NVRAM },
 		{ "on-reboot", required_argument, NULL, OPT_ON_REBOOT },
 		{ "shutdown-timeout", required_argument, NULL, OPT_SHUTDOWN },
 		{ "mmu", required_argument, NULL, OPT_MMU },
@@ -272,6 +277,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_RAW: o->raw = true; break;
 		case OPT_REPORT: o->report = optarg; break;
+		case OPT_NVRAM: o->nvram = optarg; break;
 		case OPT_DUMP_HPT: o->dump_hpt = optarg; break;
 		case OPT_LEGACY: o->legacy = true; break;
 		case OPT_CHECK_VCPU: o->check_vcpu_state = true; break;
@@ -490,6 +496,40 @@ static void check_vcpu_state(struct machine *m)
 			s.dtl_len);
 }
 
+/* --nvram FILE, or a fresh NVRAM in memory.  An image pvmm cannot use
+ * is left as it is: the guest's logs in it may be what the user wants. */
+static void open_nvram(struct machine *m, const char *path)
+{
+	size_t bad = 0;
+	int err = nvram_open(&m->nvram, path, &bad);
+
+	if (err == -EWOULDBLOCK)
+		fail("--nvram %s: in use by another process", path);
+	if (err == -EFBIG)
+		fail("--nvram %s: not an NVRAM image (must be %u bytes; move "
+		     "it away for a fresh one)", path, NVRAM_SIZE);
+	if (err == -EILSEQ)
+		fail("--nvram %s: corrupt partition table at offset %zu (move "
+		     "it away for a fresh NVRAM)", path, bad);
+	if (err == -EINVAL)
+		fail("--nvram %s: not a regular file", path);
+	if (err)
+		fail("--nvram %s: %s", path, strerror(-err));
+}
+
+/* ibm,os-term's message, once the guest has stopped. */
+static void print_os_term(const struct machine *m)
+{
+	if (!atomic_load(&m->os_term.called))
+		return;
+	if (m->os_term.text[0])
+		fprintf(stderr, "pvmm: guest called ibm,os-term: %s\n",
+			m->os_term.text);
+	else
+		fprintf(stderr, "pvmm: guest called ibm,os-term: (no message "
+			"at %#" PRIx32 ")\n", m->os_term.addr);
+}
+
 /* A reboot with --on-reboot restart: start over as a new process image,
  * so nothing of the old guest survives. */
 static void restart(char **argv)
@@ -519,6 +559,7 @@ int main(int argc, char **argv)
 		     o.mem >> 20, strerror(-err));
 	if (io_open(&o.io, errbuf, sizeof(errbuf)) < 0)
 		fail("%s", errbuf);
+	open_nvram(&m, o.nvram);
 	/* Before any thread: every thread inherits the blocked signals. */
 	lifecycle_block_signals();
 	if ((err = io_early(&m, &o.io)) < 0)
@@ -551,6 +592,12 @@ int main(int argc, char **argv)
 	io_stop(&m);
 	console_stop(&m);
 	lifecycle_stop(&m);
+	print_os_term(&m);
+	if (m.nvram.write_errors)
+		fprintf(stderr, "pvmm: --nvram %s: %" PRIu64 " guest writes "
+			"did not reach the file\n", o.nvram,
+			(uint64_t)m.nvram.write_errors);
+	nvram_close(&m.nvram);
 	code = machine_exit_code(&m);
 	if (m.mmu.mode == MMU_HASH && o.dump_hpt)
 		dump_hpt(&m, o.dump_hpt, &vi.mmu);
