@@ -43,6 +43,7 @@ struct options {
 	const char *cmdline;
 	const char *report;
 	const char *dump_hpt;
+	const char *nvram;
 	bool check_hpt;
 	bool check_vcpu_state;
 	uint64_t mem;
@@ -80,6 +81,9 @@ static const char usage[] =
 
 /* After the devices this pvmm was built with. */
 static const char usage_tail[] =
+	"      --nvram FILE    keep the guest's NVRAM in FILE (64 KiB): created\n"
+	"                      and formatted if missing or empty, every guest\n"
+	"                      write goes straight to it; default: in memory\n"
 	"      --report FILE   write a JSON report of the run to FILE\n"
 	"      --dump-hpt FILE hash guests: at the end, write the HPT as a\n"
 	"                      migration stream to FILE and decoded to FILE.txt\n"
@@ -225,7 +229,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_RAW = 256, OPT_REPORT, OPT_ON_REBOOT, OPT_SHUTDOWN,
 	       OPT_MMU, OPT_DUMP_HPT, OPT_CHECK_HPT, OPT_LEGACY,
-	       OPT_CHECK_VCPU };
+	       OPT_CHECK_VCPU, OPT_NVRAM };
 	static const struct option fixed[] = {
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "initrd", required_argument, NULL, 'i' },
@@ -235,6 +239,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "threads-per-core", required_argument, NULL, 't' },
 		{ "raw", no_argument, NULL, OPT_RAW },
 		{ "report", required_argument, NULL, OPT_REPORT },
+		{ "nvram", required_argument, NULL, OPT_NVRAM },
 		{ "on-reboot", required_argument, NULL, OPT_ON_REBOOT },
 		{ "shutdown-timeout", required_argument, NULL, OPT_SHUTDOWN },
 		{ "mmu", required_argument, NULL, OPT_MMU },
@@ -277,6 +282,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_RAW: o->raw = true; break;
 		case OPT_REPORT: o->report = optarg; break;
+		case OPT_NVRAM: o->nvram = optarg; break;
 		case OPT_DUMP_HPT: o->dump_hpt = optarg; break;
 		case OPT_LEGACY: o->legacy = true; break;
 		case OPT_CHECK_VCPU: o->check_vcpu_state = true; break;
@@ -494,6 +500,42 @@ static void check_vcpu_state(struct machine *m)
 			s.dtl_len);
 }
 
+/* --nvram FILE, or a fresh NVRAM in memory.  An image pvmm cannot use
+ * is left as it is: the guest's logs in it may be what the user wants. */
+static void open_nvram(struct machine *m, const char *path)
+{
+	size_t bad = 0;
+	int err = nvram_open(&m->papr.nvram, path, &bad);
+
+	if (err == -EWOULDBLOCK)
+		fail("--nvram %s: in use by another process", path);
+	if (err == -EFBIG)
+		fail("--nvram %s: not an NVRAM image (must be %u bytes; move "
+		     "it away for a fresh one)", path, NVRAM_SIZE);
+	if (err == -EILSEQ)
+		fail("--nvram %s: corrupt partition table at offset %zu (move "
+		     "it away for a fresh NVRAM)", path, bad);
+	if (err == -EINVAL)
+		fail("--nvram %s: not a regular file", path);
+	if (err)
+		fail("--nvram %s: %s", path, strerror(-err));
+}
+
+/* ibm,os-term's message, once the guest has stopped. */
+static void print_os_term(const struct machine *m)
+{
+	const struct os_term *t = &m->papr.os_term;
+
+	if (!atomic_load(&t->called))
+		return;
+	if (t->text[0])
+		fprintf(stderr, "pvmm: guest called ibm,os-term: %s\n",
+			t->text);
+	else
+		fprintf(stderr, "pvmm: guest called ibm,os-term: (no message "
+			"at %#" PRIx32 ")\n", t->addr);
+}
+
 /* A reboot with --on-reboot restart: start over as a new process image,
  * so nothing of the old guest survives. */
 static void restart(char **argv)
@@ -525,6 +567,7 @@ int main(int argc, char **argv)
 		     o.mem >> 20, strerror(-err));
 	if (devices_open(errbuf, sizeof(errbuf)) < 0)
 		fail("%s", errbuf);
+	open_nvram(&m, o.nvram);
 	/* Before any thread: every thread inherits the blocked signals. */
 	lifecycle_block_signals();
 	if ((err = io_loop_init(&m.io)) < 0)
@@ -570,6 +613,12 @@ int main(int argc, char **argv)
 	io_loop_stop(&m.io);
 	tty_stop(&m);
 	lifecycle_stop(&m);
+	print_os_term(&m);
+	if (m.papr.nvram.write_errors)
+		fprintf(stderr, "pvmm: --nvram %s: %" PRIu64 " guest writes "
+			"did not reach the file\n", o.nvram,
+			(uint64_t)m.papr.nvram.write_errors);
+	nvram_close(&m.papr.nvram);
 	code = machine_exit_code(&m);
 	if (m.mmu.mode == MMU_HASH && o.dump_hpt)
 		dump_hpt(&m, o.dump_hpt, &vi.mmu);

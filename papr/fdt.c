@@ -228,6 +228,21 @@ static int fdt_vty(void *fdt, uint32_t reg, uint32_t irq)
 	return fdt_end_node(fdt);
 }
 
+/* As QEMU's spapr-nvram: a VIO device under /vdevice.  Linux finds it by
+ * device_type and reads its size from #bytes (pseries/nvram.c). */
+static int fdt_nvram(void *fdt)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "nvram@%x", CONFIG_VIO_NVRAM);
+	TRY(fdt_begin_node(fdt, name));
+	TRY(fdt_property_string(fdt, "device_type", "nvram"));
+	TRY(fdt_property_string(fdt, "compatible", "qemu,spapr-nvram"));
+	TRY(fdt_property_u32(fdt, "reg", CONFIG_VIO_NVRAM));
+	TRY(fdt_property_u32(fdt, "#bytes", NVRAM_SIZE));
+	return fdt_end_node(fdt);
+}
+
 static int fdt_vdevice(void *fdt)
 {
 	TRY(fdt_begin_node(fdt, "vdevice"));
@@ -239,6 +254,7 @@ static int fdt_vdevice(void *fdt)
 	TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
 	TRY(fdt_vty(fdt, CONFIG_VTY_CONSOLE, IRQ_VTY_CONSOLE));
 	TRY(fdt_vty(fdt, CONFIG_VTY_CONTROL, IRQ_VTY_CONTROL));
+	TRY(fdt_nvram(fdt));
 	return fdt_end_node(fdt);
 }
 
@@ -280,15 +296,6 @@ static int fdt_event_sources(void *fdt)
 	return fdt_end_node(fdt);
 }
 
-static int fdt_nvram(void *fdt)
-{
-	TRY(fdt_begin_node(fdt, "nvram"));
-	TRY(fdt_property_string(fdt, "device_type", "nvram"));
-	TRY(fdt_property_string(fdt, "compatible", "qemu,spapr-nvram"));
-	TRY(fdt_property_u32(fdt, "#bytes", NVRAM_SIZE));
-	return fdt_end_node(fdt);
-}
-
 static int fdt_hypervisor(void *fdt)
 {
 	TRY(fdt_begin_node(fdt, "hypervisor"));
@@ -317,7 +324,6 @@ int fdt_build(const struct papr *papr, const struct fdt_params *p,
 		TRY(fdt_xics(fdt, papr));
 		TRY(fdt_event_sources(fdt));
 	}
-	TRY(fdt_nvram(fdt));
 	TRY(fdt_hypervisor(fdt));
 	TRY(fdt_end_node(fdt));
 	TRY(fdt_finish(fdt));

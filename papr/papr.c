@@ -11,4 +11,5 @@ void papr_init(struct papr *papr, struct vm *vm, struct mmu *mmu,
 	papr->phb = phb;
 	console_init(&papr->con);
 	events_reset(&papr->events);
+	papr->nvram.fd = -1;	/* in memory until nvram_open says otherwise */
 }

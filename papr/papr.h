@@ -30,6 +30,7 @@ struct papr {
 	struct console con;
 	struct rtas rtas;
 	struct nvram nvram;
+	struct os_term os_term;	/* the guest's last words, for main */
 	struct events events;
 	struct hcall_stats hstats;	/* counters, apart from the state */
 	struct rtas_stats rstats;

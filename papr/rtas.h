@@ -54,6 +54,18 @@ struct rtas_stats {
 	_Atomic uint64_t errors;	/* malformed calls refused */
 };
 
+/* ibm,os-term: the guest's message, kept for main to print once the
+ * guest has stopped.  Guest data: at most OS_TERM_MSG_MAX bytes are read,
+ * and anything but printable ASCII is escaped (\xNN), so it is one line. */
+#define OS_TERM_MSG_MAX		256
+#define OS_TERM_TEXT_MAX	(4 * OS_TERM_MSG_MAX + sizeof("..."))
+
+struct os_term {
+	_Atomic bool called;	/* the first call fills the rest */
+	uint32_t addr;		/* where the guest said the message is */
+	char text[OS_TERM_TEXT_MAX];	/* escaped; "" if none */
+};
+
 extern const struct rtas_call rtas_calls[];
 extern const size_t rtas_ncalls;
 

@@ -70,5 +70,34 @@ expect "vsock bad cid" 125 "bad cid" -- --kernel "$guest" --vsock cid=2,uds=/tmp
 expect "vsock without uds" 125 "uds=PATH is required" -- --kernel "$guest" --vsock cid=5
 expect "no KVM-HV here" 125 "(KVM_CAP_PPC_PAPR|/dev/kvm)" -- --kernel "$guest"
 
+# --nvram: an image pvmm cannot use is refused and left as it was.
+printf 'not an nvram' >"$tmp/nv-short.bin"
+head -c 65536 /dev/zero >"$tmp/nv-zero.bin"
+expect "nvram wrong size" 125 "^pvmm: --nvram .*/nv-short.bin: not an NVRAM image \(must be 65536 bytes" -- --kernel "$guest" --nvram "$tmp/nv-short.bin"
+expect "nvram corrupt" 125 "^pvmm: --nvram .*/nv-zero.bin: corrupt partition table at offset 0" -- --kernel "$guest" --nvram "$tmp/nv-zero.bin"
+expect "nvram is a directory" 125 "^pvmm: --nvram /tmp: Is a directory" -- --kernel "$guest" --nvram /tmp
+expect "nvram nowhere" 125 "^pvmm: --nvram /nonexistent/nv.bin: No such file" -- --kernel "$guest" --nvram /nonexistent/nv.bin
+expect "nvram not a file" 125 "^pvmm: --nvram /dev/null: not a regular file" -- --kernel "$guest" --nvram /dev/null
+exec 9<>"$tmp/nv-held.bin"
+flock -x 9
+expect "nvram in use" 125 "^pvmm: --nvram .*/nv-held.bin: in use by another process" -- --kernel "$guest" --nvram "$tmp/nv-held.bin"
+exec 9>&-
+# A new file is created and formatted before the run (here: refused later
+# for want of KVM); the refused ones are untouched.
+expect "nvram created" 125 "(KVM_CAP_PPC_PAPR|/dev/kvm)" -- --kernel "$guest" --nvram "$tmp/nv-new.bin"
+check() {
+	if eval "$2"; then
+		echo "ok - $1"
+		pass=$((pass + 1))
+	else
+		echo "not ok - $1"
+		fail=$((fail + 1))
+	fi
+}
+check "nvram created 64 KiB" '[ "$(stat -c %s "$tmp/nv-new.bin" 2>/dev/null)" = 65536 ]'
+byte() { od -An -tx1 -j"$2" -N1 "$1" | tr -d ' '; }
+check "nvram created formatted" '[ "$(byte "$tmp/nv-new.bin" 0)" = 70 ] && [ "$(byte "$tmp/nv-new.bin" 4096)" = 7f ] && [ "$(dd if="$tmp/nv-new.bin" bs=1 skip=4 count=6 2>/dev/null)" = common ]'
+check "nvram refused left alone" '[ "$(cat "$tmp/nv-short.bin")" = "not an nvram" ] && cmp -s "$tmp/nv-zero.bin" <(head -c 65536 /dev/zero)'
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

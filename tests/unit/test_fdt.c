@@ -185,7 +185,7 @@ static void smt_cores(void **state)
 static void rtas_vdevice_xics(void **state)
 {
 	struct machine *m = build(true, 2);
-	int rtas = node("/rtas"), len;
+	int rtas = node("/rtas"), len, nv;
 	const char *tas;
 	const fdt32_t *range;
 
@@ -218,6 +218,17 @@ static void rtas_vdevice_xics(void **state)
 		assert_int_equal(fdt32_to_cpu(vi[0]), 0x1002 + i);
 		assert_int_equal(fdt32_to_cpu(vi[1]), 0);	/* edge */
 	}
+	/* NVRAM as QEMU's spapr-nvram: a VIO device Linux finds by type
+	 * and sizes by #bytes; one node only. */
+	nv = node("/vdevice/nvram@71000002");
+	assert_string_equal(prop(nv, "device_type", NULL), "nvram");
+	assert_string_equal(prop(nv, "compatible", NULL), "qemu,spapr-nvram");
+	assert_int_equal(u32(nv, "reg"), 0x71000002);
+	assert_int_equal(u32(nv, "#bytes"), NVRAM_SIZE);
+	assert_int_equal(fdt_node_offset_by_prop_value(blob, nv, "device_type",
+						       "nvram", 6),
+			 -FDT_ERR_NOTFOUND);
+	assert_true(fdt_path_offset(blob, "/nvram") < 0);
 	range = prop(node("/interrupt-controller"),
 		     "ibm,interrupt-server-ranges", &len);
 	assert_int_equal(len, 8);
