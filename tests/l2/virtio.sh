@@ -13,13 +13,23 @@
 #   vsock     echo server on vsock port 1234, client to CID 2 port 4321
 #   blkbench  blkbench /dev/vda: sequential MB/s and 4 KiB random IOPS
 
+# Dependencies move between kernel builds (6.1.0-57: virtio needs
+# virtio_ring), so load in passes until a pass loads nothing more.
 virtio_modules() {
-	for m in virtio virtio_ring virtio_pci_modern_dev virtio_pci_legacy_dev \
-		 virtio_pci virtio_blk failover net_failover virtio_net \
-		 virtio-rng vsock vmw_vsock_virtio_transport_common \
-		 vmw_vsock_virtio_transport; do
-		insmod /lib/modules/$m.ko 2>/dev/null ||
-			echo "L2-INSMOD-FAILED $m"
+	left="virtio virtio_ring virtio_pci_modern_dev virtio_pci_legacy_dev
+	      virtio_pci virtio_blk failover net_failover virtio_net
+	      virtio-rng vsock vmw_vsock_virtio_transport_common
+	      vmw_vsock_virtio_transport"
+	while [ -n "$left" ]; do
+		next=""
+		for m in $left; do
+			insmod /lib/modules/$m.ko 2>/dev/null || next="$next $m"
+		done
+		[ "$(echo $next | wc -w)" -lt "$(echo $left | wc -w)" ] || break
+		left=$next
+	done
+	for m in $next; do
+		echo "L2-INSMOD-FAILED $m"
 	done
 }
 
