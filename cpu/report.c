@@ -119,8 +119,11 @@ static void print_dma(const struct machine *m, FILE *f)
 			continue;
 		fprintf(f, "%s{\"liobn\": \"0x%x\", \"bus\": \"0x%" PRIx64
 			"\", \"page_shift\": %u, \"entries\": %" PRIu64
-			", \"in_kernel\": %s}", sep, w->liobn, w->bus, w->shift,
-			w->n, w->fd >= 0 ? "true" : "false");
+			", \"mapped\": %" PRIu64 ", \"in_kernel\": %s, "
+			"\"translated\": %" PRIu64 "}", sep, w->liobn, w->bus,
+			w->shift, w->n, tce_mapped(w),
+			w->fd >= 0 ? "true" : "false",
+			atomic_load(&s->stats.translated[i]));
 		sep = ", ";
 	}
 	fprintf(f, "]},\n");

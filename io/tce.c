@@ -309,10 +309,21 @@ uint64_t tce_translate(struct tce_set *s, uint64_t ioba, uint64_t len,
 	if (w && len)
 		done = run_of(w, ioba, len, is_write ? TCE_WRITE : TCE_READ,
 			      gpa);
-	pthread_mutex_unlock(&s->lock);
-	if (!done)
+	if (done)
+		atomic_fetch_add(&s->stats.translated[w - s->win], 1);
+	else
 		atomic_fetch_add(&s->stats.faults, 1);
+	pthread_mutex_unlock(&s->lock);
 	return done;
+}
+
+uint64_t tce_mapped(const struct tce_window *w)
+{
+	uint64_t n = 0;
+
+	for (uint64_t i = 0; w->liobn && i < w->n; i++)
+		n += (tce_load(&w->tce[i]) & TCE_PERMS) != 0;
+	return n;
 }
 
 bool tce_in_kernel(struct tce_set *s, uint32_t liobn)

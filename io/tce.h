@@ -66,6 +66,8 @@ struct tce_window {
 struct tce_stats {
 	_Atomic uint64_t ddw_query, ddw_create, ddw_remove, ddw_reset;
 	_Atomic uint64_t faults; /* translations that found no mapping */
+	/* Device DMA translated through each window (TCE_WIN_*). */
+	_Atomic uint64_t translated[TCE_WINDOWS];
 };
 
 struct tce_set {
@@ -119,6 +121,9 @@ int tce_reset(struct tce_set *s);
  * caller still turns *@gpa into a pointer with gmem_ptr. */
 uint64_t tce_translate(struct tce_set *s, uint64_t ioba, uint64_t len,
 		       bool is_write, uint64_t *gpa);
+
+/* Entries of @w that grant some access (for the report). */
+uint64_t tce_mapped(const struct tce_window *w);
 
 /* Does window @liobn's table live in the hypervisor? */
 bool tce_in_kernel(struct tce_set *s, uint32_t liobn);

@@ -6,6 +6,10 @@
 
 #include <linux/virtio_ring.h>
 
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cpu/report.h"
 #include "io/devices.h"
 #include "io/phb.h"
 #include "io/tce.h"
@@ -490,6 +494,46 @@ static void translate(void **state)
 	assert_int_equal(tce_translate(s, 1ull << 30, 4, false, &gpa), 0);
 	assert_int_equal(tce_translate(s, UINT64_MAX, 4, false, &gpa), 0);
 	assert_int_equal(s->stats.faults, 4);
+	assert_int_equal(s->stats.translated[TCE_WIN_DEFAULT], 5);
+	assert_int_equal(s->stats.translated[TCE_WIN_DDW], 0);
+}
+
+/* --report: the TCE hcalls that reached pvmm, the DDW calls, and per
+ * window what is mapped and what DMA went through it. */
+static void report(void **state)
+{
+	uint32_t r[4];
+	uint64_t gpa;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	(void)state;
+	assert_non_null(f);
+	map_identity(0x10000, 3 * PAGE, RW);
+	assert_int_equal(hcall(H_STUFF_TCE, DEF, 0x10000, 0, 1, NULL),
+			 H_SUCCESS);
+	assert_int_equal(create_ddw(16, 26, r), RTAS_OK);
+	assert_int_equal(put(DDW, TCE_DDW_BUS, RW), H_SUCCESS);
+	assert_int_equal(tce_translate(&m->phb.dma, TCE_DDW_BUS, 8, true, &gpa),
+			 8);
+	report_print(m, f, 0);
+	fclose(f);
+	assert_non_null(strstr(text, "\"dma\": {\"iommu\": true, "
+				     "\"tce_hcalls\": 5, \"ddw_query\": 0, "
+				     "\"ddw_create\": 1, \"ddw_remove\": 0, "
+				     "\"ddw_reset\": 0, \"faults\": 0"));
+	assert_non_null(strstr(text,
+			       "{\"liobn\": \"0x80000000\", \"bus\": "
+			       "\"0x0\", \"page_shift\": 12, "
+			       "\"entries\": 262144, \"mapped\": 2, "
+			       "\"in_kernel\": false, \"translated\": 0}"));
+	assert_non_null(strstr(text, "{\"liobn\": \"0x80000001\", \"bus\": "
+				     "\"0x800000000000000\", \"page_shift\": "
+				     "16, \"entries\": 1024, \"mapped\": 1, "
+				     "\"in_kernel\": false, \"translated\": "
+				     "1}"));
+	free(text);
 }
 
 /* --- a device behind the IOMMU ------------------------------------------- */
@@ -589,6 +633,7 @@ int main(void)
 		T(ddw_create_hostile),
 		T(ddw_remove_reset),
 		T(translate),
+		T(report),
 		T(device_features),
 		T(device_dma),
 		T(device_dma_read_only),
