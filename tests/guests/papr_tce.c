@@ -6,24 +6,24 @@
  * answers either way. */
 #include "guest.h"
 
-#define H_GET_TCE		0x1c
-#define H_PUT_TCE		0x20
-#define H_STUFF_TCE		0x138
-#define H_PUT_TCE_INDIRECT	0x13c
+#define H_GET_TCE	   0x1c
+#define H_PUT_TCE	   0x20
+#define H_STUFF_TCE	   0x138
+#define H_PUT_TCE_INDIRECT 0x13c
 
-#define DEF			0x80000000UL	/* default window's LIOBN */
-#define DDW_BUS			0x800000000000000UL
-#define RW			3UL		/* TCE read | write */
-#define PAGE			0x1000UL
-#define TARGET			0x2000000UL	/* pages the TCEs name */
-#define BUID_HI			0x08000000u	/* PHB 0x800000020000000 */
-#define BUID_LO			0x20000000u
+#define DEF	0x80000000UL /* default window's LIOBN */
+#define DDW_BUS 0x800000000000000UL
+#define RW	3UL /* TCE read | write */
+#define PAGE	0x1000UL
+#define TARGET	0x2000000UL /* pages the TCEs name */
+#define BUID_HI 0x08000000u /* PHB 0x800000020000000 */
+#define BUID_LO 0x20000000u
 
 static uint64_t list[512] __attribute__((aligned(4096)));
 
 static unsigned long get(unsigned long liobn, unsigned long ioba)
 {
-	struct hret r = { { 0 } };
+	struct hret r = {{0}};
 	long rc = HCALL(&r, H_GET_TCE, liobn, ioba, 0, 0);
 
 	return rc == H_SUCCESS ? r.r[0] : ~0UL;
@@ -33,8 +33,8 @@ static void test_put_get(void)
 {
 	uint64_t ram = guest_ram_size();
 
-	CHECK_EQ(HCALL(NULL, H_PUT_TCE, DEF, 0x1000, TARGET | RW, 0),
-		 H_SUCCESS, "H_PUT_TCE in the default window");
+	CHECK_EQ(HCALL(NULL, H_PUT_TCE, DEF, 0x1000, TARGET | RW, 0), H_SUCCESS,
+		 "H_PUT_TCE in the default window");
 	CHECK(get(DEF, 0x1000) == (TARGET | RW), "H_GET_TCE reads it back");
 	CHECK_EQ(HCALL(NULL, H_PUT_TCE, 0x1234, 0x1000, TARGET | RW, 0),
 		 H_PARAMETER, "H_PUT_TCE unknown LIOBN");
@@ -65,10 +65,11 @@ static void test_indirect_stuff(void)
 	bool all = true;
 
 	put_list(4, TARGET);
-	CHECK_EQ(HCALL(NULL, H_PUT_TCE_INDIRECT, DEF, 0x10000, l, 4),
-		 H_SUCCESS, "H_PUT_TCE_INDIRECT of 4");
+	CHECK_EQ(HCALL(NULL, H_PUT_TCE_INDIRECT, DEF, 0x10000, l, 4), H_SUCCESS,
+		 "H_PUT_TCE_INDIRECT of 4");
 	for (int i = 0; i < 4; i++)
-		all &= get(DEF, 0x10000 + PAGE * i) == ((TARGET + PAGE * i) | RW);
+		all &= get(DEF, 0x10000 + PAGE * i) ==
+		       ((TARGET + PAGE * i) | RW);
 	CHECK(all, "the 4 TCEs read back");
 	CHECK_EQ(HCALL(NULL, H_PUT_TCE_INDIRECT, DEF, 0x20000, l, 513),
 		 H_PARAMETER, "H_PUT_TCE_INDIRECT of 513");
@@ -94,7 +95,7 @@ static void test_indirect_stuff(void)
 
 static void test_ddw(void)
 {
-	uint32_t pe[5] = { 0, BUID_HI, BUID_LO, 16, 29 }, r[6], liobn;
+	uint32_t pe[5] = {0, BUID_HI, BUID_LO, 16, 29}, r[6], liobn;
 	uint64_t ram = guest_ram_size();
 
 	CHECK_EQ(rtas_call("ibm,query-pe-dma-window", 3, 6, pe, r), 0,
@@ -131,8 +132,8 @@ static void test_ddw(void)
 		 H_PARAMETER, "H_PUT_TCE in the removed DDW");
 	CHECK_EQ(rtas_call("ibm,remove-pe-dma-window", 1, 1, &liobn, r), -3,
 		 "removing it again");
-	CHECK_EQ(HCALL(NULL, H_PUT_TCE, DEF, 0x5000, TARGET | RW, 0),
-		 H_SUCCESS, "a TCE in the default window before reset");
+	CHECK_EQ(HCALL(NULL, H_PUT_TCE, DEF, 0x5000, TARGET | RW, 0), H_SUCCESS,
+		 "a TCE in the default window before reset");
 	CHECK_EQ(rtas_call("ibm,reset-pe-dma-window", 3, 1, pe, r), 0,
 		 "reset-pe-dma-window");
 	CHECK(get(DEF, 0x5000) == 0, "the default window is back, empty");
