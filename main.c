@@ -93,6 +93,9 @@ static const char usage[] =
 	"      --nvram FILE    keep the guest's NVRAM in FILE (64 KiB): created\n"
 	"                      and formatted if missing or empty, every guest\n"
 	"                      write goes straight to it; default: in memory\n"
+	"      --iommu         devices DMA through the PCI bridge's TCE tables\n"
+	"                      (VIRTIO_F_ACCESS_PLATFORM); default: guest-\n"
+	"                      physical addresses\n"
 	"      --report FILE   write a JSON report of the run to FILE\n"
 	"      --dump-hpt FILE hash guests: at the end, write the HPT as a\n"
 	"                      migration stream to FILE and decoded to FILE.txt\n"
@@ -222,7 +225,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_RAW = 256, OPT_REPORT, OPT_ON_REBOOT, OPT_SHUTDOWN,
 	       OPT_MMU, OPT_DUMP_HPT, OPT_CHECK_HPT, OPT_LEGACY,
-	       OPT_CHECK_VCPU, OPT_NVRAM, OPT_DISK = OPT_DEVICE_FIRST, OPT_NET, OPT_RNG,
+	       OPT_CHECK_VCPU, OPT_NVRAM, OPT_IOMMU,
+	       OPT_DISK = OPT_DEVICE_FIRST, OPT_NET, OPT_RNG,
 	       OPT_VSOCK };
 	static const struct option longopts[] = {
 		{ "kernel", required_argument, NULL, 'k' },
@@ -245,6 +249,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "net", required_argument, NULL, OPT_NET },
 		{ "rng", no_argument, NULL, OPT_RNG },
 		{ "vsock", required_argument, NULL, OPT_VSOCK },
+		{ "iommu", no_argument, NULL, OPT_IOMMU },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -282,6 +287,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case OPT_LEGACY: o->legacy = true; break;
 		case OPT_CHECK_VCPU: o->check_vcpu_state = true; break;
 		case OPT_CHECK_HPT: o->check_hpt = true; break;
+		case OPT_IOMMU: o->io.iommu = true; break;
 		case OPT_ON_REBOOT:
 			if (strcmp(optarg, "restart") && strcmp(optarg, "exit"))
 				fail("--on-reboot %s: must be exit or restart",
