@@ -44,6 +44,7 @@ struct options {
 	const char *report;
 	const char *dump_hpt;
 	const char *nvram;
+	bool iommu;
 	bool check_hpt;
 	bool check_vcpu_state;
 	uint64_t mem;
@@ -84,6 +85,9 @@ static const char usage_tail[] =
 	"      --nvram FILE    keep the guest's NVRAM in FILE (64 KiB): created\n"
 	"                      and formatted if missing or empty, every guest\n"
 	"                      write goes straight to it; default: in memory\n"
+	"      --iommu         devices DMA through the PCI bridge's TCE tables\n"
+	"                      (VIRTIO_F_ACCESS_PLATFORM); default: guest-\n"
+	"                      physical addresses\n"
 	"      --report FILE   write a JSON report of the run to FILE\n"
 	"      --dump-hpt FILE hash guests: at the end, write the HPT as a\n"
 	"                      migration stream to FILE and decoded to FILE.txt\n"
@@ -229,7 +233,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_RAW = 256, OPT_REPORT, OPT_ON_REBOOT, OPT_SHUTDOWN,
 	       OPT_MMU, OPT_DUMP_HPT, OPT_CHECK_HPT, OPT_LEGACY,
-	       OPT_CHECK_VCPU, OPT_NVRAM };
+	       OPT_CHECK_VCPU, OPT_NVRAM, OPT_IOMMU };
 	static const struct option fixed[] = {
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "initrd", required_argument, NULL, 'i' },
@@ -240,6 +244,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "raw", no_argument, NULL, OPT_RAW },
 		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "nvram", required_argument, NULL, OPT_NVRAM },
+		{ "iommu", no_argument, NULL, OPT_IOMMU },
 		{ "on-reboot", required_argument, NULL, OPT_ON_REBOOT },
 		{ "shutdown-timeout", required_argument, NULL, OPT_SHUTDOWN },
 		{ "mmu", required_argument, NULL, OPT_MMU },
@@ -283,6 +288,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case OPT_RAW: o->raw = true; break;
 		case OPT_REPORT: o->report = optarg; break;
 		case OPT_NVRAM: o->nvram = optarg; break;
+		case OPT_IOMMU: o->iommu = true; break;
 		case OPT_DUMP_HPT: o->dump_hpt = optarg; break;
 		case OPT_LEGACY: o->legacy = true; break;
 		case OPT_CHECK_VCPU: o->check_vcpu_state = true; break;
@@ -585,6 +591,8 @@ int main(int argc, char **argv)
 		.hpt_order = m.mmu.mode == MMU_HASH ? m.mmu.hpt_order : 0,
 		.rtas = rtas,
 		.nrtas = rtas_in_kernel(rtas, sizeof(rtas) / sizeof(rtas[0])),
+		.multi_tce = hcall_multi_tce,
+		.nmulti_tce = hcall_nmulti_tce,
 	};
 	if (cfg.nrtas > sizeof(rtas) / sizeof(rtas[0]))
 		fail("more in-kernel RTAS calls than pvmm has room for");
@@ -596,6 +604,7 @@ int main(int argc, char **argv)
 	 * pages) can be backed with. */
 	mmu_info_filter(&vi.mmu,
 			(uint32_t)__builtin_ctzl((unsigned long)sysconf(_SC_PAGESIZE)));
+	m.io.phb.iommu = o.iommu;
 	if ((err = devices_create(&m.io)) < 0)
 		fail("cannot create the devices: %s", strerror(-err));
 	build_fdt(&m, &o, &caps, &l, &img, &vi);

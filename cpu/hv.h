@@ -93,6 +93,17 @@ int hv_htab_write(int fd, uint32_t index, uint16_t n_valid,
  * ends it. */
 int hv_vm_spare(struct vm *vm, struct vm *spare, unsigned order);
 
+/* A TCE table held by the hypervisor for DMA window @liobn: @n entries
+ * for 2^@shift-byte pages from bus address @bus (KVM_CREATE_SPAPR_TCE_64),
+ * so the guest's TCE hcalls on it are answered without leaving the
+ * kernel.  Returns the table's fd with its entries (host-endian u64s)
+ * mapped read-write at *@tces, or -errno when the hypervisor cannot hold
+ * it (pvmm then keeps the table itself). */
+int hv_tce_create(struct vm *vm, uint32_t liobn, unsigned shift,
+		  uint64_t bus, uint64_t n, uint64_t **tces);
+/* Unmap and release such a table; the hypervisor forgets its LIOBN. */
+void hv_tce_destroy(struct vm *vm, int fd, uint64_t *tces, uint64_t n);
+
 /* RTAS start-cpu: enter a stopped vCPU at @pc with r3 = @r3. */
 int hv_start_cpu(struct vm *vm, struct vcpu *v, uint64_t pc, uint64_t r3);
 

@@ -163,3 +163,23 @@ int hv_vm_spare(struct vm *vm, struct vm *spare, unsigned order)
 	vm_init(spare, 0, 1);
 	return -ENOSYS;
 }
+
+int hv_tce_create(struct vm *vm, uint32_t liobn, unsigned shift,
+		  uint64_t bus, uint64_t n, uint64_t **tces)
+{
+	(void)vm;
+	(void)liobn;
+	(void)shift;
+	(void)bus;
+	(void)n;
+	*tces = NULL;
+	return -ENOSYS;
+}
+
+void hv_tce_destroy(struct vm *vm, int fd, uint64_t *tces, uint64_t n)
+{
+	(void)vm;
+	(void)fd;
+	(void)tces;
+	(void)n;
+}

@@ -110,6 +110,8 @@ int devices_create(struct io *io)
 		for (unsigned i = 0; !err && i < asked(m); i++)
 			err = m->create(io, i);
 	}
+	if (!err)
+		err = phb_dma_start(&io->phb);
 	io->setup_ns = vm_now_ns() - t0;
 	return err;
 }

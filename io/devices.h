@@ -17,8 +17,10 @@ struct io;
  * 2. io_loop_init: make the event loop (it also serves the console and
  *    signals), early, so its set-up overlaps loading the kernel; sized
  *    for the devices asked for.  0 or -errno.
- * 3. devices_create: put the devices on the host bridge, after the VM
- *    exists and before the device tree is built.  0 or -errno.
+ * 3. devices_create: put the devices on the host bridge (behind its
+ *    DMA windows if io->phb.iommu is set), after the VM exists and
+ *    before the device tree is built; open the default DMA window.  0
+ *    or -errno.
  * 4. io_loop_start / io_loop_stop: run the loop thread, and end it. */
 int devices_open(char *err, size_t errlen);
 int io_loop_init(struct io *io);

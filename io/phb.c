@@ -17,6 +17,12 @@ void phb_init(struct phb *p, struct vm *vm)
 	p->mmio_base = PHB_MMIO_BASE;
 	p->mmio_size = PHB_MMIO_SIZE;
 	p->mmio_next = PHB_MMIO_BASE;
+	tce_setup(&p->dma, vm);
+}
+
+int phb_dma_start(struct phb *p)
+{
+	return p->nfunc ? tce_start(&p->dma) : 0;
 }
 
 static int phb_free_slot(const struct phb *p, const struct pci_func *f)

@@ -27,9 +27,12 @@ static const uint8_t pa_features_isa300[] = {
 	0x00, 0x00,
 };
 
-/* Hypervisor call groups pvmm (with KVM-HV) implements. */
+/* Hypervisor call groups pvmm (with KVM-HV) implements: hcall-tce is
+ * H_GET_TCE/H_PUT_TCE, hcall-multi-tce H_PUT_TCE_INDIRECT and
+ * H_STUFF_TCE (Linux: FW_FEATURE_PUT_TCE_IND, FW_FEATURE_STUFF_TCE). */
 static const char hypertas[] =
-	"hcall-term\0hcall-set-mode\0hcall-splpar";
+	"hcall-term\0hcall-set-mode\0hcall-splpar\0hcall-tce\0"
+	"hcall-multi-tce";
 
 static int prop_u64_pair(void *fdt, const char *name, uint64_t a,
 			 uint64_t b)

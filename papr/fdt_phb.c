@@ -7,8 +7,10 @@
 
 #include "cpu/irq.h"
 #include "io/phb.h"
+#include "io/tce.h"
 #include "papr/fdt_phb.h"
 #include "papr/fdt_try.h"
+#include "papr/rtas.h"
 
 /* OF PCI address, phys.hi: n (not relocatable), ss (space), devfn,
  * register. */
@@ -147,6 +149,39 @@ static int phb_fdt_ranges(void *fdt, int node, const struct phb *p)
 	return fdt_setprop(fdt, node, "ranges", r, sizeof(r));
 }
 
+/* The PE's default DMA window (LIOBN, bus address, size; two cells
+ * each for address and size), and the RTAS calls that add a dynamic one
+ * (Linux pseries/iommu.c: pci_dma_find, enable_ddw).  Without a window
+ * Linux 6.1.192 and later oops in pci_dma_find. */
+static int phb_fdt_dma(void *fdt, int node)
+{
+	fdt32_t win[5] = {
+		cpu_to_fdt32(TCE_LIOBN_DEFAULT),
+		cpu_to_fdt32((uint32_t)(TCE_DEFAULT_BUS >> 32)),
+		cpu_to_fdt32((uint32_t)TCE_DEFAULT_BUS),
+		cpu_to_fdt32((uint32_t)(TCE_DEFAULT_SIZE >> 32)),
+		cpu_to_fdt32((uint32_t)TCE_DEFAULT_SIZE),
+	};
+	fdt32_t ddw[3] = {
+		cpu_to_fdt32(rtas_token("ibm,query-pe-dma-window")),
+		cpu_to_fdt32(rtas_token("ibm,create-pe-dma-window")),
+		cpu_to_fdt32(rtas_token("ibm,remove-pe-dma-window")),
+	};
+	/* Extensions: how many, the reset call, and 1 = query answers the
+	 * largest block in two cells (6 outputs). */
+	fdt32_t ext[3] = {
+		cpu_to_fdt32(2),
+		cpu_to_fdt32(rtas_token("ibm,reset-pe-dma-window")),
+		cpu_to_fdt32(1),
+	};
+
+	TRY(fdt_setprop_u32(fdt, node, "ibm,#dma-address-cells", 2));
+	TRY(fdt_setprop_u32(fdt, node, "ibm,#dma-size-cells", 2));
+	TRY(fdt_setprop(fdt, node, "ibm,dma-window", win, sizeof(win)));
+	TRY(fdt_setprop(fdt, node, "ibm,ddw-applicable", ddw, sizeof(ddw)));
+	return fdt_setprop(fdt, node, "ibm,ddw-extensions", ext, sizeof(ext));
+}
+
 static int phb_fdt_props(void *fdt, int node, const struct phb *p)
 {
 	fdt32_t reg[4] = { cpu_to_fdt32((uint32_t)(p->buid >> 32)),
@@ -166,6 +201,7 @@ static int phb_fdt_props(void *fdt, int node, const struct phb *p)
 	TRY(fdt_setprop(fdt, node, "used-by-rtas", NULL, 0));
 	/* Conventional config space: 256 bytes a function. */
 	TRY(fdt_setprop_u32(fdt, node, "ibm,pci-config-space-type", 0));
+	TRY(phb_fdt_dma(fdt, node));
 	/* Linux shares this among the functions; each function's own limit
 	 * is its ibm,req#msi-x, so make the share never the tighter one. */
 	return fdt_setprop_u32(fdt, node, "ibm,pe-total-#msi",

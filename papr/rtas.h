@@ -101,5 +101,7 @@ rtas_fn rtas_check_exception, rtas_event_scan, rtas_get_sensor_state;
 rtas_fn rtas_read_pci_config, rtas_write_pci_config;
 rtas_fn rtas_ibm_read_pci_config, rtas_ibm_write_pci_config;
 rtas_fn rtas_change_msi, rtas_query_interrupt_source_number;
+rtas_fn rtas_query_pe_dma_window, rtas_create_pe_dma_window;
+rtas_fn rtas_remove_pe_dma_window, rtas_reset_pe_dma_window;
 
 #endif

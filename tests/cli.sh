@@ -69,6 +69,8 @@ expect "net bad mac" 125 "bad MAC address" -- --kernel "$guest" --net tap=t0,mac
 expect "vsock bad cid" 125 "bad cid" -- --kernel "$guest" --vsock cid=2,uds=/tmp/v
 expect "vsock without uds" 125 "uds=PATH is required" -- --kernel "$guest" --vsock cid=5
 expect "no KVM-HV here" 125 "(KVM_CAP_PPC_PAPR|/dev/kvm)" -- --kernel "$guest"
+expect "--iommu accepted" 125 "(KVM_CAP_PPC_PAPR|/dev/kvm)" -- \
+	--kernel "$guest" --iommu --rng
 
 # --nvram: an image pvmm cannot use is refused and left as it was.
 printf 'not an nvram' >"$tmp/nv-short.bin"

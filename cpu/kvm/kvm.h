@@ -79,6 +79,9 @@ int kvm_one_reg_set(int vcpu_fd, uint64_t id, uint64_t val);
 int kvm_xics_create(struct vm *vm);		/* 0 or -errno, k->why */
 int kvm_xics_connect(struct vm *vm, struct vcpu *v);	/* the same */
 
+/* Let KVM answer the multi-TCE hcalls too (vm_config), where it can. */
+void kvm_tce_enable_hcalls(struct vm *vm);
+
 /* Run one vCPU until the machine stops (thread body). */
 void *kvm_vcpu_thread(void *arg);
 /* Apply the VM's current LPCR choices to this vCPU. */

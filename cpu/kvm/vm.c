@@ -225,6 +225,7 @@ static int vm_build(struct vm *vm, const struct host *h,
 	if ((err = vm_memory(vm)) < 0 || (err = vm_smt(vm, h)) < 0 ||
 	    (err = vm_hpt(vm)) < 0 || (err = kvm_xics_create(vm)) < 0)
 		return err;
+	kvm_tce_enable_hcalls(vm);
 	for (int i = 0; i < vm->ncpus; i++)
 		if ((err = vcpu_create(vm, &vm->cpu[i])) < 0)
 			return err;

@@ -12,14 +12,27 @@
 #             http://10.0.2.2:8000/blob, printing its sha256
 #   vsock     echo server on vsock port 1234, client to CID 2 port 4321
 #   blkbench  blkbench /dev/vda: sequential MB/s and 4 KiB random IOPS
+#   ddw       (--iommu) Linux created a dynamic DMA window and maps all
+#             RAM through it: its ibm,create-pe-dma-window returned 0
+#   noddw     (--iommu, disable_ddw) no dynamic window: the default one
 
+# Dependencies move between kernel builds (6.1.0-57: virtio needs
+# virtio_ring), so load in passes until a pass loads nothing more.
 virtio_modules() {
-	for m in virtio virtio_ring virtio_pci_modern_dev virtio_pci_legacy_dev \
-		 virtio_pci virtio_blk failover net_failover virtio_net \
-		 virtio-rng vsock vmw_vsock_virtio_transport_common \
-		 vmw_vsock_virtio_transport; do
-		insmod /lib/modules/$m.ko 2>/dev/null ||
-			echo "L2-INSMOD-FAILED $m"
+	left="virtio virtio_ring virtio_pci_modern_dev virtio_pci_legacy_dev
+	      virtio_pci virtio_blk failover net_failover virtio_net
+	      virtio-rng vsock vmw_vsock_virtio_transport_common
+	      vmw_vsock_virtio_transport"
+	while [ -n "$left" ]; do
+		next=""
+		for m in $left; do
+			insmod /lib/modules/$m.ko 2>/dev/null || next="$next $m"
+		done
+		[ "$(echo $next | wc -w)" -lt "$(echo $left | wc -w)" ] || break
+		left=$next
+	done
+	for m in $next; do
+		echo "L2-INSMOD-FAILED $m"
 	done
 }
 
@@ -117,6 +130,27 @@ vt_blkbench() {
 	blkbench /dev/vda 64 5 || vt_bad BLKBENCH "blkbench failed"
 }
 
+# What Linux's pseries iommu code said about the PE's DMA windows.
+vt_dma_log() {
+	dmesg | grep -iE 'pe-dma-window|ddw|dma window|iommu' |
+		sed 's/^/L2-DMA /'
+}
+
+vt_ddw() {
+	vt_dma_log
+	dmesg | grep -q 'ibm,create-pe-dma-window.*returned 0' &&
+		vt_ok DDW created || vt_bad DDW "no window created"
+}
+
+vt_noddw() {
+	vt_dma_log
+	if dmesg | grep -q 'ibm,create-pe-dma-window'; then
+		vt_bad NODDW "a dynamic window was created"
+	else
+		vt_ok NODDW "default window only"
+	fi
+}
+
 virtio_modules
 for t in $(echo "$1" | tr ',' ' '); do
 	case "$t" in
@@ -129,6 +163,8 @@ for t in $(echo "$1" | tr ',' ' '); do
 	net) vt_net ;;
 	vsock) vt_vsock ;;
 	blkbench) vt_blkbench ;;
+	ddw) vt_ddw ;;
+	noddw) vt_noddw ;;
 	*) vt_bad UNKNOWN "$t" ;;
 	esac
 done

@@ -252,10 +252,12 @@ static void nvram_and_sysparm(void **state)
 /* The one translation from host-side -errno to RTAS status. */
 static void errno_status(void **state)
 {
-	static const int err[] = { 0, -EINVAL, -EBUSY, -EAGAIN, -EIO,
-				   -ENOSYS };
-	static const int32_t want[] = { RTAS_OK, RTAS_PARAM_ERROR, RTAS_BUSY,
-					RTAS_BUSY, RTAS_HW_ERROR,
+	/* -EBUSY (a thing that exists already) is no "try again". */
+	static const int err[] = { 0, -EINVAL, -ENOENT, -EAGAIN, -EBUSY,
+				   -EIO, -ENOSYS };
+	static const int32_t want[] = { RTAS_OK, RTAS_PARAM_ERROR,
+					RTAS_PARAM_ERROR, RTAS_BUSY,
+					RTAS_HW_ERROR, RTAS_HW_ERROR,
 					RTAS_HW_ERROR };
 
 	(void)state;

@@ -17,6 +17,7 @@ struct machine *unit_machine(int ncpus)
 
 void unit_machine_free(struct machine *m)
 {
+	tce_fini(&m->io.phb.dma);
 	gmem_free(&m->vm.mem);
 	free(m);
 }
