@@ -13,14 +13,14 @@ stamp=$cache/setup.done
 mkdir -p "$cache"
 
 # Bump when the fetched package set changes, so caches are refreshed.
-setup_rev=3
+setup_rev=4
 
 log() { printf 'setup: %s\n' "$*"; }
 
 host_pkgs=(make gcc libc6-dev qemu-system-ppc gcc-powerpc64le-linux-gnu
 	   qemu-user-static device-tree-compiler cpio gzip xz-utils file
 	   libfdt-dev liburing-dev libcmocka-dev zlib1g-dev pkg-config python3
-	   cppcheck clang-format binutils e2fsprogs)
+	   cppcheck clang-format binutils e2fsprogs kmod)
 
 install_host_pkgs() {
 	local missing=()
@@ -46,6 +46,8 @@ ppc_update() {
 	mkdir -p "$cache/apt/lists/partial" "$cache/apt/cache/archives/partial"
 	# The security suite's ppc64el index is sometimes inconsistent on the
 	# mirror and apt exits 100; what matters is that our packages resolve.
+	# (rm first: the log may be a hard link shared with another checkout)
+	rm -f "$cache/apt/update.log"
 	apt-get "${ppc_apt[@]}" -qq update >"$cache/apt/update.log" 2>&1 || true
 }
 
@@ -64,6 +66,17 @@ fetch() { # fetch PKG... into .cache/debs
 		ls "$cache/debs/${p}"_*.deb >/dev/null 2>&1 ||
 			{ log "could not download ppc64el package $p"; exit 1; }
 	done
+}
+
+# depmod BASE VER: Debian's kernel .debs carry no modules.dep (their
+# postinst runs depmod); the initramfs builders (tests/kmods.py) load
+# modules in the order it gives, so make it here, as an installed kernel
+# would have it.  BASE/lib/modules/VER holds the modules.
+index_modules() {
+	PATH=$PATH:/usr/sbin:/sbin depmod -b "$1" "$2" ||
+		{ log "depmod failed for $1/lib/modules/$2"; return 1; }
+	[ -s "$1/lib/modules/$2/modules.dep" ] ||
+		{ log "depmod wrote no modules.dep for $2"; return 1; }
 }
 
 unpack() { # unpack PKG DIR
@@ -120,6 +133,7 @@ main() {
 		zlib1g-dev linux-libc-dev
 	make_sysroot
 	unpack "$kpkg" "$cache/kernel"
+	index_modules "$cache/kernel" "${kpkg#linux-image-}" || exit 1
 	unpack busybox-static "$cache/busybox"
 	local kver=${kpkg#linux-image-}
 	{

@@ -23,6 +23,8 @@ import threading
 import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(TOP, "tests"))
+import kmods  # noqa: E402
 E2E = os.path.join(TOP, "tests", "e2e")
 BUILD = os.path.join(TOP, "build", "e2e")
 
@@ -58,12 +60,12 @@ HOSTS = {
 # reached it can be checked here after the host is gone.
 DISK_MB = 64
 DISK_IMAGE_MB = 16      # /data/disk.img: what pvmm's --disk tests use
-DATA_DISK_MODULES = [
-    "drivers/virtio/" + m for m in ("virtio", "virtio_ring",
-                                    "virtio_pci_modern_dev",
-                                    "virtio_pci_legacy_dev", "virtio_pci")
-] + ["drivers/block/virtio_blk", "lib/crc16", "fs/mbcache", "fs/jbd2/jbd2",
-     "crypto/crc32c_generic", "fs/ext4/ext4"]
+# Modules every host loads (KVM; tun for --net tests), and Host A's data
+# disk drivers: names only, tests/kmods.py adds what they depend on in the
+# order the kernel's modules.dep gives.  crc32c_generic is only a soft
+# dependency of ext4 (modules.softdep), so it is named.
+HOST_MODULES = ["kvm_hv", "tun"]
+DATA_DISK_MODULES = ["virtio_pci", "virtio_blk", "crc32c_generic", "ext4"]
 SLACK = 60          # seconds beyond a scenario's own TIMEOUT
 TAIL_LINES = 40
 
@@ -130,17 +132,10 @@ def build_initramfs(host, scenarios, env, args):
     shutil.copy2(args.pvmm, os.path.join(root, "bin", "pvmm"))
     copy_into(os.path.join(TOP, "build", "tools"), os.path.join(root, "bin"),
               executables_only=True)
-    kvm = os.path.join(env["KMODS"], "kernel", "arch", "powerpc", "kvm")
-    for mod in ("kvm.ko", "kvm-hv.ko"):
-        shutil.copy2(os.path.join(kvm, mod), os.path.join(root, "lib", "modules"))
-    # tun: tap interfaces for --net tests
-    shutil.copy2(os.path.join(env["KMODS"], "kernel", "drivers", "net", "tun.ko"),
-                 os.path.join(root, "lib", "modules"))
-    if HOSTS[host].get("disk"):
-        data = os.path.join(root, "lib", "modules", "data")
-        os.makedirs(data)
-        for mod in DATA_DISK_MODULES:
-            shutil.copy2(os.path.join(env["KMODS"], "kernel", mod + ".ko"), data)
+    mods = HOST_MODULES + (DATA_DISK_MODULES if HOSTS[host].get("disk")
+                           else [])
+    kmods.install(env["KMODS"], os.path.join(root, "lib", "modules", "l1"),
+                  mods)
     copy_into(args.guests, os.path.join(root, "guests"))
     copy_into(os.path.join(TOP, "build", "l2"), os.path.join(root, "l2"))
     for s in scenarios:
@@ -180,6 +175,7 @@ class HostRun:
         append = "%s pvmm.epoch=%d" % (h["append"], int(time.time()))
         disk = []
         if h.get("disk"):
+            append += " pvmm.data=1"
             self.disk = make_data_disk(self.host)
             disk = ["-drive", "file=%s,format=raw,if=none,id=data,"
                     "cache=writeback" % self.disk,
@@ -206,10 +202,13 @@ class HostRun:
         self.lines.append(line)
         if self.args.verbose:
             say("[%s] %s" % (self.host, line))
-        m = re.search(r"@@L1 (READY|NOKVM)", line)
+        m = re.search(r"@@L1 (READY|NOKVM|FAIL (.*))", line)
         if m:
             if m.group(1) == "NOKVM":
                 self.error = "no /dev/kvm in the emulated host"
+                return "stop"
+            if m.group(2):
+                self.error = "host start-up failed: " + m.group(2)
                 return "stop"
             self.boot_s = time.monotonic() - state["t0"]
             say("host %s: up in %.1f s" % (self.host, self.boot_s))

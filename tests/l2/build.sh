@@ -11,17 +11,10 @@ mkdir -p "$out" "$stage"/{bin,dev,proc,sys,tmp}
 cp "$BUSYBOX" "$stage/bin/busybox"
 cp "$top/tests/l2/init" "$stage/init"
 cp "$top/tests/l2/virtio.sh" "$stage/virtio.sh"
-# virtio drivers: PCI transport, blk, net, rng, vsock (virtio.sh loads them)
-mkdir -p "$stage/lib/modules"
-for m in drivers/virtio/virtio drivers/virtio/virtio_ring \
-	 drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci_legacy_dev \
-	 drivers/virtio/virtio_pci drivers/block/virtio_blk net/core/failover \
-	 drivers/net/net_failover drivers/net/virtio_net \
-	 drivers/char/hw_random/virtio-rng net/vmw_vsock/vsock \
-	 net/vmw_vsock/vmw_vsock_virtio_transport_common \
-	 net/vmw_vsock/vmw_vsock_virtio_transport; do
-	cp "$KMODS/kernel/$m.ko" "$stage/lib/modules/"
-done
+# virtio drivers: PCI transport, blk, net, rng, vsock, with what they need,
+# in the order the kernel's modules.dep gives (virtio.sh loads them)
+python3 "$top/tests/kmods.py" "$KMODS" "$stage/lib/modules" \
+	virtio_pci virtio_blk virtio_net virtio_rng vmw_vsock_virtio_transport
 # test programs built from tests/l2/*.c (make l2)
 for f in "$top"/build/l2-bin/*; do
 	[ -x "$f" ] && [ -f "$f" ] && cp "$f" "$stage/bin/"
