@@ -15,8 +15,8 @@ lists them, dependencies first, one name a line, for the init scripts
 (tests/e2e/l1-init.sh, tests/l2/virtio.sh) to insmod in that order.
 
 Why not a fixed list: module dependencies move between kernel releases
-(Debian's 6.1.0-57 made virtio.ko depend on virtio_ring.ko, the reverse of
-6.1.0-50; 7.2 builds virtio and virtio_pci in), and a fixed insmod order
+(Debian's 6.1.0-57 made virtio.ko depend on virtio_ring.ko, which 6.1.0-50's
+did not; 7.2 builds virtio and virtio_pci in), and a fixed insmod order
 breaks with "unknown symbol".
 """
 import gzip

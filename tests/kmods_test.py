@@ -70,7 +70,8 @@ class LoadOrder(unittest.TestCase):
         self.assertTrue(before(names, "virtio", "virtio_blk"))
         self.assertTrue(before(names, "virtio_pci_modern_dev", "virtio_pci"))
 
-    def test_reverse_dependency_of_older_kernel(self):
+    def test_order_follows_the_data_not_the_names(self):
+        # the same modules with the dependency the other way round
         d = tree(DEP_57.replace(
             "virtio.ko: kernel/drivers/virtio/virtio_ring.ko\n"
             "kernel/drivers/virtio/virtio_ring.ko:",
