@@ -93,7 +93,7 @@ for scn in /scenarios/*.scn; do
 		wait "$pid" 2>/dev/null
 		usleep 1200000	# let tail print the last lines
 		kill "$tailpid" 2>/dev/null
-		killall -9 pvmm ptyrun 2>/dev/null
+		killall -9 pvmm ptyrun vsock-host 2>/dev/null
 		end=$(cut -d' ' -f1 /proc/uptime)
 		why=$(check)
 		if [ -z "$why" ]; then

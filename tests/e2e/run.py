@@ -180,7 +180,7 @@ def matrix_scenarios(kernels, only, args):
                     continue
                 kdir = "/l2" if k["default"] else "/l2/k/" + k["name"]
                 if not k["default"] and not os.path.isfile(
-                        os.path.join(L2, "k", k["name"], "vmlinux")):
+                        os.path.join(L2, "k", k["name"], "vmlinux.gz")):
                     sys.exit("e2e: build/l2/k/%s missing: run make l2" %
                              k["name"])
                 path = os.path.join(stage, name + ".scn")
@@ -233,7 +233,7 @@ def build_initramfs(host, scenarios, env, args):
     for k in sorted({s.kernel for s in scenarios if s.kernel}):
         dst = os.path.join(root, "l2", "k", k)
         os.makedirs(dst)
-        for f in ("vmlinux", "initrd.cpio.gz"):
+        for f in ("vmlinux.gz", "initrd.cpio.gz"):
             shutil.copy2(os.path.join(L2, "k", k, f), dst)
     for s in scenarios:
         shutil.copy2(s.path, os.path.join(root, "scenarios"))

@@ -8,8 +8,8 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/.cache/env"
 
-# payload OUT VMLINUX MODULES_DIR
-payload() {
+# initrd OUT MODULES_DIR: OUT/initrd.cpio.gz with that kernel's modules
+initrd() {
 	local out=$1 stage=$1.root f
 	rm -rf "$stage"
 	mkdir -p "$out" "$stage"/{bin,dev,proc,sys,tmp}
@@ -19,7 +19,7 @@ payload() {
 	# virtio drivers: PCI transport, blk, net, rng, vsock, with what they
 	# need, in the order the kernel's modules.dep gives (virtio.sh loads
 	# them); built-in ones are left out
-	python3 "$top/tests/kmods.py" "$3" "$stage/lib/modules" virtio_pci \
+	python3 "$top/tests/kmods.py" "$2" "$stage/lib/modules" virtio_pci \
 		virtio_blk virtio_net virtio_rng vmw_vsock_virtio_transport
 	# test programs built from tests/l2/*.c (make l2)
 	for f in "$top"/build/l2-bin/*; do
@@ -28,19 +28,34 @@ payload() {
 	chmod +x "$stage/init"
 	(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1 >"$out/initrd.cpio.gz")
 	rm -rf "$stage"
-	cp -u "$2" "$out/vmlinux"
-	echo "l2 ${out#"$top"/}: $(du -h "$out/initrd.cpio.gz" | cut -f1) initrd, vmlinux $(du -h "$out/vmlinux" | cut -f1)"
 }
 
-payload "$top/build/l2" "$VMLINUX" "$KMODS"
+# gz IMAGE OUT.gz: compressed again only when the image changed
+gz() {
+	[ "$2" -nt "$1" ] || gzip -1 -c "$1" >"$2"
+}
+
 out=$top/build/l2
-[ "$out/vmlinux.gz" -nt "$out/vmlinux" ] || gzip -1 -c "$out/vmlinux" >"$out/vmlinux.gz"
+initrd "$out" "$KMODS"
+cp -u "$VMLINUX" "$out/vmlinux"
+gz "$out/vmlinux" "$out/vmlinux.gz"
+echo "l2: $(du -h "$out/initrd.cpio.gz" | cut -f1) initrd, vmlinux $(du -h "$out/vmlinux" | cut -f1)"
 
 # The matrix: the default kernel is build/l2 itself; a skipped one has none.
-rm -rf "$top/build/l2/k"
-[ -f "${KMATRIX:-}" ] || exit 0
-while IFS=$'\t' read -r name status _pkg ver vmlinux mods; do
-	[ "$status" = ok ] && [ "$ver" != "$KVER" ] || continue
-	payload "$top/build/l2/k/$name" "$vmlinux" "$mods"
-	echo "$ver" >"$top/build/l2/k/$name/version"
-done <"$KMATRIX"
+# Compressed (pvmm takes gzip): the emulated hosts' initramfs must stay
+# small, powernv's QEMU refuses an initrd of 256 MiB or more.
+keep=
+if [ -f "${KMATRIX:-}" ]; then
+	while IFS=$'\t' read -r name status _pkg ver vmlinux mods; do
+		[ "$status" = ok ] && [ "$ver" != "$KVER" ] || continue
+		initrd "$out/k/$name" "$mods"
+		gz "$vmlinux" "$out/k/$name/vmlinux.gz"
+		echo "$ver" >"$out/k/$name/version"
+		keep="$keep $name"
+		echo "l2 k/$name: $ver, $(du -h "$out/k/$name/vmlinux.gz" | cut -f1) vmlinux.gz"
+	done <"$KMATRIX"
+fi
+for d in "$out"/k/*; do
+	[ -d "$d" ] || continue
+	case " $keep " in *" ${d##*/} "*) ;; *) rm -rf "$d" ;; esac
+done
