@@ -106,7 +106,8 @@ class Scenario:
     def __init__(self, path):
         self.path = path
         self.name = os.path.basename(path)[:-4]
-        text = open(path).read()
+        with open(path) as f:
+            text = f.read()
         m = re.search(r'^HOSTS="([^"]*)"', text, re.M)
         self.hosts = m.group(1).split() if m else ["A"]
         m = re.search(r"^TIMEOUT=(\d+)", text, re.M)
@@ -168,7 +169,8 @@ def matrix_scenarios(kernels, only, args):
     out, skipped = [], []
     for tpath in sorted(glob.glob(os.path.join(E2E, "matrix", "*.scn"))):
         tmpl = Scenario(tpath)
-        first, _, body = open(tpath).read().partition("\n")
+        with open(tpath) as f:
+            first, _, body = f.read().partition("\n")
         for k in kernels:
             for v in tmpl.variants:
                 name = "kernel-%s-%s%s" % (k["name"], tmpl.name,
