@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Every test pvmm has: set-up, builds, lint, native unit tests (ASan+UBSan),
 # the initramfs module-order and kernel-matrix tests, command-line tests,
-# then the e2e scenarios inside the emulated POWER hosts.  Ends with one line "N passed,
-# M failed" summed over all stages and exits non-zero if anything failed.
+# then the e2e scenarios inside the emulated POWER hosts.  Ends with one
+# line "N passed, M failed" summed over all stages and exits non-zero if
+# anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
