@@ -5,8 +5,8 @@
 # Host tools come from apt.  ppc64el packages (kernel, busybox, musl, libfdt,
 # liburing) are fetched with apt-get download into .cache/ and unpacked with
 # dpkg -x; the system's own apt state never learns about ppc64el.  Then the
-# guest-kernel matrix (see kernel_matrix below): one kernel per Debian
-# release, each recorded in .cache/kernels as fetched or skipped with why.
+# guest-kernel matrix (see kernels= below), each kernel recorded in
+# .cache/kernels.tsv as fetched or skipped with why.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -120,8 +120,8 @@ make_sysroot() {
 }
 
 # --- the guest-kernel matrix ----------------------------------------------
-# Kernels the e2e tests boot under pvmm besides the default one: NAME, the
-# suites whose index names it ("-": the machine's own suites, i.e. the
+# Kernels the e2e tests boot under pvmm: NAME, the suites whose index
+# names it ("-": the machine's own suites, i.e. the
 # default kernel fetched above) and the metapackage that names the current
 # ABI there.  Versions are never written down: they move.
 kernels=(
@@ -187,7 +187,7 @@ suite_apt() {
 }
 
 # matrix_kernel NAME SUITES META: resolve, fetch, unpack and index one
-# kernel; prints its line for .cache/kernels (tab-separated):
+# kernel; prints its line for .cache/kernels.tsv (tab-separated):
 #   NAME ok PACKAGE VERSION VMLINUX MODULES_DIR
 #   NAME skip REASON
 matrix_kernel() {
