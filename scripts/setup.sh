@@ -121,9 +121,9 @@ make_sysroot() {
 
 # --- the guest-kernel matrix ----------------------------------------------
 # Kernels the e2e tests boot under pvmm: NAME, the suites whose index
-# names it ("-": the machine's own suites, i.e. the
-# default kernel fetched above) and the metapackage that names the current
-# ABI there.  Versions are never written down: they move.
+# names it ("-": the machine's own suites, i.e. the default kernel fetched
+# above) and the metapackage that names the current ABI there.  Versions
+# are never written down: they move.
 kernels=(
 	"debian12 bookworm linux-image-powerpc64le"
 	"debian12-security - linux-image-powerpc64le"
