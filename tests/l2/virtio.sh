@@ -1,7 +1,8 @@
 # Sourced by /init when the command line has pvmm.virtio=T1,T2,...: load
 # the virtio modules, then run each test.  Every test prints L2-<T>-OK or
 # L2-<T>-BAD and adds to $fails.
-#   pci       the devices pvmm put on the PCI bus, with their drivers
+#   pci       the devices pvmm put on the PCI bus, with their drivers,
+#             and each virtio device's negotiated feature bits
 #   blk-sum   sha256 of all of /dev/vda (the scenario compares)
 #   blk-write write 1 MiB pattern at 1 MiB into /dev/vda, fsync, print
 #             L2-BLK-FLUSHED, then hang (the scenario kills pvmm)
@@ -48,6 +49,11 @@ vt_pci() {
 	done
 	n=$(ls /sys/bus/pci/devices | wc -l)
 	[ "$n" -gt 0 ] && vt_ok PCI "$n" || vt_bad PCI none
+	# negotiated feature bits, bit 0 first (33: VIRTIO_F_ACCESS_PLATFORM)
+	for v in /sys/bus/virtio/devices/virtio*; do
+		[ -e "$v/features" ] &&
+			echo "L2-VIRTIO ${v##*/} $(cat "$v/features")"
+	done
 	grep -i virtio /proc/interrupts | sed 's/^/L2-IRQ /'
 }
 
