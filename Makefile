@@ -97,6 +97,22 @@ endef
 $(B)/tools/%: tests/tools/%.c | $(SYSROOT)
 	$(static_musl)
 
+# nvram-oops inflates Linux's compressed oops log: zlib, as pvmm links it.
+# It runs in the host (on a --nvram file) and in the L2 guest (/dev/nvram).
+$(B)/tools/nvram-oops: tests/tools/nvram-oops.c | $(SYSROOT)
+	@mkdir -p $(dir $@)
+	@echo "  XCC     $<"
+	@$(XCC) $(XINC) $(CFLAGS) -static -nostdlib -o $@ $(MUSL)/crt1.o \
+		$(MUSL)/crti.o $(shell $(XCC) -print-file-name=crtbeginT.o) $< \
+		$(XLIB)/libz.a -Wl,--start-group $(MUSL)/libc.a \
+		$(shell $(XCC) -print-libgcc-file-name) -Wl,--end-group \
+		$(shell $(XCC) -print-file-name=crtend.o) $(MUSL)/crtn.o
+
+L2BIN	+= $(B)/l2-bin/nvram-oops
+$(B)/l2-bin/nvram-oops: $(B)/tools/nvram-oops
+	@mkdir -p $(dir $@)
+	cp $< $@
+
 $(B)/l2-bin/%: tests/l2/%.c | $(SYSROOT)
 	$(static_musl)
 

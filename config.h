@@ -22,6 +22,8 @@
  * channel a guest uses to hand pvmm its exit status ("exit N\n"). */
 #define CONFIG_VTY_CONSOLE	0x71000000u
 #define CONFIG_VTY_CONTROL	0x71000001u
+/* The NVRAM's unit address on the VIO bus, after the vtys. */
+#define CONFIG_VIO_NVRAM	0x71000002u
 
 /* Devices: which kinds are built in, and how many of each a guest may
  * get (--disk, --net are repeatable). */
@@ -31,6 +33,10 @@
 #define CONFIG_VIRTIO_VSOCK	1
 #define CONFIG_MAX_DISKS	8
 #define CONFIG_MAX_NETS		4
+
+/* NVRAM: the size QEMU's pseries gives by default (spapr-nvram, 64 KiB);
+ * a --nvram file must be exactly this long. */
+#define CONFIG_NVRAM_SIZE	(64u << 10)
 
 /* RTAS tokens are handed out from here, in the order of the RTAS table. */
 #define CONFIG_RTAS_TOKEN_BASE	0x2000u

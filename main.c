@@ -41,6 +41,7 @@ struct options {
 	const char *cmdline;
 	const char *report;
 	const char *dump_hpt;
+	const char *nvram;
 	bool check_hpt;
 	bool check_vcpu_state;
 	uint64_t mem;
@@ -89,6 +90,12 @@ static const char usage[] =
 	"                      host programs connect to the unix socket PATH\n"
 	"                      and send \"CONNECT port\\n\"; guest connections\n"
 	"                      to CID 2 port P go to the socket PATH_P\n"
+	"      --nvram FILE    keep the guest's NVRAM in FILE (64 KiB): created\n"
+	"                      and formatted if missing or empty, every guest\n"
+	"                      write goes straight to it; default: in memory\n"
+	"      --iommu         devices DMA through the PCI bridge's TCE tables\n"
+	"                      (VIRTIO_F_ACCESS_PLATFORM); default: guest-\n"
+	"                      physical addresses\n"
 	"      --report FILE   write a JSON report of the run to FILE\n"
 	"      --dump-hpt FILE hash guests: at the end, write the HPT as a\n"
 	"                      migration stream to FILE and decoded to FILE.txt\n"
@@ -127,15 +134,36 @@ void fail(const char *fmt, ...)
 	exit(PVMM_EXIT_ERROR);
 }
 
+/* A decimal number at the start of @s into *@v; *@end after it.  Only
+ * digits: strtoull alone accepts leading blanks and a sign, so " -1"
+ * became a huge number.  0, or -1 if @s starts otherwise or overflows. */
+static int parse_digits(const char *s, uint64_t *v, char **end)
+{
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	*v = strtoull(s, end, 10);
+	return errno ? -1 : 0;
+}
+
+/* A whole decimal number from @lo to @hi, range-checked before anything
+ * narrows it (--cpus 4294967297 used to become 1). */
+static int parse_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *v)
+{
+	char *end;
+
+	if (parse_digits(s, v, &end) < 0 || *end || *v < lo || *v > hi)
+		return -1;
+	return 0;
+}
+
 /* SIZE with an optional K/M/G/T suffix; a bare number means MiB. */
 static uint64_t parse_size(const char *s)
 {
 	char *end;
 	uint64_t v, shift = 20;
 
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *s == '-')
+	if (parse_digits(s, &v, &end) < 0)
 		fail("--mem %s: not a size", s);
 	switch (*end) {
 	case 'K': case 'k': shift = 10; end++; break;
@@ -197,7 +225,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_RAW = 256, OPT_REPORT, OPT_ON_REBOOT, OPT_SHUTDOWN,
 	       OPT_MMU, OPT_DUMP_HPT, OPT_CHECK_HPT, OPT_LEGACY,
-	       OPT_CHECK_VCPU, OPT_DISK = OPT_DEVICE_FIRST, OPT_NET, OPT_RNG,
+	       OPT_CHECK_VCPU, OPT_NVRAM, OPT_IOMMU,
+	       OPT_DISK = OPT_DEVICE_FIRST, OPT_NET, OPT_RNG,
 	       OPT_VSOCK };
 	static const struct option longopts[] = {
 		{ "kernel", required_argument, NULL, 'k' },
@@ -208,6 +237,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "threads-per-core", required_argument, NULL, 't' },
 		{ "raw", no_argument, NULL, OPT_RAW },
 		{ "report", required_argument, NULL, OPT_REPORT },
+		{ "nvram", required_argument, NULL, OPT_NVRAM },
 		{ "on-reboot", required_argument, NULL, OPT_ON_REBOOT },
 		{ "shutdown-timeout", required_argument, NULL, OPT_SHUTDOWN },
 		{ "mmu", required_argument, NULL, OPT_MMU },
@@ -219,11 +249,12 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "net", required_argument, NULL, OPT_NET },
 		{ "rng", no_argument, NULL, OPT_RNG },
 		{ "vsock", required_argument, NULL, OPT_VSOCK },
+		{ "iommu", no_argument, NULL, OPT_IOMMU },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *mem_arg = "512M";
-	char *end;
+	uint64_t n;
 	int c;
 
 	*o = (struct options){ .mem = CONFIG_DEFAULT_MEM,
@@ -238,27 +269,25 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'c': o->cmdline = optarg; break;
 		case 'm': o->mem = parse_size(optarg); mem_arg = optarg; break;
 		case 'p':
-			errno = 0;
-			o->cpus = (int)strtol(optarg, &end, 10);
-			if (errno || *end || o->cpus < 1 ||
-			    o->cpus > CONFIG_MAX_CPUS)
+			if (parse_uint(optarg, 1, CONFIG_MAX_CPUS, &n) < 0)
 				fail("--cpus %s: must be 1 to %d", optarg,
 				     CONFIG_MAX_CPUS);
+			o->cpus = (int)n;
 			break;
 		case 't':
-			errno = 0;
-			o->threads = (int)strtol(optarg, &end, 10);
-			if (errno || *end || o->threads < 1 ||
-			    o->threads > 8 || (o->threads & (o->threads - 1)))
+			if (parse_uint(optarg, 1, 8, &n) < 0 || (n & (n - 1)))
 				fail("--threads-per-core %s: must be 1, 2, 4 "
 				     "or 8", optarg);
+			o->threads = (int)n;
 			break;
 		case OPT_RAW: o->raw = true; break;
 		case OPT_REPORT: o->report = optarg; break;
+		case OPT_NVRAM: o->nvram = optarg; break;
 		case OPT_DUMP_HPT: o->dump_hpt = optarg; break;
 		case OPT_LEGACY: o->legacy = true; break;
 		case OPT_CHECK_VCPU: o->check_vcpu_state = true; break;
 		case OPT_CHECK_HPT: o->check_hpt = true; break;
+		case OPT_IOMMU: o->io.iommu = true; break;
 		case OPT_ON_REBOOT:
 			if (strcmp(optarg, "restart") && strcmp(optarg, "exit"))
 				fail("--on-reboot %s: must be exit or restart",
@@ -271,12 +300,10 @@ static void parse_options(int argc, char **argv, struct options *o)
 				     optarg);
 			break;
 		case OPT_SHUTDOWN:
-			errno = 0;
-			o->shutdown_timeout = (unsigned)strtoul(optarg, &end, 10);
-			if (errno || *end || *optarg == '-' ||
-			    o->shutdown_timeout > 3600)
+			if (parse_uint(optarg, 0, 3600, &n) < 0)
 				fail("--shutdown-timeout %s: must be 0 to 3600 "
 				     "seconds", optarg);
+			o->shutdown_timeout = (unsigned)n;
 			break;
 		case OPT_DISK:
 		case OPT_NET:
@@ -475,6 +502,40 @@ static void check_vcpu_state(struct machine *m)
 			s.dtl_len);
 }
 
+/* --nvram FILE, or a fresh NVRAM in memory.  An image pvmm cannot use
+ * is left as it is: the guest's logs in it may be what the user wants. */
+static void open_nvram(struct machine *m, const char *path)
+{
+	size_t bad = 0;
+	int err = nvram_open(&m->nvram, path, &bad);
+
+	if (err == -EWOULDBLOCK)
+		fail("--nvram %s: in use by another process", path);
+	if (err == -EFBIG)
+		fail("--nvram %s: not an NVRAM image (must be %u bytes; move "
+		     "it away for a fresh one)", path, NVRAM_SIZE);
+	if (err == -EILSEQ)
+		fail("--nvram %s: corrupt partition table at offset %zu (move "
+		     "it away for a fresh NVRAM)", path, bad);
+	if (err == -EINVAL)
+		fail("--nvram %s: not a regular file", path);
+	if (err)
+		fail("--nvram %s: %s", path, strerror(-err));
+}
+
+/* ibm,os-term's message, once the guest has stopped. */
+static void print_os_term(const struct machine *m)
+{
+	if (!atomic_load(&m->os_term.called))
+		return;
+	if (m->os_term.text[0])
+		fprintf(stderr, "pvmm: guest called ibm,os-term: %s\n",
+			m->os_term.text);
+	else
+		fprintf(stderr, "pvmm: guest called ibm,os-term: (no message "
+			"at %#" PRIx32 ")\n", m->os_term.addr);
+}
+
 /* A reboot with --on-reboot restart: start over as a new process image,
  * so nothing of the old guest survives. */
 static void restart(char **argv)
@@ -504,6 +565,7 @@ int main(int argc, char **argv)
 		     o.mem >> 20, strerror(-err));
 	if (io_open(&o.io, errbuf, sizeof(errbuf)) < 0)
 		fail("%s", errbuf);
+	open_nvram(&m, o.nvram);
 	/* Before any thread: every thread inherits the blocked signals. */
 	lifecycle_block_signals();
 	if ((err = io_early(&m, &o.io)) < 0)
@@ -536,6 +598,12 @@ int main(int argc, char **argv)
 	io_stop(&m);
 	console_stop(&m);
 	lifecycle_stop(&m);
+	print_os_term(&m);
+	if (m.nvram.write_errors)
+		fprintf(stderr, "pvmm: --nvram %s: %" PRIu64 " guest writes "
+			"did not reach the file\n", o.nvram,
+			(uint64_t)m.nvram.write_errors);
+	nvram_close(&m.nvram);
 	code = machine_exit_code(&m);
 	if (m.mmu.mode == MMU_HASH && o.dump_hpt)
 		dump_hpt(&m, o.dump_hpt, &vi.mmu);

@@ -53,7 +53,12 @@ def parse(out):
             cur.update((k, float(v)) for k, v in (kv.split("=") for kv in
                        line.split("vmmrun: ", 1)[1].split()))
         elif "BENCH-REPORT " in line:
-            cur["report"] = json.loads(line.split("BENCH-REPORT ", 1)[1])
+            # A guest that failed leaves an empty or cut report: the run
+            # fails (below), the other runs' results are still kept.
+            try:
+                cur["report"] = json.loads(line.split("BENCH-REPORT ", 1)[1])
+            except ValueError as e:
+                cur["error"] = "bad --report JSON: %s" % e
         elif "BLKBENCH " in line:
             cur["blk"] = {k: float(v) for k, v in
                           re.findall(r"(\w+)=([\d.]+)", line)}
@@ -64,7 +69,8 @@ def parse(out):
 
 def ok(run):
     """A run counts if it ended as it should and saw its marker."""
-    return run.get("status") == 0 and run.get("marker_ms", -1) >= 0
+    return (run.get("status") == 0 and run.get("marker_ms", -1) >= 0
+            and "error" not in run)
 
 
 def hcall_ns(which):
@@ -210,8 +216,21 @@ def main():
                    "disk_bytes": sizes, "table": rows, "runs": runs}, f,
                   indent=1)
     print("raw results: %s" % os.path.relpath(path, TOP))
-    if any(not ok(r) for vs in runs.values() for rs in vs.values() for r in rs):
-        sys.exit("bench: some runs failed (see good runs above)")
+    failed = failures(runs, rows)
+    if failed:
+        sys.exit("bench: FAILED: " + "; ".join(failed))
+
+
+def failures(runs, rows):
+    """Why this bench run must not be taken as a result: failed runs, and
+    rows with no pvmm figure at all (never a row without data)."""
+    why = ["%s %s round %s: %s" % (f, v, r.get("round"),
+                                   r.get("error", "status %s" % r.get("status")))
+           for f, vs in sorted(runs.items()) for v, rs in sorted(vs.items())
+           for r in rs if not ok(r)]
+    why += ["no pvmm data for '%s'" % row[0] for row in rows[1:]
+            if row[1] == "n/a"]
+    return why
 
 
 if __name__ == "__main__":

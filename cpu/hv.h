@@ -68,6 +68,17 @@ long hv_resize_hpt(struct machine *m, bool commit, unsigned shift);
 int hv_htab_save(struct machine *m, uint8_t **stream, size_t *len);
 int hv_htab_load(struct machine *m, const uint8_t *stream, size_t len);
 
+/* A TCE table held by the hypervisor for DMA window @liobn: @n entries
+ * for 2^@shift-byte pages from bus address @bus (KVM_CREATE_SPAPR_TCE_64),
+ * so the guest's TCE hcalls on it are answered without leaving the
+ * kernel.  Returns the table's fd with its entries (host-endian u64s)
+ * mapped read-write at *@tces, or -errno when the hypervisor cannot hold
+ * it (pvmm then keeps the table itself). */
+int hv_tce_create(struct machine *m, uint32_t liobn, unsigned shift,
+		  uint64_t bus, uint64_t n, uint64_t **tces);
+/* Unmap and release such a table; the hypervisor forgets its LIOBN. */
+void hv_tce_destroy(struct machine *m, int fd, uint64_t *tces, uint64_t n);
+
 /* RTAS start-cpu: enter a stopped vCPU at @pc with r3 = @r3. */
 int hv_start_cpu(struct machine *m, struct vcpu *v, uint64_t pc, uint64_t r3);
 

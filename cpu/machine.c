@@ -17,7 +17,8 @@ void machine_init(struct machine *m, int ncpus, int threads)
 	atomic_init(&m->exit_status, -1);
 	console_init(&m->con);
 	events_reset(&m->events);
-	phb_init(&m->phb);
+	phb_init(&m->phb, m);
+	m->nvram.fd = -1;	/* in memory until nvram_open says otherwise */
 }
 
 void machine_request_stop(struct machine *m, enum power_state why)

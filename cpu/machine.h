@@ -93,6 +93,7 @@ struct machine {
 	struct console con;
 	struct rtas rtas;
 	struct nvram nvram;
+	struct os_term os_term;
 	struct events events;
 	struct irq_map irqs;	/* interrupt sources handed out */
 	struct hcall_stats hstats;

@@ -155,3 +155,23 @@ int vm_check_vcpu_state(struct machine *m, struct vcpu_papr *seen)
 	(void)seen;
 	return -ENOSYS;
 }
+
+int hv_tce_create(struct machine *m, uint32_t liobn, unsigned shift,
+		  uint64_t bus, uint64_t n, uint64_t **tces)
+{
+	(void)m;
+	(void)liobn;
+	(void)shift;
+	(void)bus;
+	(void)n;
+	*tces = NULL;
+	return -ENOSYS;
+}
+
+void hv_tce_destroy(struct machine *m, int fd, uint64_t *tces, uint64_t n)
+{
+	(void)m;
+	(void)fd;
+	(void)tces;
+	(void)n;
+}

@@ -89,6 +89,46 @@ static void print_hcalls(const struct machine *m, FILE *f)
 		atomic_load(&m->hstats.out_of_range));
 }
 
+/* DMA windows: TCE hcalls that reached pvmm (KVM answers the others when
+ * it holds the table), the dynamic-window RTAS calls, device DMA that
+ * found no mapping, and the windows left at the end (vCPUs and the I/O
+ * loop have stopped: nothing changes them any more). */
+static void print_dma(const struct machine *m, FILE *f)
+{
+	static const uint64_t tce_calls[] = { H_GET_TCE, H_PUT_TCE,
+					      H_STUFF_TCE, H_PUT_TCE_INDIRECT };
+	const struct tce_set *s = &m->phb.dma;
+	const char *sep = "";
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < sizeof(tce_calls) / sizeof(tce_calls[0]); i++)
+		n += atomic_load(&m->hstats.calls[hcall_slot(tce_calls[i])]);
+	fprintf(f, "  \"dma\": {\"iommu\": %s, \"tce_hcalls\": %" PRIu64
+		", \"ddw_query\": %" PRIu64 ", \"ddw_create\": %" PRIu64
+		", \"ddw_remove\": %" PRIu64 ", \"ddw_reset\": %" PRIu64
+		", \"faults\": %" PRIu64 ", \"windows\": [",
+		m->phb.iommu ? "true" : "false", n,
+		atomic_load(&s->stats.ddw_query),
+		atomic_load(&s->stats.ddw_create),
+		atomic_load(&s->stats.ddw_remove),
+		atomic_load(&s->stats.ddw_reset), atomic_load(&s->stats.faults));
+	for (int i = 0; i < TCE_WINDOWS; i++) {
+		const struct tce_window *w = &s->win[i];
+
+		if (!w->liobn)
+			continue;
+		fprintf(f, "%s{\"liobn\": \"0x%x\", \"bus\": \"0x%" PRIx64
+			"\", \"page_shift\": %u, \"entries\": %" PRIu64
+			", \"mapped\": %" PRIu64 ", \"in_kernel\": %s, "
+			"\"translated\": %" PRIu64 "}", sep, w->liobn, w->bus,
+			w->shift, w->n, tce_mapped(w),
+			w->fd >= 0 ? "true" : "false",
+			atomic_load(&s->stats.translated[i]));
+		sep = ", ";
+	}
+	fprintf(f, "]},\n");
+}
+
 /* Per vCPU: where its time went (the thread's schedstat: idle time is
  * wall minus run, as a ceded vCPU sleeps in the kernel), its VPA dispatch
  * count, and KVM's own counters for what it handled in the kernel. */
@@ -136,6 +176,7 @@ void report_print(const struct machine *m, FILE *f, int exit_code)
 	print_exits(m, f);
 	io_report(m, f);
 	print_hcalls(m, f);
+	print_dma(m, f);
 	print_vcpus(m, f);
 	fprintf(f, "  \"rtas\": {\"calls\": %" PRIu64 ", \"errors\": %" PRIu64
 		"},\n", atomic_load(&m->rtas.calls),

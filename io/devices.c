@@ -236,6 +236,7 @@ int io_create(struct machine *m, struct io_config *c)
 	uint64_t t0 = machine_now_ns();
 	int err = 0;
 
+	m->phb.iommu = c->iommu;
 	for (int i = 0; !err && i < c->ndisks; i++)
 		err = virtio_blk_create(m, &c->disk[i]);
 	for (int i = 0; !err && i < c->nnets; i++)
@@ -246,6 +247,8 @@ int io_create(struct machine *m, struct io_config *c)
 	if (!err && c->vsock_on)
 		err = virtio_vsock_create(m, &c->vsock);
 #endif
+	if (!err)
+		err = phb_dma_start(m);
 	m->io_setup_ns = machine_now_ns() - t0;
 	return err;
 }

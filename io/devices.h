@@ -43,6 +43,7 @@ struct io_config {
 	bool rng;
 	bool vsock_on;
 	struct vsock_spec vsock;
+	bool iommu;		/* --iommu: device DMA through the TCE tables */
 };
 
 /* Option parsers: 0, or -1 with a message (no newline) in @err. */

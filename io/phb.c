@@ -10,14 +10,21 @@
 #include "io/phb.h"
 #include "papr/fdt.h"
 #include "papr/irq.h"
+#include "papr/rtas.h"
 
-void phb_init(struct phb *p)
+void phb_init(struct phb *p, struct machine *m)
 {
 	memset(p, 0, sizeof(*p));
 	p->buid = PHB_BUID;
 	p->mmio_base = PHB_MMIO_BASE;
 	p->mmio_size = PHB_MMIO_SIZE;
 	p->mmio_next = PHB_MMIO_BASE;
+	tce_setup(&p->dma, m);
+}
+
+int phb_dma_start(struct machine *m)
+{
+	return m->phb.nfunc ? tce_start(&m->phb.dma) : 0;
 }
 
 static int phb_free_slot(const struct phb *p, const struct pci_func *f)
@@ -293,6 +300,39 @@ static int phb_fdt_ranges(void *fdt, int node, const struct phb *p)
 	return fdt_setprop(fdt, node, "ranges", r, sizeof(r));
 }
 
+/* The PE's default DMA window (LIOBN, bus address, size; two cells
+ * each for address and size), and the RTAS calls that add a dynamic one
+ * (Linux pseries/iommu.c: pci_dma_find, enable_ddw).  Without a window
+ * Linux 6.1.192 and later oops in pci_dma_find. */
+static int phb_fdt_dma(void *fdt, int node)
+{
+	fdt32_t win[5] = {
+		cpu_to_fdt32(TCE_LIOBN_DEFAULT),
+		cpu_to_fdt32((uint32_t)(TCE_DEFAULT_BUS >> 32)),
+		cpu_to_fdt32((uint32_t)TCE_DEFAULT_BUS),
+		cpu_to_fdt32((uint32_t)(TCE_DEFAULT_SIZE >> 32)),
+		cpu_to_fdt32((uint32_t)TCE_DEFAULT_SIZE),
+	};
+	fdt32_t ddw[3] = {
+		cpu_to_fdt32(rtas_token("ibm,query-pe-dma-window")),
+		cpu_to_fdt32(rtas_token("ibm,create-pe-dma-window")),
+		cpu_to_fdt32(rtas_token("ibm,remove-pe-dma-window")),
+	};
+	/* Extensions: how many, the reset call, and 1 = query answers the
+	 * largest block in two cells (6 outputs). */
+	fdt32_t ext[3] = {
+		cpu_to_fdt32(2),
+		cpu_to_fdt32(rtas_token("ibm,reset-pe-dma-window")),
+		cpu_to_fdt32(1),
+	};
+
+	TRY(fdt_setprop_u32(fdt, node, "ibm,#dma-address-cells", 2));
+	TRY(fdt_setprop_u32(fdt, node, "ibm,#dma-size-cells", 2));
+	TRY(fdt_setprop(fdt, node, "ibm,dma-window", win, sizeof(win)));
+	TRY(fdt_setprop(fdt, node, "ibm,ddw-applicable", ddw, sizeof(ddw)));
+	return fdt_setprop(fdt, node, "ibm,ddw-extensions", ext, sizeof(ext));
+}
+
 static int phb_fdt_props(void *fdt, int node, const struct phb *p)
 {
 	fdt32_t reg[4] = { cpu_to_fdt32((uint32_t)(p->buid >> 32)),
@@ -312,6 +352,7 @@ static int phb_fdt_props(void *fdt, int node, const struct phb *p)
 	TRY(fdt_setprop(fdt, node, "used-by-rtas", NULL, 0));
 	/* Conventional config space: 256 bytes a function. */
 	TRY(fdt_setprop_u32(fdt, node, "ibm,pci-config-space-type", 0));
+	TRY(phb_fdt_dma(fdt, node));
 	/* Linux shares this among the functions; each function's own limit
 	 * is its ibm,req#msi-x, so make the share never the tighter one. */
 	return fdt_setprop_u32(fdt, node, "ibm,pe-total-#msi",

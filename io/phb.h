@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "io/pci.h"
+#include "io/tce.h"
 
 struct machine;
 
@@ -31,9 +32,15 @@ struct phb {
 	uint64_t mmio_next;		/* next free address for a BAR */
 	unsigned nfunc;
 	struct pci_func *func[PHB_SLOTS];	/* by slot */
+	struct tce_set dma;		/* the PE's DMA windows */
+	bool iommu;			/* --iommu: devices DMA through them */
 };
 
-void phb_init(struct phb *p);
+void phb_init(struct phb *p, struct machine *m);
+
+/* Open the PE's default DMA window, once the VM exists and only if a
+ * function is plugged.  0 or -errno. */
+int phb_dma_start(struct machine *m);
 
 /* Give @f the lowest free slot, addresses for its BARs (each aligned to
  * its size, in the 64-bit window), an LSI for INTA and XICS sources for

@@ -172,7 +172,10 @@ static bool features_acceptable(struct virtio_dev *d)
 {
 	uint64_t f = d->driver_features;
 
-	if (f & ~d->device_features || !(f & BIT(VIRTIO_F_VERSION_1)))
+	/* Behind the IOMMU every DMA is translated: a driver that would
+	 * use guest-physical addresses instead is turned away. */
+	if (f & ~d->device_features || !(f & BIT(VIRTIO_F_VERSION_1)) ||
+	    ((d->device_features ^ f) & BIT(VIRTIO_F_ACCESS_PLATFORM)))
 		return false;
 	return !d->ops->features_ok || d->ops->features_ok(d, f);
 }
@@ -409,8 +412,13 @@ static void set_qenable(struct virtio_dev *d, unsigned arg, uint32_t v)
 	}
 	q->event_idx = d->driver_features & BIT(VIRTIO_RING_F_EVENT_IDX);
 	q->indirect = d->driver_features & BIT(VIRTIO_RING_F_INDIRECT_DESC);
+	q->iommu = d->driver_features & BIT(VIRTIO_F_ACCESS_PLATFORM)
+			   ? &d->m->phb.dma
+			   : NULL;
 	if (!virtq_valid(q, &d->m->mem)) {
-		virtio_fail(d, "queue rings misaligned or outside RAM");
+		virtio_fail(d, q->iommu ? "queue rings misaligned, outside RAM "
+					  "or not mapped by the IOMMU"
+					: "queue rings misaligned or outside RAM");
 		return;
 	}
 	q->enabled = true;
@@ -639,6 +647,8 @@ static int dev_init(struct machine *m, struct virtio_dev *d,
 	d->m = m;
 	d->priv = priv;
 	d->device_features = ops->features | TRANSPORT_FEATURES;
+	if (m->phb.iommu)
+		d->device_features |= BIT(VIRTIO_F_ACCESS_PLATFORM);
 	d->config_vector = VIRTQ_NO_VECTOR;
 	for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++) {
 		d->vq[q].max_size = q < ops->nqueues ? ops->queue_size : 0;

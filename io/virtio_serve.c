@@ -1,4 +1,6 @@
 /* The queue-draining loop every device model shares. */
+#include <errno.h>
+
 #include "cpu/machine.h"
 #include "io/devices.h"
 #include "io/virtio.h"
@@ -15,8 +17,11 @@ static const char *serve_all(struct virtio_dev *d, struct virtq *vq,
 		got = virtq_pop(vq, &d->m->mem, c);
 		if (got == 0)
 			break;
-		why = got < 0 ? "malformed descriptor chain" :
-				serve(d, vq, c, used);
+		if (got == -EFAULT)
+			why = "DMA to an address the IOMMU does not map for it";
+		else
+			why = got < 0 ? "malformed descriptor chain"
+				      : serve(d, vq, c, used);
 		atomic_fetch_add(&d->requests, 1);
 	}
 	return why;

@@ -16,6 +16,7 @@
 
 #include "cpu/gmem.h"
 #include "io/le.h"
+#include "io/tce.h"
 #include "io/virtq.h"
 
 #define DESC_SIZE		16
@@ -86,13 +87,37 @@ static void desc_load(const uint8_t *p, struct desc *d)
 	d->next = le16_load(b + 14);
 }
 
+/* Host pointer to [addr, addr + len) as the device addresses it:
+ * guest-physical, or a bus address the IOMMU maps, with the permission
+ * the access needs, onto one contiguous run of guest memory. */
+static void *dma_ptr(const struct virtq *q, const struct gmem *g,
+		     uint64_t addr, uint64_t len, bool is_write)
+{
+	uint64_t gpa = 0;
+
+	if (!q->iommu)
+		return gmem_ptr(g, addr, len);
+	if (tce_translate(q->iommu, addr, len, is_write, &gpa) != len)
+		return NULL;
+	return gmem_ptr(g, gpa, len);
+}
+
+/* The device reads the descriptor table and the avail ring, and writes
+ * the used ring. */
 static bool rings_map(const struct virtq *q, const struct gmem *g,
 		      struct rings *r)
 {
-	r->desc = gmem_ptr(g, q->desc, (uint64_t)DESC_SIZE * q->size);
-	r->avail = gmem_ptr(g, q->avail, avail_bytes(q->size));
-	r->used = gmem_ptr(g, q->used, used_bytes(q->size));
+	r->desc = dma_ptr(q, g, q->desc, (uint64_t)DESC_SIZE * q->size,
+			  false);
+	r->avail = dma_ptr(q, g, q->avail, avail_bytes(q->size), false);
+	r->used = dma_ptr(q, g, q->used, used_bytes(q->size), true);
 	return r->desc && r->avail && r->used;
+}
+
+/* A broken rule, or (behind an IOMMU) an address it does not map. */
+static int fault(const struct virtq *q)
+{
+	return q->iommu ? -EFAULT : -EINVAL;
 }
 
 void virtq_reset(struct virtq *q)
@@ -125,22 +150,69 @@ static int walk_indirect(const struct virtq *q, const struct gmem *g,
 		return -EINVAL;
 	if (d->len == 0 || d->len % DESC_SIZE)
 		return -EINVAL;
-	w->table = gmem_ptr(g, d->addr, d->len);
+	w->table = dma_ptr(q, g, d->addr, d->len, false);
 	if (!w->table)
-		return -EINVAL;
+		return fault(q);
 	w->n = d->len / DESC_SIZE;
 	w->budget = w->n;
 	w->indirect = true;
 	return 0;
 }
 
+/* Append @len bytes at @p to the chain's readable or writable part. */
+static int chain_add(struct virtq_chain *c, void *p, uint32_t len,
+		     bool writable)
+{
+	unsigned i = c->nout + c->nin;
+
+	if (i == VIRTQ_MAX_SEGS)
+		return -EINVAL;
+	c->iov[i].iov_base = p;
+	c->iov[i].iov_len = len;
+	if (writable) {
+		c->nin++;
+		c->in_len += len;
+	} else {
+		c->nout++;
+		c->out_len += len;
+	}
+	return 0;
+}
+
+/* Behind an IOMMU: one iovec per run of pages contiguous in guest
+ * memory, each page mapped for what the device does with the buffer
+ * (reads it, or writes it). */
+static int walk_buffer_iommu(const struct virtq *q, const struct gmem *g,
+			     const struct desc *d, bool writable,
+			     struct virtq_chain *c)
+{
+	uint64_t addr = d->addr, left = d->len;
+
+	while (left) {
+		uint64_t gpa = 0;
+		uint64_t run = tce_translate(q->iommu, addr, left, writable,
+					     &gpa);
+		void *p = run ? gmem_ptr(g, gpa, run) : NULL;
+		int err;
+
+		if (!p)
+			return -EFAULT;
+		err = chain_add(c, p, (uint32_t)run, writable);
+		if (err)
+			return err;
+		addr += run;
+		left -= run;
+	}
+	return 0;
+}
+
 /* Add the buffer @d describes to the chain. */
-static int walk_buffer(const struct gmem *g, const struct desc *d,
-		       struct walk *w, struct virtq_chain *c)
+static int walk_buffer(const struct virtq *q, const struct gmem *g,
+		       const struct desc *d, struct walk *w,
+		       struct virtq_chain *c)
 {
 	bool writable = d->flags & VRING_DESC_F_WRITE;
 	uint32_t total = c->out_len + c->in_len;
-	unsigned i = c->nout + c->nin;
 	void *p;
 
 	if (!writable && w->writable)
@@ -150,19 +222,12 @@ static int walk_buffer(const struct gmem *g, const struct desc *d,
 		return 0;
 	if (d->len > UINT32_MAX - total)
 		return -EINVAL;		/* used.len could not say it */
+	if (q->iommu)
+		return walk_buffer_iommu(q, g, d, writable, c);
 	p = gmem_ptr(g, d->addr, d->len);
 	if (!p)
 		return -EINVAL;
-	c->iov[i].iov_base = p;
-	c->iov[i].iov_len = d->len;
-	if (writable) {
-		c->nin++;
-		c->in_len += d->len;
-	} else {
-		c->nout++;
-		c->out_len += d->len;
-	}
-	return 0;
+	return chain_add(c, p, d->len, writable);
 }
 
 /* Follow the chain from @head.  Every step spends budget from the table
@@ -193,7 +258,7 @@ static int walk_chain(const struct virtq *q, const struct gmem *g,
 		}
 		if (w.nbuf++ == VIRTQ_MAX_SEGS)
 			return -EINVAL;
-		err = walk_buffer(g, &d, &w, c);
+		err = walk_buffer(q, g, &d, &w, c);
 		if (err)
 			return err;
 		if (!(d.flags & VRING_DESC_F_NEXT))
@@ -243,7 +308,7 @@ int virtq_pop(struct virtq *q, const struct gmem *g, struct virtq_chain *c)
 	if (!q->enabled)
 		return 0;
 	if (!rings_map(q, g, &r))
-		return -EINVAL;
+		return fault(q);
 	n = avail_pending(q, &r);
 	if (n <= 0)
 		return n;

@@ -16,6 +16,7 @@
 #include <sys/uio.h>
 
 struct gmem;
+struct tce_set;
 
 #define VIRTQ_MAX_SIZE		1024	/* queue entries */
 #define VIRTQ_MAX_SEGS		128	/* buffers in one chain */
@@ -28,6 +29,10 @@ struct virtq {
 	bool enabled;		/* queue_enable written 1 */
 	bool event_idx;		/* VIRTIO_F_EVENT_IDX negotiated */
 	bool indirect;		/* VIRTIO_F_INDIRECT_DESC negotiated */
+	/* VIRTIO_F_ACCESS_PLATFORM negotiated: ring and buffer addresses
+	 * are bus addresses, translated through these DMA windows; NULL:
+	 * guest-physical. */
+	struct tce_set *iommu;
 	uint16_t msix_vector;	/* or VIRTQ_NO_VECTOR */
 	uint64_t desc, avail, used;	/* guest-physical ring addresses */
 	uint16_t last_avail;	/* next avail index to take */
@@ -49,14 +54,18 @@ struct virtq_chain {
  * no MSI-X vector, not enabled. */
 void virtq_reset(struct virtq *q);
 
-/* Are the rings configured and inside RAM?  Checked when the driver
- * enables the queue. */
+/* Are the rings configured and inside RAM (mapped by the IOMMU if there
+ * is one)?  Checked when the driver enables the queue. */
 bool virtq_valid(const struct virtq *q, const struct gmem *g);
 
 /* Take the next chain.  1: @c filled; 0: nothing available (or the
  * queue is not enabled); -EINVAL: the driver broke a rule (bad index,
  * address outside RAM, loop, chain too long, readable after writable,
- * nested indirect table...).  Zero-length buffers are skipped (no iovec)
+ * nested indirect table...); -EFAULT: with an IOMMU, a ring or buffer
+ * address no window maps with the permission the access needs.  Behind
+ * an IOMMU a buffer whose pages are not contiguous in guest memory takes
+ * one iovec per contiguous run (VIRTQ_MAX_SEGS in all), and rings and
+ * indirect tables must be contiguous.  Zero-length buffers are skipped (no iovec)
  * but count towards VIRTQ_MAX_SEGS.  With EVENT_IDX, finding the ring
  * empty sets avail_event and looks again, so a device that pops until 0
  * is always kicked for what comes next; one that stops earlier is not

@@ -26,9 +26,12 @@ static const uint8_t pa_features_isa300[] = {
 	0x00, 0x00,
 };
 
-/* Hypervisor call groups pvmm (with KVM-HV) implements. */
+/* Hypervisor call groups pvmm (with KVM-HV) implements: hcall-tce is
+ * H_GET_TCE/H_PUT_TCE, hcall-multi-tce H_PUT_TCE_INDIRECT and
+ * H_STUFF_TCE (Linux: FW_FEATURE_PUT_TCE_IND, FW_FEATURE_STUFF_TCE). */
 static const char hypertas[] =
-	"hcall-term\0hcall-set-mode\0hcall-splpar";
+	"hcall-term\0hcall-set-mode\0hcall-splpar\0hcall-tce\0"
+	"hcall-multi-tce";
 
 static int prop_u64_pair(void *fdt, const char *name, uint64_t a,
 			 uint64_t b)
@@ -227,6 +230,21 @@ static int fdt_vty(void *fdt, uint32_t reg, uint32_t irq)
 	return fdt_end_node(fdt);
 }
 
+/* As QEMU's spapr-nvram: a VIO device under /vdevice.  Linux finds it by
+ * device_type and reads its size from #bytes (pseries/nvram.c). */
+static int fdt_nvram(void *fdt)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "nvram@%x", CONFIG_VIO_NVRAM);
+	TRY(fdt_begin_node(fdt, name));
+	TRY(fdt_property_string(fdt, "device_type", "nvram"));
+	TRY(fdt_property_string(fdt, "compatible", "qemu,spapr-nvram"));
+	TRY(fdt_property_u32(fdt, "reg", CONFIG_VIO_NVRAM));
+	TRY(fdt_property_u32(fdt, "#bytes", NVRAM_SIZE));
+	return fdt_end_node(fdt);
+}
+
 static int fdt_vdevice(void *fdt)
 {
 	TRY(fdt_begin_node(fdt, "vdevice"));
@@ -238,6 +256,7 @@ static int fdt_vdevice(void *fdt)
 	TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
 	TRY(fdt_vty(fdt, CONFIG_VTY_CONSOLE, IRQ_VTY_CONSOLE));
 	TRY(fdt_vty(fdt, CONFIG_VTY_CONTROL, IRQ_VTY_CONTROL));
+	TRY(fdt_nvram(fdt));
 	return fdt_end_node(fdt);
 }
 
@@ -279,15 +298,6 @@ static int fdt_event_sources(void *fdt)
 	return fdt_end_node(fdt);
 }
 
-static int fdt_nvram(void *fdt)
-{
-	TRY(fdt_begin_node(fdt, "nvram"));
-	TRY(fdt_property_string(fdt, "device_type", "nvram"));
-	TRY(fdt_property_string(fdt, "compatible", "qemu,spapr-nvram"));
-	TRY(fdt_property_u32(fdt, "#bytes", NVRAM_SIZE));
-	return fdt_end_node(fdt);
-}
-
 static int fdt_hypervisor(void *fdt)
 {
 	TRY(fdt_begin_node(fdt, "hypervisor"));
@@ -316,7 +326,6 @@ int fdt_build(const struct machine *m, const struct fdt_params *p,
 		TRY(fdt_xics(fdt, m));
 		TRY(fdt_event_sources(fdt));
 	}
-	TRY(fdt_nvram(fdt));
 	TRY(fdt_hypervisor(fdt));
 	TRY(fdt_end_node(fdt));
 	TRY(fdt_finish(fdt));

@@ -14,12 +14,16 @@ struct hcall_entry {
 		       { #nr, fn }
 
 static const struct hcall_entry hcall_table[HCALL_SLOTS] = {
+	HCALL(H_GET_TCE, h_get_tce),
+	HCALL(H_PUT_TCE, h_put_tce),
 	HCALL(H_SET_SPRG0, h_set_sprg0),
 	HCALL(H_PAGE_INIT, h_page_init),
 	HCALL(H_LOGICAL_CI_LOAD, h_logical_ci_load),
 	HCALL(H_LOGICAL_CI_STORE, h_logical_ci_store),
 	HCALL(H_GET_TERM_CHAR, h_get_term_char),
 	HCALL(H_PUT_TERM_CHAR, h_put_term_char),
+	HCALL(H_STUFF_TCE, h_stuff_tce),
+	HCALL(H_PUT_TCE_INDIRECT, h_put_tce_indirect),
 	HCALL(H_GET_CPU_CHARACTERISTICS, h_get_cpu_characteristics),
 	HCALL(H_RANDOM, h_random),
 	HCALL(H_SET_MODE, h_set_mode),

@@ -26,13 +26,18 @@
 #define H_P5			(-58)
 #define H_UNSUPPORTED_FLAG	(-256)
 
-/* Opcodes that reach userspace (others stay in KVM-HV). */
+/* Opcodes that reach userspace (others stay in KVM-HV).  The TCE calls
+ * do when KVM holds no table for their LIOBN or refuses the TCE. */
+#define H_GET_TCE		0x1c
+#define H_PUT_TCE		0x20
 #define H_SET_SPRG0		0x24
 #define H_PAGE_INIT		0x2c
 #define H_LOGICAL_CI_LOAD	0x3c
 #define H_LOGICAL_CI_STORE	0x40
 #define H_GET_TERM_CHAR		0x54
 #define H_PUT_TERM_CHAR		0x58
+#define H_STUFF_TCE		0x138
+#define H_PUT_TCE_INDIRECT	0x13c
 #define H_GET_CPU_CHARACTERISTICS 0x1c8
 #define H_RANDOM		0x300
 #define H_SET_MODE		0x31c
@@ -86,5 +91,6 @@ hcall_fn h_rtas;
 hcall_fn h_set_sprg0, h_get_cpu_characteristics, h_signal_sys_reset;
 hcall_fn h_page_init, h_logical_ci_load, h_logical_ci_store;
 hcall_fn h_random;
+hcall_fn h_get_tce, h_put_tce, h_stuff_tce, h_put_tce_indirect;
 
 #endif

@@ -42,6 +42,12 @@ const struct rtas_call rtas_calls[] = {
 	{ "ibm,change-msi", rtas_change_msi, 6, 3 },
 	{ "ibm,query-interrupt-source-number",
 	  rtas_query_interrupt_source_number, 4, 3 },
+	/* Dynamic DMA windows (papr/rtas_ddw.c).  query returns 5 values,
+	 * 6 with the output-size extension the PHB advertises. */
+	{ "ibm,query-pe-dma-window", rtas_query_pe_dma_window, 3, 5 },
+	{ "ibm,create-pe-dma-window", rtas_create_pe_dma_window, 5, 4 },
+	{ "ibm,remove-pe-dma-window", rtas_remove_pe_dma_window, 1, 1 },
+	{ "ibm,reset-pe-dma-window", rtas_reset_pe_dma_window, 3, 1 },
 };
 const size_t rtas_ncalls = sizeof(rtas_calls) / sizeof(rtas_calls[0]);
 

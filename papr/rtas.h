@@ -46,6 +46,18 @@ struct rtas {
 	_Atomic int64_t rtc_offset;	/* guest clock - host UTC, seconds */
 };
 
+/* ibm,os-term: the guest's message, kept for main to print once the
+ * guest has stopped.  Guest data: at most OS_TERM_MSG_MAX bytes are read,
+ * and anything but printable ASCII is escaped (\xNN), so it is one line. */
+#define OS_TERM_MSG_MAX		256
+#define OS_TERM_TEXT_MAX	(4 * OS_TERM_MSG_MAX + sizeof("..."))
+
+struct os_term {
+	_Atomic bool called;	/* the first call fills the rest */
+	uint32_t addr;		/* where the guest said the message is */
+	char text[OS_TERM_TEXT_MAX];	/* escaped; "" if none */
+};
+
 extern const struct rtas_call rtas_calls[];
 extern const size_t rtas_ncalls;
 
@@ -71,5 +83,7 @@ rtas_fn rtas_check_exception, rtas_event_scan, rtas_get_sensor_state;
 rtas_fn rtas_read_pci_config, rtas_write_pci_config;
 rtas_fn rtas_ibm_read_pci_config, rtas_ibm_write_pci_config;
 rtas_fn rtas_change_msi, rtas_query_interrupt_source_number;
+rtas_fn rtas_query_pe_dma_window, rtas_create_pe_dma_window;
+rtas_fn rtas_remove_pe_dma_window, rtas_reset_pe_dma_window;
 
 #endif

@@ -1,10 +1,9 @@
 /* RTAS calls that end the guest: power-off, system-reboot, ibm,os-term. */
-#include <stdio.h>
+#include <stdbool.h>
+#include <string.h>
 
 #include "cpu/machine.h"
 #include "papr/rtas.h"
-
-#define OS_TERM_MSG_MAX	256
 
 void rtas_power_off(struct machine *m, struct vcpu *v, struct rtas_args *a)
 {
@@ -20,20 +19,57 @@ void rtas_system_reboot(struct machine *m, struct vcpu *v, struct rtas_args *a)
 	a->rets[0] = RTAS_OK;
 }
 
-/* args[0] is the guest-physical address of a NUL-terminated message. */
+/* Escape guest bytes into one printable line: printable ASCII stays,
+ * a backslash doubles, everything else becomes \xNN. */
+static void os_term_escape(char *out, const uint8_t *in, size_t n, bool cut)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = in[i];
+
+		if (c == '\\') {
+			out[o++] = '\\';
+			out[o++] = '\\';
+		} else if (c >= 0x20 && c < 0x7f) {
+			out[o++] = (char)c;
+		} else {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+		}
+	}
+	if (cut) {
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	out[o] = '\0';
+}
+
+/* args[0] is the guest-physical address of a NUL-terminated message;
+ * Linux (rtas.c rtas_os_term) passes __pa() of a 2 KiB buffer holding
+ * "OS panic: <panic message>".  Read at most OS_TERM_MSG_MAX bytes of it,
+ * stopping at the end of RAM. */
 void rtas_os_term(struct machine *m, struct vcpu *v, struct rtas_args *a)
 {
-	char msg[OS_TERM_MSG_MAX];
+	uint8_t msg[OS_TERM_MSG_MAX] = {0};
 	size_t n = 0;
-	const char *p;
+	const uint8_t *p;
 
 	(void)v;
-	while (n < sizeof(msg) - 1 &&
-	       (p = gmem_ptr(&m->mem, (uint64_t)a->args[0] + n, 1)) && *p) {
-		msg[n++] = (*p >= 0x20 && *p < 0x7f) ? *p : '?';
+	if (!atomic_exchange(&m->os_term.called, true)) {
+		while (n < sizeof(msg) &&
+		       (p = gmem_ptr(&m->mem, (uint64_t)a->args[0] + n, 1)) &&
+		       *p)
+			msg[n++] = *p;
+		m->os_term.addr = a->args[0];
+		os_term_escape(m->os_term.text, msg, n, n == sizeof(msg));
 	}
-	msg[n] = '\0';
-	fprintf(stderr, "pvmm: guest called ibm,os-term: %s\n", msg);
+	/* Stopping here loses nothing Linux saves: its pseries_panic()
+	 * dumps the kernel log (to NVRAM's lnx,oops-log) before it calls
+	 * ibm,os-term (seen in Debian's 6.1 vmlinux). */
 	machine_request_stop(m, POWER_CRASH);
 	a->rets[0] = RTAS_OK;
 }

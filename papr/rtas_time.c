@@ -29,26 +29,35 @@ void rtas_get_time_of_day(struct machine *m, struct vcpu *v,
 	a->rets[7] = (uint32_t)ts.tv_nsec;
 }
 
+/* Years the guest may set: 1900 keeps tm_year non-negative, 9999 keeps
+ * every conversion below far from int and time_t limits. */
+#define RTAS_YEAR_MIN 1900u
+#define RTAS_YEAR_MAX 9999u
+
 void rtas_set_time_of_day(struct machine *m, struct vcpu *v,
 			  struct rtas_args *a)
 {
-	struct tm tm = {
-		.tm_year = (int)a->args[0] - 1900,
-		.tm_mon = (int)a->args[1] - 1,
-		.tm_mday = (int)a->args[2],
-		.tm_hour = (int)a->args[3],
-		.tm_min = (int)a->args[4],
-		.tm_sec = (int)a->args[5],
-	};
+	const uint32_t *t = a->args;
+	struct tm tm;
 	time_t want;
 
 	(void)v;
-	if (a->args[1] < 1 || a->args[1] > 12 || a->args[2] < 1 ||
-	    a->args[2] > 31 || a->args[3] > 23 || a->args[4] > 59 ||
-	    a->args[5] > 59) {
+	/* Check every field while it is still unsigned: converting first
+	 * let a year of 0x80000000 overflow. */
+	if (t[0] < RTAS_YEAR_MIN || t[0] > RTAS_YEAR_MAX || t[1] < 1 ||
+	    t[1] > 12 || t[2] < 1 || t[2] > 31 || t[3] > 23 || t[4] > 59 ||
+	    t[5] > 59) {
 		a->rets[0] = (uint32_t)RTAS_PARAM_ERROR;
 		return;
 	}
+	tm = (struct tm){
+		.tm_year = (int)(t[0] - 1900),
+		.tm_mon = (int)t[1] - 1,
+		.tm_mday = (int)t[2],
+		.tm_hour = (int)t[3],
+		.tm_min = (int)t[4],
+		.tm_sec = (int)t[5],
+	};
 	want = timegm(&tm);
 	atomic_store(&m->rtas.rtc_offset, (int64_t)(want - time(NULL)));
 	a->rets[0] = RTAS_OK;

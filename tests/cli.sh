@@ -46,6 +46,13 @@ expect "memory beyond host" 125 "more than this host" -- --kernel "$guest" --mem
 expect "memory too small" 125 "minimum" -- --kernel "$guest" --mem 1M
 expect "memory misaligned" 125 "not a multiple" -- --kernel "$guest" --mem 65537K
 expect "too many cpus" 125 "--cpus 9999: must be 1 to" -- --kernel "$guest" --cpus 9999
+# Numbers are range-checked before anything narrows them, and only digits
+# count: strtoull alone takes blanks and a sign.
+expect "cpus wraps to 1" 125 "--cpus 4294967297: must be 1 to" -- --kernel "$guest" --cpus 4294967297
+expect "cpus with sign" 125 "--cpus \+2: must be 1 to" -- --kernel "$guest" --cpus +2
+expect "threads wraps to 2" 125 "--threads-per-core 4294967298: must be" -- --kernel "$guest" --threads-per-core 4294967298
+expect "negative memory" 125 "not a size" -- --kernel "$guest" --mem " -18446744073709486080M"
+expect "timeout with blank" 125 "--shutdown-timeout  5: must be" -- --kernel "$guest" --shutdown-timeout " 5"
 expect "missing initrd" 125 "/nonexistent.cpio: No such file" -- --kernel "$guest" --initrd /nonexistent.cpio
 expect "initrd too large" 125 "initrd too large" -- --kernel "$guest" --mem 64M --initrd "$tmp/big.cpio"
 expect "cmdline too long" 125 "--cmdline: longer than" -- --kernel "$guest" --cmdline "$(printf 'x%.0s' $(seq 5000))"
@@ -62,6 +69,37 @@ expect "net bad mac" 125 "bad MAC address" -- --kernel "$guest" --net tap=t0,mac
 expect "vsock bad cid" 125 "bad cid" -- --kernel "$guest" --vsock cid=2,uds=/tmp/v
 expect "vsock without uds" 125 "uds=PATH is required" -- --kernel "$guest" --vsock cid=5
 expect "no KVM-HV here" 125 "(KVM_CAP_PPC_PAPR|/dev/kvm)" -- --kernel "$guest"
+expect "--iommu accepted" 125 "(KVM_CAP_PPC_PAPR|/dev/kvm)" -- \
+	--kernel "$guest" --iommu --rng
+
+# --nvram: an image pvmm cannot use is refused and left as it was.
+printf 'not an nvram' >"$tmp/nv-short.bin"
+head -c 65536 /dev/zero >"$tmp/nv-zero.bin"
+expect "nvram wrong size" 125 "^pvmm: --nvram .*/nv-short.bin: not an NVRAM image \(must be 65536 bytes" -- --kernel "$guest" --nvram "$tmp/nv-short.bin"
+expect "nvram corrupt" 125 "^pvmm: --nvram .*/nv-zero.bin: corrupt partition table at offset 0" -- --kernel "$guest" --nvram "$tmp/nv-zero.bin"
+expect "nvram is a directory" 125 "^pvmm: --nvram /tmp: Is a directory" -- --kernel "$guest" --nvram /tmp
+expect "nvram nowhere" 125 "^pvmm: --nvram /nonexistent/nv.bin: No such file" -- --kernel "$guest" --nvram /nonexistent/nv.bin
+expect "nvram not a file" 125 "^pvmm: --nvram /dev/null: not a regular file" -- --kernel "$guest" --nvram /dev/null
+exec 9<>"$tmp/nv-held.bin"
+flock -x 9
+expect "nvram in use" 125 "^pvmm: --nvram .*/nv-held.bin: in use by another process" -- --kernel "$guest" --nvram "$tmp/nv-held.bin"
+exec 9>&-
+# A new file is created and formatted before the run (here: refused later
+# for want of KVM); the refused ones are untouched.
+expect "nvram created" 125 "(KVM_CAP_PPC_PAPR|/dev/kvm)" -- --kernel "$guest" --nvram "$tmp/nv-new.bin"
+check() {
+	if eval "$2"; then
+		echo "ok - $1"
+		pass=$((pass + 1))
+	else
+		echo "not ok - $1"
+		fail=$((fail + 1))
+	fi
+}
+check "nvram created 64 KiB" '[ "$(stat -c %s "$tmp/nv-new.bin" 2>/dev/null)" = 65536 ]'
+byte() { od -An -tx1 -j"$2" -N1 "$1" | tr -d ' '; }
+check "nvram created formatted" '[ "$(byte "$tmp/nv-new.bin" 0)" = 70 ] && [ "$(byte "$tmp/nv-new.bin" 4096)" = 7f ] && [ "$(dd if="$tmp/nv-new.bin" bs=1 skip=4 count=6 2>/dev/null)" = common ]'
+check "nvram refused left alone" '[ "$(cat "$tmp/nv-short.bin")" = "not an nvram" ] && cmp -s "$tmp/nv-zero.bin" <(head -c 65536 /dev/zero)'
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -51,6 +51,9 @@ int kvm_one_reg_set(int vcpu_fd, uint64_t id, uint64_t val);
 int kvm_xics_create(struct machine *m);
 int kvm_xics_connect(struct machine *m, struct vcpu *v);
 
+/* Let KVM answer the multi-TCE hcalls too, where it can. */
+void kvm_tce_enable_hcalls(struct machine *m);
+
 /* Run one vCPU until the machine stops (thread body). */
 void *kvm_vcpu_thread(void *arg);
 /* Apply the machine's current LPCR choices to this vCPU. */

@@ -229,6 +229,7 @@ int vm_create(struct machine *m, const struct host *h,
 	if (vm_memory(m) < 0 || vm_smt(m, h) < 0 || vm_hpt(m) < 0 ||
 	    kvm_xics_create(m) < 0)
 		return -1;
+	kvm_tce_enable_hcalls(m);
 	for (int i = 0; i < m->ncpus; i++)
 		if (vcpu_create(m, &m->cpu[i]) < 0)
 			return -1;

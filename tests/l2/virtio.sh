@@ -13,6 +13,9 @@
 #             http://10.0.2.2:8000/blob, printing its sha256
 #   vsock     echo server on vsock port 1234, client to CID 2 port 4321
 #   blkbench  blkbench /dev/vda: sequential MB/s and 4 KiB random IOPS
+#   ddw       (--iommu) Linux created a dynamic DMA window and maps all
+#             RAM through it: its ibm,create-pe-dma-window returned 0
+#   noddw     (--iommu, disable_ddw) no dynamic window: the default one
 
 # In /lib/modules/modules.load's order (tests/kmods.py, from the kernel's
 # modules.dep; built-in drivers are not there).  A module that does not
@@ -128,6 +131,27 @@ vt_blkbench() {
 	blkbench /dev/vda 64 5 || vt_bad BLKBENCH "blkbench failed"
 }
 
+# What Linux's pseries iommu code said about the PE's DMA windows.
+vt_dma_log() {
+	dmesg | grep -iE 'pe-dma-window|ddw|dma window|iommu' |
+		sed 's/^/L2-DMA /'
+}
+
+vt_ddw() {
+	vt_dma_log
+	dmesg | grep -q 'ibm,create-pe-dma-window.*returned 0' &&
+		vt_ok DDW created || vt_bad DDW "no window created"
+}
+
+vt_noddw() {
+	vt_dma_log
+	if dmesg | grep -q 'ibm,create-pe-dma-window'; then
+		vt_bad NODDW "a dynamic window was created"
+	else
+		vt_ok NODDW "default window only"
+	fi
+}
+
 # Without their drivers the tests would only wait for devices (vsock
 # forever): the failure is reported now instead.
 virtio_modules || set --
@@ -142,6 +166,8 @@ for t in $(echo "$1" | tr ',' ' '); do
 	net) vt_net ;;
 	vsock) vt_vsock ;;
 	blkbench) vt_blkbench ;;
+	ddw) vt_ddw ;;
+	noddw) vt_noddw ;;
 	*) vt_bad UNKNOWN "$t" ;;
 	esac
 done

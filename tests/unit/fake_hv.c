@@ -1,5 +1,7 @@
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/eventfd.h>
 
 #include "cpu/hv.h"
@@ -168,4 +170,35 @@ int hv_htab_load(struct machine *m, const uint8_t *stream, size_t len)
 	(void)stream;
 	(void)len;
 	return -ENOSYS;
+}
+
+int hv_tce_create(struct machine *m, uint32_t liobn, unsigned shift,
+		  uint64_t bus, uint64_t n, uint64_t **tces)
+{
+	int fd;
+
+	(void)m;
+	fake_hv.tce_creates++;
+	fake_hv.tce_liobn = liobn;
+	fake_hv.tce_shift = shift;
+	fake_hv.tce_bus = bus;
+	fake_hv.tce_n = n;
+	if (!fake_hv.tce_in_kernel)
+		return fake_hv.tce_ret ? fake_hv.tce_ret : -EOPNOTSUPP;
+	*tces = calloc(n, sizeof(uint64_t));
+	if (!*tces)
+		return -ENOMEM;
+	fd = eventfd(0, 0);
+	if (fd < 0)
+		free(*tces);
+	return fd < 0 ? -errno : fd;
+}
+
+void hv_tce_destroy(struct machine *m, int fd, uint64_t *tces, uint64_t n)
+{
+	(void)m;
+	(void)n;
+	fake_hv.tce_destroys++;
+	free(tces);
+	close(fd);
 }

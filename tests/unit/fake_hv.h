@@ -57,6 +57,15 @@ struct fake_hv {
 
 	struct vcpu_papr papr;		/* what get returns, set stores */
 	int papr_ret;
+
+	/* hv_tce_create: a table "in the hypervisor" (calloc'd, with a real
+	 * fd) when tce_in_kernel, else tce_ret (0: -EOPNOTSUPP). */
+	bool tce_in_kernel;
+	int tce_ret;
+	int tce_creates, tce_destroys;
+	uint32_t tce_liobn;
+	unsigned tce_shift;
+	uint64_t tce_bus, tce_n;
 };
 
 extern struct fake_hv fake_hv;

@@ -185,7 +185,7 @@ static void smt_cores(void **state)
 static void rtas_vdevice_xics(void **state)
 {
 	struct machine *m = build(true, 2);
-	int rtas = node("/rtas"), len;
+	int rtas = node("/rtas"), len, nv;
 	const char *tas;
 	const fdt32_t *range;
 
@@ -218,6 +218,17 @@ static void rtas_vdevice_xics(void **state)
 		assert_int_equal(fdt32_to_cpu(vi[0]), 0x1002 + i);
 		assert_int_equal(fdt32_to_cpu(vi[1]), 0);	/* edge */
 	}
+	/* NVRAM as QEMU's spapr-nvram: a VIO device Linux finds by type
+	 * and sizes by #bytes; one node only. */
+	nv = node("/vdevice/nvram@71000002");
+	assert_string_equal(prop(nv, "device_type", NULL), "nvram");
+	assert_string_equal(prop(nv, "compatible", NULL), "qemu,spapr-nvram");
+	assert_int_equal(u32(nv, "reg"), 0x71000002);
+	assert_int_equal(u32(nv, "#bytes"), NVRAM_SIZE);
+	assert_int_equal(fdt_node_offset_by_prop_value(blob, nv, "device_type",
+						       "nvram", 6),
+			 -FDT_ERR_NOTFOUND);
+	assert_true(fdt_path_offset(blob, "/nvram") < 0);
 	range = prop(node("/interrupt-controller"),
 		     "ibm,interrupt-server-ranges", &len);
 	assert_int_equal(len, 8);
@@ -338,6 +349,41 @@ static void pci_bridge(void **state)
 	unit_machine_free(m);
 }
 
+/* The PE's DMA windows as Linux's pseries/iommu.c finds them: the
+ * default window on the bridge (pci_dma_find oopses without one in
+ * 6.1.192), the dynamic-window calls, and the TCE hcall groups. */
+static void pci_dma_windows(void **state)
+{
+	struct machine *m = build_pci();
+	int phb = node(PHB_PATH), len;
+	const char *tas = prop(node("/rtas"), "ibm,hypertas-functions", &len);
+	static const char *const calls[] = {
+		"ibm,query-pe-dma-window", "ibm,create-pe-dma-window",
+		"ibm,remove-pe-dma-window", "ibm,reset-pe-dma-window",
+	};
+
+	(void)state;
+	assert_int_equal(u32(phb, "ibm,#dma-address-cells"), 2);
+	assert_int_equal(u32(phb, "ibm,#dma-size-cells"), 2);
+	/* LIOBN 0x80000000, bus address 0, 1 GiB: QEMU's pseries. */
+	cells(phb, "ibm,dma-window",
+	      (uint32_t[]){ 0x80000000, 0, 0, 0, 0x40000000 }, 5);
+	cells(phb, "ibm,ddw-applicable",
+	      (uint32_t[]){ rtas_token(calls[0]), rtas_token(calls[1]),
+			    rtas_token(calls[2]) }, 3);
+	cells(phb, "ibm,ddw-extensions",
+	      (uint32_t[]){ 2, rtas_token(calls[3]), 1 }, 3);
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		assert_int_not_equal(rtas_token(calls[i]), 0);
+		assert_int_equal(u32(node("/rtas"), calls[i]),
+				 rtas_token(calls[i]));
+	}
+	assert_int_equal(fdt_stringlist_contains(tas, len, "hcall-tce"), 1);
+	assert_int_equal(fdt_stringlist_contains(tas, len, "hcall-multi-tce"),
+			 1);
+	unit_machine_free(m);
+}
+
 static void pci_function(void **state)
 {
 	struct machine *m = build_pci();
@@ -401,6 +447,7 @@ int main(void)
 		cmocka_unit_test(rtas_vdevice_xics),
 		cmocka_unit_test(event_sources),
 		cmocka_unit_test(pci_bridge),
+		cmocka_unit_test(pci_dma_windows),
 		cmocka_unit_test(pci_function),
 		cmocka_unit_test(pci_none),
 		cmocka_unit_test(too_small),

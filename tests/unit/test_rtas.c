@@ -122,6 +122,18 @@ static void time_of_day(void **state)
 	set[1] = 13;
 	assert_int_equal(rtas(m, BUF, "set-time-of-day", 7, 1, set), 0);
 	assert_int_equal(ret(m, 7, 0), RTAS_PARAM_ERROR);
+	/* Years that overflow an int (UBSan aborted here) or that timegm
+	 * cannot place are refused, and the clock keeps its offset. */
+	set[1] = 6;
+	for (unsigned i = 0; i < 3; i++) {
+		static const uint32_t bad[] = { 0x80000000u, 0xffffffffu, 1899 };
+
+		set[0] = bad[i];
+		assert_int_equal(rtas(m, BUF, "set-time-of-day", 7, 1, set), 0);
+		assert_int_equal(ret(m, 7, 0), RTAS_PARAM_ERROR);
+	}
+	assert_int_equal(rtas(m, BUF, "get-time-of-day", 0, 8, NULL), 0);
+	assert_int_equal(ret(m, 0, 1), 2030);
 	unit_machine_free(m);
 }
 

@@ -15,6 +15,7 @@ struct machine *unit_machine(int ncpus)
 
 void unit_machine_free(struct machine *m)
 {
+	tce_fini(&m->phb.dma);
 	gmem_free(&m->mem);
 	free(m);
 }

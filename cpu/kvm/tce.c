@@ -1,0 +1,78 @@
+/* TCE tables held by KVM (KVM_CAP_SPAPR_TCE_64): the guest's H_PUT_TCE,
+ * H_GET_TCE, and with KVM_CAP_SPAPR_MULTITCE H_PUT_TCE_INDIRECT and
+ * H_STUFF_TCE, on a LIOBN KVM knows are answered in the kernel
+ * (book3s_64_vio.c).  A TCE it cannot take (an address outside every
+ * memslot, ...) comes back to pvmm as the hcall (H_TOO_HARD inside KVM),
+ * and pvmm answers it on the same table through the mapping. */
+#include <errno.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "cpu/hv.h"
+#include "cpu/kvm/kvm.h"
+#include "papr/hcall.h"
+
+static size_t map_bytes(uint64_t n)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
+	return ((size_t)n * sizeof(uint64_t) + page - 1) & ~(page - 1);
+}
+
+int hv_tce_create(struct machine *m, uint32_t liobn, unsigned shift,
+		  uint64_t bus, uint64_t n, uint64_t **tces)
+{
+	struct kvm_vm *k = kvm_of(m);
+	struct kvm_create_spapr_tce_64 args = {
+		.liobn = liobn,
+		.page_shift = shift,
+		.offset = bus >> shift,
+		.size = n,
+	};
+	void *p;
+	int fd;
+
+	if (!k ||
+	    ioctl(k->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SPAPR_TCE_64) <= 0)
+		return -EOPNOTSUPP;
+	fd = ioctl(k->vm_fd, KVM_CREATE_SPAPR_TCE_64, &args);
+	if (fd < 0)
+		return -errno;
+	p = mmap(NULL, map_bytes(n), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	*tces = p;
+	return fd;
+}
+
+void hv_tce_destroy(struct machine *m, int fd, uint64_t *tces, uint64_t n)
+{
+	(void)m;
+	munmap(tces, map_bytes(n));
+	close(fd);
+}
+
+/* KVM-HV answers H_GET_TCE and H_PUT_TCE by default but the multi-TCE
+ * calls only once enabled (book3s_hv.c default_hcall_list); without it
+ * they reach pvmm, which answers them too, only slower. */
+void kvm_tce_enable_hcalls(struct machine *m)
+{
+	static const uint64_t multi[] = {H_PUT_TCE_INDIRECT, H_STUFF_TCE};
+	struct kvm_vm *k = kvm_of(m);
+
+	if (ioctl(k->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SPAPR_MULTITCE) <= 0)
+		return;
+	for (size_t i = 0; i < sizeof(multi) / sizeof(multi[0]); i++) {
+		struct kvm_enable_cap cap = {
+			.cap = KVM_CAP_PPC_ENABLE_HCALL,
+			.args = {multi[i], 1},
+		};
+
+		ioctl(k->vm_fd, KVM_ENABLE_CAP, &cap);
+	}
+}

@@ -1,0 +1,339 @@
+/* DMA windows and their TCE tables (io/tce.h). */
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "cpu/gmem.h"
+#include "cpu/hv.h"
+#include "cpu/machine.h"
+#include "io/tce.h"
+
+static uint64_t tce_load(const uint64_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+static void tce_store(uint64_t *p, uint64_t v)
+{
+	__atomic_store_n(p, v, __ATOMIC_RELAXED);
+}
+
+static size_t table_bytes(uint64_t n)
+{
+	return (size_t)n * sizeof(uint64_t);
+}
+
+/* A table of @n entries: the hypervisor's if it can, else pvmm's own
+ * (anonymous, zero, committed only as the guest writes it). */
+static int window_open(struct tce_set *s, struct tce_window *w, uint32_t liobn,
+		       unsigned shift, uint64_t bus, uint64_t n)
+{
+	uint64_t *t = NULL;
+	int fd = hv_tce_create(s->m, liobn, shift, bus, n, &t);
+
+	if (fd < 0) {
+		t = mmap(NULL, table_bytes(n), PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (t == MAP_FAILED)
+			return -errno;
+		fd = -1;
+	}
+	*w = (struct tce_window){.liobn = liobn,
+				 .shift = shift,
+				 .bus = bus,
+				 .n = n,
+				 .tce = t,
+				 .fd = fd};
+	return 0;
+}
+
+static void window_close(struct tce_set *s, struct tce_window *w)
+{
+	if (!w->liobn)
+		return;
+	if (w->fd >= 0)
+		hv_tce_destroy(s->m, w->fd, w->tce, w->n);
+	else
+		munmap(w->tce, table_bytes(w->n));
+	memset(w, 0, sizeof(*w));
+	w->fd = -1;
+}
+
+static int default_open(struct tce_set *s)
+{
+	return window_open(s, &s->win[TCE_WIN_DEFAULT], TCE_LIOBN_DEFAULT,
+			   TCE_DEFAULT_SHIFT, TCE_DEFAULT_BUS,
+			   TCE_DEFAULT_SIZE >> TCE_DEFAULT_SHIFT);
+}
+
+void tce_setup(struct tce_set *s, struct machine *m)
+{
+	memset(s, 0, sizeof(*s));
+	s->m = m;
+	pthread_mutex_init(&s->lock, NULL); /* cannot fail without attrs */
+	for (int i = 0; i < TCE_WINDOWS; i++)
+		s->win[i].fd = -1;
+}
+
+int tce_start(struct tce_set *s)
+{
+	int err;
+
+	pthread_mutex_lock(&s->lock);
+	err = s->win[TCE_WIN_DEFAULT].liobn ? -EEXIST : default_open(s);
+	pthread_mutex_unlock(&s->lock);
+	return err;
+}
+
+void tce_fini(struct tce_set *s)
+{
+	for (int i = 0; i < TCE_WINDOWS; i++)
+		window_close(s, &s->win[i]);
+}
+
+static struct tce_window *window_of(struct tce_set *s, uint32_t liobn)
+{
+	for (int i = 0; liobn && i < TCE_WINDOWS; i++)
+		if (s->win[i].liobn == liobn)
+			return &s->win[i];
+	return NULL;
+}
+
+/* Entry of @ioba in @w if [ioba, + n pages) lies in it and @ioba is a
+ * page boundary (Linux's kvmppc_ioba_validate has the same rules). */
+static int entry_of(const struct tce_window *w, uint64_t ioba, uint64_t n,
+		    uint64_t *idx)
+{
+	uint64_t off = ioba - w->bus;
+
+	if (ioba < w->bus || (ioba & ((1ull << w->shift) - 1)))
+		return -EINVAL;
+	off >>= w->shift;
+	if (off >= w->n || n > w->n - off)
+		return -EINVAL;
+	*idx = off;
+	return 0;
+}
+
+/* A TCE that grants access must name a whole page of guest RAM, with
+ * nothing but the permission bits below the page size. */
+static int tce_check(const struct tce_set *s, const struct tce_window *w,
+		     uint64_t tce)
+{
+	uint64_t page = 1ull << w->shift;
+
+	if (!(tce & TCE_PERMS))
+		return 0;
+	if (tce & (page - 1) & ~TCE_PERMS)
+		return -EINVAL;
+	return gmem_contains(&s->m->mem, tce & ~(page - 1), page) ? 0 : -EINVAL;
+}
+
+/* The window and first entry for an hcall on @n entries; under s->lock. */
+static int locate(struct tce_set *s, uint32_t liobn, uint64_t ioba, uint64_t n,
+		  struct tce_window **w, uint64_t *idx)
+{
+	*w = window_of(s, liobn);
+	if (!*w)
+		return -ENOENT;
+	return entry_of(*w, ioba, n, idx);
+}
+
+int tce_read(struct tce_set *s, uint32_t liobn, uint64_t ioba, uint64_t *tce)
+{
+	struct tce_window *w;
+	uint64_t idx;
+	int err;
+
+	pthread_mutex_lock(&s->lock);
+	err = locate(s, liobn, ioba, 1, &w, &idx);
+	if (!err)
+		*tce = tce_load(&w->tce[idx]);
+	pthread_mutex_unlock(&s->lock);
+	return err;
+}
+
+int tce_write(struct tce_set *s, uint32_t liobn, uint64_t ioba,
+	      const uint64_t *tces, uint64_t n)
+{
+	struct tce_window *w;
+	uint64_t idx;
+	int err;
+
+	pthread_mutex_lock(&s->lock);
+	err = locate(s, liobn, ioba, n, &w, &idx);
+	for (uint64_t i = 0; !err && i < n; i++)
+		err = tce_check(s, w, tces[i]);
+	for (uint64_t i = 0; !err && i < n; i++)
+		tce_store(&w->tce[idx + i], tces[i]);
+	pthread_mutex_unlock(&s->lock);
+	return err;
+}
+
+int tce_fill(struct tce_set *s, uint32_t liobn, uint64_t ioba, uint64_t tce,
+	     uint64_t n)
+{
+	struct tce_window *w;
+	uint64_t idx;
+	int err;
+
+	pthread_mutex_lock(&s->lock);
+	err = locate(s, liobn, ioba, n, &w, &idx);
+	if (!err)
+		err = tce_check(s, w, tce);
+	for (uint64_t i = 0; !err && i < n; i++)
+		tce_store(&w->tce[idx + i], tce);
+	pthread_mutex_unlock(&s->lock);
+	return err;
+}
+
+/* Entries a DDW may have: enough 4 KiB pages to map RAM rounded up to a
+ * power of two (Linux asks for a window of order_base_2(RAM) bytes). */
+static uint64_t ddw_largest(const struct tce_set *s)
+{
+	uint64_t size = s->m->mem.size, p = 1ull << TCE_DEFAULT_SHIFT;
+
+	while (p < size && p < (1ull << TCE_DDW_MAX_SHIFT))
+		p <<= 1;
+	return p >> TCE_DEFAULT_SHIFT;
+}
+
+void tce_ddw_query(struct tce_set *s, uint32_t *avail, uint64_t *largest,
+		   uint64_t *shifts)
+{
+	atomic_fetch_add(&s->stats.ddw_query, 1);
+	pthread_mutex_lock(&s->lock);
+	*avail = s->win[TCE_WIN_DDW].liobn ? 0 : 1;
+	pthread_mutex_unlock(&s->lock);
+	*largest = ddw_largest(s);
+	*shifts = TCE_DDW_SHIFTS;
+}
+
+int tce_ddw_create(struct tce_set *s, unsigned shift, unsigned window_shift,
+		   uint32_t *liobn, uint64_t *bus)
+{
+	struct tce_window *w = &s->win[TCE_WIN_DDW];
+	int err;
+
+	atomic_fetch_add(&s->stats.ddw_create, 1);
+	if (shift >= 64 || !(TCE_DDW_SHIFTS & (1ull << shift)) ||
+	    window_shift < shift || window_shift > TCE_DDW_MAX_SHIFT ||
+	    (1ull << (window_shift - shift)) > ddw_largest(s))
+		return -EINVAL;
+	pthread_mutex_lock(&s->lock);
+	if (w->liobn)
+		err = -EBUSY;
+	else
+		err = window_open(s, w, TCE_LIOBN_DDW, shift, TCE_DDW_BUS,
+				  1ull << (window_shift - shift));
+	pthread_mutex_unlock(&s->lock);
+	if (err)
+		return err;
+	*liobn = TCE_LIOBN_DDW;
+	*bus = TCE_DDW_BUS;
+	return 0;
+}
+
+int tce_window_remove(struct tce_set *s, uint32_t liobn)
+{
+	struct tce_window *w;
+
+	atomic_fetch_add(&s->stats.ddw_remove, 1);
+	pthread_mutex_lock(&s->lock);
+	w = window_of(s, liobn);
+	if (w)
+		window_close(s, w);
+	pthread_mutex_unlock(&s->lock);
+	return w ? 0 : -ENOENT;
+}
+
+int tce_reset(struct tce_set *s)
+{
+	int err;
+
+	atomic_fetch_add(&s->stats.ddw_reset, 1);
+	pthread_mutex_lock(&s->lock);
+	for (int i = 0; i < TCE_WINDOWS; i++)
+		window_close(s, &s->win[i]);
+	err = default_open(s);
+	pthread_mutex_unlock(&s->lock);
+	return err;
+}
+
+/* The window holding bus address @ioba. */
+static const struct tce_window *window_at(const struct tce_set *s,
+					  uint64_t ioba)
+{
+	for (int i = 0; i < TCE_WINDOWS; i++) {
+		const struct tce_window *w = &s->win[i];
+
+		if (w->liobn && ioba >= w->bus &&
+		    (ioba - w->bus) >> w->shift < w->n)
+			return w;
+	}
+	return NULL;
+}
+
+/* Follow TCEs from @ioba while they grant @perm and their pages follow
+ * each other in guest memory. */
+static uint64_t run_of(const struct tce_window *w, uint64_t ioba, uint64_t len,
+		       uint64_t perm, uint64_t *gpa)
+{
+	uint64_t page = 1ull << w->shift, mask = page - 1;
+	uint64_t idx = (ioba - w->bus) >> w->shift, off = ioba & mask;
+	uint64_t done = 0, next = 0;
+
+	while (done < len && idx < w->n) {
+		uint64_t tce = tce_load(&w->tce[idx++]);
+		uint64_t base = tce & ~mask, chunk = page - off;
+
+		if ((tce & perm) != perm || (done && base != next))
+			break;
+		if (!done)
+			*gpa = base + off;
+		done += chunk < len - done ? chunk : len - done;
+		next = base + page;
+		off = 0;
+	}
+	return done;
+}
+
+uint64_t tce_translate(struct tce_set *s, uint64_t ioba, uint64_t len,
+		       bool is_write, uint64_t *gpa)
+{
+	const struct tce_window *w;
+	uint64_t done = 0;
+
+	pthread_mutex_lock(&s->lock);
+	w = window_at(s, ioba);
+	if (w && len)
+		done = run_of(w, ioba, len, is_write ? TCE_WRITE : TCE_READ,
+			      gpa);
+	if (done)
+		atomic_fetch_add(&s->stats.translated[w - s->win], 1);
+	else
+		atomic_fetch_add(&s->stats.faults, 1);
+	pthread_mutex_unlock(&s->lock);
+	return done;
+}
+
+uint64_t tce_mapped(const struct tce_window *w)
+{
+	uint64_t n = 0;
+
+	for (uint64_t i = 0; w->liobn && i < w->n; i++)
+		n += (tce_load(&w->tce[i]) & TCE_PERMS) != 0;
+	return n;
+}
+
+bool tce_in_kernel(struct tce_set *s, uint32_t liobn)
+{
+	const struct tce_window *w;
+	bool in;
+
+	pthread_mutex_lock(&s->lock);
+	w = window_of(s, liobn);
+	in = w && w->fd >= 0;
+	pthread_mutex_unlock(&s->lock);
+	return in;
+}

@@ -1,0 +1,90 @@
+/* The TCE hcalls (PAPR; Linux arch/powerpc/platforms/pseries/iommu.c
+ * makes them, arch/powerpc/kvm/book3s_64_vio.c answers them when KVM
+ * holds the table).  They reach pvmm when KVM holds no table for the
+ * LIOBN or turns the TCE down; the answers follow KVM's: everything wrong
+ * is H_PARAMETER, and nothing is written unless all of it is right.
+ *
+ *   H_GET_TCE(liobn, ioba)                 -> r4 = the TCE
+ *   H_PUT_TCE(liobn, ioba, tce)
+ *   H_PUT_TCE_INDIRECT(liobn, ioba, list, count): count big-endian TCEs
+ *       at guest-physical @list (4 KiB aligned, count <= 512)
+ *   H_STUFF_TCE(liobn, ioba, tce, count): the same TCE @count times; it
+ *       only clears (a TCE with permission bits is refused, as by KVM)
+ *
+ * LIOBNs are 32 bits: a value above that names no window. */
+#include <stdint.h>
+
+#include "cpu/machine.h"
+#include "io/tce.h"
+#include "papr/be.h"
+#include "papr/hcall.h"
+
+static struct tce_set *dma(struct machine *m)
+{
+	return &m->phb.dma;
+}
+
+static int64_t h_code(int err)
+{
+	return err ? H_PARAMETER : H_SUCCESS;
+}
+
+static int liobn_of(uint64_t arg, uint32_t *liobn)
+{
+	*liobn = (uint32_t)arg;
+	return arg >> 32 ? -1 : 0;
+}
+
+int64_t h_get_tce(struct machine *m, struct vcpu *v, uint64_t *args)
+{
+	uint64_t tce = 0;
+	uint32_t liobn;
+	int err;
+
+	(void)v;
+	if (liobn_of(args[0], &liobn) < 0)
+		return H_PARAMETER;
+	err = tce_read(dma(m), liobn, args[1], &tce);
+	if (!err)
+		args[0] = tce;
+	return h_code(err);
+}
+
+int64_t h_put_tce(struct machine *m, struct vcpu *v, uint64_t *args)
+{
+	uint32_t liobn;
+
+	(void)v;
+	if (liobn_of(args[0], &liobn) < 0)
+		return H_PARAMETER;
+	return h_code(tce_write(dma(m), liobn, args[1], &args[2], 1));
+}
+
+int64_t h_stuff_tce(struct machine *m, struct vcpu *v, uint64_t *args)
+{
+	uint32_t liobn;
+
+	(void)v;
+	if (liobn_of(args[0], &liobn) < 0 || (args[2] & TCE_PERMS))
+		return H_PARAMETER;
+	return h_code(tce_fill(dma(m), liobn, args[1], args[2], args[3]));
+}
+
+/* The list is copied once, then checked and written from the copy: the
+ * guest may change it meanwhile without effect. */
+int64_t h_put_tce_indirect(struct machine *m, struct vcpu *v, uint64_t *args)
+{
+	uint64_t list = args[2], n = args[3], tces[TCE_LIST_MAX];
+	const uint8_t *p;
+	uint32_t liobn;
+
+	(void)v;
+	if (liobn_of(args[0], &liobn) < 0 || n > TCE_LIST_MAX || (list & 0xfff))
+		return H_PARAMETER;
+	p = gmem_ptr(&m->mem, list, n * sizeof(uint64_t));
+	if (!p)
+		return H_PARAMETER;
+	for (uint64_t i = 0; i < n; i++)
+		tces[i] = be64_load(p + 8 * i);
+	return h_code(tce_write(dma(m), liobn, args[1], tces, n));
+}
