@@ -183,7 +183,7 @@ def matrix_scenarios(kernels, only, args):
                     continue
                 if v == "iommu" and not iommu:
                     skipped.append((tmpl.hosts, name, "this pvmm has no "
-                                    "--iommu (branch tce)"))
+                                    "--iommu"))
                     continue
                 kdir = "/l2" if k["default"] else "/l2/k/" + k["name"]
                 if not k["default"] and not os.path.isfile(
