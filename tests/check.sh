@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Every test pvmm has: set-up, builds, lint, native unit tests (ASan+UBSan),
-# command-line tests, then the e2e scenarios inside both emulated POWER
-# hosts.  Ends with one line "N passed, M failed" summed over all stages and
-# exits non-zero if anything failed.
+# the initramfs module-order and kernel-matrix tests, command-line tests,
+# then the e2e scenarios inside the emulated POWER hosts.  Ends with one
+# line "N passed, M failed" summed over all stages and exits non-zero if
+# anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,6 +36,8 @@ stage() {
 
 stage lint make -s lint-report
 stage unit tests/unit/run.sh build
+stage kmods python3 tests/kmods_test.py
+stage e2e-matrix python3 tests/e2e/matrix_test.py
 stage cli tests/cli.sh build/native/pvmm build/guests/hello.elf
 stage bench-parser python3 tests/bench/test_bench.py
 stage e2e-fixture tests/e2e/selftest.sh

@@ -17,29 +17,35 @@ arg() { sed -n "s/.*\bpvmm\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
 epoch=$(arg epoch)
 [ -n "$epoch" ] && date -u -s "@$epoch" >/dev/null
 
-insmod /lib/modules/kvm.ko
-insmod /lib/modules/kvm-hv.ko
-insmod /lib/modules/tun.ko 2>/dev/null
-if [ ! -c /dev/kvm ]; then
-	echo "@@L1 NOKVM"
+# A start-up step that fails stops the host with its message: run.py turns
+# "@@L1 FAIL" into a failed result for every scenario.
+l1_fail() {
+	echo "@@L1 FAIL $*"
 	poweroff -f
-fi
-# Host A's data disk (tests/e2e/run.py): an ext2 filesystem on a file on
-# the x86 side, mounted at /data.  Only what is flushed may reach it:
-# no periodic writeback, and no sync at power-off.
-if [ -e /sys/bus/pci ] && [ -d /lib/modules/data ]; then
-	for m in virtio virtio_ring virtio_pci_modern_dev \
-		 virtio_pci_legacy_dev virtio_pci virtio_blk crc16 mbcache \
-		 jbd2 crc32c_generic ext4; do
-		insmod /lib/modules/data/$m.ko 2>/dev/null
-	done
+	sleep 30
+}
+
+# Modules (kvm-hv, tun, Host A's data disk drivers) in the order the
+# kernel's modules.dep gives, computed on x86 by tests/kmods.py.
+while read -r m; do
+	msg=$(insmod "/lib/modules/l1/$m.ko" 2>&1) ||
+		l1_fail "insmod $m: $(echo $msg)"
+done </lib/modules/l1/modules.load
+[ -c /dev/kvm ] || { echo "@@L1 NOKVM"; poweroff -f; }
+# Host A's data disk (tests/e2e/run.py, pvmm.data=1): an ext2 filesystem on
+# a file on the x86 side, mounted at /data.  Only what is flushed may
+# reach it: no periodic writeback, and no sync at power-off.
+if [ "$(arg data)" = 1 ]; then
 	mkdir -p /data
 	for i in 1 2 3 4 5 6 7 8 9 10; do
 		[ -b /dev/vda ] && break
 		usleep 300000
 	done
+	[ -b /dev/vda ] || l1_fail "data disk: no /dev/vda"
 	echo 0 >/proc/sys/vm/dirty_writeback_centisecs
-	mount -t ext2 /dev/vda /data && echo "@@L1 DATA $(ls /data | tr '\n' ' ')"
+	msg=$(mount -t ext2 /dev/vda /data 2>&1) ||
+		l1_fail "mount /data: $(echo $msg)"
+	echo "@@L1 DATA $(ls /data | tr '\n' ' ')"
 fi
 echo "@@L1 READY $(cut -d' ' -f1 /proc/uptime)"
 
@@ -87,7 +93,7 @@ for scn in /scenarios/*.scn; do
 		wait "$pid" 2>/dev/null
 		usleep 1200000	# let tail print the last lines
 		kill "$tailpid" 2>/dev/null
-		killall -9 pvmm ptyrun 2>/dev/null
+		killall -9 pvmm ptyrun vsock-host 2>/dev/null
 		end=$(cut -d' ' -f1 /proc/uptime)
 		why=$(check)
 		if [ -z "$why" ]; then

@@ -7,7 +7,14 @@ busybox, pvmm, the test guests, the Linux payload and the scenarios; its
 @@ markers on the console, which this script reads.  QEMU is always
 stopped: on success, hang, timeout, error or Ctrl-C.
 
-Ends with one line "N passed, M failed"; exits non-zero on any failure.
+The guest-kernel matrix: each template in tests/e2e/matrix/ runs once per
+kernel scripts/setup.sh fetched (.cache/kernels.tsv) and per variant
+(plain, and with pvmm's --iommu), as scenarios named
+kernel-NAME-TEMPLATE[-iommu].  A kernel that could not be fetched, or a
+variant this pvmm cannot run, is a SKIP line with the reason.
+
+Ends with one line "N passed, M failed" (", K skipped" after it when there
+are skips); exits non-zero on any failure.
 """
 import argparse
 import glob
@@ -23,9 +30,15 @@ import threading
 import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(TOP, "tests"))
+import kmods  # noqa: E402
 E2E = os.path.join(TOP, "tests", "e2e")
 BUILD = os.path.join(TOP, "build", "e2e")
+L2 = os.path.join(TOP, "build", "l2")
 
+# QEMU 7.2's powernv machines refuse a larger initrd ("Could not load
+# initial ram disk"; 127 MiB loads, 129 MiB does not, measured 2026-12-04).
+POWERNV_INITRD_MAX = 128 << 20
 PSERIES_CAPS = ("cap-ccf-assist=off,cap-cfpc=broken,cap-sbbc=broken,"
                 "cap-ibs=broken")
 HOSTS = {
@@ -43,6 +56,7 @@ HOSTS = {
         "machine": ["-M", "powernv9", "-m", "3G", "-smp", "1"],
         "append": "console=hvc0 quiet disable_radix",
         "boot_timeout": 400,
+        "initrd_max": POWERNV_INITRD_MAX,
     },
     # Host C: powernv10 in radix mode, whose KVM offers both radix and
     # hash guests: where a legacy (hash-only) guest meets a radix host.
@@ -51,6 +65,7 @@ HOSTS = {
         "cpu": "POWER10",
         "append": "console=hvc0 quiet",
         "boot_timeout": 400,
+        "initrd_max": POWERNV_INITRD_MAX,
     },
 }
 # Host A's data disk: an ext2 filesystem on a file on the x86 side, so
@@ -58,12 +73,12 @@ HOSTS = {
 # reached it can be checked here after the host is gone.
 DISK_MB = 64
 DISK_IMAGE_MB = 16      # /data/disk.img: what pvmm's --disk tests use
-DATA_DISK_MODULES = [
-    "drivers/virtio/" + m for m in ("virtio", "virtio_ring",
-                                    "virtio_pci_modern_dev",
-                                    "virtio_pci_legacy_dev", "virtio_pci")
-] + ["drivers/block/virtio_blk", "lib/crc16", "fs/mbcache", "fs/jbd2/jbd2",
-     "crypto/crc32c_generic", "fs/ext4/ext4"]
+# Modules every host loads (KVM; tun for --net tests), and Host A's data
+# disk drivers: names only, tests/kmods.py adds what they depend on in the
+# order the kernel's modules.dep gives.  crc32c_generic is only a soft
+# dependency of ext4 (modules.softdep), so it is named.
+HOST_MODULES = ["kvm_hv", "tun"]
+DATA_DISK_MODULES = ["virtio_pci", "virtio_blk", "crc32c_generic", "ext4"]
 SLACK = 60          # seconds beyond a scenario's own TIMEOUT
 TAIL_LINES = 40
 
@@ -91,11 +106,15 @@ class Scenario:
     def __init__(self, path):
         self.path = path
         self.name = os.path.basename(path)[:-4]
-        text = open(path).read()
+        with open(path) as f:
+            text = f.read()
         m = re.search(r'^HOSTS="([^"]*)"', text, re.M)
         self.hosts = m.group(1).split() if m else ["A"]
         m = re.search(r"^TIMEOUT=(\d+)", text, re.M)
         self.timeout = int(m.group(1)) if m else 60
+        m = re.search(r'^VARIANTS="([^"]*)"', text, re.M)
+        self.variants = m.group(1).split() if m else ["plain"]
+        self.kernel = None      # a matrix kernel's payload it needs in L1
 
 
 def find_scenarios(folder, only):
@@ -103,6 +122,87 @@ def find_scenarios(folder, only):
     if only:
         found = [s for s in found if any(o in s.name for o in only)]
     return found
+
+
+def load_matrix(env):
+    """The kernels scripts/setup.sh recorded: dicts with name, status ("ok"
+    or "skip"), version, reason; default is True for the one everything
+    else uses (build/l2, the L1 kernel)."""
+    path = env.get("KMATRIX")
+    if not path or not os.path.isfile(path):
+        sys.exit("e2e: .cache/kernels.tsv missing: run scripts/setup.sh")
+    kernels = []
+    with open(path) as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            col = line.rstrip("\n").split("\t")
+            k = {"name": col[0], "status": col[1], "version": "",
+                 "reason": "", "default": False}
+            if k["status"] == "ok" and len(col) >= 6:
+                k["version"] = col[3]
+                k["default"] = col[3] == env.get("KVER")
+            else:
+                k["status"] = "skip"
+                k["reason"] = col[2] if len(col) > 2 else "no reason recorded"
+            kernels.append(k)
+    return kernels
+
+
+def pvmm_has_option(path, name):
+    """Whether pvmm knows --NAME: getopt_long's table holds the bare name
+    as a string of its own."""
+    try:
+        with open(path, "rb") as f:
+            return (b"\0" + name.encode() + b"\0") in f.read()
+    except OSError:
+        return False
+
+
+def matrix_scenarios(kernels, only, args):
+    """(scenarios generated from tests/e2e/matrix/*.scn for each fetched
+    kernel and variant, [(hosts, name, reason)] of those skipped)."""
+    stage = os.path.join(BUILD, "matrix.%d" % os.getpid())
+    shutil.rmtree(stage, ignore_errors=True)
+    os.makedirs(stage)
+    iommu = pvmm_has_option(args.pvmm, "iommu")
+    out, skipped = [], []
+    for tpath in sorted(glob.glob(os.path.join(E2E, "matrix", "*.scn"))):
+        tmpl = Scenario(tpath)
+        with open(tpath) as f:
+            first, _, body = f.read().partition("\n")
+        for k in kernels:
+            for v in tmpl.variants:
+                name = "kernel-%s-%s%s" % (k["name"], tmpl.name,
+                                           "" if v == "plain" else "-" + v)
+                if only and not any(o in name for o in only):
+                    continue
+                if k["status"] != "ok":
+                    skipped.append((tmpl.hosts, name, "kernel not fetched: " +
+                                    k["reason"]))
+                    continue
+                if v == "iommu" and not iommu:
+                    skipped.append((tmpl.hosts, name, "this pvmm has no "
+                                    "--iommu"))
+                    continue
+                kdir = "/l2" if k["default"] else "/l2/k/" + k["name"]
+                if not k["default"] and not os.path.isfile(
+                        os.path.join(L2, "k", k["name"], "vmlinux.gz")):
+                    sys.exit("e2e: build/l2/k/%s missing: run make l2" %
+                             k["name"])
+                path = os.path.join(stage, name + ".scn")
+                with open(path, "w") as f:
+                    f.write("%s (kernel %s %s%s)\n" % (
+                        first, k["name"], k["version"],
+                        ", --iommu" if v == "iommu" else ""))
+                    f.write("KERNEL=%s\nKVERSION='%s'\nKDIR=%s\nIOMMU=%s\n" % (
+                        k["name"], k["version"], kdir,
+                        "--iommu" if v == "iommu" else ""))
+                    f.write(body)
+                scn = Scenario(path)
+                scn.kernel = None if k["default"] else k["name"]
+                out.append(scn)
+    return out, skipped
 
 
 def copy_into(src, dst, executables_only=False):
@@ -130,19 +230,18 @@ def build_initramfs(host, scenarios, env, args):
     shutil.copy2(args.pvmm, os.path.join(root, "bin", "pvmm"))
     copy_into(os.path.join(TOP, "build", "tools"), os.path.join(root, "bin"),
               executables_only=True)
-    kvm = os.path.join(env["KMODS"], "kernel", "arch", "powerpc", "kvm")
-    for mod in ("kvm.ko", "kvm-hv.ko"):
-        shutil.copy2(os.path.join(kvm, mod), os.path.join(root, "lib", "modules"))
-    # tun: tap interfaces for --net tests
-    shutil.copy2(os.path.join(env["KMODS"], "kernel", "drivers", "net", "tun.ko"),
-                 os.path.join(root, "lib", "modules"))
-    if HOSTS[host].get("disk"):
-        data = os.path.join(root, "lib", "modules", "data")
-        os.makedirs(data)
-        for mod in DATA_DISK_MODULES:
-            shutil.copy2(os.path.join(env["KMODS"], "kernel", mod + ".ko"), data)
+    mods = HOST_MODULES + (DATA_DISK_MODULES if HOSTS[host].get("disk")
+                           else [])
+    kmods.install(env["KMODS"], os.path.join(root, "lib", "modules", "l1"),
+                  mods)
     copy_into(args.guests, os.path.join(root, "guests"))
-    copy_into(os.path.join(TOP, "build", "l2"), os.path.join(root, "l2"))
+    copy_into(L2, os.path.join(root, "l2"))
+    # matrix kernels: only those this host's scenarios boot
+    for k in sorted({s.kernel for s in scenarios if s.kernel}):
+        dst = os.path.join(root, "l2", "k", k)
+        os.makedirs(dst)
+        for f in ("vmlinux.gz", "initrd.cpio.gz"):
+            shutil.copy2(os.path.join(L2, "k", k, f), dst)
     for s in scenarios:
         shutil.copy2(s.path, os.path.join(root, "scenarios"))
     for tree in args.add_tree or []:
@@ -156,6 +255,17 @@ def build_initramfs(host, scenarios, env, args):
         subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=root,
                        input=files, stdout=out, check=True)
     shutil.rmtree(root, ignore_errors=True)
+    # Too large for the machine (the matrix kernels add up): compressed,
+    # which costs the emulated host some seconds of unpacking.
+    limit = HOSTS[host].get("initrd_max")
+    if limit and os.path.getsize(cpio) > limit:
+        subprocess.run(["gzip", "-1", "-f", cpio], check=True)
+        cpio += ".gz"
+        if os.path.getsize(cpio) > limit:
+            raise RuntimeError("host %s: initramfs %d MiB compressed, QEMU "
+                               "loads at most %d MiB" % (
+                                   host, os.path.getsize(cpio) >> 20,
+                                   limit >> 20))
     return cpio
 
 
@@ -180,6 +290,7 @@ class HostRun:
         append = "%s pvmm.epoch=%d" % (h["append"], int(time.time()))
         disk = []
         if h.get("disk"):
+            append += " pvmm.data=1"
             self.disk = make_data_disk(self.host)
             disk = ["-drive", "file=%s,format=raw,if=none,id=data,"
                     "cache=writeback" % self.disk,
@@ -206,10 +317,13 @@ class HostRun:
         self.lines.append(line)
         if self.args.verbose:
             say("[%s] %s" % (self.host, line))
-        m = re.search(r"@@L1 (READY|NOKVM)", line)
+        m = re.search(r"@@L1 (READY|NOKVM|FAIL (.*))", line)
         if m:
             if m.group(1) == "NOKVM":
                 self.error = "no /dev/kvm in the emulated host"
+                return "stop"
+            if m.group(2):
+                self.error = "host start-up failed: " + m.group(2)
                 return "stop"
             self.boot_s = time.monotonic() - state["t0"]
             say("host %s: up in %.1f s" % (self.host, self.boot_s))
@@ -416,11 +530,27 @@ def main():
         args.host = ["A"]
     scenarios = find_scenarios(folder, args.only)
     hosts = args.host or sorted(HOSTS)
+    skipped = []
+    if not args.scenarios and not args.demo:
+        kernels = load_matrix(env)
+        say("kernels: L1 and default L2 %s; matrix: %s" % (
+            env.get("KVER"), ", ".join(
+                "%s %s" % (k["name"], k["version"] if k["status"] == "ok"
+                           else "SKIP") for k in kernels)))
+        more, skipped = matrix_scenarios(kernels, args.only, args)
+        scenarios += more
+        skipped = [(h, name, why) for hs, name, why in skipped
+                   for h in hosts if h in hs]
+        for h, name, why in skipped:
+            say("SKIP %s %s: %s" % (h, name, why))
     runs = [HostRun(h, [s for s in scenarios if h in s.hosts], env, args)
             for h in hosts]
     runs = [r for r in runs if r.scenarios]
     if not runs:
-        print("0 passed, 0 failed")
+        print("0 passed, 0 failed" + (", %d skipped" % len(skipped)
+                                      if skipped else ""))
+        if skipped:
+            sys.exit(0)
         sys.exit("e2e: no scenario matched")
 
     # SIGTERM (a CI timeout, a killed make) ends like Ctrl-C: QEMU stopped.
@@ -440,10 +570,15 @@ def main():
                 stop_qemu(r.proc)
         sys.exit(130)
 
+    shutil.rmtree(os.path.join(BUILD, "matrix.%d" % os.getpid()),
+                  ignore_errors=True)
     results = [v for r in runs for v in r.results.values()]
     passed = sum(1 for ok, _, _ in results if ok)
     failed = len(results) - passed
-    print("%d passed, %d failed" % (passed, failed))
+    for h, name, why in skipped:
+        print("SKIP %s %s: %s" % (h, name, why))
+    print("%d passed, %d failed%s" % (passed, failed, ", %d skipped" %
+                                      len(skipped) if skipped else ""))
     sys.exit(1 if failed or any(r.error for r in runs if not r.results) else 0)
 
 

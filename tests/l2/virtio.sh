@@ -1,7 +1,8 @@
 # Sourced by /init when the command line has pvmm.virtio=T1,T2,...: load
 # the virtio modules, then run each test.  Every test prints L2-<T>-OK or
 # L2-<T>-BAD and adds to $fails.
-#   pci       the devices pvmm put on the PCI bus, with their drivers
+#   pci       the devices pvmm put on the PCI bus, with their drivers,
+#             and each virtio device's negotiated feature bits
 #   blk-sum   sha256 of all of /dev/vda (the scenario compares)
 #   blk-write write 1 MiB pattern at 1 MiB into /dev/vda, fsync, print
 #             L2-BLK-FLUSHED, then hang (the scenario kills pvmm)
@@ -16,24 +17,19 @@
 #             RAM through it: its ibm,create-pe-dma-window returned 0
 #   noddw     (--iommu, disable_ddw) no dynamic window: the default one
 
-# Dependencies move between kernel builds (6.1.0-57: virtio needs
-# virtio_ring), so load in passes until a pass loads nothing more.
+# In /lib/modules/modules.load's order (tests/kmods.py, from the kernel's
+# modules.dep; built-in drivers are not there).  A module that does not
+# load is a failure, with insmod's message; returns non-zero then.
 virtio_modules() {
-	left="virtio virtio_ring virtio_pci_modern_dev virtio_pci_legacy_dev
-	      virtio_pci virtio_blk failover net_failover virtio_net
-	      virtio-rng vsock vmw_vsock_virtio_transport_common
-	      vmw_vsock_virtio_transport"
-	while [ -n "$left" ]; do
-		next=""
-		for m in $left; do
-			insmod /lib/modules/$m.ko 2>/dev/null || next="$next $m"
-		done
-		[ "$(echo $next | wc -w)" -lt "$(echo $left | wc -w)" ] || break
-		left=$next
-	done
-	for m in $next; do
-		echo "L2-INSMOD-FAILED $m"
-	done
+	bad=0
+	while read -r m; do
+		msg=$(insmod "/lib/modules/$m.ko" 2>&1) || {
+			echo "L2-INSMOD-FAILED $m: $(echo $msg)"
+			bad=$((bad + 1))
+		}
+	done </lib/modules/modules.load
+	fails=$((fails + bad))
+	[ "$bad" -eq 0 ]
 }
 
 vt_ok() { echo "L2-$1-OK $2"; }
@@ -56,6 +52,11 @@ vt_pci() {
 	done
 	n=$(ls /sys/bus/pci/devices | wc -l)
 	[ "$n" -gt 0 ] && vt_ok PCI "$n" || vt_bad PCI none
+	# negotiated feature bits, bit 0 first (33: VIRTIO_F_ACCESS_PLATFORM)
+	for v in /sys/bus/virtio/devices/virtio*; do
+		[ -e "$v/features" ] &&
+			echo "L2-VIRTIO ${v##*/} $(cat "$v/features")"
+	done
 	grep -i virtio /proc/interrupts | sed 's/^/L2-IRQ /'
 }
 
@@ -151,7 +152,9 @@ vt_noddw() {
 	fi
 }
 
-virtio_modules
+# Without their drivers the tests would only wait for devices (vsock
+# forever): the failure is reported now instead.
+virtio_modules || set --
 for t in $(echo "$1" | tr ',' ' '); do
 	case "$t" in
 	pci) vt_pci ;;
