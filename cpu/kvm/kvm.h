@@ -40,6 +40,7 @@ struct kvm_vcpu {
 	pthread_t thread;
 	bool thread_started;
 	bool start_pending;	/* load start_pc/start_r3 before running */
+	bool boot_entry;	/* that start is the boot image's entry */
 	bool sreset_pending;	/* deliver a system reset before running */
 	unsigned lpcr_gen;	/* generation of the LPCR last applied */
 };

@@ -41,12 +41,22 @@ int kvm_vcpu_sync_lpcr(struct vm *vm, struct vcpu *v)
 	return kvm_one_reg_set(kv->fd, KVM_REG_PPC_LPCR_64, lpcr);
 }
 
-/* Enter at start_pc with r3 = start_r3, as the boot vCPU or start-cpu
- * asked.  PAPR starts CPUs big-endian with only SF and ME set; test
- * guests that are little-endian ELFs boot with LE already on. */
+/* Enter at start_pc with r3 = start_r3 and every other GPR zero: PAPR's
+ * start-cpu state, big-endian with only SF and ME set (as QEMU's
+ * spapr does).  Only the boot entry of a little-endian image (test
+ * guests linked little-endian) starts with LE on; a secondary's first
+ * start-cpu is no different from its later ones.
+ *
+ * After stop-self the vCPU left KVM_RUN with KVM_EXIT_PAPR_HCALL, and
+ * KVM completes that hcall on the next KVM_RUN, before it enters:
+ * kvm_arch_vcpu_ioctl_run() (arch/powerpc/kvm/powerpc.c) writes
+ * run->papr_hcall.ret into r3 and args[0..8] into r4..r12 over whatever
+ * KVM_SET_REGS put there.  So the run area is made to say what the entry
+ * state says: the completion then writes r3 as asked and zeros. */
 static int vcpu_load_start(struct vm *vm, struct vcpu *v, bool boot)
 {
 	struct kvm_vm *k = kvm_of(vm);
+	struct kvm_vcpu *kv = kvm_vcpu_of(v);
 	struct kvm_regs regs;
 
 	memset(&regs, 0, sizeof(regs));
@@ -55,7 +65,12 @@ static int vcpu_load_start(struct vm *vm, struct vcpu *v, bool boot)
 	regs.msr = MSR_SF | MSR_ME;
 	if (boot && k->cfg.boot.little_endian)
 		regs.msr |= MSR_LE;
-	if (ioctl(kvm_vcpu_of(v)->fd, KVM_SET_REGS, &regs) < 0)
+	if (kv->run->exit_reason == KVM_EXIT_PAPR_HCALL) {
+		kv->run->papr_hcall.ret = v->start_r3;
+		memset(kv->run->papr_hcall.args, 0,
+		       sizeof(kv->run->papr_hcall.args));
+	}
+	if (ioctl(kv->fd, KVM_SET_REGS, &regs) < 0)
 		return -errno;
 	return 0;
 }
@@ -181,25 +196,26 @@ static bool vcpu_wait_running(struct vm *vm, struct vcpu *v)
 }
 
 /* Everything a vCPU must pick up before entering the guest. */
-static int vcpu_prepare(struct vm *vm, struct vcpu *v, bool *first)
+static int vcpu_prepare(struct vm *vm, struct vcpu *v)
 {
 	struct kvm_vm *k = kvm_of(vm);
 	struct kvm_vcpu *kv = kvm_vcpu_of(v);
-	bool start, sreset;
+	bool start, boot, sreset;
 	unsigned gen;
 	int err = 0;
 
 	pthread_mutex_lock(&k->lock);
 	start = kv->start_pending;
 	kv->start_pending = false;
+	boot = kv->boot_entry;
+	kv->boot_entry = false;
 	sreset = kv->sreset_pending;
 	kv->sreset_pending = false;
 	gen = k->lpcr_gen;
 	pthread_mutex_unlock(&k->lock);
 
 	if (start)
-		err = vcpu_load_start(vm, v, *first);
-	*first = false;
+		err = vcpu_load_start(vm, v, boot);
 	if (!err && gen != kv->lpcr_gen) {
 		err = kvm_vcpu_sync_lpcr(vm, v);
 		kv->lpcr_gen = gen;
@@ -255,11 +271,10 @@ void *kvm_vcpu_thread(void *arg)
 	struct kvm_vcpu *kv = kvm_vcpu_of(v);
 	struct vm *vm = kv->vm;
 	uint64_t start_ns = vm_now_ns();
-	bool first = true;
 	int err;
 
 	while (vcpu_wait_running(vm, v)) {
-		err = vcpu_prepare(vm, v, &first);
+		err = vcpu_prepare(vm, v);
 		if (err) {
 			fprintf(stderr, "pvmm: vCPU %d: cannot set its "
 				"registers: %s\n", v->id, strerror(-err));

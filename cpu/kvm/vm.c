@@ -272,6 +272,7 @@ int vm_run(struct vm *vm)
 	boot->start_pc = k->cfg.boot.pc;
 	boot->start_r3 = k->cfg.boot.r3;
 	k->vcpu[0].start_pending = true;
+	k->vcpu[0].boot_entry = true;
 	atomic_store(&boot->state, VCPU_RUNNING);
 
 	for (int i = 0; i < vm->ncpus; i++) {
@@ -377,6 +378,7 @@ int hv_start_cpu(struct vm *vm, struct vcpu *v, uint64_t pc, uint64_t r3)
 	v->start_pc = pc;
 	v->start_r3 = r3;
 	kvm_vcpu_of(v)->start_pending = true;
+	kvm_vcpu_of(v)->boot_entry = false;
 	pthread_cond_broadcast(&k->wake);
 	pthread_mutex_unlock(&k->lock);
 	return 0;
