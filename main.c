@@ -30,6 +30,7 @@
 #include "migrate/vcpu_state.h"
 #include "papr/events.h"
 #include "papr/fdt.h"
+#include "papr/rtas.h"
 
 #include <libfdt.h>
 
@@ -45,6 +46,7 @@ struct options {
 	const char *dump_hpt;
 	const char *nvram;
 	bool iommu;
+	const char *rtc_base; /* checked when parsed, applied at start */
 	bool check_hpt;
 	bool check_vcpu_state;
 	uint64_t mem;
@@ -88,6 +90,9 @@ static const char usage_tail[] =
 	"      --iommu         devices DMA through the PCI bridge's TCE tables\n"
 	"                      (VIRTIO_F_ACCESS_PLATFORM); default: guest-\n"
 	"                      physical addresses\n"
+	"      --rtc-base utc|localtime|YYYY-MM-DD[THH:MM:SS]\n"
+	"                      where the guest's clock starts (default utc);\n"
+	"                      it runs on from there\n"
 	"      --report FILE   write a JSON report of the run to FILE\n"
 	"      --dump-hpt FILE hash guests: at the end, write the HPT as a\n"
 	"                      migration stream to FILE and decoded to FILE.txt\n"
@@ -233,7 +238,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_RAW = 256, OPT_REPORT, OPT_ON_REBOOT, OPT_SHUTDOWN,
 	       OPT_MMU, OPT_DUMP_HPT, OPT_CHECK_HPT, OPT_LEGACY,
-	       OPT_CHECK_VCPU, OPT_NVRAM, OPT_IOMMU };
+	       OPT_CHECK_VCPU, OPT_NVRAM, OPT_IOMMU, OPT_RTC_BASE };
 	static const struct option fixed[] = {
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "initrd", required_argument, NULL, 'i' },
@@ -245,6 +250,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "nvram", required_argument, NULL, OPT_NVRAM },
 		{ "iommu", no_argument, NULL, OPT_IOMMU },
+		{ "rtc-base", required_argument, NULL, OPT_RTC_BASE },
 		{ "on-reboot", required_argument, NULL, OPT_ON_REBOOT },
 		{ "shutdown-timeout", required_argument, NULL, OPT_SHUTDOWN },
 		{ "mmu", required_argument, NULL, OPT_MMU },
@@ -259,6 +265,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 	const struct device_module *mods[OPTIONS_MAX];
 	const char *mem_arg = "512M";
 	uint64_t n;
+	int64_t off;
 	int c;
 
 	*o = (struct options){ .mem = CONFIG_DEFAULT_MEM,
@@ -289,6 +296,13 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case OPT_REPORT: o->report = optarg; break;
 		case OPT_NVRAM: o->nvram = optarg; break;
 		case OPT_IOMMU: o->iommu = true; break;
+		case OPT_RTC_BASE:
+			o->rtc_base = optarg;
+			if (rtc_base_offset(optarg, time(NULL), &off) < 0)
+				fail("--rtc-base %s: must be utc, localtime, "
+				     "YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS (UTC, "
+				     "years 1900 to 9999)", optarg);
+			break;
 		case OPT_DUMP_HPT: o->dump_hpt = optarg; break;
 		case OPT_LEGACY: o->legacy = true; break;
 		case OPT_CHECK_VCPU: o->check_vcpu_state = true; break;
@@ -610,6 +624,13 @@ int main(int argc, char **argv)
 	build_fdt(&m, &o, &caps, &l, &img, &vi);
 	events_init(&m.papr);
 	vm_mark(&m.vm, PHASE_VM_CREATED);
+	/* The guest's clock starts at --rtc-base as its first vCPU does. */
+	if (o.rtc_base) {
+		int64_t off = 0;
+
+		rtc_base_offset(o.rtc_base, time(NULL), &off);
+		atomic_store(&m.papr.rtas.rtc_offset, off);
+	}
 	if (lifecycle_start(&m, o.shutdown_timeout) < 0 ||
 	    tty_start(&m) < 0 || io_loop_start(&m.io) < 0)
 		fail("cannot start pvmm's threads");

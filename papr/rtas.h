@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #define RTAS_MAX_ARGS	16	/* per direction; more is a malformed call */
 #define RTAS_ERROR_LOG_MAX 2048	/* rtas-error-log-max: log buffer size */
@@ -65,6 +66,13 @@ struct os_term {
 	uint32_t addr;		/* where the guest said the message is */
 	char text[OS_TERM_TEXT_MAX];	/* escaped; "" if none */
 };
+
+/* --rtc-base: the guest clock's offset from host UTC (seconds) at host
+ * time @now, for "utc" (0), "localtime" (the host's local time zone at
+ * @now) or an ISO 8601 date "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SS" (UTC),
+ * years 1900 to 9999 as set-time-of-day takes them.  -EINVAL for
+ * anything else. */
+int rtc_base_offset(const char *spec, time_t now, int64_t *offset);
 
 extern const struct rtas_call rtas_calls[];
 extern const size_t rtas_ncalls;

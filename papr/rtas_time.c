@@ -1,5 +1,9 @@
 /* RTAS time of day.  The guest's clock is the host's UTC plus an offset
- * the guest may set with set-time-of-day. */
+ * that --rtc-base chooses at start and the guest may move with
+ * set-time-of-day (its own clock only: the host's is never set). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "papr/papr.h"
@@ -34,22 +38,17 @@ void rtas_get_time_of_day(struct papr *papr, struct vcpu *v,
 #define RTAS_YEAR_MIN 1900u
 #define RTAS_YEAR_MAX 9999u
 
-void rtas_set_time_of_day(struct papr *papr, struct vcpu *v,
-			  struct rtas_args *a)
+/* year, month, day, hour, minute, second: all in range, checked while
+ * still unsigned (converting first let a year of 0x80000000 overflow);
+ * then the UTC seconds they name. */
+static int tod_to_time(const uint32_t t[6], time_t *out)
 {
-	const uint32_t *t = a->args;
 	struct tm tm;
-	time_t want;
 
-	(void)v;
-	/* Check every field while it is still unsigned: converting first
-	 * let a year of 0x80000000 overflow. */
 	if (t[0] < RTAS_YEAR_MIN || t[0] > RTAS_YEAR_MAX || t[1] < 1 ||
 	    t[1] > 12 || t[2] < 1 || t[2] > 31 || t[3] > 23 || t[4] > 59 ||
-	    t[5] > 59) {
-		a->rets[0] = (uint32_t)RTAS_PARAM_ERROR;
-		return;
-	}
+	    t[5] > 59)
+		return -EINVAL;
 	tm = (struct tm){
 		.tm_year = (int)(t[0] - 1900),
 		.tm_mon = (int)t[1] - 1,
@@ -58,7 +57,59 @@ void rtas_set_time_of_day(struct papr *papr, struct vcpu *v,
 		.tm_min = (int)t[4],
 		.tm_sec = (int)t[5],
 	};
-	want = timegm(&tm);
+	*out = timegm(&tm);
+	return 0;
+}
+
+void rtas_set_time_of_day(struct papr *papr, struct vcpu *v,
+			  struct rtas_args *a)
+{
+	time_t want;
+
+	(void)v;
+	if (tod_to_time(a->args, &want) < 0) {
+		a->rets[0] = (uint32_t)RTAS_PARAM_ERROR;
+		return;
+	}
 	atomic_store(&papr->rtas.rtc_offset, (int64_t)(want - time(NULL)));
 	a->rets[0] = RTAS_OK;
+}
+
+/* QEMU's -rtc base= takes the same two date forms. */
+int rtc_base_offset(const char *spec, time_t now, int64_t *offset)
+{
+	uint32_t t[6] = {0};
+	struct tm tm;
+	time_t base;
+	int n = -1;
+
+	if (!strcmp(spec, "utc")) {
+		*offset = 0;
+		return 0;
+	}
+	if (!strcmp(spec, "localtime")) {
+		if (!localtime_r(&now, &tm))
+			return -EINVAL;
+		*offset = tm.tm_gmtoff;
+		return 0;
+	}
+	/* Digits only where digits belong: sscanf alone would take signs
+	 * and spaces. */
+	for (size_t i = 0; spec[i]; i++)
+		if (!strchr("0123456789-T:", spec[i]))
+			return -EINVAL;
+	if (sscanf(spec, "%4u-%2u-%2u%n", &t[0], &t[1], &t[2], &n) != 3 ||
+	    n != 10)
+		return -EINVAL;
+	if (spec[n] &&
+	    (sscanf(spec + n, "T%2u:%2u:%2u%n", &t[3], &t[4], &t[5], &n) != 3 ||
+	     n != 9 || spec[10 + n]))
+		return -EINVAL;
+	/* A day the month does not have (02-30) is refused, not rolled
+	 * over into the next month. */
+	if (tod_to_time(t, &base) < 0 || !gmtime_r(&base, &tm) ||
+	    (uint32_t)tm.tm_mday != t[2])
+		return -EINVAL;
+	*offset = (int64_t)(base - now);
+	return 0;
 }

@@ -83,6 +83,10 @@ expect "nvram not a file" 125 "^pvmm: --nvram /dev/null: not a regular file" -- 
 exec 9<>"$tmp/nv-held.bin"
 flock -x 9
 expect "nvram in use" 125 "^pvmm: --nvram .*/nv-held.bin: in use by another process" -- --kernel "$guest" --nvram "$tmp/nv-held.bin"
+# --rtc-base: a base pvmm cannot place is refused before anything starts.
+expect "rtc-base word" 125 "^pvmm: --rtc-base local: must be utc, localtime, YYYY-MM-DD" -- --kernel "$guest" --rtc-base local
+expect "rtc-base no such day" 125 "^pvmm: --rtc-base 2031-02-29: must be" -- --kernel "$guest" --rtc-base 2031-02-29
+expect "rtc-base zone suffix" 125 "^pvmm: --rtc-base 2031-01-01T00:00:00Z: must be" -- --kernel "$guest" --rtc-base 2031-01-01T00:00:00Z
 exec 9>&-
 # A new file is created and formatted before the run (here: refused later
 # for want of KVM); the refused ones are untouched.

@@ -1,5 +1,6 @@
 /* RTAS: buffer validation and every call pvmm answers itself. */
 #include <errno.h>
+#include <stdlib.h>
 
 #include "cpu/be.h"
 #include "papr/hcall.h"
@@ -139,6 +140,50 @@ static void time_of_day(void **state)
 	unit_machine_free(m);
 }
 
+/* --rtc-base: the offset it gives, at a fixed "now". */
+static void rtc_base(void **state)
+{
+	const time_t now = 1893456000;	/* 2030-01-01T00:00:00Z */
+	static const char *const bad[] = {
+		"", "UTC", "local", "2030", "2030-1-01", "2030-01-1",
+		"2030-01-01T", "2030-01-01T00:00", "2030-01-01T00:00:00Z",
+		"2030-01-01 00:00:00", "2030-01-01T24:00:00",
+		"2030-01-01T00:60:00", "2030-13-01", "2030-00-10",
+		"2030-02-30", "2031-02-29", "1899-12-31", "+2030-01-01",
+		"2030-01-01T-1:00:00", "2030--1-01", "10000-01-01",
+		"2030-01-01T00:00:00:00", "2030-01-01x",
+	};
+	int64_t off = 12345;
+
+	(void)state;
+	assert_int_equal(rtc_base_offset("utc", now, &off), 0);
+	assert_int_equal(off, 0);
+	assert_int_equal(rtc_base_offset("2030-01-01", now, &off), 0);
+	assert_int_equal(off, 0);
+	assert_int_equal(rtc_base_offset("2030-01-02T01:02:03", now, &off), 0);
+	assert_int_equal(off, 86400 + 3723);
+	assert_int_equal(rtc_base_offset("2029-12-31T23:59:59", now, &off), 0);
+	assert_int_equal(off, -1);
+	assert_int_equal(rtc_base_offset("2032-02-29", now, &off), 0);
+	assert_int_equal(off, (365 + 365 + 31 + 28) * 86400);
+	assert_int_equal(rtc_base_offset("1900-01-01", now, &off), 0);
+	assert_int_equal(off, -2208988800 - now);
+	/* localtime: the host zone's offset at that time (POSIX TZ: "XYZ-2"
+	 * is two hours east of UTC). */
+	setenv("TZ", "XYZ-2", 1);
+	tzset();
+	assert_int_equal(rtc_base_offset("localtime", now, &off), 0);
+	assert_int_equal(off, 7200);
+	unsetenv("TZ");
+	tzset();
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		off = 777;
+		if (rtc_base_offset(bad[i], now, &off) != -EINVAL)
+			fail_msg("--rtc-base \"%s\" taken", bad[i]);
+		assert_int_equal(off, 777);	/* untouched */
+	}
+}
+
 static void power(void **state)
 {
 	struct machine *m = unit_machine(1);
@@ -273,6 +318,7 @@ int main(void)
 		cmocka_unit_test(bad_buffers),
 		cmocka_unit_test(bad_calls),
 		cmocka_unit_test(time_of_day),
+		cmocka_unit_test(rtc_base),
 		cmocka_unit_test(power),
 		cmocka_unit_test(cpus),
 		cmocka_unit_test(nvram_and_sysparm),
