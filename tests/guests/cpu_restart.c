@@ -10,10 +10,10 @@
 
 #include "guest.h"
 
-#define MAX_CPUS 16
-#define ROUNDS	 5
-#define STACK	 0x4000
-#define SPIN	 200000000L
+#define MAX_CPUS  16
+#define ROUNDS	  5
+#define STACK	  0x4000
+#define WAIT_SECS 10
 
 #define MSR_SF (1UL << 63)
 #define MSR_EE (1UL << 15)
@@ -134,20 +134,31 @@ static uint32_t cpu_state(uint32_t cpu)
 	return rets[1];
 }
 
+/* Waits are bounded by the timebase, not by spinning: a CPU that never
+ * arrives fails its check within seconds, whatever the host's speed. */
+static uint64_t deadline(unsigned secs)
+{
+	return guest_tb() + guest_timebase_hz() * secs;
+}
+
 static bool wait_entries(volatile uint64_t *p, uint64_t want)
 {
-	for (long i = 0; i < SPIN; i++)
+	uint64_t end = deadline(WAIT_SECS);
+
+	while (guest_tb() < end)
 		if (*p >= want)
 			return true;
-	return false;
+	return *p >= want;
 }
 
 static bool wait_stopped(uint32_t cpu)
 {
-	for (long i = 0; i < SPIN / 100; i++)
+	uint64_t end = deadline(WAIT_SECS);
+
+	while (guest_tb() < end)
 		if (cpu_state(cpu) == 0)
 			return true;
-	return false;
+	return cpu_state(cpu) == 0;
 }
 
 /* The secondaries' ids, from the interrupt servers of every cpu node. */
@@ -195,14 +206,14 @@ static void check_entry(int round, uint32_t cpu)
 	      "round %d: CPU %u reached its big-endian entry", round, cpu);
 	if (r->entries < (uint64_t)round)
 		return;
-	CHECK(r->r3 == want, "round %d: CPU %u: r3 %#lx (want %#lx)", round,
+	CHECK(r->r3 == want, "round %d: CPU %u: r3 0x%lx (want 0x%lx)", round,
 	      cpu, (unsigned long)r->r3, (unsigned long)want);
 	CHECK((r->msr & (MSR_SF | MSR_ME)) == (MSR_SF | MSR_ME) &&
 		      !(r->msr & (MSR_LE | MSR_EE | MSR_PR | MSR_IR | MSR_DR)),
-	      "round %d: CPU %u: MSR %#lx is SF|ME, big-endian, real mode, "
+	      "round %d: CPU %u: MSR 0x%lx is SF|ME, big-endian, real mode, "
 	      "EE off",
 	      round, cpu, (unsigned long)r->msr);
-	CHECK(r->gpr_or == 0, "round %d: CPU %u: other GPRs zero (OR %#lx)",
+	CHECK(r->gpr_or == 0, "round %d: CPU %u: other GPRs zero (OR 0x%lx)",
 	      round, cpu, (unsigned long)r->gpr_or);
 	CHECK_EQ(cpu_state(cpu), 2, "running while it waits");
 }
