@@ -149,6 +149,10 @@ static void print_vcpu(const struct machine *m, const struct vcpu *v,
 		fprintf(f, "%" PRId64, dispatches);
 	else
 		fprintf(f, "null");
+	fprintf(f, ",\n      \"start_cpu\": %u, \"stop_self\": %u, "
+		"\"state\": \"%s\"", atomic_load(&v->starts),
+		atomic_load(&v->stops),
+		atomic_load(&v->state) == VCPU_STOPPED ? "stopped" : "running");
 	fprintf(f, ",\n      \"kvm\": {");
 	for (int i = 0; i < st->kvm.n; i++)
 		fprintf(f, "%s\"%s\": %" PRIu64, i ? ", " : "",
@@ -175,6 +179,11 @@ void report_print(const struct machine *m, FILE *f, int exit_code)
 		power >= 0 && power <= POWER_KILLED ? power_names[power] : "?");
 	fprintf(f, "  \"vcpus\": %d,\n  \"mem_bytes\": %" PRIu64 ",\n",
 		m->vm.ncpus, m->vm.mem.size);
+	/* Which interrupt controller ran, and whether the host's KVM would
+	 * have offered XIVE exploitation mode. */
+	fprintf(f, "  \"irqchip\": \"%s\",\n  \"host_xive\": %s,\n",
+		m->host.xics ? "xics" : "none",
+		m->host.xive ? "true" : "false");
 	print_phases(m, f);
 	print_exits(m, f);
 	io_report(&m->io, f);

@@ -71,6 +71,8 @@ struct vcpu {
 	bool ran;	   /* has entered the guest at least once */
 	uint64_t start_pc; /* where start-cpu asked it to begin */
 	uint64_t start_r3;
+	_Atomic uint32_t starts; /* start-cpu calls that started it */
+	_Atomic uint32_t stops;	 /* its stop-self calls */
 	struct vcpu_stats stats;
 	void *hv; /* backend per-vCPU data */
 };
@@ -148,6 +150,7 @@ struct host_caps {
 	bool radix; /* the guest can run radix */
 	bool hash;  /* ... or hash */
 	bool xics;  /* in-kernel XICS interrupt controller */
+	bool xive;  /* ... and XIVE exploitation mode (not used yet) */
 };
 
 /* Open the hypervisor and check what pvmm needs: 0, or -errno with one

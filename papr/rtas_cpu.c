@@ -28,6 +28,8 @@ void rtas_start_cpu(struct papr *papr, struct vcpu *v, struct rtas_args *a)
 	err = hv_start_cpu(papr->vm, t, t->start_pc, t->start_r3);
 	if (err < 0)
 		atomic_store(&t->state, VCPU_STOPPED);
+	else
+		atomic_fetch_add(&t->starts, 1);
 	a->rets[0] = (uint32_t)rtas_errno(err);
 }
 
@@ -36,6 +38,7 @@ void rtas_stop_self(struct papr *papr, struct vcpu *v, struct rtas_args *a)
 {
 	(void)papr;
 	atomic_store(&v->state, VCPU_STOPPED);
+	atomic_fetch_add(&v->stops, 1);
 	a->rets[0] = RTAS_OK;
 }
 

@@ -236,9 +236,11 @@ static void cpus(void **state)
 	assert_int_equal(fake_hv.start_pc, 0x4000);
 	assert_int_equal(fake_hv.start_r3, 0x1234);
 	assert_int_equal(m->vm.cpu[1].state, VCPU_RUNNING);
+	assert_int_equal(m->vm.cpu[1].starts, 1);	/* --report counts */
 	assert_int_equal(rtas(m, BUF, "start-cpu", 3, 1,
 			      (uint32_t[]){ 1, 0x4000, 0 }), 0);
 	assert_int_equal(ret(m, 3, 0), RTAS_HW_ERROR);	/* already running */
+	assert_int_equal(m->vm.cpu[1].starts, 1);	/* refused: not counted */
 	assert_int_equal(rtas(m, BUF, "start-cpu", 3, 1,
 			      (uint32_t[]){ 7, 0x4000, 0 }), 0);
 	assert_int_equal(ret(m, 3, 0), RTAS_PARAM_ERROR);
@@ -250,12 +252,14 @@ static void cpus(void **state)
 	assert_int_equal(ret(m, 1, 0), RTAS_PARAM_ERROR);
 	assert_int_equal(rtas(m, BUF, "stop-self", 0, 1, NULL), 0);
 	assert_int_equal(m->vm.cpu[0].state, VCPU_STOPPED);
+	assert_int_equal(m->vm.cpu[0].stops, 1);
 	/* A failing backend leaves the CPU stopped. */
 	fake_hv.start_ret = -EIO;
 	assert_int_equal(rtas(m, BUF, "start-cpu", 3, 1,
 			      (uint32_t[]){ 0, 0x4000, 0 }), 0);
 	assert_int_equal(ret(m, 3, 0), RTAS_HW_ERROR);
 	assert_int_equal(m->vm.cpu[0].state, VCPU_STOPPED);
+	assert_int_equal(m->vm.cpu[0].starts, 0);
 	unit_machine_free(m);
 }
 
