@@ -32,6 +32,7 @@ struct machine {
 	struct mmu mmu;	  /* hpt/mmu.h */
 	struct io io;	  /* io/io.h */
 	struct papr papr; /* papr/papr.h */
+	struct host_caps host; /* what the host offered (main, --report) */
 };
 
 /* @ncpus vCPUs, @threads per virtual core; every part initialised and

@@ -598,6 +598,7 @@ int main(int argc, char **argv)
 	if (host_open(&h, &caps, errbuf, sizeof(errbuf)) < 0)
 		fail("%s", errbuf);
 	choose_mmu(&m, &o, &caps);
+	m.host = caps;
 
 	struct vm_config cfg = {
 		.boot = { .pc = img.entry, .r3 = l.fdt,

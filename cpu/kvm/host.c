@@ -59,10 +59,16 @@ int host_open(struct host **hp, struct host_caps *caps, char *why,
 	h->hash = cap(h->kvm_fd, KVM_CAP_PPC_MMU_HASH_V3) ||
 		  !h->radix;
 	h->xics = cap(h->kvm_fd, KVM_CAP_IRQ_XICS);
+	/* XIVE exploitation mode (KVM_DEV_TYPE_XIVE): KVM offers it only
+	 * on a bare-metal (powernv) XIVE host, never nested, and says so
+	 * with this capability (book3s: kvm_vm_ioctl_check_extension). */
+#ifdef KVM_CAP_PPC_IRQ_XIVE
+	h->xive = cap(h->kvm_fd, KVM_CAP_PPC_IRQ_XIVE);
+#endif
 	h->max_vcpus = cap(h->kvm_fd, KVM_CAP_MAX_VCPUS);
 	if (!h->max_vcpus)
 		h->max_vcpus = cap(h->kvm_fd, KVM_CAP_NR_VCPUS);
-	*caps = (struct host_caps){ h->radix, h->hash, h->xics };
+	*caps = (struct host_caps){ h->radix, h->hash, h->xics, h->xive };
 	*hp = h;
 	return 0;
 fail:

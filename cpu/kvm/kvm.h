@@ -28,6 +28,7 @@ struct host {
 	bool radix;		/* KVM_CAP_PPC_MMU_RADIX */
 	bool hash;		/* KVM_CAP_PPC_MMU_HASH_V3 (or pre-ISA-3 hash) */
 	bool xics;		/* KVM_CAP_IRQ_XICS */
+	bool xive;		/* KVM_CAP_PPC_IRQ_XIVE */
 	int max_vcpus;
 };
 
