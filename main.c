@@ -301,7 +301,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 			if (rtc_base_offset(optarg, time(NULL), &off) < 0)
 				fail("--rtc-base %s: must be utc, localtime, "
 				     "YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS (UTC, "
-				     "years 1900 to 9999)", optarg);
+				     "years 1900 to 9999)",
+				     optarg);
 			break;
 		case OPT_DUMP_HPT: o->dump_hpt = optarg; break;
 		case OPT_LEGACY: o->legacy = true; break;
