@@ -25,12 +25,24 @@
 /* The NVRAM's unit address on the VIO bus, after the vtys. */
 #define CONFIG_VIO_NVRAM	0x71000002u
 
-/* Devices: which kinds are built in, and how many of each a guest may
- * get (--disk, --net are repeatable). */
-#define CONFIG_VIRTIO_BLK	1
-#define CONFIG_VIRTIO_NET	1
-#define CONFIG_VIRTIO_RNG	1
-#define CONFIG_VIRTIO_VSOCK	1
+/* Devices: which kinds are built in (1) or left out (0).  The Makefile
+ * builds only the device files of the kinds set here (io/device.h: each
+ * is a module the core finds), so a kind left out has no option, no code
+ * and no test in the binary; a guest with none still boots.  A value
+ * given to make (make CONFIG_VIRTIO_NET=0) overrides this for that build.
+ * How many of each a guest may get (--disk, --net are repeatable): */
+#ifndef CONFIG_VIRTIO_BLK
+#define CONFIG_VIRTIO_BLK	1	/* --disk: io/virtio_blk.c */
+#endif
+#ifndef CONFIG_VIRTIO_NET
+#define CONFIG_VIRTIO_NET	1	/* --net: io/virtio_net.c */
+#endif
+#ifndef CONFIG_VIRTIO_RNG
+#define CONFIG_VIRTIO_RNG	1	/* --rng: io/virtio_rng.c */
+#endif
+#ifndef CONFIG_VIRTIO_VSOCK
+#define CONFIG_VIRTIO_VSOCK	1	/* --vsock: io/virtio_vsock.c, vsock_*.c */
+#endif
 #define CONFIG_MAX_DISKS	8
 #define CONFIG_MAX_NETS		4
 

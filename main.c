@@ -17,23 +17,25 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "cpu/host.h"
-#include "cpu/hv.h"
-#include "cpu/lifecycle.h"
-#include "cpu/loader.h"
-#include "cpu/machine.h"
-#include "cpu/report.h"
-#include "cpu/vcpu_state.h"
+#include "lifecycle.h"
+#include "loader.h"
+#include "machine.h"
+#include "report.h"
+#include "tty.h"
 #include "cpu/vm.h"
-#include "hpt/dump.h"
+#include "io/device.h"
 #include "io/devices.h"
+#include "migrate/hpt_dump.h"
+#include "migrate/htab.h"
+#include "migrate/vcpu_state.h"
 #include "papr/events.h"
 #include "papr/fdt.h"
 
 #include <libfdt.h>
 
-/* Device options, in the order parse_device's table lists them. */
+/* Device modules' options (io/device.h) come after the fixed ones. */
 enum { OPT_DEVICE_FIRST = 512 };
+#define OPTIONS_MAX	64
 
 struct options {
 	const char *kernel;
@@ -42,6 +44,7 @@ struct options {
 	const char *report;
 	const char *dump_hpt;
 	const char *nvram;
+	bool iommu;
 	bool check_hpt;
 	bool check_vcpu_state;
 	uint64_t mem;
@@ -52,7 +55,6 @@ struct options {
 	bool legacy;
 	bool raw;
 	bool restart_on_reboot;
-	struct io_config io;
 };
 
 static const char usage[] =
@@ -76,20 +78,10 @@ static const char usage[] =
 	"                      the guest from scratch\n"
 	"      --shutdown-timeout S\n"
 	"                      after SIGTERM/SIGINT/SIGHUP, give the guest S\n"
-	"                      seconds to power off (default 30)\n"
-	"      --disk PATH[,ro][,direct]\n"
-	"                      a virtio-blk disk on a raw image file or block\n"
-	"                      device (repeatable); ro: the guest cannot\n"
-	"                      write; direct: O_DIRECT, no host page cache\n"
-	"      --net tap=NAME[,mac=MAC]\n"
-	"                      a virtio-net interface on host tap NAME\n"
-	"                      (repeatable)\n"
-	"      --rng           a virtio-rng device fed from getrandom()\n"
-	"      --vsock uds=PATH[,cid=N]\n"
-	"                      a virtio-vsock device (guest CID N, default 3):\n"
-	"                      host programs connect to the unix socket PATH\n"
-	"                      and send \"CONNECT port\\n\"; guest connections\n"
-	"                      to CID 2 port P go to the socket PATH_P\n"
+	"                      seconds to power off (default 30)\n";
+
+/* After the devices this pvmm was built with. */
+static const char usage_tail[] =
 	"      --nvram FILE    keep the guest's NVRAM in FILE (64 KiB): created\n"
 	"                      and formatted if missing or empty, every guest\n"
 	"                      write goes straight to it; default: in memory\n"
@@ -196,28 +188,44 @@ static void check_mem(uint64_t mem, const char *arg)
 		     CONFIG_MEM_ALIGN >> 10);
 }
 
-/* --disk, --net, --rng, --vsock: only kinds config.h builds in. */
-static void parse_device(struct options *o, int opt, const char *arg)
+/* --help: the fixed options, each device module's, the rest. */
+static void print_usage(FILE *f)
 {
-	static const struct {
-		const char *name;
-		bool built;
-		int (*parse)(struct io_config *, const char *, char *, size_t);
-	} kinds[] = {
-		{ "disk", CONFIG_VIRTIO_BLK, io_parse_disk },
-		{ "net", CONFIG_VIRTIO_NET, io_parse_net },
-		{ "rng", CONFIG_VIRTIO_RNG, NULL },
-		{ "vsock", CONFIG_VIRTIO_VSOCK, io_parse_vsock },
-	};
-	unsigned k = (unsigned)(opt - OPT_DEVICE_FIRST);
+	fputs(usage, f);
+	for (size_t i = 0; i < device_module_count(); i++)
+		if (device_module_at(i)->option)
+			fputs(device_module_at(i)->usage, f);
+	fputs(usage_tail, f);
+}
+
+/* getopt's table: @fixed, then one entry per device module (its index
+ * past OPT_DEVICE_FIRST), then the terminator. */
+static void options_table(struct option *all, const struct option *fixed,
+			  const struct device_module **mods)
+{
+	int n = 0, k = 0;
+
+	for (; fixed[n].name; n++)
+		all[n] = fixed[n];
+	for (size_t i = 0; i < device_module_count() && n < OPTIONS_MAX - 1;
+	     i++) {
+		const struct device_module *m = device_module_at(i);
+
+		if (!m->option)
+			continue;
+		mods[k] = m;
+		all[n++] = (struct option){ m->option,
+			m->has_arg ? required_argument : no_argument, NULL,
+			OPT_DEVICE_FIRST + k++ };
+	}
+	all[n] = (struct option){ 0 };
+}
+
+static void parse_device(const struct device_module *m, const char *arg)
+{
 	char err[256];
 
-	if (!kinds[k].built)
-		fail("--%s: this pvmm was built without that device",
-		     kinds[k].name);
-	if (!kinds[k].parse)
-		o->io.rng = true;
-	else if (kinds[k].parse(&o->io, arg, err, sizeof(err)) < 0)
+	if (m->parse(arg, err, sizeof(err)) < 0)
 		fail("%s", err);
 }
 
@@ -225,10 +233,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_RAW = 256, OPT_REPORT, OPT_ON_REBOOT, OPT_SHUTDOWN,
 	       OPT_MMU, OPT_DUMP_HPT, OPT_CHECK_HPT, OPT_LEGACY,
-	       OPT_CHECK_VCPU, OPT_NVRAM, OPT_IOMMU,
-	       OPT_DISK = OPT_DEVICE_FIRST, OPT_NET, OPT_RNG,
-	       OPT_VSOCK };
-	static const struct option longopts[] = {
+	       OPT_CHECK_VCPU, OPT_NVRAM, OPT_IOMMU };
+	static const struct option fixed[] = {
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "initrd", required_argument, NULL, 'i' },
 		{ "cmdline", required_argument, NULL, 'c' },
@@ -238,6 +244,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "raw", no_argument, NULL, OPT_RAW },
 		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "nvram", required_argument, NULL, OPT_NVRAM },
+		{ "iommu", no_argument, NULL, OPT_IOMMU },
 		{ "on-reboot", required_argument, NULL, OPT_ON_REBOOT },
 		{ "shutdown-timeout", required_argument, NULL, OPT_SHUTDOWN },
 		{ "mmu", required_argument, NULL, OPT_MMU },
@@ -245,14 +252,11 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "check-vcpu-state", no_argument, NULL, OPT_CHECK_VCPU },
 		{ "dump-hpt", required_argument, NULL, OPT_DUMP_HPT },
 		{ "check-hpt-migration", no_argument, NULL, OPT_CHECK_HPT },
-		{ "disk", required_argument, NULL, OPT_DISK },
-		{ "net", required_argument, NULL, OPT_NET },
-		{ "rng", no_argument, NULL, OPT_RNG },
-		{ "vsock", required_argument, NULL, OPT_VSOCK },
-		{ "iommu", no_argument, NULL, OPT_IOMMU },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	struct option longopts[OPTIONS_MAX];
+	const struct device_module *mods[OPTIONS_MAX];
 	const char *mem_arg = "512M";
 	uint64_t n;
 	int c;
@@ -261,6 +265,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 			       .cpus = CONFIG_DEFAULT_CPUS, .threads = 1,
 			       .cmdline = "",
 			       .shutdown_timeout = 30 };
+	options_table(longopts, fixed, mods);
 	while ((c = getopt_long(argc, argv, "k:i:c:m:p:t:h", longopts,
 				NULL)) != -1) {
 		switch (c) {
@@ -283,11 +288,11 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case OPT_RAW: o->raw = true; break;
 		case OPT_REPORT: o->report = optarg; break;
 		case OPT_NVRAM: o->nvram = optarg; break;
+		case OPT_IOMMU: o->iommu = true; break;
 		case OPT_DUMP_HPT: o->dump_hpt = optarg; break;
 		case OPT_LEGACY: o->legacy = true; break;
 		case OPT_CHECK_VCPU: o->check_vcpu_state = true; break;
 		case OPT_CHECK_HPT: o->check_hpt = true; break;
-		case OPT_IOMMU: o->io.iommu = true; break;
 		case OPT_ON_REBOOT:
 			if (strcmp(optarg, "restart") && strcmp(optarg, "exit"))
 				fail("--on-reboot %s: must be exit or restart",
@@ -305,14 +310,13 @@ static void parse_options(int argc, char **argv, struct options *o)
 				     "seconds", optarg);
 			o->shutdown_timeout = (unsigned)n;
 			break;
-		case OPT_DISK:
-		case OPT_NET:
-		case OPT_RNG:
-		case OPT_VSOCK:
-			parse_device(o, c, optarg);
-			break;
-		case 'h': fputs(usage, stdout); exit(0);
-		default: fputs(usage, stderr); exit(PVMM_EXIT_ERROR);
+		case 'h': print_usage(stdout); exit(0);
+		default:
+			if (c < OPT_DEVICE_FIRST) {
+				print_usage(stderr);
+				exit(PVMM_EXIT_ERROR);
+			}
+			parse_device(mods[c - OPT_DEVICE_FIRST], optarg);
 		}
 	}
 	if (optind < argc)
@@ -366,10 +370,10 @@ static void load_guest(struct machine *m, const struct options *o,
 	size_t len;
 	int err;
 
-	l->rtas = m->mem.size - CONFIG_RTAS_SIZE;
+	l->rtas = m->vm.mem.size - CONFIG_RTAS_SIZE;
 	l->fdt = l->rtas - CONFIG_FDT_MAX;
 	buf = map_file(o->kernel, &len);
-	err = load_kernel(&m->mem, buf, len, l->fdt, o->raw, img);
+	err = load_kernel(&m->vm.mem, buf, len, l->fdt, o->raw, img);
 	munmap((void *)buf, len);
 	if (err == LOAD_E_NOT_ELF)
 		fail("%s: not an ELF file (use --raw for a flat image)",
@@ -388,13 +392,13 @@ static void load_guest(struct machine *m, const struct options *o,
 	l->initrd = (l->fdt - len) & ~(CONFIG_MEM_ALIGN - 1);
 	if (l->initrd < img->hi)
 		fail("%s: initrd too large for guest RAM", o->initrd);
-	gmem_write(&m->mem, l->initrd, buf, len);
+	gmem_write(&m->vm.mem, l->initrd, buf, len);
 	munmap((void *)buf, len);
 	l->initrd_size = len;
 }
 
 static void build_fdt(struct machine *m, const struct options *o,
-		      const struct host *h, const struct layout *l,
+		      const struct host_caps *h, const struct layout *l,
 		      const struct image *img, const struct vm_info *vi)
 {
 	struct fdt_params p = {
@@ -410,7 +414,7 @@ static void build_fdt(struct machine *m, const struct options *o,
 		.initrd_end = l->initrd + l->initrd_size,
 		.reserve = {
 			{ img->lo, img->hi - img->lo },
-			{ l->fdt, m->mem.size - l->fdt },
+			{ l->fdt, m->vm.mem.size - l->fdt },
 		},
 		.nreserve = 2,
 	};
@@ -421,14 +425,14 @@ static void build_fdt(struct machine *m, const struct options *o,
 			l->initrd, l->initrd_size };
 	else
 		p.initrd_end = 0;
-	err = fdt_build(m, &p, gmem_ptr(&m->mem, l->fdt, CONFIG_FDT_MAX),
+	err = fdt_build(&m->papr, &p, gmem_ptr(&m->vm.mem, l->fdt, CONFIG_FDT_MAX),
 			CONFIG_FDT_MAX);
 	if (err)
 		fail("device tree: %s", fdt_strerror(err));
 }
 
 static void choose_mmu(struct machine *m, const struct options *o,
-		       const struct host *h)
+		       const struct host_caps *h)
 {
 	enum mmu_mode want = o->legacy ? MMU_HASH : o->mmu;
 	const char *why;
@@ -437,7 +441,7 @@ static void choose_mmu(struct machine *m, const struct options *o,
 		fail("%s: %s", o->legacy ? "--legacy" : o->mmu == MMU_AUTO ?
 		     "--mmu auto" : o->mmu == MMU_RADIX ? "--mmu radix" :
 		     "--mmu hash", why);
-	m->mmu.hpt_order = hpt_order_for_ram(m->mem.size);
+	m->mmu.hpt_order = hpt_order_for_ram(m->vm.mem.size);
 }
 
 /* --dump-hpt: the stream as is, and decoded next to it. */
@@ -448,7 +452,7 @@ static void dump_hpt(struct machine *m, const char *path,
 	uint8_t *stream;
 	size_t len;
 	FILE *f;
-	int err = hv_htab_save(m, &stream, &len);
+	int err = htab_save(&m->vm, m->mmu.hpt_order, &stream, &len);
 
 	if (err) {
 		fprintf(stderr, "pvmm: --dump-hpt: %s\n", strerror(-err));
@@ -474,7 +478,7 @@ static void dump_hpt(struct machine *m, const char *path,
 static void check_hpt_migration(struct machine *m)
 {
 	size_t bytes = 0;
-	int err = vm_check_htab_migration(m, &bytes);
+	int err = htab_check_migration(&m->vm, m->mmu.hpt_order, &bytes);
 
 	if (err == -EILSEQ)
 		fprintf(stderr, "pvmm: HPT migration check: streams differ\n");
@@ -489,7 +493,7 @@ static void check_hpt_migration(struct machine *m)
 static void check_vcpu_state(struct machine *m)
 {
 	struct vcpu_papr s = { 0 };
-	int err = vm_check_vcpu_state(m, &s);
+	int err = vcpu_state_check(&m->vm, &s);
 
 	if (err == -EILSEQ)
 		fprintf(stderr, "pvmm: vCPU state check: read back differs\n");
@@ -507,7 +511,7 @@ static void check_vcpu_state(struct machine *m)
 static void open_nvram(struct machine *m, const char *path)
 {
 	size_t bad = 0;
-	int err = nvram_open(&m->nvram, path, &bad);
+	int err = nvram_open(&m->papr.nvram, path, &bad);
 
 	if (err == -EWOULDBLOCK)
 		fail("--nvram %s: in use by another process", path);
@@ -526,14 +530,16 @@ static void open_nvram(struct machine *m, const char *path)
 /* ibm,os-term's message, once the guest has stopped. */
 static void print_os_term(const struct machine *m)
 {
-	if (!atomic_load(&m->os_term.called))
+	const struct os_term *t = &m->papr.os_term;
+
+	if (!atomic_load(&t->called))
 		return;
-	if (m->os_term.text[0])
+	if (t->text[0])
 		fprintf(stderr, "pvmm: guest called ibm,os-term: %s\n",
-			m->os_term.text);
+			t->text);
 	else
 		fprintf(stderr, "pvmm: guest called ibm,os-term: (no message "
-			"at %#" PRIx32 ")\n", m->os_term.addr);
+			"at %#" PRIx32 ")\n", t->addr);
 }
 
 /* A reboot with --on-reboot restart: start over as a new process image,
@@ -551,59 +557,77 @@ int main(int argc, char **argv)
 	struct options o;
 	struct layout l;
 	struct image img;
-	struct host h;
+	struct vm_rtas_token rtas[8];
+	struct host_caps caps;
+	struct host *h;
 	struct vm_info vi;
 	char errbuf[256];
 	int err, code;
 
 	parse_options(argc, argv, &o);
 	machine_init(&m, o.cpus, o.threads);
-	machine_mark(&m, PHASE_START);
-	err = gmem_alloc(&m.mem, o.mem);
+	vm_mark(&m.vm, PHASE_START);
+	err = gmem_alloc(&m.vm.mem, o.mem);
 	if (err)
 		fail("cannot map %" PRIu64 " MiB of guest RAM: %s",
 		     o.mem >> 20, strerror(-err));
-	if (io_open(&o.io, errbuf, sizeof(errbuf)) < 0)
+	if (devices_open(errbuf, sizeof(errbuf)) < 0)
 		fail("%s", errbuf);
 	open_nvram(&m, o.nvram);
 	/* Before any thread: every thread inherits the blocked signals. */
 	lifecycle_block_signals();
-	if ((err = io_early(&m, &o.io)) < 0)
+	if ((err = io_loop_init(&m.io)) < 0)
 		fail("cannot start the event loop: %s", strerror(-err));
 	load_guest(&m, &o, &l, &img);
-	if (rtas_install(&m, l.rtas, CONFIG_RTAS_SIZE) < 0)
+	if (rtas_install(&m.papr, l.rtas, CONFIG_RTAS_SIZE) < 0)
 		fail("cannot place RTAS");
-	if (host_open(&h) < 0)
-		exit(PVMM_EXIT_ERROR);
-	choose_mmu(&m, &o, &h);
+	if (host_open(&h, &caps, errbuf, sizeof(errbuf)) < 0)
+		fail("%s", errbuf);
+	choose_mmu(&m, &o, &caps);
 
 	struct vm_config cfg = {
 		.boot = { .pc = img.entry, .r3 = l.fdt,
 			  .little_endian = img.little_endian },
+		.hpt_order = m.mmu.mode == MMU_HASH ? m.mmu.hpt_order : 0,
+		.rtas = rtas,
+		.nrtas = rtas_in_kernel(rtas, sizeof(rtas) / sizeof(rtas[0])),
+		.multi_tce = hcall_multi_tce,
+		.nmulti_tce = hcall_nmulti_tce,
 	};
-	if (vm_create(&m, &h, &cfg, &vi) < 0)
-		exit(PVMM_EXIT_ERROR);
-	if ((err = io_create(&m, &o.io)) < 0)
+	if (cfg.nrtas > sizeof(rtas) / sizeof(rtas[0]))
+		fail("more in-kernel RTAS calls than pvmm has room for");
+	if (vm_create(&m.vm, h, &cfg, &vi, errbuf, sizeof(errbuf)) < 0)
+		fail("%s", errbuf);
+	if (vi.hpt_order)
+		m.mmu.hpt_order = vi.hpt_order;
+	/* Only page sizes guest RAM (anonymous memory, the host's base
+	 * pages) can be backed with. */
+	mmu_info_filter(&vi.mmu,
+			(uint32_t)__builtin_ctzl((unsigned long)sysconf(_SC_PAGESIZE)));
+	m.io.phb.iommu = o.iommu;
+	if ((err = devices_create(&m.io)) < 0)
 		fail("cannot create the devices: %s", strerror(-err));
-	build_fdt(&m, &o, &h, &l, &img, &vi);
-	if ((err = events_init(&m)) < 0)
-		fail("cannot wire the EPOW interrupt: %s", strerror(-err));
-	machine_mark(&m, PHASE_VM_CREATED);
+	build_fdt(&m, &o, &caps, &l, &img, &vi);
+	events_init(&m.papr);
+	vm_mark(&m.vm, PHASE_VM_CREATED);
 	if (lifecycle_start(&m, o.shutdown_timeout) < 0 ||
-	    console_start(&m) < 0 || io_start(&m) < 0)
+	    tty_start(&m) < 0 || io_loop_start(&m.io) < 0)
 		fail("cannot start pvmm's threads");
-	if (vm_run(&m) < 0)
-		machine_request_stop(&m, POWER_ERROR);
-	machine_mark(&m, PHASE_EXIT);
-	io_stop(&m);
-	console_stop(&m);
+	if ((err = vm_run(&m.vm)) < 0) {
+		fprintf(stderr, "pvmm: cannot run the vCPUs: %s\n",
+			strerror(-err));
+		vm_request_stop(&m.vm, POWER_ERROR);
+	}
+	vm_mark(&m.vm, PHASE_EXIT);
+	io_loop_stop(&m.io);
+	tty_stop(&m);
 	lifecycle_stop(&m);
 	print_os_term(&m);
-	if (m.nvram.write_errors)
+	if (m.papr.nvram.write_errors)
 		fprintf(stderr, "pvmm: --nvram %s: %" PRIu64 " guest writes "
 			"did not reach the file\n", o.nvram,
-			(uint64_t)m.nvram.write_errors);
-	nvram_close(&m.nvram);
+			(uint64_t)m.papr.nvram.write_errors);
+	nvram_close(&m.papr.nvram);
 	code = machine_exit_code(&m);
 	if (m.mmu.mode == MMU_HASH && o.dump_hpt)
 		dump_hpt(&m, o.dump_hpt, &vi.mmu);
@@ -614,8 +638,8 @@ int main(int argc, char **argv)
 	if (o.report && (err = report_write(&m, o.report, code)) < 0)
 		fprintf(stderr, "pvmm: --report %s: %s\n", o.report,
 			strerror(-err));
-	vm_destroy(&m);
-	if (atomic_load(&m.power) == POWER_REBOOT && o.restart_on_reboot)
+	vm_destroy(&m.vm);
+	if (atomic_load(&m.vm.power) == POWER_REBOOT && o.restart_on_reboot)
 		restart(argv);
 	return code;
 }

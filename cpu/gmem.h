@@ -10,6 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Mapped by main before any thread exists and unmapped after they end:
+ * read-only (the pointer and size) for every thread in between; what is
+ * in guest RAM is the guest's, shared with it. */
 struct gmem {
 	uint8_t *host;		/* host mapping of guest-physical 0 */
 	uint64_t size;		/* bytes of RAM from guest-physical 0 */

@@ -1,7 +1,8 @@
-/* The seam between portable PAPR logic and the hypervisor backend.
+/* The seam between portable code and the hypervisor backend.
  *
- * papr/, hpt/ and io/ ask for changes to vCPU or VM state only through these
- * calls.  cpu/kvm*.c implements them on POWER; unit tests link a fake that
+ * papr/, io/ and migrate/ ask for changes to vCPU or VM state only through
+ * these calls.  cpu/kvm/ implements them on POWER, cpu/nokvm.c refuses
+ * them elsewhere, unit tests link a fake (tests/unit/fake_hv.c) that
  * records what was asked.  All return 0 or -errno. */
 #ifndef PVMM_HV_H
 #define PVMM_HV_H
@@ -10,63 +11,87 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct machine;
+struct vm;
 struct vcpu;
 
-/* Make every vCPU leave KVM_RUN soon (after machine_request_stop). */
-void hv_kick_all(struct machine *m);
+/* Make every vCPU leave KVM_RUN soon (after vm_request_stop). */
+void hv_kick_all(struct vm *vm);
 
-/* m->lpcr_ile / m->lpcr_ail changed (H_SET_MODE): apply them to every
+/* vm->lpcr_ile / vm->lpcr_ail changed (H_SET_MODE): apply them to every
  * vCPU before it next runs guest code. */
-int hv_sync_lpcr(struct machine *m);
+int hv_sync_lpcr(struct vm *vm);
 
 /* H_REGISTER_PROC_TBL: KVM_PPC_CONFIGURE_V3_MMU. */
-int hv_configure_mmu(struct machine *m, uint64_t flags, uint64_t proc_tbl);
+int hv_configure_mmu(struct vm *vm, uint64_t flags, uint64_t proc_tbl);
 
 /* H_SET_SPRG0: the calling vCPU's SPRG0. */
-int hv_set_sprg0(struct machine *m, struct vcpu *v, uint64_t val);
+int hv_set_sprg0(struct vm *vm, struct vcpu *v, uint64_t val);
 
 /* H_SIGNAL_SYS_RESET: deliver a system reset interrupt to @v before it
  * next runs guest code. */
-int hv_system_reset(struct machine *m, struct vcpu *v);
+int hv_system_reset(struct vm *vm, struct vcpu *v);
 
-/* The vCPU's PAPR state held inside the hypervisor (VPA registrations,
- * decrementer, timebase offset): read it out, or load it into a vCPU that
- * is not running. */
-struct vcpu_papr;
-int hv_vcpu_get_papr(struct machine *m, struct vcpu *v, struct vcpu_papr *s);
-int hv_vcpu_set_papr(struct machine *m, struct vcpu *v,
+/* Per-vCPU PAPR state that lives inside the hypervisor and must travel
+ * with a snapshot or migration (migrate/vcpu_state.h): the VPA, SLB
+ * shadow and dispatch trace log registrations, the decrementer deadline
+ * and the timebase offset. */
+struct vcpu_papr {
+	uint64_t vpa_addr;		/* 0: none registered */
+	uint64_t slb_addr, slb_len;	/* SLB shadow buffer */
+	uint64_t dtl_addr, dtl_len;	/* dispatch trace log */
+	uint64_t dec_expiry;		/* timebase value the DEC fires at */
+	uint64_t tb_offset;		/* guest timebase - host timebase */
+};
+
+/* Read it out of a vCPU, or load it into one that is not running. */
+int hv_vcpu_get_papr(struct vm *vm, struct vcpu *v, struct vcpu_papr *s);
+int hv_vcpu_set_papr(struct vm *vm, struct vcpu *v,
 		     const struct vcpu_papr *s);
 
-/* Interrupt sources (papr/irq.h), created masked with the VM; the guest
+/* Interrupt sources (cpu/irq.h), created masked with the VM; the guest
  * routes and unmasks them.  Both calls are safe from any thread and give
  * -EINVAL for a number that is not one of pvmm's sources of that kind.
  * hv_irq_raise: one edge on an edge (MSI-style) source; raises before the
  * guest's EOI coalesce (at most one more interrupt follows).
  * hv_irq_set_level: assert (1) or deassert (0) an LSI. */
-int hv_irq_raise(struct machine *m, uint32_t irq);
-int hv_irq_set_level(struct machine *m, uint32_t irq, int level);
+int hv_irq_raise(struct vm *vm, uint32_t irq);
+int hv_irq_set_level(struct vm *vm, uint32_t irq, int level);
 
 /* An eventfd wired to interrupt source @irq (KVM irqfd): each write of a
  * count raises the source once, from any thread, without a vCPU exit.
  * For edge sources whose notifications come from another fd (vhost,
  * ioeventfd-driven virtio queues); LSIs would need a resample fd, which
  * is not wired.  Returns the fd, or -errno. */
-int hv_irqfd(struct machine *m, uint32_t irq);
+int hv_irqfd(struct vm *vm, uint32_t irq);
 
 /* A KVM ioeventfd: a guest store of @len bytes (any value) at @gpa
  * signals eventfd @fd without the vCPU leaving the guest.  0 or -errno;
  * without one the store arrives as an MMIO exit instead. */
-int hv_ioeventfd(struct machine *m, uint64_t gpa, unsigned len, int fd);
+int hv_ioeventfd(struct vm *vm, uint64_t gpa, unsigned len, int fd);
 
 /* HPT resize: prepare (asynchronous; > 0 is ms still to wait) or commit
  * a table of 2^@shift bytes.  KVM's answer, or -errno. */
-long hv_resize_hpt(struct machine *m, bool commit, unsigned shift);
+long hv_resize_hpt(struct vm *vm, bool commit, unsigned shift);
 
-/* The guest's HPT as an HPT stream (hpt/stream.h) in a new buffer the
- * caller frees; load such a stream (checked in full first). */
-int hv_htab_save(struct machine *m, uint8_t **stream, size_t *len);
-int hv_htab_load(struct machine *m, const uint8_t *stream, size_t len);
+/* The guest's hashed page table, as the hypervisor hands it out and takes
+ * it in: runs of @n_valid entries (16 bytes each, big-endian, as in the
+ * HPT) from entry @index, followed by @n_invalid empty ones.
+ * hv_htab_open: a file descriptor on @vm's HPT for reading (@write false:
+ * its first pass gives every valid entry, each later one only what
+ * changed since) or for writing, or -errno.  hv_htab_read: one pass of a
+ * read fd, each run to @fn (a non-zero return of @fn ends it and is
+ * returned).  hv_htab_write: one run into a write fd. */
+typedef int hv_htab_fn(void *ctx, uint32_t index, uint16_t n_valid,
+		       uint16_t n_invalid, const uint8_t *hptes);
+int hv_htab_open(struct vm *vm, bool write);
+int hv_htab_read(int fd, hv_htab_fn *fn, void *ctx);
+int hv_htab_write(int fd, uint32_t index, uint16_t n_valid,
+		  uint16_t n_invalid, const uint8_t *hptes);
+
+/* Test aid (HPT migration check): make @spare a second VM beside @vm, with
+ * no RAM and no vCPUs, only an empty HPT of 2^@order bytes; vm_destroy()
+ * ends it. */
+int hv_vm_spare(struct vm *vm, struct vm *spare, unsigned order);
 
 /* A TCE table held by the hypervisor for DMA window @liobn: @n entries
  * for 2^@shift-byte pages from bus address @bus (KVM_CREATE_SPAPR_TCE_64),
@@ -74,12 +99,12 @@ int hv_htab_load(struct machine *m, const uint8_t *stream, size_t len);
  * kernel.  Returns the table's fd with its entries (host-endian u64s)
  * mapped read-write at *@tces, or -errno when the hypervisor cannot hold
  * it (pvmm then keeps the table itself). */
-int hv_tce_create(struct machine *m, uint32_t liobn, unsigned shift,
+int hv_tce_create(struct vm *vm, uint32_t liobn, unsigned shift,
 		  uint64_t bus, uint64_t n, uint64_t **tces);
 /* Unmap and release such a table; the hypervisor forgets its LIOBN. */
-void hv_tce_destroy(struct machine *m, int fd, uint64_t *tces, uint64_t n);
+void hv_tce_destroy(struct vm *vm, int fd, uint64_t *tces, uint64_t n);
 
 /* RTAS start-cpu: enter a stopped vCPU at @pc with r3 = @r3. */
-int hv_start_cpu(struct machine *m, struct vcpu *v, uint64_t pc, uint64_t r3);
+int hv_start_cpu(struct vm *vm, struct vcpu *v, uint64_t pc, uint64_t r3);
 
 #endif

@@ -1,165 +1,173 @@
-/* Stand-in for cpu/kvm/ on hosts that are not POWER.  host_check() already
- * refused such a host with a clear message, so none of this runs; it exists
- * so that the native pvmm links and says why it cannot run a guest. */
+/* Stand-in for cpu/kvm/ on hosts that are not POWER.  host_open()
+ * (cpu/kvm/host.c, built everywhere) already refused such a host with a
+ * clear message, so none of this runs; it exists so that the native pvmm
+ * links and says why it cannot run a guest. */
 #include <errno.h>
+#include <stdio.h>
 
 #include "cpu/hv.h"
 #include "cpu/vm.h"
 
-int vm_create(struct machine *m, const struct host *h,
-	      const struct vm_config *cfg, struct vm_info *info)
+int vm_create(struct vm *vm, const struct host *h,
+	      const struct vm_config *cfg, struct vm_info *info, char *why,
+	      size_t len)
 {
-	(void)m;
+	snprintf(why, len, "no hypervisor backend in this build");
+	(void)vm;
 	(void)h;
 	(void)cfg;
 	(void)info;
 	return -ENOSYS;
 }
 
-int vm_run(struct machine *m)
+int vm_run(struct vm *vm)
 {
-	(void)m;
+	(void)vm;
 	return -ENOSYS;
 }
 
-void vm_destroy(struct machine *m)
+void vm_destroy(struct vm *vm)
 {
-	(void)m;
+	(void)vm;
 }
 
-void hv_kick_all(struct machine *m)
+void hv_kick_all(struct vm *vm)
 {
-	(void)m;
+	(void)vm;
 }
 
-int hv_sync_lpcr(struct machine *m)
+int hv_sync_lpcr(struct vm *vm)
 {
-	(void)m;
+	(void)vm;
 	return -ENOSYS;
 }
 
-int hv_configure_mmu(struct machine *m, uint64_t flags, uint64_t proc_tbl)
+int hv_configure_mmu(struct vm *vm, uint64_t flags, uint64_t proc_tbl)
 {
-	(void)m;
+	(void)vm;
 	(void)flags;
 	(void)proc_tbl;
 	return -ENOSYS;
 }
 
-int hv_start_cpu(struct machine *m, struct vcpu *v, uint64_t pc, uint64_t r3)
+int hv_start_cpu(struct vm *vm, struct vcpu *v, uint64_t pc, uint64_t r3)
 {
-	(void)m;
+	(void)vm;
 	(void)v;
 	(void)pc;
 	(void)r3;
 	return -ENOSYS;
 }
 
-int hv_set_sprg0(struct machine *m, struct vcpu *v, uint64_t val)
+int hv_set_sprg0(struct vm *vm, struct vcpu *v, uint64_t val)
 {
-	(void)m;
+	(void)vm;
 	(void)v;
 	(void)val;
 	return -ENOSYS;
 }
 
-int hv_system_reset(struct machine *m, struct vcpu *v)
+int hv_system_reset(struct vm *vm, struct vcpu *v)
 {
-	(void)m;
+	(void)vm;
 	(void)v;
 	return -ENOSYS;
 }
 
-int hv_vcpu_get_papr(struct machine *m, struct vcpu *v, struct vcpu_papr *s)
+int hv_vcpu_get_papr(struct vm *vm, struct vcpu *v, struct vcpu_papr *s)
 {
-	(void)m;
+	(void)vm;
 	(void)v;
 	(void)s;
 	return -ENOSYS;
 }
 
-int hv_vcpu_set_papr(struct machine *m, struct vcpu *v,
+int hv_vcpu_set_papr(struct vm *vm, struct vcpu *v,
 		     const struct vcpu_papr *s)
 {
-	(void)m;
+	(void)vm;
 	(void)v;
 	(void)s;
 	return -ENOSYS;
 }
 
-int hv_irq_raise(struct machine *m, uint32_t irq)
+int hv_irq_raise(struct vm *vm, uint32_t irq)
 {
-	(void)m;
+	(void)vm;
 	(void)irq;
 	return -ENOSYS;
 }
 
-int hv_irq_set_level(struct machine *m, uint32_t irq, int level)
+int hv_irq_set_level(struct vm *vm, uint32_t irq, int level)
 {
-	(void)m;
+	(void)vm;
 	(void)irq;
 	(void)level;
 	return -ENOSYS;
 }
 
-int hv_ioeventfd(struct machine *m, uint64_t gpa, unsigned len, int fd)
+int hv_ioeventfd(struct vm *vm, uint64_t gpa, unsigned len, int fd)
 {
-	(void)m;
+	(void)vm;
 	(void)gpa;
 	(void)len;
 	(void)fd;
 	return -ENOSYS;
 }
 
-int hv_irqfd(struct machine *m, uint32_t irq)
+int hv_irqfd(struct vm *vm, uint32_t irq)
 {
-	(void)m;
+	(void)vm;
 	(void)irq;
 	return -ENOSYS;
 }
 
-long hv_resize_hpt(struct machine *m, bool commit, unsigned shift)
+long hv_resize_hpt(struct vm *vm, bool commit, unsigned shift)
 {
-	(void)m;
+	(void)vm;
 	(void)commit;
 	(void)shift;
 	return -ENOSYS;
 }
 
-int hv_htab_save(struct machine *m, uint8_t **stream, size_t *len)
+int hv_htab_open(struct vm *vm, bool write)
 {
-	(void)m;
-	*stream = NULL;
-	*len = 0;
+	(void)vm;
+	(void)write;
 	return -ENOSYS;
 }
 
-int hv_htab_load(struct machine *m, const uint8_t *stream, size_t len)
+int hv_htab_read(int fd, hv_htab_fn *fn, void *ctx)
 {
-	(void)m;
-	(void)stream;
-	(void)len;
+	(void)fd;
+	(void)fn;
+	(void)ctx;
 	return -ENOSYS;
 }
 
-int vm_check_htab_migration(struct machine *m, size_t *bytes)
+int hv_htab_write(int fd, uint32_t index, uint16_t n_valid,
+		  uint16_t n_invalid, const uint8_t *hptes)
 {
-	(void)m;
-	*bytes = 0;
+	(void)fd;
+	(void)index;
+	(void)n_valid;
+	(void)n_invalid;
+	(void)hptes;
 	return -ENOSYS;
 }
 
-int vm_check_vcpu_state(struct machine *m, struct vcpu_papr *seen)
+int hv_vm_spare(struct vm *vm, struct vm *spare, unsigned order)
 {
-	(void)m;
-	(void)seen;
+	(void)vm;
+	(void)order;
+	vm_init(spare, 0, 1);
 	return -ENOSYS;
 }
 
-int hv_tce_create(struct machine *m, uint32_t liobn, unsigned shift,
+int hv_tce_create(struct vm *vm, uint32_t liobn, unsigned shift,
 		  uint64_t bus, uint64_t n, uint64_t **tces)
 {
-	(void)m;
+	(void)vm;
 	(void)liobn;
 	(void)shift;
 	(void)bus;
@@ -168,9 +176,9 @@ int hv_tce_create(struct machine *m, uint32_t liobn, unsigned shift,
 	return -ENOSYS;
 }
 
-void hv_tce_destroy(struct machine *m, int fd, uint64_t *tces, uint64_t n)
+void hv_tce_destroy(struct vm *vm, int fd, uint64_t *tces, uint64_t n)
 {
-	(void)m;
+	(void)vm;
 	(void)fd;
 	(void)tces;
 	(void)n;

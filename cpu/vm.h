@@ -1,24 +1,207 @@
-/* VM life cycle, as main.c sees it.  Implemented by cpu/kvm/ on POWER. */
+/* The VM as the hypervisor backend runs it: guest RAM, the vCPUs, whether
+ * the guest is running, and the exits the backend cannot handle itself,
+ * which it hands to the handlers the composition root gave it (struct
+ * vm_exits): the backend knows no platform, devices or MMU policy.
+ *
+ * Portable: cpu/kvm/ implements the life cycle on POWER (cpu/nokvm.c
+ * elsewhere) and keeps its file descriptors behind the opaque hv
+ * pointers. */
 #ifndef PVMM_VM_H
 #define PVMM_VM_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#include "hpt/mmu.h"
+#include "config.h"
+#include "cpu/gmem.h"
+#include "cpu/kvm/stats.h"
 
+enum power_state {
+	POWER_ON,
+	POWER_OFF,    /* RTAS power-off */
+	POWER_REBOOT, /* RTAS system-reboot */
+	POWER_CRASH,  /* ibm,os-term, or a guest state we cannot run */
+	POWER_ERROR,  /* pvmm itself failed */
+	POWER_KILLED, /* stopped from outside: signal, Ctrl-A x */
+};
+
+/* Moments of a run, for --report (CLOCK_MONOTONIC ns; 0 = not reached). */
+enum phase {
+	PHASE_START, /* main() entered */
+	PHASE_VM_CREATED,
+	PHASE_FIRST_ENTRY,   /* first KVM_RUN */
+	PHASE_FIRST_CONSOLE, /* first console byte from the guest */
+	PHASE_STOP,	     /* power-off, reboot, crash or kill requested */
+	PHASE_EXIT,	     /* vCPUs joined, about to exit */
+	PHASE_MAX,
+};
+
+/* Why vCPUs came back to userspace. */
+enum exit_kind {
+	EXIT_HCALL,
+	EXIT_MMIO,
+	EXIT_INTERRUPTED, /* a signal or kick, nothing for the guest */
+	EXIT_OTHER,
+	EXIT_KIND_MAX,
+};
+
+enum vcpu_state {
+	VCPU_STOPPED, /* never started, or stop-self */
+	VCPU_RUNNING,
+};
+
+/* What a vCPU did, collected by its thread as it stops (--report). */
+struct vcpu_stats {
+	struct kvm_stats kvm; /* the kernel's own counters */
+	uint64_t run_ns;      /* thread on a host CPU (schedstat) */
+	uint64_t wait_ns;     /* runnable but waiting for one */
+	uint64_t wall_ns;     /* thread lifetime */
+	uint64_t vpa_addr;    /* VPA registered when it stopped; 0: none */
+};
+
+/* One vCPU.  Owned by its thread; start_pc/start_r3 are written under the
+ * backend's lock by whoever starts it (RTAS start-cpu), state is atomic,
+ * stats are written by the vCPU's thread as it ends and read after the
+ * threads are joined. */
+struct vcpu {
+	int id;		   /* KVM vcpu id == interrupt server number */
+	_Atomic int state; /* enum vcpu_state */
+	bool ran;	   /* has entered the guest at least once */
+	uint64_t start_pc; /* where start-cpu asked it to begin */
+	uint64_t start_r3;
+	struct vcpu_stats stats;
+	void *hv; /* backend per-vCPU data */
+};
+
+/* Where the exits the backend does not handle go: filled in by the
+ * composition root (machine.c) before the VM runs, called on the exiting
+ * vCPU's thread.  @hcall returns the guest's r3, its outputs in args[];
+ * @mmio returns false if nothing claimed the access (reads then see all
+ * ones). */
+struct vm_exits {
+	void *ctx;
+	int64_t (*hcall)(void *ctx, struct vcpu *v, uint64_t nr,
+			 uint64_t *args);
+	bool (*mmio)(void *ctx, uint64_t gpa, void *data, unsigned len,
+		     bool is_write);
+};
+
+/* What the VM counted (--report; not guest state): atomics. */
+struct vm_stats {
+	_Atomic uint64_t phase_ns[PHASE_MAX];
+	_Atomic uint64_t exits[EXIT_KIND_MAX];
+	_Atomic uint64_t exits_unclaimed; /* MMIO nothing answered */
+};
+
+/* The VM.  Threads: main builds it and reads it after vm_run(); vCPU
+ * threads change their own struct vcpu and lpcr_* (H_SET_MODE, then
+ * hv_sync_lpcr() under the backend's lock); anyone may stop it (power is
+ * first-stop-wins by compare-and-swap).  Counters are atomic. */
+struct vm {
+	struct gmem mem;
+	int ncpus;	      /* vCPUs in all */
+	int threads_per_core; /* SMT: consecutive vCPUs share a core */
+	struct vcpu cpu[CONFIG_MAX_CPUS];
+	struct vm_exits exits_to;
+
+	uint64_t lpcr_ile; /* H_SET_MODE resource 4: interrupts in LE */
+	uint64_t lpcr_ail; /* H_SET_MODE resource 3: AIL value 0..3 */
+
+	_Atomic int power;     /* enum power_state */
+	_Atomic int kill_code; /* exit status when POWER_KILLED; -1: none */
+
+	struct vm_stats stats;	/* counters, apart from the state */
+
+	void *hv; /* backend VM data */
+};
+
+/* @ncpus vCPUs, @threads per virtual core (ncpus a multiple of it).
+ * vCPU ids (= interrupt server numbers) are core * threads + thread. */
+void vm_init(struct vm *vm, int ncpus, int threads);
+
+/* Stop the guest: record why and ask every vCPU to leave KVM_RUN.  The
+ * first request wins and gets true; later ones are ignored. */
+bool vm_request_stop(struct vm *vm, enum power_state why);
+
+/* Stop the guest from outside (POWER_KILLED) with pvmm's exit status
+ * @code; only the first request sets the code, and none once the guest
+ * stopped otherwise. */
+void vm_request_kill(struct vm *vm, int code);
+
+struct vcpu *vm_vcpu(struct vm *vm, uint64_t id);
+
+/* CLOCK_MONOTONIC in ns: the clock of phase_ns and every duration. */
+uint64_t vm_now_ns(void);
+
+/* Record that @p happened now, unless it already had. */
+void vm_mark(struct vm *vm, enum phase p);
+
+/* --- what the backend reports and needs to build the VM ---------------- */
+
+/* The host's KVM, opened and checked before anything else is done; what
+ * it is stays inside cpu/kvm/. */
 struct host;
-struct machine;
+
+struct host_caps {
+	bool radix; /* the guest can run radix */
+	bool hash;  /* ... or hash */
+	bool xics;  /* in-kernel XICS interrupt controller */
+};
+
+/* Open the hypervisor and check what pvmm needs: 0, or -errno with one
+ * line in @why saying what is missing. */
+int host_open(struct host **h, struct host_caps *caps, char *why,
+	      size_t len);
+
+/* Page sizes the host's MMU offers a guest, as the hypervisor reports
+ * them (KVM_PPC_GET_SMMU_INFO for hash, KVM_PPC_GET_RMMU_INFO for radix);
+ * hpt/ decides which of them the guest gets. */
+#define MMU_MAX_SIZES 8
+
+struct mmu_page_enc {
+	uint32_t shift;	  /* actual page size */
+	uint32_t pte_enc; /* its encoding in the HPTE */
+};
+
+struct mmu_seg_size {
+	uint32_t shift;	  /* base page size of the segment */
+	uint32_t slb_enc; /* SLB L||LP bits */
+	int nenc;
+	struct mmu_page_enc enc[MMU_MAX_SIZES];
+};
+
+struct mmu_info {
+	uint32_t slb_size;
+	int nseg;
+	struct mmu_seg_size seg[MMU_MAX_SIZES];
+	int nap;
+	uint32_t radix_ap[MMU_MAX_SIZES]; /* AP << 29 | shift */
+};
 
 /* How the boot vCPU enters the guest. */
 struct boot_regs {
 	uint64_t pc;
-	uint64_t r3;		/* FDT guest-physical address */
-	bool little_endian;	/* LPCR[ILE] at start */
+	uint64_t r3;	    /* FDT guest-physical address */
+	bool little_endian; /* LPCR[ILE] at start */
+};
+
+/* An RTAS call the hypervisor answers itself (the in-kernel XICS ones). */
+struct vm_rtas_token {
+	const char *name;
+	uint32_t token;
 };
 
 struct vm_config {
 	struct boot_regs boot;
+	unsigned hpt_order; /* hash guests: HPT of 2^order bytes; 0: none */
+	const struct vm_rtas_token *rtas; /* calls to define in-kernel */
+	size_t nrtas;
+	/* The multi-TCE hcalls, for the hypervisor to answer on the TCE
+	 * tables it holds (papr/ answers them otherwise). */
+	const uint64_t *multi_tce;
+	size_t nmulti_tce;
 };
 
 /* What the VM reports about its processors, for the device tree. */
@@ -26,28 +209,19 @@ struct vm_info {
 	uint32_t pvr;
 	uint64_t timebase_hz;
 	uint64_t clock_hz;
-	struct mmu_info mmu;	/* page sizes, filtered to what RAM can back */
+	unsigned hpt_order;  /* the HPT the hypervisor allocated */
+	struct mmu_info mmu; /* page sizes, as the host offers them */
 };
 
-/* Create the VM with the machine's RAM and vCPUs; 0 or -1 after printing
- * one clear line. */
-int vm_create(struct machine *m, const struct host *h,
-	      const struct vm_config *cfg, struct vm_info *info);
-/* Run until the machine stops; 0 or -1 on a backend failure. */
-int vm_run(struct machine *m);
-void vm_destroy(struct machine *m);
-
-/* Test aid (--check-hpt-migration): save the HPT (a second pass over the
- * same HTAB fd must find nothing changed), load it into a second VM, save
- * again and compare.  0 if identical (*bytes: stream size), -EILSEQ if
- * not, -EAGAIN if the second pass was not empty, -errno on failure. */
-int vm_check_htab_migration(struct machine *m, size_t *bytes);
-
-/* Test aid (--check-vcpu-state): read the PAPR state (VPA, SLB shadow,
- * DTL, decrementer, timebase offset) of the first vCPU with a VPA, load it
- * into the last vCPU that never ran, read it back.  0 if equal (*seen:
- * the state), -EILSEQ if not, -ENOENT without such a pair of vCPUs. */
-struct vcpu_papr;
-int vm_check_vcpu_state(struct machine *m, struct vcpu_papr *seen);
+/* Create the VM with the machine's RAM and vCPUs: 0, or -errno with one
+ * line in @why saying what failed (vm_destroy() then frees what was
+ * made). */
+int vm_create(struct vm *vm, const struct host *h, const struct vm_config *cfg,
+	      struct vm_info *info, char *why, size_t len);
+/* Run until the machine stops: 0, or -errno if the backend could not
+ * run its vCPU threads (a vCPU that fails says why itself, at its
+ * thread's top, and stops the machine). */
+int vm_run(struct vm *vm);
+void vm_destroy(struct vm *vm);
 
 #endif

@@ -2,7 +2,7 @@
 #include <stdio.h>
 
 #include "hpt/hpte.h"
-#include "papr/be.h"
+#include "cpu/be.h"
 
 #define HPTE_V_VALID		0x1ULL
 #define HPTE_V_LARGE		0x4ULL

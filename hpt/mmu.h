@@ -1,10 +1,16 @@
-/* Guest MMU state: the mode and the registered process table. */
+/* The guest's MMU, radix or hash: the mode chosen before the guest
+ * starts (mode.c), the HPT size, the page sizes offered (page_sizes.c,
+ * from what the hypervisor reports: struct mmu_info, cpu/vm.h), the
+ * process table the guest registered (kept here; the hcalls that change
+ * it are papr/hcall_mmu.c) and HPTE decoding (hpte.h). */
 #ifndef PVMM_MMU_H
 #define PVMM_MMU_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "cpu/vm.h"
 
 /* H_REGISTER_PROC_TBL flags. */
 #define PROC_TBL_GTSE		0x01
@@ -22,30 +28,6 @@
 /* KVM_PPC_CONFIGURE_V3_MMU flags (mirrors the uapi values). */
 #define MMU_CFG_RADIX		0x1
 #define MMU_CFG_GTSE		0x2
-
-/* Page sizes the host's MMU offers a guest, as KVM reports them
- * (KVM_PPC_GET_SMMU_INFO for hash, KVM_PPC_GET_RMMU_INFO for radix). */
-#define MMU_MAX_SIZES		8
-
-struct mmu_page_enc {
-	uint32_t shift;		/* actual page size */
-	uint32_t pte_enc;	/* its encoding in the HPTE */
-};
-
-struct mmu_seg_size {
-	uint32_t shift;		/* base page size of the segment */
-	uint32_t slb_enc;	/* SLB L||LP bits */
-	int nenc;
-	struct mmu_page_enc enc[MMU_MAX_SIZES];
-};
-
-struct mmu_info {
-	uint32_t slb_size;
-	int nseg;
-	struct mmu_seg_size seg[MMU_MAX_SIZES];
-	int nap;
-	uint32_t radix_ap[MMU_MAX_SIZES];	/* AP << 29 | shift */
-};
 
 /* Keep only page sizes guest RAM can be backed with: pages larger than
  * @backing_shift would be refused by the host when the guest maps them. */
@@ -65,6 +47,9 @@ enum mmu_mode {
 #define HPT_ORDER_MIN	18
 #define HPT_ORDER_MAX	46
 
+/* Set by main before the vCPUs run; then changed only by the MMU hcalls
+ * (papr/hcall_mmu.c) on the calling vCPU's thread, which a guest makes
+ * one at a time during boot. */
 struct mmu {
 	enum mmu_mode mode;	/* decided before the guest starts */
 	unsigned hpt_order;	/* log2 of the HPT size (hash mode) */
@@ -73,14 +58,13 @@ struct mmu {
 };
 
 const char *mmu_mode_name(enum mmu_mode mode);
-/* "auto", "radix" or "hash"; 0 or -1. */
+/* "auto", "radix" or "hash"; 0 or -EINVAL. */
 int mmu_mode_parse(const char *s, enum mmu_mode *mode);
-/* Resolve @want against the host; -1 with *why set if it cannot be had. */
+/* Resolve @want against the host; -ENODEV with *why set if it cannot be
+ * had. */
 int mmu_choose(enum mmu_mode want, bool host_radix, bool host_hash,
 	       enum mmu_mode *mode, const char **why);
 /* HPT size (log2 bytes) for @ram bytes of guest RAM. */
 unsigned hpt_order_for_ram(uint64_t ram);
-/* The hcall code for KVM's answer to a resize step (> 0: ms to wait). */
-int64_t hpt_resize_rc(long kvm_ret);
 
 #endif

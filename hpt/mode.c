@@ -1,5 +1,6 @@
 /* MMU mode: chosen once, before the guest starts, from what the user asked
  * for and what the host's KVM can give. */
+#include <errno.h>
 #include <stddef.h>
 
 #include "hpt/mmu.h"
@@ -27,7 +28,7 @@ int mmu_mode_parse(const char *s, enum mmu_mode *mode)
 			return 0;
 		}
 	}
-	return -1;
+	return -EINVAL;
 }
 
 int mmu_choose(enum mmu_mode want, bool host_radix, bool host_hash,
@@ -39,12 +40,12 @@ int mmu_choose(enum mmu_mode want, bool host_radix, bool host_hash,
 	if (want == MMU_RADIX && !host_radix) {
 		*why = "this host's KVM cannot run radix guests "
 		       "(no KVM_CAP_PPC_MMU_RADIX)";
-		return -1;
+		return -ENODEV;
 	}
 	if (want == MMU_HASH && !host_hash) {
 		*why = "this host's KVM cannot run hash (HPT) guests: "
 		       "it is radix-only, as under nested KVM";
-		return -1;
+		return -ENODEV;
 	}
 	*mode = want;
 	return 0;

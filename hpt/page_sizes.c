@@ -2,7 +2,7 @@
  * host can back: a hash guest that bolts its linear map with 16M pages the
  * host cannot provide dies before it prints anything. */
 #include "hpt/mmu.h"
-#include "papr/be.h"
+#include "cpu/be.h"
 
 static void seg_filter(struct mmu_seg_size *seg, uint32_t backing_shift)
 {

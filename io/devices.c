@@ -1,25 +1,43 @@
-/* Command-line devices: parse, open, create, run (io/devices.h). */
+/* The device core: the modules linked in (io/device.h), and the life of
+ * the devices they create (io/devices.h). */
 #include <errno.h>
 #include <inttypes.h>
-#include <fcntl.h>
-#include <linux/fs.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/ioctl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "cpu/machine.h"
+#include "io/device.h"
 #include "io/devices.h"
+#include "io/io.h"
 #include "io/loop.h"
 #include "io/virtio.h"
 
-#define LOOP_ENTRIES	256
+#define LOOP_ENTRIES	 256 /* with devices: their I/O shares the ring */
+#define LOOP_ENTRIES_MIN 16  /* console, signals and the timer only */
 
-/* Split "a,b,c" in place: the next item of *@s, or NULL. */
-static char *next_item(char **s)
+/* The section always exists, even in a build with no device module:
+ * this empty entry is in it (and skipped). */
+DEVICE_MODULE(none, .option = NULL);
+
+/* The linker's bounds of the section (GNU ld, for a section named like
+ * a C identifier). */
+extern const struct device_module __start_pvmm_devices[];
+extern const struct device_module __stop_pvmm_devices[];
+
+size_t device_module_count(void)
+{
+	return ((uintptr_t)__stop_pvmm_devices -
+		(uintptr_t)__start_pvmm_devices) /
+	       sizeof(struct device_module);
+}
+
+const struct device_module *device_module_at(size_t i)
+{
+	return &__start_pvmm_devices[i];
+}
+
+char *device_next_item(char **s)
 {
 	char *item = *s;
 
@@ -31,253 +49,102 @@ static char *next_item(char **s)
 	return item;
 }
 
-static int errf(char *err, size_t errlen, const char *fmt, const char *arg)
+int device_error(char *err, size_t errlen, const char *fmt, const char *arg)
 {
 	snprintf(err, errlen, fmt, arg);
-	return -1;
-}
-
-/* The same, then free the parse buffer @arg may point into. */
-static int errf_free(char *err, size_t errlen, const char *fmt,
-		     const char *arg, char *dup)
-{
-	errf(err, errlen, fmt, arg);
-	free(dup);
-	return -1;
-}
-
-int io_parse_disk(struct io_config *c, const char *arg, char *err,
-		  size_t errlen)
-{
-	struct disk_spec *d;
-	char *dup, *s, *item;
-
-	if (c->ndisks == CONFIG_MAX_DISKS)
-		return errf(err, errlen, "--disk %s: too many disks", arg);
-	d = &c->disk[c->ndisks];
-	*d = (struct disk_spec){ .fd = -1 };
-	s = dup = strdup(arg);
-	if (!dup)
-		return errf(err, errlen, "--disk %s: out of memory", arg);
-	d->path = next_item(&s);
-	if (!d->path)
-		return errf_free(err, errlen, "--disk %s: no path", arg, dup);
-	while ((item = next_item(&s))) {
-		if (strcmp(item, "ro") == 0)
-			d->ro = true;
-		else if (strcmp(item, "direct") == 0)
-			d->direct = true;
-		else
-			return errf_free(err, errlen, "--disk: unknown option "
-					 "'%s' (ro, direct)", item, dup);
-	}
-	c->ndisks++;
-	return 0;	/* d->path keeps dup */
-}
-
-static int parse_mac(const char *s, uint8_t mac[6])
-{
-	unsigned b[6];
-	char end;
-
-	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &b[0], &b[1], &b[2], &b[3],
-		   &b[4], &b[5], &end) != 6)
-		return -1;
-	for (int i = 0; i < 6; i++) {
-		if (b[i] > 0xff)
-			return -1;
-		mac[i] = (uint8_t)b[i];
-	}
-	return mac[0] & 1 ? -1 : 0;	/* a multicast address is no NIC's */
-}
-
-int io_parse_net(struct io_config *c, const char *arg, char *err,
-		 size_t errlen)
-{
-	struct net_spec *n;
-	char *dup, *s, *item;
-
-	if (c->nnets == CONFIG_MAX_NETS)
-		return errf(err, errlen, "--net %s: too many interfaces", arg);
-	n = &c->net[c->nnets];
-	/* Locally administered, one per interface: 02:70:76:6d:00:NN. */
-	*n = (struct net_spec){ .fd = -1,
-				.mac = { 0x02, 0x70, 0x76, 0x6d, 0x00,
-					 (uint8_t)c->nnets } };
-	s = dup = strdup(arg);
-	if (!dup)
-		return errf(err, errlen, "--net %s: out of memory", arg);
-	while ((item = next_item(&s))) {
-		if (strncmp(item, "tap=", 4) == 0 && item[4])
-			n->tap = item + 4;
-		else if (strncmp(item, "mac=", 4) == 0) {
-			if (parse_mac(item + 4, n->mac) < 0)
-				return errf_free(err, errlen,
-					    "--net: bad MAC address '%s'",
-					    item + 4, dup);
-		} else
-			return errf_free(err, errlen,
-				    "--net: unknown option '%s' (tap=, mac=)",
-				    item, dup);
-	}
-	if (!n->tap)
-		return errf_free(err, errlen, "--net %s: tap=NAME is required", arg, dup);
-	if (strlen(n->tap) >= 16)
-		return errf_free(err, errlen, "--net: tap name '%s' too long",
-			    n->tap, dup);
-	c->nnets++;
-	return 0;
-}
-
-int io_parse_vsock(struct io_config *c, const char *arg, char *err,
-		   size_t errlen)
-{
-	char *dup = strdup(arg), *s = dup, *item, *end;
-	unsigned long cid;
-
-	if (!dup)
-		return errf(err, errlen, "--vsock %s: out of memory", arg);
-	c->vsock = (struct vsock_spec){ .cid = 3 };
-	while ((item = next_item(&s))) {
-		if (strncmp(item, "cid=", 4) == 0) {
-			errno = 0;
-			cid = strtoul(item + 4, &end, 0);
-			if (errno || *end || cid < 3 || cid > 0xfffffffeul)
-				return errf_free(err, errlen,
-					    "--vsock: bad cid '%s' (3 or more)",
-					    item + 4, dup);
-			c->vsock.cid = (uint32_t)cid;
-		} else if (strncmp(item, "uds=", 4) == 0 && item[4]) {
-			c->vsock.uds = item + 4;
-		} else
-			return errf_free(err, errlen,
-				    "--vsock: unknown option '%s' (cid=, uds=)",
-				    item, dup);
-	}
-	if (!c->vsock.uds)
-		return errf_free(err, errlen, "--vsock %s: uds=PATH is required",
-			    arg, dup);
-	c->vsock_on = true;
-	return 0;
-}
-
-/* Size of a regular file or a block device. */
-static int disk_size(int fd, uint64_t *size)
-{
-	struct stat st;
-
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (S_ISREG(st.st_mode)) {
-		*size = (uint64_t)st.st_size;
-		return 0;
-	}
-	if (S_ISBLK(st.st_mode))
-		return ioctl(fd, BLKGETSIZE64, size) < 0 ? -errno : 0;
 	return -EINVAL;
 }
 
-static int disk_open(struct disk_spec *d, char *err, size_t errlen)
+int device_refuse(char *err, size_t errlen, const char *fmt, const char *arg,
+		  char *dup)
 {
-	int flags = (d->ro ? O_RDONLY : O_RDWR) | O_CLOEXEC |
-		    (d->direct ? O_DIRECT : 0);
-	int e;
+	device_error(err, errlen, fmt, arg);
+	free(dup);
+	return -EINVAL;
+}
 
-	d->fd = open(d->path, flags);
-	if (d->fd < 0) {
-		snprintf(err, errlen, "--disk %s: %s", d->path,
-			 strerror(errno));
-		return -1;
-	}
-	/* Two writers on one image corrupt it: refuse, as QEMU does. */
-	if (flock(d->fd, (d->ro ? LOCK_SH : LOCK_EX) | LOCK_NB) < 0) {
-		snprintf(err, errlen, "--disk %s: in use by another process",
-			 d->path);
-		return -1;
-	}
-	e = disk_size(d->fd, &d->size);
-	if (e < 0) {
-		snprintf(err, errlen, "--disk %s: %s", d->path,
-			 e == -EINVAL ? "not a file or block device" :
-					strerror(-e));
-		return -1;
-	}
-	if (d->size < 512) {
-		snprintf(err, errlen, "--disk %s: smaller than one sector",
-			 d->path);
-		return -1;
+/* How many devices module @m was asked for. */
+static unsigned asked(const struct device_module *m)
+{
+	return m->option ? m->count() : 0;
+}
+
+int devices_open(char *err, size_t errlen)
+{
+	for (size_t k = 0; k < device_module_count(); k++) {
+		const struct device_module *m = device_module_at(k);
+
+		for (unsigned i = 0; m->open && i < asked(m); i++) {
+			int e = m->open(i, err, errlen);
+
+			if (e < 0)
+				return e;
+		}
 	}
 	return 0;
 }
 
-int io_open(struct io_config *c, char *err, size_t errlen)
+static unsigned io_wanted(void)
 {
-	for (int i = 0; i < c->ndisks; i++)
-		if (disk_open(&c->disk[i], err, errlen) < 0)
-			return -1;
-	for (int i = 0; i < c->nnets; i++)
-		if (net_open(&c->net[i], err, errlen) < 0)
-			return -1;
-	return 0;
+	unsigned n = 0;
+
+	for (size_t k = 0; k < device_module_count(); k++)
+		n += asked(device_module_at(k));
+	return n;
 }
 
-static bool io_wanted(const struct io_config *c)
+int io_loop_init(struct io *io)
 {
-	return c->ndisks || c->nnets || c->rng || c->vsock_on;
+	return loop_init(&io->loop,
+			 io_wanted() ? LOOP_ENTRIES : LOOP_ENTRIES_MIN);
 }
 
-int io_early(struct machine *m, const struct io_config *c)
+int devices_create(struct io *io)
 {
-	return loop_init(&m->loop, io_wanted(c) ? LOOP_ENTRIES : 16);
-}
-
-int io_create(struct machine *m, struct io_config *c)
-{
-	uint64_t t0 = machine_now_ns();
+	uint64_t t0 = vm_now_ns();
 	int err = 0;
 
-	m->phb.iommu = c->iommu;
-	for (int i = 0; !err && i < c->ndisks; i++)
-		err = virtio_blk_create(m, &c->disk[i]);
-	for (int i = 0; !err && i < c->nnets; i++)
-		err = virtio_net_create(m, &c->net[i]);
-	if (!err && c->rng)
-		err = virtio_rng_create(m);
-#if CONFIG_VIRTIO_VSOCK
-	if (!err && c->vsock_on)
-		err = virtio_vsock_create(m, &c->vsock);
-#endif
+	for (size_t k = 0; !err && k < device_module_count(); k++) {
+		const struct device_module *m = device_module_at(k);
+
+		for (unsigned i = 0; !err && i < asked(m); i++)
+			err = m->create(io, i);
+	}
 	if (!err)
-		err = phb_dma_start(m);
-	m->io_setup_ns = machine_now_ns() - t0;
+		err = phb_dma_start(&io->phb);
+	io->setup_ns = vm_now_ns() - t0;
 	return err;
 }
 
-void io_report(const struct machine *m, FILE *f)
+void io_report(const struct io *io, FILE *f)
 {
 	const char *sep = "";
 
-	fprintf(f, "  \"io\": {\"setup_ns\": %" PRIu64 ", \"thread_cpu_ns\": %"
-		PRIu64 ", \"devices\": [", m->io_setup_ns, loop_cpu_ns(m->loop));
+	fprintf(f,
+		"  \"io\": {\"setup_ns\": %" PRIu64
+		", \"thread_cpu_ns\": %" PRIu64 ", \"devices\": [",
+		io->setup_ns, loop_cpu_ns(io->loop));
 	for (unsigned s = 0; s < PHB_SLOTS; s++) {
-		const struct pci_func *fn = m->phb.func[s];
+		const struct pci_func *fn = io->phb.func[s];
 		const struct virtio_dev *d = fn ? fn->priv : NULL;
 
 		if (!d)
 			continue;
-		fprintf(f, "%s{\"slot\": %u, \"name\": \"%s\", \"requests\": %"
-			PRIu64 "}", sep, s, fn->name, atomic_load(&d->requests));
+		fprintf(f,
+			"%s{\"slot\": %u, \"name\": \"%s\", \"requests\": "
+			"%" PRIu64 "}",
+			sep, s, fn->name, atomic_load(&d->requests));
 		sep = ", ";
 	}
 	fprintf(f, "]},\n");
 }
 
-int io_start(struct machine *m)
+int io_loop_start(struct io *io)
 {
-	return m->loop ? loop_start(m->loop) : 0;
+	return loop_start(io->loop);
 }
 
-void io_stop(struct machine *m)
+void io_loop_stop(struct io *io)
 {
-	loop_stop(m->loop);
+	loop_stop(io->loop);
 }

@@ -237,7 +237,7 @@ static bool msix_fire(struct pci_func *f, unsigned vec)
 		return false;
 	}
 	f->msix.pending &= ~(1ull << vec);
-	return hv_irq_raise(f->m, src) == 0;
+	return hv_irq_raise(f->vm, src) == 0;
 }
 
 /* Deliver every pending vector that can fire now. */
@@ -263,7 +263,7 @@ static void intx_update(struct pci_func *f)
 	if (!f->lsi || line == f->intx_line)
 		return;
 	f->intx_line = line;
-	hv_irq_set_level(f->m, f->lsi, line);
+	hv_irq_set_level(f->vm, f->lsi, line);
 }
 
 /* --- config space ----------------------------------------------------- */

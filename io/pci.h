@@ -35,7 +35,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct machine;
+struct vm;
 struct pci_func;
 
 #define PCI_CFG_SIZE		256	/* conventional space only */
@@ -76,6 +76,10 @@ struct pci_msix {
 	uint64_t pending;	/* PBA, one bit a vector */
 };
 
+/* One function.  Config space comes from vCPU threads (RTAS PCI calls),
+ * BAR accesses from vCPU threads (MMIO), interrupts from any thread: lock
+ * covers config space and the MSI-X state; identity and BAR sizes are set
+ * by main before the threads start. */
 struct pci_func {
 	const char *name;	/* device-tree node name, e.g. "virtio-blk" */
 	uint8_t devfn;		/* slot << 3 | function, set by the bridge */
@@ -87,7 +91,7 @@ struct pci_func {
 	struct pci_msix msix;
 	pthread_mutex_t lock;	/* config space and MSI-X state */
 	const struct pci_func_ops *ops;
-	struct machine *m;
+	struct vm *vm;		/* where it interrupts (set by the bridge) */
 	void *priv;		/* the device model */
 	uint8_t w1cmask[PCI_CFG_SIZE];	/* bits cleared by writing 1 */
 	bool intx_level;	/* INTA as the device drives it */

@@ -5,7 +5,7 @@
 
 #include "cpu/gmem.h"
 #include "cpu/hv.h"
-#include "cpu/machine.h"
+#include "cpu/vm.h"
 #include "io/tce.h"
 
 static uint64_t tce_load(const uint64_t *p)
@@ -29,7 +29,7 @@ static int window_open(struct tce_set *s, struct tce_window *w, uint32_t liobn,
 		       unsigned shift, uint64_t bus, uint64_t n)
 {
 	uint64_t *t = NULL;
-	int fd = hv_tce_create(s->m, liobn, shift, bus, n, &t);
+	int fd = hv_tce_create(s->vm, liobn, shift, bus, n, &t);
 
 	if (fd < 0) {
 		t = mmap(NULL, table_bytes(n), PROT_READ | PROT_WRITE,
@@ -52,7 +52,7 @@ static void window_close(struct tce_set *s, struct tce_window *w)
 	if (!w->liobn)
 		return;
 	if (w->fd >= 0)
-		hv_tce_destroy(s->m, w->fd, w->tce, w->n);
+		hv_tce_destroy(s->vm, w->fd, w->tce, w->n);
 	else
 		munmap(w->tce, table_bytes(w->n));
 	memset(w, 0, sizeof(*w));
@@ -66,10 +66,10 @@ static int default_open(struct tce_set *s)
 			   TCE_DEFAULT_SIZE >> TCE_DEFAULT_SHIFT);
 }
 
-void tce_setup(struct tce_set *s, struct machine *m)
+void tce_setup(struct tce_set *s, struct vm *vm)
 {
 	memset(s, 0, sizeof(*s));
-	s->m = m;
+	s->vm = vm;
 	pthread_mutex_init(&s->lock, NULL); /* cannot fail without attrs */
 	for (int i = 0; i < TCE_WINDOWS; i++)
 		s->win[i].fd = -1;
@@ -126,7 +126,7 @@ static int tce_check(const struct tce_set *s, const struct tce_window *w,
 		return 0;
 	if (tce & (page - 1) & ~TCE_PERMS)
 		return -EINVAL;
-	return gmem_contains(&s->m->mem, tce & ~(page - 1), page) ? 0 : -EINVAL;
+	return gmem_contains(&s->vm->mem, tce & ~(page - 1), page) ? 0 : -EINVAL;
 }
 
 /* The window and first entry for an hcall on @n entries; under s->lock. */
@@ -191,7 +191,7 @@ int tce_fill(struct tce_set *s, uint32_t liobn, uint64_t ioba, uint64_t tce,
  * power of two (Linux asks for a window of order_base_2(RAM) bytes). */
 static uint64_t ddw_largest(const struct tce_set *s)
 {
-	uint64_t size = s->m->mem.size, p = 1ull << TCE_DEFAULT_SHIFT;
+	uint64_t size = s->vm->mem.size, p = 1ull << TCE_DEFAULT_SHIFT;
 
 	while (p < size && p < (1ull << TCE_DDW_MAX_SHIFT))
 		p <<= 1;

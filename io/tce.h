@@ -32,7 +32,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct machine;
+struct vm;
 
 /* TCE permission bits (Linux asm/tce.h TCE_PCI_READ/WRITE). */
 #define TCE_READ  1ull /* the device may read the page */
@@ -71,14 +71,14 @@ struct tce_stats {
 };
 
 struct tce_set {
-	struct machine *m;
+	struct vm *vm;
 	pthread_mutex_t lock;
 	struct tce_window win[TCE_WINDOWS];
 	struct tce_stats stats;
 };
 
 /* An empty set for @m's bridge (no window yet). */
-void tce_setup(struct tce_set *s, struct machine *m);
+void tce_setup(struct tce_set *s, struct vm *vm);
 /* Open the default window: once the VM exists.  0 or -errno. */
 int tce_start(struct tce_set *s);
 /* Drop every window. */

@@ -28,7 +28,7 @@
 #include "io/pci.h"
 #include "io/virtq.h"
 
-struct machine;
+struct io;
 struct virtio_dev;
 
 #define VIRTIO_MAX_QUEUES	8
@@ -78,9 +78,14 @@ struct virtio_ops {
 	void (*reset)(struct virtio_dev *d);
 };
 
+/* One device.  Its register accesses come from vCPU threads (MMIO
+ * exits), its queue work and completions from the event loop thread:
+ * lock covers the transport state, the queues and the model's state,
+ * and is recursive so a model may fail or signal with it held.  The
+ * counters (requests) are atomic. */
 struct virtio_dev {
 	const struct virtio_ops *ops;
-	struct machine *m;
+	struct io *io;
 	struct pci_func pci;
 	pthread_mutex_t lock;		/* recursive */
 
@@ -110,7 +115,7 @@ struct virtio_dev {
 /* Build the PCI function for @d, plug it into the host bridge and set up
  * its kick eventfds (KVM ioeventfds where the backend has them) and
  * their watches in @m's event loop.  0 or -errno. */
-int virtio_pci_init(struct machine *m, struct virtio_dev *d,
+int virtio_pci_init(struct io *io, struct virtio_dev *d,
 		    const struct virtio_ops *ops, void *priv);
 
 /* Has the driver set DRIVER_OK, and not failed or reset since?  Caller
@@ -130,5 +135,18 @@ void virtio_config_interrupt(struct virtio_dev *d);
  * DEVICE_NEEDS_RESET, call ops->reset, bump d->generation, send a config
  * interrupt, stop the device.  Caller holds d->lock. */
 void virtio_fail(struct virtio_dev *d, const char *why);
+
+/* Serve one chain taken from @vq: NULL, or why the driver must reset the
+ * device.  Set *@used when the chain was returned at once (push done);
+ * a chain handed to asynchronous I/O is returned by its completion. */
+typedef const char *virtio_serve_fn(struct virtio_dev *d, struct virtq *vq,
+				    struct virtq_chain *c, bool *used);
+
+/* Serve queue @q until it is empty (re-checking after enabling
+ * notifications), failing the device on a broken chain, then interrupt
+ * the driver if anything was returned.  Event loop thread; takes
+ * d->lock.  @c is the device's scratch chain (io/virtio_serve.c). */
+void virtio_serve_queue(struct virtio_dev *d, unsigned q,
+			struct virtq_chain *c, virtio_serve_fn *serve);
 
 #endif

@@ -14,17 +14,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <linux/fs.h>
 #include <linux/falloc.h>
 #include <linux/virtio_blk.h>
 #include <liburing.h>
 
-#include "cpu/machine.h"
-#include "io/devices.h"
+#include "io/io.h"
+#include "io/device.h"
 #include "io/iov.h"
 #include "io/le.h"
 #include "io/loop.h"
 #include "io/virtio.h"
+#include "io/virtio_blk.h"
 
 #define SECTOR		512u
 #define BLK_QUEUE_SIZE	256
@@ -89,7 +95,7 @@ static const char *blk_finish(struct virtio_dev *d, struct virtq *vq,
 			      uint32_t len, bool *used)
 {
 	*status = val;
-	if (virtq_push(vq, &d->m->mem, head, len) < 0)
+	if (virtq_push(vq, &d->io->vm->mem, head, len) < 0)
 		return "used ring outside RAM";
 	*used = true;
 	return NULL;
@@ -99,7 +105,7 @@ static void blk_complete(void *arg, int res);
 
 static int blk_fallocate(struct virtio_dev *d, struct blk_req *r)
 {
-	struct io_uring_sqe *sqe = loop_sqe(d->m->loop, blk_complete, r);
+	struct io_uring_sqe *sqe = loop_sqe(d->io->loop, blk_complete, r);
 
 	if (!sqe)
 		return -EBUSY;
@@ -124,7 +130,7 @@ static bool blk_retry(struct virtio_dev *d, struct blk_req *r, int *res)
 		r->mode = FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE;
 		return blk_fallocate(d, r) == 0;
 	}
-	sqe = loop_sqe(d->m->loop, blk_complete, r);
+	sqe = loop_sqe(d->io->loop, blk_complete, r);
 	if (!sqe)
 		return false;
 	io_uring_prep_write(sqe, blk_of(d)->fd, blk_zeros, (unsigned)r->len,
@@ -157,7 +163,7 @@ static void blk_complete(void *arg, int res)
 	}
 	if (push) {
 		*r->status = ok ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
-		if (virtq_push(&d->vq[r->q], &d->m->mem, r->head,
+		if (virtq_push(&d->vq[r->q], &d->io->vm->mem, r->head,
 			       ok ? r->used_len : 1) < 0)
 			virtio_fail(d, "used ring outside RAM");
 	}
@@ -231,7 +237,7 @@ static int blk_submit_rw(struct virtio_dev *d, struct blk_req *r,
 	if (b->direct && !iov_aligned(r->iov, r->niov) &&
 	    blk_bounce(r, cmd->data_len, in) < 0)
 		return -ENOMEM;
-	sqe = loop_sqe(d->m->loop, blk_complete, r);
+	sqe = loop_sqe(d->io->loop, blk_complete, r);
 	if (!sqe)
 		return -EBUSY;
 	if (r->bounce)
@@ -249,7 +255,7 @@ static int blk_submit_rw(struct virtio_dev *d, struct blk_req *r,
 
 static int blk_submit_flush(struct virtio_dev *d, struct blk_req *r)
 {
-	struct io_uring_sqe *sqe = loop_sqe(d->m->loop, blk_complete, r);
+	struct io_uring_sqe *sqe = loop_sqe(d->io->loop, blk_complete, r);
 
 	if (!sqe)
 		return -EBUSY;
@@ -453,7 +459,7 @@ static const struct virtio_ops blk_ops = BLK_OPS(BLK_FEATURES);
 static const struct virtio_ops blk_ro_ops =
 	BLK_OPS(BLK_FEATURES | BIT(VIRTIO_BLK_F_RO));
 
-int virtio_blk_create(struct machine *m, const struct disk_spec *s)
+int virtio_blk_create(struct io *io, const struct disk_spec *s)
 {
 	struct virtio_dev *d = calloc(1, sizeof(*d));
 	struct blk *b = calloc(1, sizeof(*b));
@@ -474,10 +480,120 @@ int virtio_blk_create(struct machine *m, const struct disk_spec *s)
 	snprintf(path, sizeof(path), "%s", s->path);
 	name = basename(path);
 	memcpy(b->serial, name, strnlen(name, sizeof(b->serial)));
-	err = virtio_pci_init(m, d, s->ro ? &blk_ro_ops : &blk_ops, b);
+	err = virtio_pci_init(io, d, s->ro ? &blk_ro_ops : &blk_ops, b);
 	if (err < 0) {
 		free(d);
 		free(b);
 	}
 	return err;
 }
+
+/* --- the module: --disk ------------------------------------------------- */
+
+/* What --disk asked for (main's thread, before the VM runs). */
+static struct disk_spec disks[CONFIG_MAX_DISKS];
+static int ndisks;
+
+static int disk_parse(const char *arg, char *err, size_t errlen)
+{
+	struct disk_spec *d;
+	char *dup, *s, *item;
+
+	if (ndisks == CONFIG_MAX_DISKS)
+		return device_error(err, errlen, "--disk %s: too many disks",
+				    arg);
+	d = &disks[ndisks];
+	*d = (struct disk_spec){ .fd = -1 };
+	s = dup = strdup(arg);
+	if (!dup)
+		return device_error(err, errlen, "--disk %s: out of memory",
+				    arg);
+	d->path = device_next_item(&s);
+	if (!d->path)
+		return device_refuse(err, errlen, "--disk %s: no path", arg,
+				     dup);
+	while ((item = device_next_item(&s))) {
+		if (strcmp(item, "ro") == 0)
+			d->ro = true;
+		else if (strcmp(item, "direct") == 0)
+			d->direct = true;
+		else
+			return device_refuse(err, errlen, "--disk: unknown "
+					     "option '%s' (ro, direct)", item,
+					     dup);
+	}
+	ndisks++;
+	return 0;	/* d->path keeps dup */
+}
+
+/* Size of a regular file or a block device. */
+static int disk_size(int fd, uint64_t *size)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISREG(st.st_mode)) {
+		*size = (uint64_t)st.st_size;
+		return 0;
+	}
+	if (S_ISBLK(st.st_mode))
+		return ioctl(fd, BLKGETSIZE64, size) < 0 ? -errno : 0;
+	return -EINVAL;
+}
+
+static int disk_open(struct disk_spec *d, char *err, size_t errlen)
+{
+	int flags = (d->ro ? O_RDONLY : O_RDWR) | O_CLOEXEC |
+		    (d->direct ? O_DIRECT : 0);
+	int e;
+
+	d->fd = open(d->path, flags);
+	if (d->fd < 0) {
+		e = -errno;
+		snprintf(err, errlen, "--disk %s: %s", d->path, strerror(-e));
+		return e;
+	}
+	/* Two writers on one image corrupt it: refuse, as QEMU does. */
+	if (flock(d->fd, (d->ro ? LOCK_SH : LOCK_EX) | LOCK_NB) < 0) {
+		snprintf(err, errlen, "--disk %s: in use by another process",
+			 d->path);
+		return -EBUSY;
+	}
+	e = disk_size(d->fd, &d->size);
+	if (e < 0) {
+		snprintf(err, errlen, "--disk %s: %s", d->path,
+			 e == -EINVAL ? "not a file or block device" :
+					strerror(-e));
+		return e;
+	}
+	if (d->size < 512) {
+		snprintf(err, errlen, "--disk %s: smaller than one sector",
+			 d->path);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static unsigned disks_count(void)
+{
+	return (unsigned)ndisks;
+}
+
+static int disks_open(unsigned i, char *err, size_t errlen)
+{
+	return disk_open(&disks[i], err, errlen);
+}
+
+static int disks_create(struct io *io, unsigned i)
+{
+	return virtio_blk_create(io, &disks[i]);
+}
+
+DEVICE_MODULE(virtio_blk, .option = "disk", .has_arg = true,
+	      .usage = "      --disk PATH[,ro][,direct]\n"
+		       "                      a virtio-blk disk on a raw image file or block\n"
+		       "                      device (repeatable); ro: the guest cannot\n"
+		       "                      write; direct: O_DIRECT, no host page cache\n",
+	      .parse = disk_parse, .open = disks_open, .create = disks_create,
+	      .count = disks_count);

@@ -20,11 +20,12 @@
 #include <linux/if_tun.h>
 #include <linux/virtio_net.h>
 
-#include "cpu/machine.h"
-#include "io/devices.h"
+#include "io/io.h"
+#include "io/device.h"
 #include "io/le.h"
 #include "io/loop.h"
 #include "io/virtio.h"
+#include "io/virtio_net.h"
 
 #define NET_QUEUE_SIZE	256
 #define NET_HDR		12	/* struct virtio_net_hdr_v1 */
@@ -48,19 +49,21 @@ int net_open(struct net_spec *n, char *err, size_t errlen)
 	int hdr = NET_HDR;
 	unsigned offload = 0;
 
+	int e;
+
 	n->fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (n->fd < 0) {
-		snprintf(err, errlen, "--net: /dev/net/tun: %s",
-			 strerror(errno));
-		return -1;
+		e = -errno;
+		snprintf(err, errlen, "--net: /dev/net/tun: %s", strerror(-e));
+		return e;
 	}
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", n->tap);
 	if (ioctl(n->fd, TUNSETIFF, &ifr) < 0 ||
 	    ioctl(n->fd, TUNSETVNETHDRSZ, &hdr) < 0 ||
 	    ioctl(n->fd, TUNSETOFFLOAD, offload) < 0) {
-		snprintf(err, errlen, "--net tap=%s: %s", n->tap,
-			 strerror(errno));
-		return -1;
+		e = -errno;
+		snprintf(err, errlen, "--net tap=%s: %s", n->tap, strerror(-e));
+		return e;
 	}
 	return 0;
 }
@@ -82,14 +85,14 @@ static const char *net_rx_one(struct virtio_dev *d, enum rx_state *st)
 	int r;
 
 	*st = RX_NO_BUFFER;
-	r = virtq_pop(vq, &d->m->mem, c);
+	r = virtq_pop(vq, &d->io->vm->mem, c);
 	if (r <= 0)
 		return r < 0 ? "malformed descriptor chain" : NULL;
 	if (c->nout || c->in_len < NET_HDR)
 		return "receive buffer too small or device-readable";
 	got = readv(n->fd, c->iov, (int)c->nin);
 	if (got < 0) {
-		vq->last_avail--;	/* not used: the next frame takes it */
+		virtq_unpop(vq);	/* not used: the next frame takes it */
 		*st = RX_TAP_EMPTY;
 		return NULL;
 	}
@@ -97,7 +100,7 @@ static const char *net_rx_one(struct virtio_dev *d, enum rx_state *st)
 	le16_store(one, 1);
 	virtq_chain_write(c, offsetof(struct virtio_net_hdr_v1, num_buffers),
 			  one, sizeof(one));
-	if (virtq_push(vq, &d->m->mem, c->head, (uint32_t)got) < 0)
+	if (virtq_push(vq, &d->io->vm->mem, c->head, (uint32_t)got) < 0)
 		return "used ring outside RAM";
 	atomic_fetch_add(&d->requests, 1);
 	*st = RX_FRAME;
@@ -118,7 +121,7 @@ static void net_rx(struct virtio_dev *d)
 		used |= st == RX_FRAME;
 		if (st == RX_TAP_EMPTY ||
 		    (st == RX_NO_BUFFER &&
-		     !virtq_enable_notify(&d->vq[NET_RX], &d->m->mem)))
+		     !virtq_enable_notify(&d->vq[NET_RX], &d->io->vm->mem)))
 			break;
 	}
 	if (why)
@@ -143,7 +146,7 @@ static const char *net_tx_serve(struct virtio_dev *d, struct virtq *vq,
 		return "transmit buffer too small or device-writable";
 	/* A frame the tap refuses is dropped, as on a full link. */
 	(void)writev(n->fd, c->iov, (int)c->nout);
-	if (virtq_push(vq, &d->m->mem, c->head, 0) < 0)
+	if (virtq_push(vq, &d->io->vm->mem, c->head, 0) < 0)
 		return "used ring outside RAM";
 	*used = true;
 	return NULL;
@@ -183,7 +186,7 @@ static const struct virtio_ops net_ops = {
 	.notify = net_notify,
 };
 
-int virtio_net_create(struct machine *m, const struct net_spec *s)
+int virtio_net_create(struct io *io, const struct net_spec *s)
 {
 	struct virtio_dev *d = calloc(1, sizeof(*d));
 	struct net *n = calloc(1, sizeof(*n));
@@ -196,11 +199,93 @@ int virtio_net_create(struct machine *m, const struct net_spec *s)
 	}
 	n->fd = s->fd;
 	memcpy(n->mac, s->mac, sizeof(n->mac));
-	err = virtio_pci_init(m, d, &net_ops, n);
+	err = virtio_pci_init(io, d, &net_ops, n);
 	if (err < 0) {
 		free(d);
 		free(n);
 		return err;
 	}
-	return m->loop ? loop_watch(m->loop, n->fd, net_tap_readable, d) : 0;
+	return loop_watch(io->loop, n->fd, net_tap_readable, d);
 }
+
+/* --- the module: --net --------------------------------------------------- */
+
+/* What --net asked for (main's thread, before the VM runs). */
+static struct net_spec nets[CONFIG_MAX_NETS];
+static int nnets;
+
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned b[6];
+	char end;
+
+	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &b[0], &b[1], &b[2], &b[3],
+		   &b[4], &b[5], &end) != 6)
+		return -1;
+	for (int i = 0; i < 6; i++) {
+		if (b[i] > 0xff)
+			return -1;
+		mac[i] = (uint8_t)b[i];
+	}
+	return mac[0] & 1 ? -1 : 0;	/* a multicast address is no NIC's */
+}
+
+static int net_parse(const char *arg, char *err, size_t errlen)
+{
+	struct net_spec *n;
+	char *dup, *s, *item;
+
+	if (nnets == CONFIG_MAX_NETS)
+		return device_error(err, errlen, "--net %s: too many interfaces",
+				    arg);
+	n = &nets[nnets];
+	/* Locally administered, one per interface: 02:70:76:6d:00:NN. */
+	*n = (struct net_spec){ .fd = -1,
+				.mac = { 0x02, 0x70, 0x76, 0x6d, 0x00,
+					 (uint8_t)nnets } };
+	s = dup = strdup(arg);
+	if (!dup)
+		return device_error(err, errlen, "--net %s: out of memory", arg);
+	while ((item = device_next_item(&s))) {
+		if (strncmp(item, "tap=", 4) == 0 && item[4])
+			n->tap = item + 4;
+		else if (strncmp(item, "mac=", 4) == 0) {
+			if (parse_mac(item + 4, n->mac) < 0)
+				return device_refuse(err, errlen,
+					    "--net: bad MAC address '%s'",
+					    item + 4, dup);
+		} else
+			return device_refuse(err, errlen,
+				    "--net: unknown option '%s' (tap=, mac=)",
+				    item, dup);
+	}
+	if (!n->tap)
+		return device_refuse(err, errlen, "--net %s: tap=NAME is required", arg, dup);
+	if (strlen(n->tap) >= 16)
+		return device_refuse(err, errlen, "--net: tap name '%s' too long",
+			    n->tap, dup);
+	nnets++;
+	return 0;
+}
+
+static unsigned nets_count(void)
+{
+	return (unsigned)nnets;
+}
+
+static int nets_open(unsigned i, char *err, size_t errlen)
+{
+	return net_open(&nets[i], err, errlen);
+}
+
+static int nets_create(struct io *io, unsigned i)
+{
+	return virtio_net_create(io, &nets[i]);
+}
+
+DEVICE_MODULE(virtio_net, .option = "net", .has_arg = true,
+	      .usage = "      --net tap=NAME[,mac=MAC]\n"
+		       "                      a virtio-net interface on host tap NAME\n"
+		       "                      (repeatable)\n",
+	      .parse = net_parse, .open = nets_open, .create = nets_create,
+	      .count = nets_count);

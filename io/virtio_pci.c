@@ -19,7 +19,7 @@
 #include <linux/virtio_pci.h>
 
 #include "cpu/hv.h"
-#include "cpu/machine.h"
+#include "io/io.h"
 #include "io/le.h"
 #include "io/loop.h"
 #include "io/phb.h"
@@ -106,7 +106,7 @@ void virtio_queue_interrupt(struct virtio_dev *d, unsigned q)
 	if (q >= d->ops->nqueues)
 		return;
 	pthread_mutex_lock(&d->lock);
-	if (virtio_running(d) && virtq_should_notify(&d->vq[q], &d->m->mem))
+	if (virtio_running(d) && virtq_should_notify(&d->vq[q], &d->io->vm->mem))
 		queue_raise(d, q);
 	pthread_mutex_unlock(&d->lock);
 }
@@ -413,9 +413,9 @@ static void set_qenable(struct virtio_dev *d, unsigned arg, uint32_t v)
 	q->event_idx = d->driver_features & BIT(VIRTIO_RING_F_EVENT_IDX);
 	q->indirect = d->driver_features & BIT(VIRTIO_RING_F_INDIRECT_DESC);
 	q->iommu = d->driver_features & BIT(VIRTIO_F_ACCESS_PLATFORM)
-			   ? &d->m->phb.dma
+			   ? &d->io->phb.dma
 			   : NULL;
-	if (!virtq_valid(q, &d->m->mem)) {
+	if (!virtq_valid(q, &d->io->vm->mem)) {
 		virtio_fail(d, q->iommu ? "queue rings misaligned, outside RAM "
 					  "or not mapped by the IOMMU"
 					: "queue rings misaligned or outside RAM");
@@ -636,7 +636,7 @@ static bool ops_valid(const struct virtio_ops *ops)
 	       (!ops->config_size || ops->config_read) && ops->notify;
 }
 
-static int dev_init(struct machine *m, struct virtio_dev *d,
+static int dev_init(struct io *io, struct virtio_dev *d,
 		    const struct virtio_ops *ops, void *priv)
 {
 	pthread_mutexattr_t attr;
@@ -644,10 +644,10 @@ static int dev_init(struct machine *m, struct virtio_dev *d,
 
 	memset(d, 0, sizeof(*d));
 	d->ops = ops;
-	d->m = m;
+	d->io = io;
 	d->priv = priv;
 	d->device_features = ops->features | TRANSPORT_FEATURES;
-	if (m->phb.iommu)
+	if (io->phb.iommu)
 		d->device_features |= BIT(VIRTIO_F_ACCESS_PLATFORM);
 	d->config_vector = VIRTQ_NO_VECTOR;
 	for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++) {
@@ -715,7 +715,7 @@ static int pci_build(struct virtio_dev *d)
 		      ops->class_code, VIRTIO_VENDOR, id);
 	f->ops = &bar_ops;
 	f->priv = d;
-	f->m = d->m;
+	f->vm = d->io->vm;
 	err = pci_add_bar64(f, BAR, BAR_SIZE);
 	if (!err)
 		err = add_caps(d);
@@ -758,25 +758,21 @@ static void kick_register(void *arg, int res)
 	struct virtio_kick *k = arg;
 
 	(void)res;
-	hv_ioeventfd(k->d->m, kick_addr(k->d, k->q), 2, k->fd);
+	hv_ioeventfd(k->d->io->vm, kick_addr(k->d, k->q), 2, k->fd);
 }
 
 /* Once the BAR has its address: a KVM ioeventfd per queue where the
  * backend has them (else notify_write signals the eventfd), and the
- * loop's watch (unit tests have no loop: registered at once). */
+ * loop's watch. */
 static int kicks_arm(struct virtio_dev *d)
 {
 	int err;
 
 	for (unsigned q = 0; q < d->ops->nqueues; q++) {
-		if (!d->m->loop) {
-			kick_register(&d->kick[q], 0);
-			continue;
-		}
-		err = loop_call(d->m->loop, kick_register, &d->kick[q]);
+		err = loop_call(d->io->loop, kick_register, &d->kick[q]);
 		if (err < 0)
 			return err;
-		err = loop_watch(d->m->loop, d->kick[q].fd, kick_event,
+		err = loop_watch(d->io->loop, d->kick[q].fd, kick_event,
 				 &d->kick[q]);
 		if (err < 0)
 			return err;
@@ -784,21 +780,21 @@ static int kicks_arm(struct virtio_dev *d)
 	return 0;
 }
 
-int virtio_pci_init(struct machine *m, struct virtio_dev *d,
+int virtio_pci_init(struct io *io, struct virtio_dev *d,
 		    const struct virtio_ops *ops, void *priv)
 {
 	int err;
 
 	if (!ops_valid(ops))
 		return -EINVAL;
-	err = dev_init(m, d, ops, priv);
+	err = dev_init(io, d, ops, priv);
 	if (err < 0)
 		return err;
 	err = pci_build(d);
 	if (!err)
 		err = kicks_open(d);
 	if (!err)
-		err = phb_add(m, &d->pci);
+		err = phb_add(&io->phb, &d->pci);
 	if (err < 0) {
 		kicks_close(d);
 		pthread_mutex_destroy(&d->lock);

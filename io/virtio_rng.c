@@ -4,9 +4,10 @@
 #include <stdlib.h>
 #include <sys/random.h>
 
-#include "cpu/machine.h"
-#include "io/devices.h"
+#include "io/io.h"
+#include "io/device.h"
 #include "io/virtio.h"
+#include "io/virtio_rng.h"
 
 /* Fill each writable buffer of @c; bytes written, or -1 if the host's
  * generator failed. */
@@ -43,7 +44,7 @@ static const char *rng_serve(struct virtio_dev *d, struct virtq *vq,
 	n = rng_fill(c);
 	if (n < 0)
 		return "host random generator failed";
-	if (virtq_push(vq, &d->m->mem, c->head, (uint32_t)n) < 0)
+	if (virtq_push(vq, &d->io->vm->mem, c->head, (uint32_t)n) < 0)
 		return "used ring outside RAM";
 	*used = true;
 	return NULL;
@@ -63,7 +64,7 @@ static const struct virtio_ops rng_ops = {
 	.notify = rng_notify,
 };
 
-int virtio_rng_create(struct machine *m)
+int virtio_rng_create(struct io *io)
 {
 	struct virtio_dev *d = calloc(1, sizeof(*d));
 	struct virtq_chain *c = calloc(1, sizeof(*c));
@@ -74,10 +75,38 @@ int virtio_rng_create(struct machine *m)
 		free(c);
 		return -ENOMEM;
 	}
-	err = virtio_pci_init(m, d, &rng_ops, c);
+	err = virtio_pci_init(io, d, &rng_ops, c);
 	if (err < 0) {
 		free(d);
 		free(c);
 	}
 	return err;
 }
+
+/* --- the module: --rng --------------------------------------------------- */
+
+static bool rng_wanted;	/* --rng given (main's thread) */
+
+static int rng_parse(const char *arg, char *err, size_t errlen)
+{
+	(void)arg;
+	(void)err;
+	(void)errlen;
+	rng_wanted = true;
+	return 0;
+}
+
+static int rng_create(struct io *io, unsigned i)
+{
+	(void)i;
+	return virtio_rng_create(io);
+}
+
+static unsigned rng_count(void)
+{
+	return rng_wanted;
+}
+
+DEVICE_MODULE(virtio_rng, .option = "rng", .has_arg = false,
+	      .usage = "      --rng           a virtio-rng device fed from getrandom()\n",
+	      .parse = rng_parse, .create = rng_create, .count = rng_count);

@@ -1,7 +1,7 @@
 /* The queue-draining loop every device model shares. */
 #include <errno.h>
 
-#include "cpu/machine.h"
+#include "io/io.h"
 #include "io/devices.h"
 #include "io/virtio.h"
 
@@ -14,7 +14,7 @@ static const char *serve_all(struct virtio_dev *d, struct virtq *vq,
 	int got;
 
 	while (!why && virtio_running(d)) {
-		got = virtq_pop(vq, &d->m->mem, c);
+		got = virtq_pop(vq, &d->io->vm->mem, c);
 		if (got == 0)
 			break;
 		if (got == -EFAULT)
@@ -38,7 +38,7 @@ void virtio_serve_queue(struct virtio_dev *d, unsigned q,
 	do
 		why = serve_all(d, vq, c, serve, &used);
 	while (!why && virtio_running(d) &&
-	       virtq_enable_notify(vq, &d->m->mem));
+	       virtq_enable_notify(vq, &d->io->vm->mem));
 	if (why)
 		virtio_fail(d, why);
 	pthread_mutex_unlock(&d->lock);

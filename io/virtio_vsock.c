@@ -14,9 +14,9 @@
 
 #include <linux/virtio_vsock.h>
 
-#include "cpu/machine.h"
+#include "io/io.h"
 #include "io/iov.h"
-#include "io/devices.h"
+#include "io/device.h"
 #include "io/le.h"
 #include "io/loop.h"
 #include "io/virtio.h"
@@ -31,8 +31,6 @@
 
 _Static_assert(VIRTQ_MAX_SEGS <= VSOCK_MAX_IOV, "a chain fits vsock's iovecs");
 
-/* The connection state first: d->priv is also a struct vsock * (tests
- * look at the table through it). */
 struct vsock_dev {
 	struct vsock v;
 	struct virtq_chain chain;		/* loop thread scratch */
@@ -64,7 +62,7 @@ static const char *tx_serve(struct virtio_dev *d, struct virtq *vq,
 			    VSOCK_MAX_IOV);
 	vsock_from_guest(&s->v, &h, s->payload, n,
 			 c->out_len - VSOCK_HDR_SIZE);
-	if (virtq_push(vq, &d->m->mem, c->head, 0) < 0)
+	if (virtq_push(vq, &d->io->vm->mem, c->head, 0) < 0)
 		return "used ring outside RAM";
 	*used = true;
 	return NULL;
@@ -89,7 +87,7 @@ static const char *rx_fill(struct virtio_dev *d, struct virtq_chain *c)
 	len = vsock_emit(&s->v, &h, s->payload, n, cap);
 	vsock_hdr_store(&h, raw);
 	virtq_chain_write(c, 0, raw, sizeof(raw));
-	if (virtq_push(&d->vq[VSOCK_RX], &d->m->mem, c->head,
+	if (virtq_push(&d->vq[VSOCK_RX], &d->io->vm->mem, c->head,
 		       (uint32_t)(VSOCK_HDR_SIZE + len)) < 0)
 		return "used ring outside RAM";
 	return NULL;
@@ -105,9 +103,9 @@ static void rx_pump(struct virtio_dev *d)
 
 	pthread_mutex_lock(&d->lock);
 	while (!why && virtio_running(d) && vsock_pending(&s->v)) {
-		int got = virtq_pop(vq, &d->m->mem, &s->chain);
+		int got = virtq_pop(vq, &d->io->vm->mem, &s->chain);
 
-		if (got == 0 && !virtq_enable_notify(vq, &d->m->mem))
+		if (got == 0 && !virtq_enable_notify(vq, &d->io->vm->mem))
 			break;		/* kicked when buffers come */
 		if (got < 0)
 			why = "malformed descriptor chain";
@@ -146,18 +144,21 @@ static void vsock_notify(struct virtio_dev *d, unsigned q)
 		queue_notify[q](d);
 }
 
-void virtio_vsock_host_ready(struct virtio_dev *d)
+struct vsock *virtio_vsock_state(struct virtio_dev *d)
 {
+	return &vsock_of(d)->v;
+}
+
+/* The host sockets' epoll set is readable (event loop thread). */
+static void host_ready(void *arg, int res)
+{
+	struct virtio_dev *d = arg;
+
+	(void)res;
 	pthread_mutex_lock(&d->lock);
 	vsock_host_events(&vsock_of(d)->v);
 	pthread_mutex_unlock(&d->lock);
 	rx_pump(d);
-}
-
-static void host_ready(void *arg, int res)
-{
-	(void)res;
-	virtio_vsock_host_ready(arg);
 }
 
 /* --- the device ----------------------------------------------------------- */
@@ -190,7 +191,7 @@ static const struct virtio_ops vsock_ops = {
 	.reset = vsock_reset_dev,
 };
 
-int virtio_vsock_create(struct machine *m, const struct vsock_spec *spec)
+int virtio_vsock_create(struct io *io, const struct vsock_spec *spec)
 {
 	struct virtio_dev *d = calloc(1, sizeof(*d));
 	struct vsock_dev *s = calloc(1, sizeof(*s));
@@ -199,7 +200,7 @@ int virtio_vsock_create(struct machine *m, const struct vsock_spec *spec)
 	if (!err)
 		err = vsock_init(&s->v, spec->cid, spec->uds);
 	if (!err) {
-		err = virtio_pci_init(m, d, &vsock_ops, s);
+		err = virtio_pci_init(io, d, &vsock_ops, s);
 		if (err < 0)
 			vsock_destroy(&s->v);
 	}
@@ -208,6 +209,63 @@ int virtio_vsock_create(struct machine *m, const struct vsock_spec *spec)
 		free(s);
 		return err;
 	}
-	/* Unit tests have no loop: they call virtio_vsock_host_ready. */
-	return m->loop ? loop_watch(m->loop, s->v.epfd, host_ready, d) : 0;
+	return loop_watch(io->loop, s->v.epfd, host_ready, d);
 }
+
+/* --- the module: --vsock ------------------------------------------------- */
+
+/* What --vsock asked for (main's thread, before the VM runs). */
+static struct vsock_spec vsock_asked;
+static bool vsock_wanted;
+
+static int vsock_parse(const char *arg, char *err, size_t errlen)
+{
+	char *dup = strdup(arg), *s = dup, *item, *end;
+	unsigned long cid;
+
+	if (!dup)
+		return device_error(err, errlen, "--vsock %s: out of memory",
+				    arg);
+	vsock_asked = (struct vsock_spec){ .cid = 3 };
+	while ((item = device_next_item(&s))) {
+		if (strncmp(item, "cid=", 4) == 0) {
+			errno = 0;
+			cid = strtoul(item + 4, &end, 0);
+			if (errno || *end || cid < 3 || cid > 0xfffffffeul)
+				return device_refuse(err, errlen,
+					    "--vsock: bad cid '%s' (3 or more)",
+					    item + 4, dup);
+			vsock_asked.cid = (uint32_t)cid;
+		} else if (strncmp(item, "uds=", 4) == 0 && item[4]) {
+			vsock_asked.uds = item + 4;
+		} else
+			return device_refuse(err, errlen,
+				    "--vsock: unknown option '%s' (cid=, uds=)",
+				    item, dup);
+	}
+	if (!vsock_asked.uds)
+		return device_refuse(err, errlen, "--vsock %s: uds=PATH is required",
+			    arg, dup);
+	vsock_wanted = true;
+	return 0;
+}
+
+static int vsock_create_asked(struct io *io, unsigned i)
+{
+	(void)i;
+	return virtio_vsock_create(io, &vsock_asked);
+}
+
+static unsigned vsock_count(void)
+{
+	return vsock_wanted;
+}
+
+DEVICE_MODULE(virtio_vsock, .option = "vsock", .has_arg = true,
+	      .usage = "      --vsock uds=PATH[,cid=N]\n"
+		       "                      a virtio-vsock device (guest CID N, default 3):\n"
+		       "                      host programs connect to the unix socket PATH\n"
+		       "                      and send \"CONNECT port\\n\"; guest connections\n"
+		       "                      to CID 2 port P go to the socket PATH_P\n",
+	      .parse = vsock_parse, .create = vsock_create_asked,
+	      .count = vsock_count);

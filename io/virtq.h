@@ -22,7 +22,8 @@ struct tce_set;
 #define VIRTQ_MAX_SEGS		128	/* buffers in one chain */
 #define VIRTQ_NO_VECTOR		0xffff
 
-/* One queue: what the driver configured and where the device is. */
+/* One queue: what the driver configured and where the device is.  Part
+ * of its struct virtio_dev, covered by that device's lock. */
 struct virtq {
 	uint16_t size;		/* entries (power of two; driver may lower it) */
 	uint16_t max_size;	/* what the device offers */
@@ -71,6 +72,12 @@ bool virtq_valid(const struct virtq *q, const struct gmem *g);
  * is always kicked for what comes next; one that stops earlier is not
  * kicked for entries already there. */
 int virtq_pop(struct virtq *q, const struct gmem *g, struct virtq_chain *c);
+
+/* Give back the chain the last virtq_pop took, unused: the next pop
+ * takes it again (a device with nothing to put in it yet, such as a
+ * receive queue whose host side ran dry).  Only right after that pop,
+ * under the same lock. */
+void virtq_unpop(struct virtq *q);
 
 /* Return chain @head with @len bytes written into its writable part.
  * 0 or -EINVAL (head out of range, queue not enabled, rings no longer

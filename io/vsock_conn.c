@@ -55,32 +55,6 @@ void vsock_hdr_store(const struct vsock_hdr *h, void *p)
 	le32_store(b + 40, h->fwd_cnt);
 }
 
-/* --- the connection table ------------------------------------------------ */
-
-struct vsock_conn *vsock_conn_new(struct vsock *v, int fd,
-				  enum vsock_state state)
-{
-	for (unsigned i = 0; i < VSOCK_MAX_CONNS; i++) {
-		struct vsock_conn *c = &v->conn[i];
-		uint32_t gen = c->gen + 1;
-
-		if (c->state != VSOCK_FREE)
-			continue;
-		*c = (struct vsock_conn){ .state = state, .fd = fd,
-					  .gen = gen };
-		return c;
-	}
-	return NULL;
-}
-
-void vsock_conn_free(struct vsock *v, struct vsock_conn *c)
-{
-	uint32_t gen = c->gen;
-
-	vsock_host_close(v, c);
-	*c = (struct vsock_conn){ .state = VSOCK_FREE, .fd = -1, .gen = gen };
-}
-
 /* Does the guest know of @c (so that ending it takes a RST)? */
 static bool guest_knows(const struct vsock_conn *c)
 {

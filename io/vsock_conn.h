@@ -110,6 +110,9 @@ struct vsock_stats {
 	uint64_t overruns;	/* guest ignored our credit */
 };
 
+/* Set up by main; then used by the event loop thread (packets, socket
+ * events) and, through the transport, by vCPU threads (reset), always
+ * under the owning struct virtio_dev's lock. */
 struct vsock {
 	uint64_t guest_cid;
 	char uds[VSOCK_UDS_MAX + 1];
@@ -157,18 +160,27 @@ size_t vsock_emit(struct vsock *v, struct vsock_hdr *h,
 void vsock_hdr_load(struct vsock_hdr *h, const void *p);
 void vsock_hdr_store(const struct vsock_hdr *h, void *p);
 
-/* Between vsock_conn.c (the packets) and vsock_host.c (the sockets). */
+/* The files behind this header, each using only those below it:
+ * vsock_events.c (socket events into protocol steps) over vsock_conn.c
+ * (the packets) over vsock_host.c (the sockets and the connection
+ * table).  The epoll tag of the listener is one past the table. */
+#define VSOCK_LISTEN_TAG	VSOCK_MAX_CONNS
+
+/* The packets' side (vsock_conn.c). */
+void vsock_conn_reset(struct vsock *v, struct vsock_conn *c);
+void vsock_conn_drained(struct vsock *v, struct vsock_conn *c);
+
+/* The sockets' side (vsock_host.c).  vsock_host_flush: write what is
+ * buffered for the host; -1 if the socket failed. */
 struct vsock_conn *vsock_conn_new(struct vsock *v, int fd,
 				  enum vsock_state state);
 void vsock_conn_free(struct vsock *v, struct vsock_conn *c);
-void vsock_conn_reset(struct vsock *v, struct vsock_conn *c);
-void vsock_conn_drained(struct vsock *v, struct vsock_conn *c);
 int vsock_host_connect(const struct vsock *v, uint32_t port);
 int vsock_host_watch(struct vsock *v, struct vsock_conn *c);
 int vsock_host_ok(struct vsock_conn *c);
 int vsock_host_write(struct vsock *v, struct vsock_conn *c,
 		     const struct iovec *iov, unsigned niov, size_t len);
-void vsock_host_flush(struct vsock *v, struct vsock_conn *c);
+int vsock_host_flush(struct vsock_conn *c);
 void vsock_host_close(struct vsock *v, struct vsock_conn *c);
 
 #endif

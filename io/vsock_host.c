@@ -20,9 +20,7 @@
 #include "io/iov.h"
 #include "io/vsock_conn.h"
 
-#define LISTEN_TAG	VSOCK_MAX_CONNS		/* epoll tag of the listener */
 #define BACKLOG		16
-#define EVENTS		16
 #define CONN_EVENTS	(EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET)
 
 static bool again(void)
@@ -205,7 +203,7 @@ int vsock_host_write(struct vsock *v, struct vsock_conn *c,
 	return 0;
 }
 
-void vsock_host_flush(struct vsock *v, struct vsock_conn *c)
+int vsock_host_flush(struct vsock_conn *c)
 {
 	while (c->used) {
 		uint32_t first = VSOCK_BUF_ALLOC - c->head;
@@ -215,158 +213,41 @@ void vsock_host_flush(struct vsock *v, struct vsock_conn *c)
 		};
 		ssize_t w = send_iov(c->fd, iov, iov[1].iov_len ? 2 : 1);
 
-		if (w < 0) {
-			vsock_conn_reset(v, c);
-			return;
-		}
+		if (w < 0)
+			return -1;
 		if (w == 0)
 			break;
 		c->head = (uint32_t)((c->head + (size_t)w) % VSOCK_BUF_ALLOC);
 		c->used -= (uint32_t)w;
 		c->fwd_cnt += (uint32_t)w;
 	}
-	vsock_conn_drained(v, c);
-}
-
-/* --- host connections: accept, "CONNECT <port>\n" ----------------------- */
-
-/* "CONNECT <decimal port>\n", nothing more, nothing less. */
-static int parse_connect(const char *s, size_t len, uint32_t *port)
-{
-	static const char verb[] = "CONNECT ";
-	size_t i = sizeof(verb) - 1;
-	uint64_t p = 0;
-
-	if (len < i + 2 || memcmp(s, verb, i) || s[len - 1] != '\n')
-		return -1;
-	for (; i < len - 1; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		p = p * 10 + (uint64_t)(s[i] - '0');
-		if (p > UINT32_MAX)
-			return -1;
-	}
-	*port = (uint32_t)p;
 	return 0;
 }
 
-/* A host port no live connection uses (at most VSOCK_MAX_CONNS are). */
-static uint32_t port_alloc(struct vsock *v)
-{
-	for (;;) {
-		uint32_t p = v->next_port++;
-		bool used = false;
+/* --- the connection table ------------------------------------------------ */
 
-		if (v->next_port < VSOCK_PORT_BASE)
-			v->next_port = VSOCK_PORT_BASE;
-		for (unsigned i = 0; i < VSOCK_MAX_CONNS && !used; i++)
-			used = v->conn[i].state >= VSOCK_CONNECTING &&
-			       v->conn[i].port == p;
-		if (!used)
-			return p;
+struct vsock_conn *vsock_conn_new(struct vsock *v, int fd,
+				  enum vsock_state state)
+{
+	for (unsigned i = 0; i < VSOCK_MAX_CONNS; i++) {
+		struct vsock_conn *c = &v->conn[i];
+		uint32_t gen = c->gen + 1;
+
+		if (c->state != VSOCK_FREE)
+			continue;
+		*c = (struct vsock_conn){ .state = state, .fd = fd,
+					  .gen = gen };
+		return c;
 	}
+	return NULL;
 }
 
-/* Read the CONNECT line, and not a byte past it: what follows is the
- * stream.  A bad or overlong line, or EOF, closes the socket. */
-static void read_line(struct vsock *v, struct vsock_conn *c)
+void vsock_conn_free(struct vsock *v, struct vsock_conn *c)
 {
-	char line[VSOCK_LINE_MAX];
-	ssize_t n = recv(c->fd, line, sizeof(line), MSG_PEEK | MSG_DONTWAIT);
-	const char *nl;
-	uint32_t port;
+	uint32_t gen = c->gen;
 
-	if (n < 0 && again())
-		return;
-	nl = n > 0 ? memchr(line, '\n', (size_t)n) : NULL;
-	if (!nl && n == (ssize_t)sizeof(line))
-		n = 0;				/* no line ends here */
-	if (n > 0 && !nl)
-		return;				/* the rest is coming */
-	if (n <= 0 || recv(c->fd, line, (size_t)(nl - line + 1),
-			   MSG_DONTWAIT) != nl - line + 1 ||
-	    parse_connect(line, (size_t)(nl - line + 1), &port) < 0) {
-		vsock_conn_free(v, c);
-		return;
-	}
-	c->guest_port = port;
-	c->port = port_alloc(v);
-	c->state = VSOCK_CONNECTING;
-	c->owe = VSOCK_OWE_REQUEST;
-	c->readable = true;
-}
-
-/* Take every pending host connection; with the table full, close it at
- * once (the host sees EOF before any OK). */
-static void accept_all(struct vsock *v)
-{
-	for (;;) {
-		int fd = accept4(v->listen_fd, NULL, NULL,
-				 SOCK_NONBLOCK | SOCK_CLOEXEC);
-		struct vsock_conn *c;
-
-		if (fd < 0) {
-			if (errno == ECONNABORTED || errno == EINTR)
-				continue;
-			return;
-		}
-		c = vsock_conn_new(v, fd, VSOCK_LINE);
-		if (!c)
-			close(fd);
-		else if (vsock_host_watch(v, c) < 0)
-			vsock_conn_free(v, c);
-	}
-}
-
-static void conn_event(struct vsock *v, struct vsock_conn *c, uint32_t ev)
-{
-	if (ev & EPOLLERR) {
-		vsock_conn_reset(v, c);
-		return;
-	}
-	if (c->state == VSOCK_LINE) {
-		read_line(v, c);
-		return;
-	}
-	/* A host connection the guest has not answered, hung up on. */
-	if (c->state == VSOCK_CONNECTING && (ev & EPOLLHUP)) {
-		vsock_conn_reset(v, c);
-		return;
-	}
-	if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP))
-		c->readable = true;
-	if (ev & EPOLLOUT)
-		vsock_host_flush(v, c);
-}
-
-static void dispatch(struct vsock *v, const struct epoll_event *e)
-{
-	uint32_t slot = (uint32_t)e->data.u64;
-	uint32_t gen = (uint32_t)(e->data.u64 >> 32);
-	struct vsock_conn *c;
-
-	if (slot == LISTEN_TAG) {
-		accept_all(v);
-		return;
-	}
-	if (slot >= VSOCK_MAX_CONNS)
-		return;
-	c = &v->conn[slot];
-	if (c->gen == gen && c->fd >= 0)
-		conn_event(v, c, e->events);
-}
-
-/* Until the ready list is empty: edge-triggered events left unread would
- * never wake the loop again, and handling one can add another (a socket
- * just accepted). */
-void vsock_host_events(struct vsock *v)
-{
-	struct epoll_event ev[EVENTS];
-	int n;
-
-	while ((n = epoll_wait(v->epfd, ev, EVENTS, 0)) > 0)
-		for (int i = 0; i < n; i++)
-			dispatch(v, &ev[i]);
+	vsock_host_close(v, c);
+	*c = (struct vsock_conn){ .state = VSOCK_FREE, .fd = -1, .gen = gen };
 }
 
 /* --- life ---------------------------------------------------------------- */
@@ -374,7 +255,7 @@ void vsock_host_events(struct vsock *v)
 int vsock_init(struct vsock *v, uint64_t guest_cid, const char *uds)
 {
 	struct epoll_event ev = { .events = EPOLLIN | EPOLLET,
-				  .data.u64 = LISTEN_TAG };
+				  .data.u64 = VSOCK_LISTEN_TAG };
 	int err;
 
 	memset(v, 0, sizeof(*v));

@@ -10,10 +10,10 @@
 #include <unistd.h>
 
 #include "cpu/hv.h"
-#include "cpu/machine.h"
-#include "papr/be.h"
+#include "papr/papr.h"
+#include "cpu/be.h"
 #include "papr/console.h"
-#include "papr/irq.h"
+#include "cpu/irq.h"
 #include "papr/hcall.h"
 
 #define TERM_CHARS_MAX	16	/* two registers' worth */
@@ -27,6 +27,7 @@ void console_init(struct console *c)
 	c->out_bytes = 0;
 	c->in_head = c->in_len = 0;
 	c->in_escape = false;
+	atomic_init(&c->exit_status, -1);
 }
 
 static void queue_input(struct console *c, char ch)
@@ -37,9 +38,9 @@ static void queue_input(struct console *c, char ch)
 	c->in_len++;
 }
 
-bool console_input(struct machine *m, const char *buf, size_t len)
+bool console_input(struct papr *papr, const char *buf, size_t len)
 {
-	struct console *c = &m->con;
+	struct console *c = &papr->con;
 	bool go_on = true;
 	size_t queued;
 
@@ -59,7 +60,7 @@ bool console_input(struct machine *m, const char *buf, size_t len)
 	pthread_mutex_unlock(&c->lock);
 	/* Tell the guest's driver there is input (it reads it all). */
 	if (queued)
-		hv_irq_raise(m, IRQ_VTY_CONSOLE);
+		hv_irq_raise(papr->vm, IRQ_VTY_CONSOLE);
 	return go_on;
 }
 
@@ -91,7 +92,7 @@ static void write_all(int fd, const char *buf, size_t len)
 	}
 }
 
-static void control_command(struct machine *m, const char *line)
+static void control_command(struct papr *papr, const char *line)
 {
 	char *end;
 	long status;
@@ -101,16 +102,16 @@ static void control_command(struct machine *m, const char *line)
 		status = strtol(line + 5, &end, 10);
 		if (!errno && end != line + 5 && *end == '\0' &&
 		    status >= 0 && status <= 255) {
-			atomic_store(&m->exit_status, (int)status);
+			atomic_store(&papr->con.exit_status, (int)status);
 			return;
 		}
 	}
 	fprintf(stderr, "pvmm: control vty: ignoring \"%s\"\n", line);
 }
 
-void console_control_write(struct machine *m, const char *buf, size_t len)
+void console_control_write(struct papr *papr, const char *buf, size_t len)
 {
-	struct console *c = &m->con;
+	struct console *c = &papr->con;
 
 	for (size_t i = 0; i < len; i++) {
 		char ch = buf[i];
@@ -120,7 +121,7 @@ void console_control_write(struct machine *m, const char *buf, size_t len)
 		if (ch == '\n') {
 			c->ctl_line[c->ctl_len] = '\0';
 			if (c->ctl_len)
-				control_command(m, c->ctl_line);
+				control_command(papr, c->ctl_line);
 			c->ctl_len = 0;
 		} else if (c->ctl_len < sizeof(c->ctl_line) - 1) {
 			c->ctl_line[c->ctl_len++] = ch;
@@ -144,7 +145,7 @@ static void unpack_chars(const uint64_t *regs, char *buf)
 	be64_store(buf + 8, regs[1]);
 }
 
-int64_t h_put_term_char(struct machine *m, struct vcpu *v, uint64_t *args)
+int64_t h_put_term_char(struct papr *papr, struct vcpu *v, uint64_t *args)
 {
 	uint64_t len = args[1];
 	char buf[TERM_CHARS_MAX];
@@ -154,20 +155,20 @@ int64_t h_put_term_char(struct machine *m, struct vcpu *v, uint64_t *args)
 	if (vty < 0 || len > TERM_CHARS_MAX)
 		return H_PARAMETER;
 	unpack_chars(&args[2], buf);
-	pthread_mutex_lock(&m->con.lock);
+	pthread_mutex_lock(&papr->con.lock);
 	if (vty == 0) {
 		if (len)
-			machine_mark(m, PHASE_FIRST_CONSOLE);
-		write_all(m->con.out_fd, buf, len);
-		m->con.out_bytes += len;
+			vm_mark(papr->vm, PHASE_FIRST_CONSOLE);
+		write_all(papr->con.out_fd, buf, len);
+		papr->con.out_bytes += len;
 	} else {
-		console_control_write(m, buf, len);
+		console_control_write(papr, buf, len);
 	}
-	pthread_mutex_unlock(&m->con.lock);
+	pthread_mutex_unlock(&papr->con.lock);
 	return H_SUCCESS;
 }
 
-int64_t h_get_term_char(struct machine *m, struct vcpu *v, uint64_t *args)
+int64_t h_get_term_char(struct papr *papr, struct vcpu *v, uint64_t *args)
 {
 	char buf[TERM_CHARS_MAX] = { 0 };
 	size_t n = 0;
@@ -177,7 +178,7 @@ int64_t h_get_term_char(struct machine *m, struct vcpu *v, uint64_t *args)
 	if (vty < 0)
 		return H_PARAMETER;
 	if (vty == 0)
-		n = console_take_input(&m->con, buf, sizeof(buf));
+		n = console_take_input(&papr->con, buf, sizeof(buf));
 	args[0] = n;
 	args[1] = be64_load(buf);
 	args[2] = be64_load(buf + 8);
@@ -185,15 +186,15 @@ int64_t h_get_term_char(struct machine *m, struct vcpu *v, uint64_t *args)
 }
 
 /* RTAS display-character: one byte to the console. */
-void rtas_display_character(struct machine *m, struct vcpu *v,
+void rtas_display_character(struct papr *papr, struct vcpu *v,
 			    struct rtas_args *a)
 {
 	char ch = (char)a->args[0];
 
 	(void)v;
-	pthread_mutex_lock(&m->con.lock);
-	write_all(m->con.out_fd, &ch, 1);
-	m->con.out_bytes++;
-	pthread_mutex_unlock(&m->con.lock);
+	pthread_mutex_lock(&papr->con.lock);
+	write_all(papr->con.out_fd, &ch, 1);
+	papr->con.out_bytes++;
+	pthread_mutex_unlock(&papr->con.lock);
 	a->rets[0] = RTAS_OK;
 }

@@ -3,6 +3,7 @@
 #define PVMM_CONSOLE_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,6 +15,10 @@
  * sends one Ctrl-A to the guest. */
 #define CONSOLE_ESCAPE		0x01
 
+/* The vtys.  Written by vCPU threads (H_PUT_TERM_CHAR, display-character,
+ * the control line) and the event loop thread (typed input); lock covers
+ * all of it but the fds (set by main before the threads) and exit_status
+ * (atomic, read by main at the end). */
 struct console {
 	int out_fd;		/* guest console output (stdout) */
 	int in_fd;		/* guest console input (stdin), -1 for none */
@@ -27,26 +32,23 @@ struct console {
 	char in_buf[CONSOLE_IN_MAX];
 	size_t in_head, in_len;
 	bool in_escape;		/* the previous byte was CONSOLE_ESCAPE */
+	_Atomic int exit_status; /* "exit N" on the control vty; -1: none */
 };
 
-struct machine;
+struct papr;
 
 void console_init(struct console *c);
 
 /* Feed bytes the guest wrote to the control vty.  Each complete line is one
  * command; "exit N" (0 <= N <= 255) sets pvmm's exit status. */
-void console_control_write(struct machine *m, const char *buf, size_t len);
+void console_control_write(struct papr *papr, const char *buf, size_t len);
 
 /* Feed bytes typed on the terminal: handles the escape sequence, queues
  * the rest for the guest.  Returns false once the user asked to stop. */
-bool console_input(struct machine *m, const char *buf, size_t len);
+bool console_input(struct papr *papr, const char *buf, size_t len);
 
 /* Take up to @max queued input bytes for the guest. */
 size_t console_take_input(struct console *c, char *buf, size_t max);
 
-/* Put the terminal in raw mode if stdin is one (restored at exit, on
- * fatal signals too) and have the event loop (m->loop) read it. */
-int console_start(struct machine *m);
-void console_stop(struct machine *m);
 
 #endif

@@ -18,10 +18,10 @@
 #include <time.h>
 
 #include "cpu/hv.h"
-#include "cpu/machine.h"
-#include "papr/be.h"
+#include "papr/papr.h"
+#include "cpu/be.h"
 #include "papr/events.h"
-#include "papr/irq.h"
+#include "cpu/irq.h"
 #include "papr/rtas.h"
 
 /* check-exception / event-scan event classes and status. */
@@ -151,12 +151,11 @@ void events_reset(struct events *e)
 	pthread_mutex_init(&e->lock, NULL);
 }
 
-int events_init(struct machine *m)
+void events_init(struct papr *papr)
 {
-	pthread_mutex_lock(&m->events.lock);
-	m->events.ready = true;
-	pthread_mutex_unlock(&m->events.lock);
-	return 0;
+	pthread_mutex_lock(&papr->events.lock);
+	papr->events.ready = true;
+	pthread_mutex_unlock(&papr->events.lock);
 }
 
 /* Index of the oldest event matching: of a class in @mask, or raised on
@@ -183,9 +182,9 @@ static void events_remove(struct events *e, unsigned i)
 /* A second request of a kind still unread is absorbed: Linux reads one
  * log per interrupt and parses its buffer whatever check-exception says,
  * so an extra edge would only replay the old log. */
-int events_post(struct machine *m, enum event_kind kind)
+int events_post(struct papr *papr, enum event_kind kind)
 {
-	struct events *e = &m->events;
+	struct events *e = &papr->events;
 	const struct event_type *t;
 	struct rtas_event *ev;
 	int err = 0;
@@ -205,8 +204,8 @@ int events_post(struct machine *m, enum event_kind kind)
 		ev->kind = (uint8_t)kind;
 		ev->id = ++e->last_id;
 		ev->time = (int64_t)time(NULL) +
-			   atomic_load(&m->rtas.rtc_offset);
-		err = hv_irq_raise(m, t->irq);
+			   atomic_load(&papr->rtas.rtc_offset);
+		err = hv_irq_raise(papr->vm, t->irq);
 		if (err)
 			e->count--;
 	}
@@ -214,20 +213,20 @@ int events_post(struct machine *m, enum event_kind kind)
 	return err;
 }
 
-int events_request_shutdown(struct machine *m)
+int events_request_shutdown(struct papr *papr)
 {
-	return events_post(m, EVENT_EPOW_SHUTDOWN) < 0 ? -1 : 0;
+	return events_post(papr, EVENT_EPOW_SHUTDOWN);
 }
 
 /* --- RTAS --------------------------------------------------------------- */
 
 /* The guest's log buffer: all of it in RAM and room for the fixed header
  * at least, or NULL. */
-static uint8_t *events_buffer(struct machine *m, uint32_t gpa, uint32_t len)
+static uint8_t *events_buffer(struct papr *papr, uint32_t gpa, uint32_t len)
 {
 	if (len < ELOG_HDR_LEN)
 		return NULL;
-	return gmem_ptr(&m->mem, gpa, len);
+	return gmem_ptr(&papr->vm->mem, gpa, len);
 }
 
 /* "No errors found" leaves the buffer undefined in PAPR, but Linux's EPOW
@@ -241,10 +240,10 @@ static void events_none(struct rtas_args *a, uint8_t *buf)
 
 /* Hand over the oldest event in @mask; if more are pending on its source,
  * raise it again (PAPR keeps the interrupt signalled while any is). */
-static int events_take(struct machine *m, uint32_t mask, uint8_t *buf,
+static int events_take(struct papr *papr, uint32_t mask, uint8_t *buf,
 		       uint32_t len)
 {
-	struct events *e = &m->events;
+	struct events *e = &papr->events;
 	int i = events_find(e, mask, ~0u, ~0u), st = RTAS_NO_ERRORS;
 	uint32_t irq;
 
@@ -255,18 +254,18 @@ static int events_take(struct machine *m, uint32_t mask, uint8_t *buf,
 	irq = event_types[e->q[i].kind].irq;
 	events_remove(e, (unsigned)i);
 	if (events_find(e, ~0u, irq, ~0u) >= 0)
-		hv_irq_raise(m, irq);
+		hv_irq_raise(papr->vm, irq);
 	return RTAS_OK;
 }
 
 /* check-exception(vector, source, mask, critical, buf, len).  Linux's
  * handlers pass vector 0x500 and the source that fired; the mask alone
  * decides what is handed over. */
-void rtas_check_exception(struct machine *m, struct vcpu *v,
+void rtas_check_exception(struct papr *papr, struct vcpu *v,
 			  struct rtas_args *a)
 {
 	uint32_t mask = a->args[2], len = a->args[5];
-	uint8_t *buf = events_buffer(m, a->args[4], len);
+	uint8_t *buf = events_buffer(papr, a->args[4], len);
 	int st;
 
 	(void)v;
@@ -274,9 +273,9 @@ void rtas_check_exception(struct machine *m, struct vcpu *v,
 		a->rets[0] = (uint32_t)RTAS_PARAM_ERROR;
 		return;
 	}
-	pthread_mutex_lock(&m->events.lock);
-	st = events_take(m, mask, buf, len);
-	pthread_mutex_unlock(&m->events.lock);
+	pthread_mutex_lock(&papr->events.lock);
+	st = events_take(papr, mask, buf, len);
+	pthread_mutex_unlock(&papr->events.lock);
 	if (st == RTAS_NO_ERRORS)
 		events_none(a, buf);
 	else
@@ -287,9 +286,9 @@ void rtas_check_exception(struct machine *m, struct vcpu *v,
  * and only logs what it finds, so events signalled by an interrupt must
  * never be handed out here (the power-off would be lost).  pvmm has no
  * polled-only events: "no errors found" once the buffer is checked. */
-void rtas_event_scan(struct machine *m, struct vcpu *v, struct rtas_args *a)
+void rtas_event_scan(struct papr *papr, struct vcpu *v, struct rtas_args *a)
 {
-	uint8_t *buf = events_buffer(m, a->args[2], a->args[3]);
+	uint8_t *buf = events_buffer(papr, a->args[2], a->args[3]);
 
 	(void)v;
 	if (!buf) {
@@ -303,10 +302,10 @@ void rtas_event_scan(struct machine *m, struct vcpu *v, struct rtas_args *a)
 
 /* get-sensor-state(sensor, index): Linux reads the EPOW sensor before
  * check-exception to decide "critical"; only it exists, always normal. */
-void rtas_get_sensor_state(struct machine *m, struct vcpu *v,
+void rtas_get_sensor_state(struct papr *papr, struct vcpu *v,
 			   struct rtas_args *a)
 {
-	(void)m;
+	(void)papr;
 	(void)v;
 	if (a->args[0] != SENSOR_EPOW) {
 		a->rets[0] = (uint32_t)RTAS_PARAM_ERROR;

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct machine;
+struct papr;
 
 enum event_kind {
 	EVENT_EPOW_SHUTDOWN,	/* EPOW "system shutdown, normal" */
@@ -36,23 +36,23 @@ struct events {
 	uint32_t last_id;
 };
 
-/* Empty queue, not ready (machine_init). */
+/* Empty queue, not ready (papr_init). */
 void events_reset(struct events *e);
 
 /* The VM and its interrupt sources exist: events may be raised from now
- * on.  0 or -errno. */
-int events_init(struct machine *m);
+ * on. */
+void events_init(struct papr *papr);
 
 /* Queue an event of @kind and raise its interrupt.  An event of the same
  * kind still unread absorbs the new one.  0, -ENODEV before events_init,
  * -ENOSPC with the queue full, or the backend's error. */
-int events_post(struct machine *m, enum event_kind kind);
+int events_post(struct papr *papr, enum event_kind kind);
 
 /* Ask the guest to power off, as a power button would: queue an EPOW
- * event and raise its interrupt.  0 if the request was raised, -1 if the
- * guest cannot take one.  Safe from any thread, not from a signal
- * handler. */
-int events_request_shutdown(struct machine *m);
+ * event and raise its interrupt.  0 if the request was raised, or
+ * events_post's -errno if the guest cannot take one.  Safe from any
+ * thread, not from a signal handler. */
+int events_request_shutdown(struct papr *papr);
 
 /* Write the RTAS error log of @ev into @buf (PAPR version 6 extended log,
  * big-endian); its length, or 0 if @len cannot hold it. */

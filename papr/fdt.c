@@ -5,10 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cpu/machine.h"
+#include "papr/papr.h"
 #include "io/phb.h"
 #include "papr/fdt.h"
-#include "papr/irq.h"
+#include "papr/fdt_phb.h"
+#include "cpu/irq.h"
 #include "papr/rtas.h"
 
 #define XICS_PHANDLE	0x1000
@@ -93,11 +94,11 @@ static int fdt_chosen(void *fdt, const struct fdt_params *p)
 	return fdt_end_node(fdt);
 }
 
-static int fdt_memory(void *fdt, const struct machine *m)
+static int fdt_memory(void *fdt, const struct papr *papr)
 {
 	TRY(fdt_begin_node(fdt, "memory@0"));
 	TRY(fdt_property_string(fdt, "device_type", "memory"));
-	TRY(prop_u64_pair(fdt, "reg", 0, m->mem.size));
+	TRY(prop_u64_pair(fdt, "reg", 0, papr->vm->mem.size));
 	return fdt_end_node(fdt);
 }
 
@@ -168,14 +169,14 @@ static int fdt_cpu(void *fdt, const struct fdt_params *p,
 	return fdt_end_node(fdt);
 }
 
-static int fdt_cpus(void *fdt, const struct machine *m,
+static int fdt_cpus(void *fdt, const struct papr *papr,
 		    const struct fdt_params *p)
 {
 	TRY(fdt_begin_node(fdt, "cpus"));
 	TRY(fdt_property_u32(fdt, "#address-cells", 1));
 	TRY(fdt_property_u32(fdt, "#size-cells", 0));
-	for (int i = 0; i < m->ncpus; i += m->threads_per_core)
-		TRY(fdt_cpu(fdt, p, &m->cpu[i], m->threads_per_core));
+	for (int i = 0; i < papr->vm->ncpus; i += papr->vm->threads_per_core)
+		TRY(fdt_cpu(fdt, p, &papr->vm->cpu[i], papr->vm->threads_per_core));
 	return fdt_end_node(fdt);
 }
 
@@ -194,7 +195,7 @@ static int fdt_hypertas(void *fdt, const struct fdt_params *p)
 	return fdt_property(fdt, "ibm,hypertas-functions", buf, (int)len);
 }
 
-static int fdt_rtas(void *fdt, const struct machine *m,
+static int fdt_rtas(void *fdt, const struct papr *papr,
 		    const struct fdt_params *p)
 {
 	TRY(fdt_begin_node(fdt, "rtas"));
@@ -202,9 +203,9 @@ static int fdt_rtas(void *fdt, const struct machine *m,
 	for (size_t i = 0; i < rtas_ncalls; i++)
 		TRY(fdt_property_u32(fdt, rtas_calls[i].name,
 				     rtas_token(rtas_calls[i].name)));
-	TRY(fdt_property_u32(fdt, "rtas-size", m->rtas.size));
-	TRY(fdt_property_u32(fdt, "linux,rtas-base", m->rtas.base));
-	TRY(fdt_property_u32(fdt, "linux,rtas-entry", m->rtas.base));
+	TRY(fdt_property_u32(fdt, "rtas-size", papr->rtas.size));
+	TRY(fdt_property_u32(fdt, "linux,rtas-base", papr->rtas.base));
+	TRY(fdt_property_u32(fdt, "linux,rtas-entry", papr->rtas.base));
 	TRY(fdt_property_u32(fdt, "rtas-error-log-max", RTAS_ERROR_LOG_MAX));
 	/* Scans per minute; without it Linux starts no rtasd and never
 	 * calls event-scan (papr/events.c says why that finds nothing). */
@@ -260,10 +261,10 @@ static int fdt_vdevice(void *fdt)
 	return fdt_end_node(fdt);
 }
 
-static int fdt_xics(void *fdt, const struct machine *m)
+static int fdt_xics(void *fdt, const struct papr *papr)
 {
 	fdt32_t range[2] = { cpu_to_fdt32(0),
-			     cpu_to_fdt32(m->cpu[m->ncpus - 1].id + 1) };
+			     cpu_to_fdt32(papr->vm->cpu[papr->vm->ncpus - 1].id + 1) };
 
 	TRY(fdt_begin_node(fdt, "interrupt-controller"));
 	TRY(fdt_property_string(fdt, "device_type",
@@ -305,7 +306,7 @@ static int fdt_hypervisor(void *fdt)
 	return fdt_end_node(fdt);
 }
 
-int fdt_build(const struct machine *m, const struct fdt_params *p,
+int fdt_build(const struct papr *papr, const struct fdt_params *p,
 	      void *buf, size_t size)
 {
 	void *fdt = buf;
@@ -318,12 +319,12 @@ int fdt_build(const struct machine *m, const struct fdt_params *p,
 	TRY(fdt_begin_node(fdt, ""));
 	TRY(fdt_root_props(fdt));
 	TRY(fdt_chosen(fdt, p));
-	TRY(fdt_memory(fdt, m));
-	TRY(fdt_cpus(fdt, m, p));
-	TRY(fdt_rtas(fdt, m, p));
+	TRY(fdt_memory(fdt, papr));
+	TRY(fdt_cpus(fdt, papr, p));
+	TRY(fdt_rtas(fdt, papr, p));
 	TRY(fdt_vdevice(fdt));
 	if (p->xics) {
-		TRY(fdt_xics(fdt, m));
+		TRY(fdt_xics(fdt, papr));
 		TRY(fdt_event_sources(fdt));
 	}
 	TRY(fdt_hypervisor(fdt));
@@ -332,8 +333,8 @@ int fdt_build(const struct machine *m, const struct fdt_params *p,
 	/* The PCI host bridge adds its nodes to the finished tree (it looks
 	 * up the XICS phandle there), then the tree shrinks to fit. */
 	TRY(fdt_open_into(fdt, fdt, (int)size));
-	TRY(phb_fdt(m, fdt));
+	TRY(fdt_phb(fdt, papr->phb));
 	TRY(fdt_pack(fdt));
-	fdt_set_boot_cpuid_phys(fdt, (uint32_t)m->cpu[0].id);
+	fdt_set_boot_cpuid_phys(fdt, (uint32_t)papr->vm->cpu[0].id);
 	return 0;
 }

@@ -8,15 +8,9 @@
 
 #include "hpt/mmu.h"
 
-struct machine;
+struct papr;
 
-/* Building a tree: return the first libfdt error. */
-#define TRY(expr)                        \
-	do {                             \
-		int err_ = (expr);       \
-		if (err_ < 0)            \
-			return err_;     \
-	} while (0)
+#include "papr/fdt_try.h"
 
 #define FDT_MAX_RESERVE	8
 
@@ -40,7 +34,7 @@ struct fdt_params {
 };
 
 /* Build the tree into @buf (@size bytes); 0 or a libfdt error code. */
-int fdt_build(const struct machine *m, const struct fdt_params *p,
+int fdt_build(const struct papr *papr, const struct fdt_params *p,
 	      void *buf, size_t size);
 
 #endif

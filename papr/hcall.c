@@ -1,7 +1,8 @@
 /* hcall dispatch: from an opcode to its handler in one table look-up. */
+#include <errno.h>
 #include <stddef.h>
 
-#include "cpu/machine.h"
+#include "papr/papr.h"
 #include "papr/hcall.h"
 
 struct hcall_entry {
@@ -59,20 +60,34 @@ const char *hcall_name(uint64_t nr)
 	return slot < 0 ? NULL : hcall_table[slot].name;
 }
 
-int64_t hcall_dispatch(struct machine *m, struct vcpu *v, uint64_t nr,
+int64_t hcall_errno(int err)
+{
+	switch (err) {
+	case 0:
+		return H_SUCCESS;
+	case -EINVAL:
+		return H_PARAMETER;
+	case -ENODEV:
+		return H_NOT_AVAILABLE;
+	default:
+		return H_HARDWARE;
+	}
+}
+
+int64_t hcall_dispatch(struct papr *papr, struct vcpu *v, uint64_t nr,
 		       uint64_t *args)
 {
 	int slot = hcall_slot(nr);
 
 	if (slot < 0) {
-		atomic_fetch_add(&m->hstats.out_of_range, 1);
-		atomic_fetch_add(&m->hstats.unimplemented, 1);
+		atomic_fetch_add(&papr->hstats.out_of_range, 1);
+		atomic_fetch_add(&papr->hstats.unimplemented, 1);
 		return H_FUNCTION;
 	}
-	atomic_fetch_add(&m->hstats.calls[slot], 1);
+	atomic_fetch_add(&papr->hstats.calls[slot], 1);
 	if (!hcall_table[slot].fn) {
-		atomic_fetch_add(&m->hstats.unimplemented, 1);
+		atomic_fetch_add(&papr->hstats.unimplemented, 1);
 		return H_FUNCTION;
 	}
-	return hcall_table[slot].fn(m, v, args);
+	return hcall_table[slot].fn(papr, v, args);
 }

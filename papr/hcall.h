@@ -3,6 +3,7 @@
 #define PVMM_HCALL_H
 
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Return codes (r3). */
@@ -58,21 +59,31 @@
 
 #define HCALL_NARGS		9	/* r4..r12, in and out */
 
-struct machine;
+struct papr;
 struct vcpu;
 
 /* A handler reads its arguments from args[] (r4 onwards), writes its
  * outputs back there, and returns the PAPR return code for r3. */
-typedef int64_t hcall_fn(struct machine *m, struct vcpu *v, uint64_t *args);
+typedef int64_t hcall_fn(struct papr *papr, struct vcpu *v, uint64_t *args);
 
+/* Counted by the vCPU threads as they dispatch (atomics, no lock); read
+ * by main for --report after they are joined. */
 struct hcall_stats {
 	_Atomic uint64_t calls[HCALL_SLOTS];	/* every call, by opcode */
 	_Atomic uint64_t unimplemented;		/* answered H_FUNCTION */
 	_Atomic uint64_t out_of_range;		/* opcode outside both ranges */
 };
 
+/* The guest's return code for a host-side -errno (the backend's answer,
+ * a failed host call): the one place hcalls translate errors. */
+int64_t hcall_errno(int err);
+
+/* The return code for the hypervisor's answer to an HPT resize step
+ * (> 0: ms still to wait, as an H_LONG_BUSY code). */
+int64_t hpt_resize_rc(long kvm_ret);
+
 /* Handle one hcall exit: the return code for r3, outputs in args[]. */
-int64_t hcall_dispatch(struct machine *m, struct vcpu *v, uint64_t nr,
+int64_t hcall_dispatch(struct papr *papr, struct vcpu *v, uint64_t nr,
 		       uint64_t *args);
 
 /* Slot of @nr in hcall_stats.calls, or -1 outside both ranges. */
@@ -92,5 +103,10 @@ hcall_fn h_set_sprg0, h_get_cpu_characteristics, h_signal_sys_reset;
 hcall_fn h_page_init, h_logical_ci_load, h_logical_ci_store;
 hcall_fn h_random;
 hcall_fn h_get_tce, h_put_tce, h_stuff_tce, h_put_tce_indirect;
+
+/* The multi-TCE hcalls (H_PUT_TCE_INDIRECT, H_STUFF_TCE), which KVM-HV
+ * answers itself only once told to (vm_config.multi_tce). */
+extern const uint64_t hcall_multi_tce[];
+extern const size_t hcall_nmulti_tce;
 
 #endif

@@ -3,14 +3,14 @@
 #include <stdbool.h>
 
 #include "cpu/hv.h"
-#include "cpu/machine.h"
+#include "papr/papr.h"
 #include "papr/hcall.h"
 #include "papr/hcall_misc.h"
 
-int64_t h_set_sprg0(struct machine *m, struct vcpu *v, uint64_t *args)
+int64_t h_set_sprg0(struct papr *papr, struct vcpu *v, uint64_t *args)
 {
 	/* Any value is valid: SPRG0 is the OS's scratch register. */
-	return hv_set_sprg0(m, v, args[0]) < 0 ? H_HARDWARE : H_SUCCESS;
+	return hv_set_sprg0(papr->vm, v, args[0]) < 0 ? H_HARDWARE : H_SUCCESS;
 }
 
 /* pvmm cannot know which speculation mitigations the host has (an emulated
@@ -41,10 +41,10 @@ int64_t h_set_sprg0(struct machine *m, struct vcpu *v, uint64_t *args)
  * - NO_L1D_FLUSH_ENTRY, NO_L1D_FLUSH_UACCESS, NO_STF_BARRIER stay clear:
  *   each would switch a mitigation (L1D flush on kernel entry and around
  *   user accesses, store-forwarding barrier) off. */
-int64_t h_get_cpu_characteristics(struct machine *m, struct vcpu *v,
+int64_t h_get_cpu_characteristics(struct papr *papr, struct vcpu *v,
 				  uint64_t *args)
 {
-	(void)m;
+	(void)papr;
 	(void)v;
 	args[0] = PVMM_CPU_CHARACTERISTICS;
 	args[1] = PVMM_CPU_BEHAVIOUR;
@@ -55,35 +55,35 @@ int64_t h_get_cpu_characteristics(struct machine *m, struct vcpu *v,
  * would be lost when start-cpu loads its registers (QEMU's observable
  * behaviour), and a pending one must not fire right after that start.
  * So it is skipped, and the call still succeeds. */
-static bool sys_reset_one(struct machine *m, struct vcpu *t)
+static bool sys_reset_one(struct papr *papr, struct vcpu *t)
 {
 	if (atomic_load(&t->state) != VCPU_RUNNING)
 		return true;
-	return hv_system_reset(m, t) == 0;
+	return hv_system_reset(papr->vm, t) == 0;
 }
 
-int64_t h_signal_sys_reset(struct machine *m, struct vcpu *v, uint64_t *args)
+int64_t h_signal_sys_reset(struct papr *papr, struct vcpu *v, uint64_t *args)
 {
 	int64_t target = (int64_t)args[0];
 	struct vcpu *t;
 	bool ok = true;
 
 	if (target >= 0) {
-		t = machine_vcpu(m, (uint64_t)target);
+		t = vm_vcpu(papr->vm, (uint64_t)target);
 		if (!t)
 			return H_PARAMETER;
-		return sys_reset_one(m, t) ? H_SUCCESS : H_HARDWARE;
+		return sys_reset_one(papr, t) ? H_SUCCESS : H_HARDWARE;
 	}
 	if (target != H_SIGNAL_SYS_RESET_ALL &&
 	    target != H_SIGNAL_SYS_RESET_ALL_OTHERS)
 		return H_PARAMETER;
 	/* Deliver to every target even if one fails: the reset is usually a
 	 * last resort (debugger, crash dump), so reach as many as we can. */
-	for (int i = 0; i < m->ncpus; i++) {
-		t = &m->cpu[i];
+	for (int i = 0; i < papr->vm->ncpus; i++) {
+		t = &papr->vm->cpu[i];
 		if (target == H_SIGNAL_SYS_RESET_ALL_OTHERS && t == v)
 			continue;
-		if (!sys_reset_one(m, t))
+		if (!sys_reset_one(papr, t))
 			ok = false;
 	}
 	return ok ? H_SUCCESS : H_HARDWARE;

@@ -4,25 +4,26 @@
 #include <string.h>
 
 #include "cpu/gmem.h"
-#include "cpu/machine.h"
-#include "papr/be.h"
+#include "io/phb.h"
+#include "papr/papr.h"
+#include "cpu/be.h"
 #include "papr/hcall.h"
 #include "papr/hcall_misc.h"
 
 /* Host pointer to the 4 KiB guest page at @gpa, or NULL if @gpa is not
  * page aligned or the page is not all RAM. */
-static uint8_t *ram_page(struct machine *m, uint64_t gpa)
+static uint8_t *ram_page(struct papr *papr, uint64_t gpa)
 {
 	if (gpa & (H_PAGE_INIT_SIZE - 1))
 		return NULL;
-	return gmem_ptr(&m->mem, gpa, H_PAGE_INIT_SIZE);
+	return gmem_ptr(&papr->vm->mem, gpa, H_PAGE_INIT_SIZE);
 }
 
 /* H_PAGE_INIT(flags, dest, src): zero dest or copy src to it.  As in
  * QEMU and KVM, copy wins when both are asked for, and src is only looked
  * at for a copy.  The CMO page-state flags are refused: pvmm does not
  * advertise cooperative memory overcommit. */
-int64_t h_page_init(struct machine *m, struct vcpu *v, uint64_t *args)
+int64_t h_page_init(struct papr *papr, struct vcpu *v, uint64_t *args)
 {
 	uint64_t flags = args[0];
 	uint8_t *dst, *src;
@@ -30,11 +31,11 @@ int64_t h_page_init(struct machine *m, struct vcpu *v, uint64_t *args)
 	(void)v;
 	if (flags & ~H_PAGE_INIT_FLAGS)
 		return H_PARAMETER;
-	dst = ram_page(m, args[1]);
+	dst = ram_page(papr, args[1]);
 	if (!dst)
 		return H_PARAMETER;
 	if (flags & H_COPY_PAGE) {
-		src = ram_page(m, args[2]);
+		src = ram_page(papr, args[2]);
 		if (!src)
 			return H_PARAMETER;
 		/* Aligned pages are equal or disjoint; memmove covers equal. */
@@ -49,20 +50,42 @@ int64_t h_page_init(struct machine *m, struct vcpu *v, uint64_t *args)
 	return H_SUCCESS;
 }
 
-/* A logical CI access outside RAM is a device register.  No device sits
- * on pvmm's guest-physical bus yet, so there is nothing to reach.  When
- * one does, this is the hook: dispatch (addr, size, big-endian *val) to
- * the bus the way an MMIO exit is dispatched, and return H_SUCCESS, or
- * H_PARAMETER when no device claims the address. */
-static int64_t ci_device_access(struct machine *m, uint64_t addr,
+/* The big-endian value of @size bytes at @b, and the other way. */
+static uint64_t be_load_n(const uint8_t *b, unsigned size)
+{
+	return size == 1 ? b[0] : size == 2 ? be16_load(b) :
+	       size == 4 ? be32_load(b) : be64_load(b);
+}
+
+static void be_store_n(uint8_t *b, unsigned size, uint64_t val)
+{
+	if (size == 1)
+		b[0] = (uint8_t)val;
+	else if (size == 2)
+		be16_store(b, (uint16_t)val);
+	else if (size == 4)
+		be32_store(b, (uint32_t)val);
+	else
+		be64_store(b, val);
+}
+
+/* A logical CI access outside RAM is a device register: it goes to the
+ * PCI host bridge the way an MMIO exit does (the guest's firmware-less
+ * early code, or xmon, may poke a BAR this way), as the bytes at @addr;
+ * *@val is their big-endian value, as for RAM.  H_PARAMETER when no
+ * device claims the address (a read then returns nothing). */
+static int64_t ci_device_access(struct papr *papr, uint64_t addr,
 				unsigned size, uint64_t *val, bool is_write)
 {
-	(void)m;
-	(void)addr;
-	(void)size;
-	(void)val;
-	(void)is_write;
-	return H_PARAMETER;
+	uint8_t bytes[8];
+
+	if (is_write)
+		be_store_n(bytes, size, *val);
+	if (!phb_mmio(papr->phb, addr, bytes, size, is_write))
+		return H_PARAMETER;
+	if (!is_write)
+		*val = be_load_n(bytes, size);
+	return H_SUCCESS;
 }
 
 /* Size and natural alignment, as a CI load or store instruction would
@@ -125,7 +148,7 @@ static void ram_store(void *p, unsigned size, uint64_t val)
 
 /* H_LOGICAL_CI_LOAD(size, addr): r4 = the big-endian value, zero
  * extended. */
-int64_t h_logical_ci_load(struct machine *m, struct vcpu *v, uint64_t *args)
+int64_t h_logical_ci_load(struct papr *papr, struct vcpu *v, uint64_t *args)
 {
 	uint64_t size = args[0], addr = args[1];
 	void *p;
@@ -133,9 +156,9 @@ int64_t h_logical_ci_load(struct machine *m, struct vcpu *v, uint64_t *args)
 	(void)v;
 	if (!ci_valid(size, addr))
 		return H_PARAMETER;
-	p = gmem_ptr(&m->mem, addr, size);
+	p = gmem_ptr(&papr->vm->mem, addr, size);
 	if (!p)
-		return ci_device_access(m, addr, (unsigned)size, &args[0],
+		return ci_device_access(papr, addr, (unsigned)size, &args[0],
 					false);
 	args[0] = ram_load(p, (unsigned)size);
 	return H_SUCCESS;
@@ -143,7 +166,7 @@ int64_t h_logical_ci_load(struct machine *m, struct vcpu *v, uint64_t *args)
 
 /* H_LOGICAL_CI_STORE(size, addr, value): the low @size bytes of value,
  * big-endian, as QEMU and KVM PR do (higher bits are ignored). */
-int64_t h_logical_ci_store(struct machine *m, struct vcpu *v, uint64_t *args)
+int64_t h_logical_ci_store(struct papr *papr, struct vcpu *v, uint64_t *args)
 {
 	uint64_t size = args[0], addr = args[1], val = args[2];
 	void *p;
@@ -151,9 +174,9 @@ int64_t h_logical_ci_store(struct machine *m, struct vcpu *v, uint64_t *args)
 	(void)v;
 	if (!ci_valid(size, addr))
 		return H_PARAMETER;
-	p = gmem_ptr(&m->mem, addr, size);
+	p = gmem_ptr(&papr->vm->mem, addr, size);
 	if (!p)
-		return ci_device_access(m, addr, (unsigned)size, &val, true);
+		return ci_device_access(papr, addr, (unsigned)size, &val, true);
 	ram_store(p, (unsigned)size, val);
 	return H_SUCCESS;
 }

@@ -57,8 +57,4 @@
 #define H_SIGNAL_SYS_RESET_ALL		(-1)
 #define H_SIGNAL_SYS_RESET_ALL_OTHERS	(-2)
 
-/* H_RANDOM's entropy: getrandom(2).  Weak, so that a unit test can
- * replace it to make it fail; nothing else should. */
-ssize_t papr_getrandom(void *buf, size_t len, unsigned int flags);
-
 #endif

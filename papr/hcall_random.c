@@ -3,38 +3,31 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include "cpu/machine.h"
+#include "papr/papr.h"
 #include "papr/hcall.h"
 #include "papr/hcall_misc.h"
 
 /* Bounded, so that a vCPU thread never spins here forever. */
 #define RANDOM_TRIES	16
 
-__attribute__((weak)) ssize_t papr_getrandom(void *buf, size_t len,
-					     unsigned int flags)
-{
-	return getrandom(buf, len, flags);
-}
-
 /* GRND_NONBLOCK: a vCPU thread must never sleep on the host's entropy
  * pool (it could not be stopped); before the pool is initialised the
  * guest gets H_HARDWARE and may try again.  An interrupted call is
  * retried and a short read completed, a bounded number of times. */
-int64_t h_random(struct machine *m, struct vcpu *v, uint64_t *args)
+int64_t h_random(struct papr *papr, struct vcpu *v, uint64_t *args)
 {
 	uint8_t buf[8];
 	size_t got = 0;
 	uint64_t val;
 
-	(void)m;
+	(void)papr;
 	(void)v;
 	for (int tries = 0; got < sizeof(buf); tries++) {
 		ssize_t n;
 
 		if (tries == RANDOM_TRIES)
 			return H_HARDWARE;
-		n = papr_getrandom(buf + got, sizeof(buf) - got,
-				   GRND_NONBLOCK);
+		n = getrandom(buf + got, sizeof(buf) - got, GRND_NONBLOCK);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0 || (size_t)n > sizeof(buf) - got)

@@ -14,14 +14,15 @@
  * LIOBNs are 32 bits: a value above that names no window. */
 #include <stdint.h>
 
-#include "cpu/machine.h"
+#include "papr/papr.h"
+#include "io/phb.h"
 #include "io/tce.h"
-#include "papr/be.h"
+#include "cpu/be.h"
 #include "papr/hcall.h"
 
-static struct tce_set *dma(struct machine *m)
+static struct tce_set *dma(struct papr *papr)
 {
-	return &m->phb.dma;
+	return &papr->phb->dma;
 }
 
 static int64_t h_code(int err)
@@ -35,7 +36,7 @@ static int liobn_of(uint64_t arg, uint32_t *liobn)
 	return arg >> 32 ? -1 : 0;
 }
 
-int64_t h_get_tce(struct machine *m, struct vcpu *v, uint64_t *args)
+int64_t h_get_tce(struct papr *papr, struct vcpu *v, uint64_t *args)
 {
 	uint64_t tce = 0;
 	uint32_t liobn;
@@ -44,35 +45,35 @@ int64_t h_get_tce(struct machine *m, struct vcpu *v, uint64_t *args)
 	(void)v;
 	if (liobn_of(args[0], &liobn) < 0)
 		return H_PARAMETER;
-	err = tce_read(dma(m), liobn, args[1], &tce);
+	err = tce_read(dma(papr), liobn, args[1], &tce);
 	if (!err)
 		args[0] = tce;
 	return h_code(err);
 }
 
-int64_t h_put_tce(struct machine *m, struct vcpu *v, uint64_t *args)
+int64_t h_put_tce(struct papr *papr, struct vcpu *v, uint64_t *args)
 {
 	uint32_t liobn;
 
 	(void)v;
 	if (liobn_of(args[0], &liobn) < 0)
 		return H_PARAMETER;
-	return h_code(tce_write(dma(m), liobn, args[1], &args[2], 1));
+	return h_code(tce_write(dma(papr), liobn, args[1], &args[2], 1));
 }
 
-int64_t h_stuff_tce(struct machine *m, struct vcpu *v, uint64_t *args)
+int64_t h_stuff_tce(struct papr *papr, struct vcpu *v, uint64_t *args)
 {
 	uint32_t liobn;
 
 	(void)v;
 	if (liobn_of(args[0], &liobn) < 0 || (args[2] & TCE_PERMS))
 		return H_PARAMETER;
-	return h_code(tce_fill(dma(m), liobn, args[1], args[2], args[3]));
+	return h_code(tce_fill(dma(papr), liobn, args[1], args[2], args[3]));
 }
 
 /* The list is copied once, then checked and written from the copy: the
  * guest may change it meanwhile without effect. */
-int64_t h_put_tce_indirect(struct machine *m, struct vcpu *v, uint64_t *args)
+int64_t h_put_tce_indirect(struct papr *papr, struct vcpu *v, uint64_t *args)
 {
 	uint64_t list = args[2], n = args[3], tces[TCE_LIST_MAX];
 	const uint8_t *p;
@@ -81,10 +82,14 @@ int64_t h_put_tce_indirect(struct machine *m, struct vcpu *v, uint64_t *args)
 	(void)v;
 	if (liobn_of(args[0], &liobn) < 0 || n > TCE_LIST_MAX || (list & 0xfff))
 		return H_PARAMETER;
-	p = gmem_ptr(&m->mem, list, n * sizeof(uint64_t));
+	p = gmem_ptr(&papr->vm->mem, list, n * sizeof(uint64_t));
 	if (!p)
 		return H_PARAMETER;
 	for (uint64_t i = 0; i < n; i++)
 		tces[i] = be64_load(p + 8 * i);
-	return h_code(tce_write(dma(m), liobn, args[1], tces, n));
+	return h_code(tce_write(dma(papr), liobn, args[1], tces, n));
 }
+
+const uint64_t hcall_multi_tce[] = { H_PUT_TCE_INDIRECT, H_STUFF_TCE };
+const size_t hcall_nmulti_tce =
+	sizeof(hcall_multi_tce) / sizeof(hcall_multi_tce[0]);

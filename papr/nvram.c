@@ -16,8 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cpu/machine.h"
-#include "papr/be.h"
+#include "papr/papr.h"
+#include "cpu/be.h"
 #include "papr/nvram.h"
 #include "papr/rtas.h"
 
@@ -192,7 +192,7 @@ void nvram_close(struct nvram *nv)
 }
 
 /* The guest buffer for a transfer, or NULL if index or buffer is bad. */
-static uint8_t *nvram_xfer(struct machine *m, const struct rtas_args *a,
+static uint8_t *nvram_xfer(struct papr *papr, const struct rtas_args *a,
 			   uint32_t *len)
 {
 	uint32_t index = a->args[0];
@@ -200,39 +200,39 @@ static uint8_t *nvram_xfer(struct machine *m, const struct rtas_args *a,
 	*len = a->args[2];
 	if (index > NVRAM_SIZE || *len > NVRAM_SIZE - index)
 		return NULL;
-	return gmem_ptr(&m->mem, a->args[1], *len);
+	return gmem_ptr(&papr->vm->mem, a->args[1], *len);
 }
 
 /* nvram-fetch / nvram-store (PAPR R1-7.3.16): index, buffer, length in;
  * status and bytes moved out. */
-void rtas_nvram_fetch(struct machine *m, struct vcpu *v, struct rtas_args *a)
+void rtas_nvram_fetch(struct papr *papr, struct vcpu *v, struct rtas_args *a)
 {
 	uint32_t len;
-	uint8_t *buf = nvram_xfer(m, a, &len);
+	uint8_t *buf = nvram_xfer(papr, a, &len);
 
 	(void)v;
 	if (!buf) {
 		a->rets[0] = (uint32_t)RTAS_PARAM_ERROR;
 		return;
 	}
-	memcpy(buf, m->nvram.bytes + a->args[0], len);
+	memcpy(buf, papr->nvram.bytes + a->args[0], len);
 	a->rets[0] = RTAS_OK;
 	a->rets[1] = len;
 }
 
-void rtas_nvram_store(struct machine *m, struct vcpu *v, struct rtas_args *a)
+void rtas_nvram_store(struct papr *papr, struct vcpu *v, struct rtas_args *a)
 {
 	uint32_t len;
-	const uint8_t *buf = nvram_xfer(m, a, &len);
+	const uint8_t *buf = nvram_xfer(papr, a, &len);
 
 	(void)v;
 	if (!buf) {
 		a->rets[0] = (uint32_t)RTAS_PARAM_ERROR;
 		return;
 	}
-	if (nvram_write(&m->nvram, a->args[0], buf, len) < 0) {
+	if (nvram_write(&papr->nvram, a->args[0], buf, len) < 0) {
 		/* In memory but not on disk: tell the guest it failed. */
-		atomic_fetch_add(&m->nvram.write_errors, 1);
+		atomic_fetch_add(&papr->nvram.write_errors, 1);
 		a->rets[0] = (uint32_t)RTAS_HW_ERROR;
 		return;
 	}

@@ -22,6 +22,9 @@
 /* The system partition a fresh NVRAM gets, as SLOF formats one. */
 #define NVRAM_COMMON_SIZE (4u << 10)
 
+/* Written and read by the RTAS nvram calls on vCPU threads, without a
+ * lock: like the hardware's, concurrent stores to the same bytes are the
+ * guest's race (Linux serialises its own NVRAM access). */
 struct nvram {
 	uint8_t bytes[NVRAM_SIZE];
 	int fd;			       /* --nvram file (write-through), or -1 */

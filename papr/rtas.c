@@ -1,11 +1,13 @@
 /* RTAS dispatch.  The guest enters a five-instruction stub that turns the
  * call into KVMPPC_H_RTAS with r4 = the buffer's guest-physical address:
  * big-endian words {token, nargs, nret, args[nargs], rets[nret]}. */
+#include <errno.h>
 #include <string.h>
 
-#include "cpu/machine.h"
-#include "papr/be.h"
+#include "cpu/be.h"
+#include "cpu/vm.h"
 #include "papr/hcall.h"
+#include "papr/papr.h"
 #include "papr/rtas.h"
 
 /* Tokens are CONFIG_RTAS_TOKEN_BASE + index: keep entries in place. */
@@ -65,6 +67,41 @@ uint32_t rtas_token(const char *name)
 	return 0;
 }
 
+int32_t rtas_errno(int err)
+{
+	/* Anything else is the hardware's (the backend's) failure. */
+	static const struct {
+		int err;
+		int32_t status;
+	} map[] = {
+		{ 0, RTAS_OK },
+		{ -EINVAL, RTAS_PARAM_ERROR },
+		{ -ENOENT, RTAS_PARAM_ERROR },	/* no such thing here */
+		{ -EAGAIN, RTAS_BUSY },	/* try again later (PAPR -2) */
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (map[i].err == err)
+			return map[i].status;
+	return RTAS_HW_ERROR;
+}
+
+size_t rtas_in_kernel(struct vm_rtas_token *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rtas_ncalls; i++) {
+		if (rtas_calls[i].fn)
+			continue;	/* pvmm's own call */
+		if (n < max)
+			out[n] = (struct vm_rtas_token){
+				rtas_calls[i].name,
+				rtas_token(rtas_calls[i].name) };
+		n++;
+	}
+	return n;
+}
+
 static const struct rtas_call *rtas_lookup(uint32_t token)
 {
 	uint32_t i = token - CONFIG_RTAS_TOKEN_BASE;
@@ -74,71 +111,71 @@ static const struct rtas_call *rtas_lookup(uint32_t token)
 	return &rtas_calls[i];
 }
 
-int rtas_install(struct machine *m, uint64_t base, uint64_t size)
+int rtas_install(struct papr *papr, uint64_t base, uint64_t size)
 {
-	uint8_t *p = gmem_ptr(&m->mem, base, size);
+	uint8_t *p = gmem_ptr(&papr->vm->mem, base, size);
 
 	if (!p || size < sizeof(rtas_stub))
-		return -1;
+		return -EINVAL;
 	memset(p, 0, size);
 	for (size_t i = 0; i < sizeof(rtas_stub) / 4; i++)
 		be32_store(p + 4 * i, rtas_stub[i]);
-	m->rtas.base = base;
-	m->rtas.size = size;
+	papr->rtas.base = base;
+	papr->rtas.size = size;
 	return 0;
 }
 
-int rtas_read_args(const struct machine *m, uint64_t gpa, struct rtas_args *a)
+int rtas_read_args(const struct papr *papr, uint64_t gpa, struct rtas_args *a)
 {
-	const uint8_t *p = gmem_ptr(&m->mem, gpa, 12);
+	const uint8_t *p = gmem_ptr(&papr->vm->mem, gpa, 12);
 
 	if (!p)
-		return -1;
+		return -EINVAL;
 	a->token = be32_load(p);
 	a->nargs = be32_load(p + 4);
 	a->nret = be32_load(p + 8);
 	if (a->nargs > RTAS_MAX_ARGS || a->nret > RTAS_MAX_ARGS)
-		return -1;
-	p = gmem_ptr(&m->mem, gpa, 12 + 4 * (a->nargs + a->nret));
+		return -EINVAL;
+	p = gmem_ptr(&papr->vm->mem, gpa, 12 + 4 * (a->nargs + a->nret));
 	if (!p)
-		return -1;
+		return -EINVAL;
 	for (uint32_t i = 0; i < a->nargs; i++)
 		a->args[i] = be32_load(p + 12 + 4 * i);
 	memset(a->rets, 0, sizeof(a->rets));
 	return 0;
 }
 
-static void rtas_write_rets(struct machine *m, uint64_t gpa,
+static void rtas_write_rets(struct papr *papr, uint64_t gpa,
 			    const struct rtas_args *a)
 {
 	/* In RAM: rtas_read_args checked the whole buffer. */
-	uint8_t *rets = gmem_ptr(&m->mem, gpa + 12 + 4 * a->nargs,
+	uint8_t *rets = gmem_ptr(&papr->vm->mem, gpa + 12 + 4 * a->nargs,
 				 4 * a->nret);
 
 	for (uint32_t i = 0; i < a->nret; i++)
 		be32_store(rets + 4 * i, a->rets[i]);
 }
 
-int64_t h_rtas(struct machine *m, struct vcpu *v, uint64_t *args)
+int64_t h_rtas(struct papr *papr, struct vcpu *v, uint64_t *args)
 {
 	uint64_t gpa = args[0];
 	const struct rtas_call *call;
 	struct rtas_args a;
 
-	if (rtas_read_args(m, gpa, &a) < 0) {
-		m->rtas.errors++;
+	if (rtas_read_args(papr, gpa, &a) < 0) {
+		papr->rstats.errors++;
 		return H_PARAMETER;
 	}
 	call = rtas_lookup(a.token);
 	if (!call || !call->fn || a.nargs != call->nargs ||
 	    a.nret < call->nret) {
-		m->rtas.errors++;
+		papr->rstats.errors++;
 		a.rets[0] = (uint32_t)RTAS_PARAM_ERROR;
 	} else {
-		m->rtas.calls++;
-		call->fn(m, v, &a);
+		papr->rstats.calls++;
+		call->fn(papr, v, &a);
 	}
 	if (a.nret)
-		rtas_write_rets(m, gpa, &a);
+		rtas_write_rets(papr, gpa, &a);
 	return H_SUCCESS;
 }

@@ -24,12 +24,12 @@ struct rtas_args {
 	uint32_t rets[RTAS_MAX_ARGS];
 };
 
-struct machine;
+struct papr;
 struct vcpu;
 
 /* A handler may assume a->nargs and a->nret are what its table entry says;
  * it fills a->rets[0 .. nret). */
-typedef void rtas_fn(struct machine *m, struct vcpu *v, struct rtas_args *a);
+typedef void rtas_fn(struct papr *papr, struct vcpu *v, struct rtas_args *a);
 
 struct rtas_call {
 	const char *name;	/* property name under /rtas */
@@ -38,12 +38,20 @@ struct rtas_call {
 	uint8_t nret;
 };
 
+/* What RTAS is for the guest, saved with it: where its stub is (set by
+ * main, rtas_install, before the vCPUs run) and the guest's clock offset
+ * (atomic: set-time-of-day on any vCPU). */
 struct rtas {
 	uint64_t base;		/* guest-physical address of the stub */
 	uint64_t size;		/* bytes reserved for RTAS */
+	_Atomic int64_t rtc_offset;	/* guest clock - host UTC, seconds */
+};
+
+/* What the calls counted (--report; not guest state): atomics, updated by
+ * the vCPU threads. */
+struct rtas_stats {
 	_Atomic uint64_t calls;	/* calls handled by pvmm */
 	_Atomic uint64_t errors;	/* malformed calls refused */
-	_Atomic int64_t rtc_offset;	/* guest clock - host UTC, seconds */
 };
 
 /* ibm,os-term: the guest's message, kept for main to print once the
@@ -63,12 +71,22 @@ extern const size_t rtas_ncalls;
 
 /* Token of call @name, or 0 if pvmm has no such call. */
 uint32_t rtas_token(const char *name);
-/* Write the entry stub at @base (the guest enters RTAS there). */
-int rtas_install(struct machine *m, uint64_t base, uint64_t size);
+/* The status for a host-side -errno (the backend's answer): the one
+ * place RTAS calls translate errors. */
+int32_t rtas_errno(int err);
 
-/* Parse an RTAS buffer from guest RAM at @gpa; 0 or -1 if it is not a
- * well-formed buffer inside RAM. */
-int rtas_read_args(const struct machine *m, uint64_t gpa,
+/* The calls the hypervisor answers itself (no handler here), for
+ * vm_config: up to @max into @out; how many there are. */
+struct vm_rtas_token;
+size_t rtas_in_kernel(struct vm_rtas_token *out, size_t max);
+
+/* Write the entry stub at @base (the guest enters RTAS there): 0, or
+ * -EINVAL if it does not fit in guest RAM. */
+int rtas_install(struct papr *papr, uint64_t base, uint64_t size);
+
+/* Parse an RTAS buffer from guest RAM at @gpa; 0 or -EINVAL if it is not
+ * a well-formed buffer inside RAM. */
+int rtas_read_args(const struct papr *papr, uint64_t gpa,
 		   struct rtas_args *a);
 
 /* Handlers, one per call. */

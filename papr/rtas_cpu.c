@@ -1,17 +1,17 @@
 /* RTAS CPU life cycle: start-cpu, stop-self, query-cpu-stopped-state.
  * Secondary vCPUs wait stopped until the guest starts them. */
 #include "cpu/hv.h"
-#include "cpu/machine.h"
+#include "papr/papr.h"
 #include "papr/rtas.h"
 
 /* query-cpu-stopped-state answers. */
 #define CPU_STATE_STOPPED	0
 #define CPU_STATE_RUNNING	2
 
-void rtas_start_cpu(struct machine *m, struct vcpu *v, struct rtas_args *a)
+void rtas_start_cpu(struct papr *papr, struct vcpu *v, struct rtas_args *a)
 {
-	struct vcpu *t = machine_vcpu(m, a->args[0]);
-	int stopped = VCPU_STOPPED;
+	struct vcpu *t = vm_vcpu(papr->vm, a->args[0]);
+	int stopped = VCPU_STOPPED, err;
 
 	(void)v;
 	if (!t) {
@@ -25,26 +25,24 @@ void rtas_start_cpu(struct machine *m, struct vcpu *v, struct rtas_args *a)
 	}
 	t->start_pc = a->args[1];
 	t->start_r3 = a->args[2];
-	if (hv_start_cpu(m, t, t->start_pc, t->start_r3) < 0) {
+	err = hv_start_cpu(papr->vm, t, t->start_pc, t->start_r3);
+	if (err < 0)
 		atomic_store(&t->state, VCPU_STOPPED);
-		a->rets[0] = (uint32_t)RTAS_HW_ERROR;
-		return;
-	}
-	a->rets[0] = RTAS_OK;
+	a->rets[0] = (uint32_t)rtas_errno(err);
 }
 
 /* The calling vCPU stops; its thread parks when this hcall returns. */
-void rtas_stop_self(struct machine *m, struct vcpu *v, struct rtas_args *a)
+void rtas_stop_self(struct papr *papr, struct vcpu *v, struct rtas_args *a)
 {
-	(void)m;
+	(void)papr;
 	atomic_store(&v->state, VCPU_STOPPED);
 	a->rets[0] = RTAS_OK;
 }
 
-void rtas_query_cpu_stopped_state(struct machine *m, struct vcpu *v,
+void rtas_query_cpu_stopped_state(struct papr *papr, struct vcpu *v,
 				  struct rtas_args *a)
 {
-	struct vcpu *t = machine_vcpu(m, a->args[0]);
+	struct vcpu *t = vm_vcpu(papr->vm, a->args[0]);
 
 	(void)v;
 	if (!t) {

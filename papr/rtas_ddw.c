@@ -16,7 +16,7 @@
  * (one exists already, the hypervisor refuses its table) -1. */
 #include <errno.h>
 
-#include "cpu/machine.h"
+#include "papr/papr.h"
 #include "io/phb.h"
 #include "papr/rtas.h"
 
@@ -37,34 +37,26 @@ static uint32_t ddw_page_bits(uint64_t shifts)
 }
 
 /* Does (addr, buid hi, buid lo) in args[0..2] name a function here? */
-static bool pe_ok(struct machine *m, const struct rtas_args *a)
+static bool pe_ok(struct papr *papr, const struct rtas_args *a)
 {
 	uint64_t buid = (uint64_t)a->args[1] << 32 | a->args[2];
 
 	return !(a->args[0] & CFG_ADDR_REG_BITS) &&
-	       phb_lookup(&m->phb, buid, a->args[0]) != NULL;
+	       phb_lookup(papr->phb, buid, a->args[0]) != NULL;
 }
 
-static uint32_t status_of(int err)
-{
-	if (!err)
-		return RTAS_OK;
-	return (uint32_t)(err == -EINVAL || err == -ENOENT ? RTAS_PARAM_ERROR
-							   : RTAS_HW_ERROR);
-}
-
-void rtas_query_pe_dma_window(struct machine *m, struct vcpu *v,
+void rtas_query_pe_dma_window(struct papr *papr, struct vcpu *v,
 			      struct rtas_args *a)
 {
 	uint64_t largest, shifts;
 	uint32_t avail, n = 1;
 
 	(void)v;
-	if (!pe_ok(m, a)) {
+	if (!pe_ok(papr, a)) {
 		a->rets[0] = (uint32_t)RTAS_PARAM_ERROR;
 		return;
 	}
-	tce_ddw_query(&m->phb.dma, &avail, &largest, &shifts);
+	tce_ddw_query(&papr->phb->dma, &avail, &largest, &shifts);
 	a->rets[0] = RTAS_OK;
 	a->rets[n++] = avail;
 	if (a->nret >= 6) /* extension 1: the block in two cells */
@@ -76,7 +68,7 @@ void rtas_query_pe_dma_window(struct machine *m, struct vcpu *v,
 	a->rets[n] = 0; /* no migration */
 }
 
-void rtas_create_pe_dma_window(struct machine *m, struct vcpu *v,
+void rtas_create_pe_dma_window(struct papr *papr, struct vcpu *v,
 			       struct rtas_args *a)
 {
 	uint32_t liobn = 0;
@@ -84,10 +76,10 @@ void rtas_create_pe_dma_window(struct machine *m, struct vcpu *v,
 	int err = -EINVAL;
 
 	(void)v;
-	if (pe_ok(m, a))
-		err = tce_ddw_create(&m->phb.dma, a->args[3], a->args[4],
+	if (pe_ok(papr, a))
+		err = tce_ddw_create(&papr->phb->dma, a->args[3], a->args[4],
 				     &liobn, &bus);
-	a->rets[0] = status_of(err);
+	a->rets[0] = (uint32_t)rtas_errno(err);
 	if (err)
 		return;
 	a->rets[1] = liobn;
@@ -95,17 +87,17 @@ void rtas_create_pe_dma_window(struct machine *m, struct vcpu *v,
 	a->rets[3] = (uint32_t)bus;
 }
 
-void rtas_remove_pe_dma_window(struct machine *m, struct vcpu *v,
+void rtas_remove_pe_dma_window(struct papr *papr, struct vcpu *v,
 			       struct rtas_args *a)
 {
 	(void)v;
-	a->rets[0] = status_of(tce_window_remove(&m->phb.dma, a->args[0]));
+	a->rets[0] = (uint32_t)rtas_errno(tce_window_remove(&papr->phb->dma, a->args[0]));
 }
 
-void rtas_reset_pe_dma_window(struct machine *m, struct vcpu *v,
+void rtas_reset_pe_dma_window(struct papr *papr, struct vcpu *v,
 			      struct rtas_args *a)
 {
 	(void)v;
-	a->rets[0] = pe_ok(m, a) ? status_of(tce_reset(&m->phb.dma))
+	a->rets[0] = pe_ok(papr, a) ? (uint32_t)rtas_errno(tce_reset(&papr->phb->dma))
 				 : (uint32_t)RTAS_PARAM_ERROR;
 }

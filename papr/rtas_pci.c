@@ -7,9 +7,9 @@
  * functions do not have) and bits 27:24 zero. */
 #include <pthread.h>
 
-#include "cpu/machine.h"
+#include "papr/papr.h"
 #include "io/phb.h"
-#include "papr/irq.h"
+#include "cpu/irq.h"
 #include "papr/rtas.h"
 
 #define CFG_ADDR_REG_BITS	0xf00000ffu	/* register, ext. register */
@@ -45,25 +45,25 @@ static uint32_t all_ones(uint32_t size)
 /* Check a config access.  RTAS_OK with *f the function (NULL if none is
  * there: reads see all ones, writes vanish, as on a bus), or
  * RTAS_PARAM_ERROR. */
-static int cfg_target(struct machine *m, uint64_t buid, uint32_t addr,
+static int cfg_target(struct papr *papr, uint64_t buid, uint32_t addr,
 		      uint32_t size, struct pci_func **f, unsigned *reg)
 {
 	*reg = ((addr >> 20) & 0xf00) | (addr & 0xff);
-	if (buid != m->phb.buid || (addr & CFG_ADDR_RESERVED) ||
+	if (buid != papr->phb->buid || (addr & CFG_ADDR_RESERVED) ||
 	    (size != 1 && size != 2 && size != 4) || *reg >= PCI_CFG_SIZE ||
 	    *reg % size)
 		return RTAS_PARAM_ERROR;
-	*f = phb_lookup(&m->phb, buid, addr);
+	*f = phb_lookup(papr->phb, buid, addr);
 	return RTAS_OK;
 }
 
-static void cfg_read(struct machine *m, struct rtas_args *a, uint64_t buid,
+static void cfg_read(struct papr *papr, struct rtas_args *a, uint64_t buid,
 		     uint32_t addr, uint32_t size)
 {
 	struct pci_func *f = NULL;
 	uint32_t val = 0xffffffffu;
 	unsigned reg;
-	int rc = cfg_target(m, buid, addr, size, &f, &reg);
+	int rc = cfg_target(papr, buid, addr, size, &f, &reg);
 
 	if (rc == RTAS_OK)
 		val = all_ones(size);
@@ -73,12 +73,12 @@ static void cfg_read(struct machine *m, struct rtas_args *a, uint64_t buid,
 	a->rets[1] = val;
 }
 
-static void cfg_write(struct machine *m, struct rtas_args *a, uint64_t buid,
+static void cfg_write(struct papr *papr, struct rtas_args *a, uint64_t buid,
 		      uint32_t addr, uint32_t size, uint32_t val)
 {
 	struct pci_func *f = NULL;
 	unsigned reg;
-	int rc = cfg_target(m, buid, addr, size, &f, &reg);
+	int rc = cfg_target(papr, buid, addr, size, &f, &reg);
 
 	if (f)
 		pci_cfg_write(f, reg, size, val);
@@ -86,36 +86,36 @@ static void cfg_write(struct machine *m, struct rtas_args *a, uint64_t buid,
 }
 
 /* read-pci-config (addr, size): the one bridge, no BUID. */
-void rtas_read_pci_config(struct machine *m, struct vcpu *v,
+void rtas_read_pci_config(struct papr *papr, struct vcpu *v,
 			  struct rtas_args *a)
 {
 	(void)v;
-	cfg_read(m, a, m->phb.buid, a->args[0], a->args[1]);
+	cfg_read(papr, a, papr->phb->buid, a->args[0], a->args[1]);
 }
 
 /* ibm,read-pci-config (addr, buid hi, buid lo, size). */
-void rtas_ibm_read_pci_config(struct machine *m, struct vcpu *v,
+void rtas_ibm_read_pci_config(struct papr *papr, struct vcpu *v,
 			      struct rtas_args *a)
 {
 	(void)v;
-	cfg_read(m, a, buid_of(a->args[1], a->args[2]), a->args[0],
+	cfg_read(papr, a, buid_of(a->args[1], a->args[2]), a->args[0],
 		 a->args[3]);
 }
 
 /* write-pci-config (addr, size, value). */
-void rtas_write_pci_config(struct machine *m, struct vcpu *v,
+void rtas_write_pci_config(struct papr *papr, struct vcpu *v,
 			   struct rtas_args *a)
 {
 	(void)v;
-	cfg_write(m, a, m->phb.buid, a->args[0], a->args[1], a->args[2]);
+	cfg_write(papr, a, papr->phb->buid, a->args[0], a->args[1], a->args[2]);
 }
 
 /* ibm,write-pci-config (addr, buid hi, buid lo, size, value). */
-void rtas_ibm_write_pci_config(struct machine *m, struct vcpu *v,
+void rtas_ibm_write_pci_config(struct papr *papr, struct vcpu *v,
 			       struct rtas_args *a)
 {
 	(void)v;
-	cfg_write(m, a, buid_of(a->args[1], a->args[2]), a->args[0],
+	cfg_write(papr, a, buid_of(a->args[1], a->args[2]), a->args[0],
 		  a->args[3], a->args[4]);
 }
 
@@ -123,11 +123,11 @@ void rtas_ibm_write_pci_config(struct machine *m, struct vcpu *v,
 
 /* The function named by (config address, BUID hi, BUID lo) in args[0..2];
  * the register part must be zero. */
-static struct pci_func *msi_func(struct machine *m, const struct rtas_args *a)
+static struct pci_func *msi_func(struct papr *papr, const struct rtas_args *a)
 {
 	if (a->args[0] & CFG_ADDR_REG_BITS)
 		return NULL;
-	return phb_lookup(&m->phb, buid_of(a->args[1], a->args[2]),
+	return phb_lookup(papr->phb, buid_of(a->args[1], a->args[2]),
 			  a->args[0]);
 }
 
@@ -204,9 +204,9 @@ static msi_fn *const msi_fns[MSI_FNS] = {
 /* ibm,change-msi (addr, buid hi, buid lo, function, count, seq) ->
  * (status, count, seq, [type]).  Every call completes at once, so the
  * sequence number only moves on. */
-void rtas_change_msi(struct machine *m, struct vcpu *v, struct rtas_args *a)
+void rtas_change_msi(struct papr *papr, struct vcpu *v, struct rtas_args *a)
 {
-	struct pci_func *f = msi_func(m, a);
+	struct pci_func *f = msi_func(papr, a);
 	uint32_t func = a->args[3], count = 0, type = MSI_TYPE_NONE;
 	int rc;
 
@@ -227,10 +227,10 @@ void rtas_change_msi(struct machine *m, struct vcpu *v, struct rtas_args *a)
 
 /* ibm,query-interrupt-source-number (addr, buid hi, buid lo, vector) ->
  * (status, source, type) for a vector ibm,change-msi granted. */
-void rtas_query_interrupt_source_number(struct machine *m, struct vcpu *v,
+void rtas_query_interrupt_source_number(struct papr *papr, struct vcpu *v,
 					struct rtas_args *a)
 {
-	struct pci_func *f = msi_func(m, a);
+	struct pci_func *f = msi_func(papr, a);
 	uint32_t src = f ? pci_msix_source(f, a->args[3]) : 0;
 
 	(void)v;

@@ -2,20 +2,20 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "cpu/machine.h"
+#include "papr/papr.h"
 #include "papr/rtas.h"
 
-void rtas_power_off(struct machine *m, struct vcpu *v, struct rtas_args *a)
+void rtas_power_off(struct papr *papr, struct vcpu *v, struct rtas_args *a)
 {
 	(void)v;
-	machine_request_stop(m, POWER_OFF);
+	vm_request_stop(papr->vm, POWER_OFF);
 	a->rets[0] = RTAS_OK;
 }
 
-void rtas_system_reboot(struct machine *m, struct vcpu *v, struct rtas_args *a)
+void rtas_system_reboot(struct papr *papr, struct vcpu *v, struct rtas_args *a)
 {
 	(void)v;
-	machine_request_stop(m, POWER_REBOOT);
+	vm_request_stop(papr->vm, POWER_REBOOT);
 	a->rets[0] = RTAS_OK;
 }
 
@@ -52,24 +52,24 @@ static void os_term_escape(char *out, const uint8_t *in, size_t n, bool cut)
  * Linux (rtas.c rtas_os_term) passes __pa() of a 2 KiB buffer holding
  * "OS panic: <panic message>".  Read at most OS_TERM_MSG_MAX bytes of it,
  * stopping at the end of RAM. */
-void rtas_os_term(struct machine *m, struct vcpu *v, struct rtas_args *a)
+void rtas_os_term(struct papr *papr, struct vcpu *v, struct rtas_args *a)
 {
 	uint8_t msg[OS_TERM_MSG_MAX] = {0};
 	size_t n = 0;
 	const uint8_t *p;
 
 	(void)v;
-	if (!atomic_exchange(&m->os_term.called, true)) {
+	if (!atomic_exchange(&papr->os_term.called, true)) {
 		while (n < sizeof(msg) &&
-		       (p = gmem_ptr(&m->mem, (uint64_t)a->args[0] + n, 1)) &&
+		       (p = gmem_ptr(&papr->vm->mem, (uint64_t)a->args[0] + n, 1)) &&
 		       *p)
 			msg[n++] = *p;
-		m->os_term.addr = a->args[0];
-		os_term_escape(m->os_term.text, msg, n, n == sizeof(msg));
+		papr->os_term.addr = a->args[0];
+		os_term_escape(papr->os_term.text, msg, n, n == sizeof(msg));
 	}
 	/* Stopping here loses nothing Linux saves: its pseries_panic()
 	 * dumps the kernel log (to NVRAM's lnx,oops-log) before it calls
 	 * ibm,os-term (seen in Debian's 6.1 vmlinux). */
-	machine_request_stop(m, POWER_CRASH);
+	vm_request_stop(papr->vm, POWER_CRASH);
 	a->rets[0] = RTAS_OK;
 }

@@ -2,10 +2,10 @@
  * the guest may set with set-time-of-day. */
 #include <time.h>
 
-#include "cpu/machine.h"
+#include "papr/papr.h"
 #include "papr/rtas.h"
 
-void rtas_get_time_of_day(struct machine *m, struct vcpu *v,
+void rtas_get_time_of_day(struct papr *papr, struct vcpu *v,
 			  struct rtas_args *a)
 {
 	struct timespec ts;
@@ -14,7 +14,7 @@ void rtas_get_time_of_day(struct machine *m, struct vcpu *v,
 
 	(void)v;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	t = ts.tv_sec + (time_t)atomic_load(&m->rtas.rtc_offset);
+	t = ts.tv_sec + (time_t)atomic_load(&papr->rtas.rtc_offset);
 	if (!gmtime_r(&t, &tm)) {
 		a->rets[0] = (uint32_t)RTAS_HW_ERROR;
 		return;
@@ -34,7 +34,7 @@ void rtas_get_time_of_day(struct machine *m, struct vcpu *v,
 #define RTAS_YEAR_MIN 1900u
 #define RTAS_YEAR_MAX 9999u
 
-void rtas_set_time_of_day(struct machine *m, struct vcpu *v,
+void rtas_set_time_of_day(struct papr *papr, struct vcpu *v,
 			  struct rtas_args *a)
 {
 	const uint32_t *t = a->args;
@@ -59,6 +59,6 @@ void rtas_set_time_of_day(struct machine *m, struct vcpu *v,
 		.tm_sec = (int)t[5],
 	};
 	want = timegm(&tm);
-	atomic_store(&m->rtas.rtc_offset, (int64_t)(want - time(NULL)));
+	atomic_store(&papr->rtas.rtc_offset, (int64_t)(want - time(NULL)));
 	a->rets[0] = RTAS_OK;
 }

@@ -1,4 +1,4 @@
-#include "papr/be.h"
+#include "cpu/be.h"
 #include "papr/vpa.h"
 
 int64_t vpa_dispatch_count(const struct gmem *g, uint64_t addr)

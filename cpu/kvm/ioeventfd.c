@@ -7,7 +7,7 @@
 #include "cpu/hv.h"
 #include "cpu/kvm/kvm.h"
 
-int hv_ioeventfd(struct machine *m, uint64_t gpa, unsigned len, int fd)
+int hv_ioeventfd(struct vm *vm, uint64_t gpa, unsigned len, int fd)
 {
 	struct kvm_ioeventfd req = {
 		.addr = gpa,
@@ -15,7 +15,7 @@ int hv_ioeventfd(struct machine *m, uint64_t gpa, unsigned len, int fd)
 		.fd = fd,
 	};
 
-	if (ioctl(kvm_of(m)->vm_fd, KVM_IOEVENTFD, &req) < 0)
+	if (ioctl(kvm_of(vm)->vm_fd, KVM_IOEVENTFD, &req) < 0)
 		return -errno;
 	return 0;
 }

@@ -2,12 +2,15 @@
 #ifndef PVMM_KVM_H
 #define PVMM_KVM_H
 
+#include <errno.h>
 #include <linux/kvm.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
-#include "cpu/machine.h"
+#include "cpu/irq.h"
 #include "cpu/vm.h"
 
 /* LPCR bits the guest controls through H_SET_MODE. */
@@ -19,18 +22,32 @@
 #define MSR_ME		(1ULL << 12)
 #define MSR_LE		(1ULL << 0)
 
+/* What the host's KVM offers (host.c), checked before anything else. */
+struct host {
+	int kvm_fd;
+	bool radix;		/* KVM_CAP_PPC_MMU_RADIX */
+	bool hash;		/* KVM_CAP_PPC_MMU_HASH_V3 (or pre-ISA-3 hash) */
+	bool xics;		/* KVM_CAP_IRQ_XICS */
+	int max_vcpus;
+};
+
+/* Per vCPU: its fd and run area (its own thread's), and what others ask
+ * of it (start, system reset, LPCR generation), under kvm_vm.lock. */
 struct kvm_vcpu {
-	struct machine *m;
+	struct vm *vm;
 	int fd;
 	struct kvm_run *run;
 	pthread_t thread;
 	bool thread_started;
 	bool start_pending;	/* load start_pc/start_r3 before running */
-	bool ran;		/* has entered the guest at least once */
 	bool sreset_pending;	/* deliver a system reset before running */
 	unsigned lpcr_gen;	/* generation of the LPCR last applied */
 };
 
+/* Per VM: fds set up by main before any vCPU runs, then read-only;
+ * lock covers the vCPUs' start/stop state, the pending flags of
+ * struct kvm_vcpu and lpcr_gen; msi_fd slots are filled once, by
+ * compare-and-swap, from any thread. */
 struct kvm_vm {
 	int kvm_fd;
 	int vm_fd;
@@ -41,27 +58,38 @@ struct kvm_vm {
 	pthread_cond_t wake;	/* a stopped vCPU was started, or power off */
 	unsigned lpcr_gen;	/* bumped by each H_SET_MODE change */
 	_Atomic int msi_fd[IRQ_MSI_COUNT];	/* irqfd + 1 per MSI source; 0: none yet */
+	char why[160];		/* what failed while creating the VM */
 	struct kvm_vcpu vcpu[];
 };
+
+/* Creating the VM failed at @what (errno says how): note it in k->why
+ * for vm_create's caller; -errno. */
+static inline int kvm_fail(struct kvm_vm *k, const char *what)
+{
+	int err = errno ? -errno : -EIO;
+
+	snprintf(k->why, sizeof(k->why), "%s: %s", what, strerror(-err));
+	return err;
+}
 
 int kvm_one_reg_get(int vcpu_fd, uint64_t id, uint64_t *val);
 int kvm_one_reg_set(int vcpu_fd, uint64_t id, uint64_t val);
 
 /* In-kernel XICS: create it, define its RTAS tokens, connect a vCPU. */
-int kvm_xics_create(struct machine *m);
-int kvm_xics_connect(struct machine *m, struct vcpu *v);
+int kvm_xics_create(struct vm *vm);		/* 0 or -errno, k->why */
+int kvm_xics_connect(struct vm *vm, struct vcpu *v);	/* the same */
 
-/* Let KVM answer the multi-TCE hcalls too, where it can. */
-void kvm_tce_enable_hcalls(struct machine *m);
+/* Let KVM answer the multi-TCE hcalls too (vm_config), where it can. */
+void kvm_tce_enable_hcalls(struct vm *vm);
 
 /* Run one vCPU until the machine stops (thread body). */
 void *kvm_vcpu_thread(void *arg);
-/* Apply the machine's current LPCR choices to this vCPU. */
-int kvm_vcpu_sync_lpcr(struct machine *m, struct vcpu *v);
+/* Apply the VM's current LPCR choices to this vCPU. */
+int kvm_vcpu_sync_lpcr(struct vm *vm, struct vcpu *v);
 
-static inline struct kvm_vm *kvm_of(const struct machine *m)
+static inline struct kvm_vm *kvm_of(const struct vm *vm)
 {
-	return m->hv;
+	return vm->hv;
 }
 
 static inline struct kvm_vcpu *kvm_vcpu_of(const struct vcpu *v)

@@ -6,7 +6,6 @@
 
 #include "cpu/hv.h"
 #include "cpu/kvm/kvm.h"
-#include "cpu/vcpu_state.h"
 
 struct reg128 {
 	uint64_t addr;
@@ -33,11 +32,11 @@ static int set128(int fd, uint64_t id, uint64_t addr, uint64_t len)
 	return ioctl(fd, KVM_SET_ONE_REG, &one) < 0 ? -errno : 0;
 }
 
-int hv_vcpu_get_papr(struct machine *m, struct vcpu *v, struct vcpu_papr *s)
+int hv_vcpu_get_papr(struct vm *vm, struct vcpu *v, struct vcpu_papr *s)
 {
 	int fd = kvm_vcpu_of(v)->fd, err;
 
-	(void)m;
+	(void)vm;
 	err = kvm_one_reg_get(fd, KVM_REG_PPC_VPA_ADDR, &s->vpa_addr);
 	if (!err)
 		err = get128(fd, KVM_REG_PPC_VPA_SLB, &s->slb_addr, &s->slb_len);
@@ -52,12 +51,12 @@ int hv_vcpu_get_papr(struct machine *m, struct vcpu *v, struct vcpu_papr *s)
 }
 
 /* The VPA first: KVM refuses an SLB shadow or DTL without one. */
-int hv_vcpu_set_papr(struct machine *m, struct vcpu *v,
+int hv_vcpu_set_papr(struct vm *vm, struct vcpu *v,
 		     const struct vcpu_papr *s)
 {
 	int fd = kvm_vcpu_of(v)->fd, err;
 
-	(void)m;
+	(void)vm;
 	err = kvm_one_reg_set(fd, KVM_REG_PPC_VPA_ADDR, s->vpa_addr);
 	if (!err)
 		err = set128(fd, KVM_REG_PPC_VPA_SLB, s->slb_addr, s->slb_len);
@@ -69,37 +68,4 @@ int hv_vcpu_set_papr(struct machine *m, struct vcpu *v,
 		err = kvm_one_reg_set(fd, KVM_REG_PPC_DEC_EXPIRY,
 				      s->dec_expiry);
 	return err;
-}
-
-/* Test aid (--check-vcpu-state): the PAPR state of the first vCPU with a
- * VPA, written into the last vCPU that never ran, must read back the
- * same.  What restore will do, inside one VM. */
-int vm_check_vcpu_state(struct machine *m, struct vcpu_papr *seen)
-{
-	struct vcpu *src = NULL, *dst = NULL;
-	struct vcpu_papr back;
-	uint8_t a[VCPU_PAPR_RECORD_SIZE], b[VCPU_PAPR_RECORD_SIZE];
-	int err;
-
-	for (int i = 0; i < m->ncpus; i++) {
-		struct vcpu_papr s;
-
-		if (!src && hv_vcpu_get_papr(m, &m->cpu[i], &s) == 0 &&
-		    s.vpa_addr) {
-			src = &m->cpu[i];
-			*seen = s;
-		}
-		if (!kvm_vcpu_of(&m->cpu[i])->ran)
-			dst = &m->cpu[i];
-	}
-	if (!src || !dst || src == dst)
-		return -ENOENT;
-	err = hv_vcpu_set_papr(m, dst, seen);
-	if (!err)
-		err = hv_vcpu_get_papr(m, dst, &back);
-	if (err)
-		return err;
-	vcpu_papr_encode(seen, a);
-	vcpu_papr_encode(&back, b);
-	return memcmp(a, b, sizeof(a)) ? -EILSEQ : 0;
 }

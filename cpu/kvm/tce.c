@@ -11,7 +11,6 @@
 
 #include "cpu/hv.h"
 #include "cpu/kvm/kvm.h"
-#include "papr/hcall.h"
 
 static size_t map_bytes(uint64_t n)
 {
@@ -20,10 +19,10 @@ static size_t map_bytes(uint64_t n)
 	return ((size_t)n * sizeof(uint64_t) + page - 1) & ~(page - 1);
 }
 
-int hv_tce_create(struct machine *m, uint32_t liobn, unsigned shift,
+int hv_tce_create(struct vm *vm, uint32_t liobn, unsigned shift,
 		  uint64_t bus, uint64_t n, uint64_t **tces)
 {
-	struct kvm_vm *k = kvm_of(m);
+	struct kvm_vm *k = kvm_of(vm);
 	struct kvm_create_spapr_tce_64 args = {
 		.liobn = liobn,
 		.page_shift = shift,
@@ -50,9 +49,9 @@ int hv_tce_create(struct machine *m, uint32_t liobn, unsigned shift,
 	return fd;
 }
 
-void hv_tce_destroy(struct machine *m, int fd, uint64_t *tces, uint64_t n)
+void hv_tce_destroy(struct vm *vm, int fd, uint64_t *tces, uint64_t n)
 {
-	(void)m;
+	(void)vm;
 	munmap(tces, map_bytes(n));
 	close(fd);
 }
@@ -60,17 +59,16 @@ void hv_tce_destroy(struct machine *m, int fd, uint64_t *tces, uint64_t n)
 /* KVM-HV answers H_GET_TCE and H_PUT_TCE by default but the multi-TCE
  * calls only once enabled (book3s_hv.c default_hcall_list); without it
  * they reach pvmm, which answers them too, only slower. */
-void kvm_tce_enable_hcalls(struct machine *m)
+void kvm_tce_enable_hcalls(struct vm *vm)
 {
-	static const uint64_t multi[] = {H_PUT_TCE_INDIRECT, H_STUFF_TCE};
-	struct kvm_vm *k = kvm_of(m);
+	struct kvm_vm *k = kvm_of(vm);
 
 	if (ioctl(k->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SPAPR_MULTITCE) <= 0)
 		return;
-	for (size_t i = 0; i < sizeof(multi) / sizeof(multi[0]); i++) {
+	for (size_t i = 0; i < k->cfg.nmulti_tce; i++) {
 		struct kvm_enable_cap cap = {
 			.cap = KVM_CAP_PPC_ENABLE_HCALL,
-			.args = {multi[i], 1},
+			.args = {k->cfg.multi_tce[i], 1},
 		};
 
 		ioctl(k->vm_fd, KVM_ENABLE_CAP, &cap);

@@ -11,9 +11,6 @@
 
 #include "cpu/kvm/kvm.h"
 #include "cpu/hv.h"
-#include "cpu/vcpu_state.h"
-#include "papr/hcall.h"
-#include "papr/vpa.h"
 
 int kvm_one_reg_get(int vcpu_fd, uint64_t id, uint64_t *val)
 {
@@ -29,7 +26,7 @@ int kvm_one_reg_set(int vcpu_fd, uint64_t id, uint64_t val)
 	return ioctl(vcpu_fd, KVM_SET_ONE_REG, &r) < 0 ? -errno : 0;
 }
 
-int kvm_vcpu_sync_lpcr(struct machine *m, struct vcpu *v)
+int kvm_vcpu_sync_lpcr(struct vm *vm, struct vcpu *v)
 {
 	struct kvm_vcpu *kv = kvm_vcpu_of(v);
 	uint64_t lpcr;
@@ -38,18 +35,18 @@ int kvm_vcpu_sync_lpcr(struct machine *m, struct vcpu *v)
 	if (err)
 		return err;
 	lpcr &= ~(LPCR_ILE | LPCR_AIL);
-	if (m->lpcr_ile)
+	if (vm->lpcr_ile)
 		lpcr |= LPCR_ILE;
-	lpcr |= (m->lpcr_ail << LPCR_AIL_SHIFT) & LPCR_AIL;
+	lpcr |= (vm->lpcr_ail << LPCR_AIL_SHIFT) & LPCR_AIL;
 	return kvm_one_reg_set(kv->fd, KVM_REG_PPC_LPCR_64, lpcr);
 }
 
 /* Enter at start_pc with r3 = start_r3, as the boot vCPU or start-cpu
  * asked.  PAPR starts CPUs big-endian with only SF and ME set; test
  * guests that are little-endian ELFs boot with LE already on. */
-static int vcpu_load_start(struct machine *m, struct vcpu *v, bool boot)
+static int vcpu_load_start(struct vm *vm, struct vcpu *v, bool boot)
 {
-	struct kvm_vm *k = kvm_of(m);
+	struct kvm_vm *k = kvm_of(vm);
 	struct kvm_regs regs;
 
 	memset(&regs, 0, sizeof(regs));
@@ -70,7 +67,7 @@ static int vcpu_load_start(struct machine *m, struct vcpu *v, bool boot)
 #define SRR1_WAKE_RESET		(4ULL << 18)	/* SRR1[42:45] = 0b0100 */
 #define SRR1_MSR_KEEP		0x87c0ffffULL	/* MSR bits 0,5:9,16:31 */
 
-static int vcpu_deliver_sreset(struct machine *m, struct vcpu *v)
+static int vcpu_deliver_sreset(struct vm *vm, struct vcpu *v)
 {
 	struct kvm_regs regs;
 	int fd = kvm_vcpu_of(v)->fd;
@@ -80,7 +77,7 @@ static int vcpu_deliver_sreset(struct machine *m, struct vcpu *v)
 	regs.srr0 = regs.pc;
 	regs.srr1 = (regs.msr & (SRR1_MSR_KEEP | MSR_SF)) | SRR1_WAKE_RESET;
 	regs.pc = SRESET_VECTOR;
-	regs.msr = MSR_SF | MSR_ME | (m->lpcr_ile ? MSR_LE : 0);
+	regs.msr = MSR_SF | MSR_ME | (vm->lpcr_ile ? MSR_LE : 0);
 	if (ioctl(fd, KVM_SET_REGS, &regs) < 0)
 		return -errno;
 	return 0;
@@ -88,49 +85,48 @@ static int vcpu_deliver_sreset(struct machine *m, struct vcpu *v)
 
 /* --- exits -------------------------------------------------------------- */
 
-typedef int exit_fn(struct machine *m, struct vcpu *v, struct kvm_run *run);
+typedef int exit_fn(struct vm *vm, struct vcpu *v, struct kvm_run *run);
 
-static int exit_papr_hcall(struct machine *m, struct vcpu *v,
+static int exit_papr_hcall(struct vm *vm, struct vcpu *v,
 			   struct kvm_run *run)
 {
-	atomic_fetch_add(&m->exits[EXIT_HCALL], 1);
-	run->papr_hcall.ret = (uint64_t)hcall_dispatch(m, v,
-						       run->papr_hcall.nr,
-						       run->papr_hcall.args);
+	atomic_fetch_add(&vm->stats.exits[EXIT_HCALL], 1);
+	run->papr_hcall.ret = (uint64_t)vm->exits_to.hcall(
+		vm->exits_to.ctx, v, run->papr_hcall.nr, run->papr_hcall.args);
 	return 0;
 }
 
-/* MMIO belongs to the PCI host bridge's BARs; anywhere else reads see
- * all ones and writes are dropped, as on a bus with nothing there. */
-static int exit_mmio(struct machine *m, struct vcpu *v, struct kvm_run *run)
+/* MMIO goes to the handler the root gave (the PCI host bridge's BARs);
+ * what it does not claim is counted. */
+static int exit_mmio(struct vm *vm, struct vcpu *v, struct kvm_run *run)
 {
 	unsigned len = run->mmio.len;
 
 	(void)v;
-	atomic_fetch_add(&m->exits[EXIT_MMIO], 1);
+	atomic_fetch_add(&vm->stats.exits[EXIT_MMIO], 1);
 	if (len == 0 || len > sizeof(run->mmio.data))
 		return 0;
-	if (!phb_mmio(m, run->mmio.phys_addr, run->mmio.data, len,
-		      run->mmio.is_write))
-		atomic_fetch_add(&m->exits_unclaimed, 1);
+	if (!vm->exits_to.mmio(vm->exits_to.ctx, run->mmio.phys_addr,
+			       run->mmio.data, len, run->mmio.is_write))
+		atomic_fetch_add(&vm->stats.exits_unclaimed, 1);
 	return 0;
 }
 
-static int exit_intr(struct machine *m, struct vcpu *v, struct kvm_run *run)
+static int exit_intr(struct vm *vm, struct vcpu *v, struct kvm_run *run)
 {
-	atomic_fetch_add(&m->exits[EXIT_INTERRUPTED], 1);
+	atomic_fetch_add(&vm->stats.exits[EXIT_INTERRUPTED], 1);
 	(void)v;
 	(void)run;
 	return 0;
 }
 
-static int exit_fatal(struct machine *m, struct vcpu *v, struct kvm_run *run)
+static int exit_fatal(struct vm *vm, struct vcpu *v, struct kvm_run *run)
 {
-	atomic_fetch_add(&m->exits[EXIT_OTHER], 1);
+	atomic_fetch_add(&vm->stats.exits[EXIT_OTHER], 1);
 	fprintf(stderr, "pvmm: vCPU %d: guest stopped with KVM exit %u "
 		"(hardware reason %#llx)\n", v->id, run->exit_reason,
 		(unsigned long long)run->hw.hardware_exit_reason);
-	machine_request_stop(m, POWER_CRASH);
+	vm_request_stop(vm, POWER_CRASH);
 	return -1;
 }
 
@@ -144,16 +140,19 @@ static exit_fn *const exit_handlers[] = {
 	[KVM_EXIT_INTERNAL_ERROR] = exit_fatal,
 };
 
-static int vcpu_exit(struct machine *m, struct vcpu *v, struct kvm_run *run)
+static int vcpu_exit(struct vm *vm, struct vcpu *v, struct kvm_run *run)
 {
 	unsigned r = run->exit_reason;
 	exit_fn *fn = r < sizeof(exit_handlers) / sizeof(exit_handlers[0]) ?
 		      exit_handlers[r] : NULL;
 
-	return (fn ? fn : exit_fatal)(m, v, run);
+	return (fn ? fn : exit_fatal)(vm, v, run);
 }
 
 /* --- the thread --------------------------------------------------------- */
+
+/* KVM's RTAS hcall (KVMPPC_H_RTAS in the kernel's hvcall.h). */
+#define KVM_H_RTAS	0xf000
 
 /* KVM answers RTAS calls for its in-kernel XICS itself, and fails KVM_RUN
  * with EFAULT (buffer not readable in full) or EINVAL (16 or more args)
@@ -164,17 +163,17 @@ static bool guest_fault(const struct kvm_run *run)
 {
 	return (errno == EFAULT || errno == EINVAL) &&
 	       run->exit_reason == KVM_EXIT_PAPR_HCALL &&
-	       run->papr_hcall.nr == KVMPPC_H_RTAS;
+	       run->papr_hcall.nr == KVM_H_RTAS;
 }
 
 /* Wait while stopped; false once the machine is stopping. */
-static bool vcpu_wait_running(struct machine *m, struct vcpu *v)
+static bool vcpu_wait_running(struct vm *vm, struct vcpu *v)
 {
-	struct kvm_vm *k = kvm_of(m);
+	struct kvm_vm *k = kvm_of(vm);
 	bool on;
 
 	pthread_mutex_lock(&k->lock);
-	while ((on = atomic_load(&m->power) == POWER_ON) &&
+	while ((on = atomic_load(&vm->power) == POWER_ON) &&
 	       atomic_load(&v->state) == VCPU_STOPPED)
 		pthread_cond_wait(&k->wake, &k->lock);
 	pthread_mutex_unlock(&k->lock);
@@ -182,9 +181,9 @@ static bool vcpu_wait_running(struct machine *m, struct vcpu *v)
 }
 
 /* Everything a vCPU must pick up before entering the guest. */
-static int vcpu_prepare(struct machine *m, struct vcpu *v, bool *first)
+static int vcpu_prepare(struct vm *vm, struct vcpu *v, bool *first)
 {
-	struct kvm_vm *k = kvm_of(m);
+	struct kvm_vm *k = kvm_of(vm);
 	struct kvm_vcpu *kv = kvm_vcpu_of(v);
 	bool start, sreset;
 	unsigned gen;
@@ -199,14 +198,14 @@ static int vcpu_prepare(struct machine *m, struct vcpu *v, bool *first)
 	pthread_mutex_unlock(&k->lock);
 
 	if (start)
-		err = vcpu_load_start(m, v, *first);
+		err = vcpu_load_start(vm, v, *first);
 	*first = false;
 	if (!err && gen != kv->lpcr_gen) {
-		err = kvm_vcpu_sync_lpcr(m, v);
+		err = kvm_vcpu_sync_lpcr(vm, v);
 		kv->lpcr_gen = gen;
 	}
 	if (!err && sreset)
-		err = vcpu_deliver_sreset(m, v);
+		err = vcpu_deliver_sreset(vm, v);
 	return err;
 }
 
@@ -232,7 +231,7 @@ static void read_schedstat(struct vcpu_stats *st)
 }
 
 /* Gather what the report says of this vCPU, as it stops. */
-static void vcpu_collect_stats(struct machine *m, struct vcpu *v,
+static void vcpu_collect_stats(struct vm *vm, struct vcpu *v,
 			       uint64_t start_ns)
 {
 	struct vcpu_stats *st = &v->stats;
@@ -244,45 +243,45 @@ static void vcpu_collect_stats(struct machine *m, struct vcpu *v,
 		close(fd);
 	}
 	read_schedstat(st);
-	st->wall_ns = machine_now_ns() - start_ns;
-	st->dispatches = -1;
-	if (hv_vcpu_get_papr(m, v, &papr) == 0)
-		st->dispatches = vpa_dispatch_count(&m->mem, papr.vpa_addr);
+	st->wall_ns = vm_now_ns() - start_ns;
+	st->vpa_addr = 0;
+	if (hv_vcpu_get_papr(vm, v, &papr) == 0)
+		st->vpa_addr = papr.vpa_addr;
 }
 
 void *kvm_vcpu_thread(void *arg)
 {
 	struct vcpu *v = arg;
 	struct kvm_vcpu *kv = kvm_vcpu_of(v);
-	struct machine *m = kv->m;
-	uint64_t start_ns = machine_now_ns();
+	struct vm *vm = kv->vm;
+	uint64_t start_ns = vm_now_ns();
 	bool first = true;
 	int err;
 
-	while (vcpu_wait_running(m, v)) {
-		err = vcpu_prepare(m, v, &first);
+	while (vcpu_wait_running(vm, v)) {
+		err = vcpu_prepare(vm, v, &first);
 		if (err) {
 			fprintf(stderr, "pvmm: vCPU %d: cannot set its "
 				"registers: %s\n", v->id, strerror(-err));
-			machine_request_stop(m, POWER_ERROR);
+			vm_request_stop(vm, POWER_ERROR);
 			break;
 		}
-		machine_mark(m, PHASE_FIRST_ENTRY);
-		kv->ran = true;
+		vm_mark(vm, PHASE_FIRST_ENTRY);
+		v->ran = true;
 		if (ioctl(kv->fd, KVM_RUN, 0) < 0 && !guest_fault(kv->run)) {
 			if (errno == EINTR || errno == EAGAIN) {
-				atomic_fetch_add(&m->exits[EXIT_INTERRUPTED], 1);
+				atomic_fetch_add(&vm->stats.exits[EXIT_INTERRUPTED], 1);
 				kv->run->immediate_exit = 0;
 				continue;
 			}
 			fprintf(stderr, "pvmm: vCPU %d: KVM_RUN: %s\n", v->id,
 				strerror(errno));
-			machine_request_stop(m, POWER_ERROR);
+			vm_request_stop(vm, POWER_ERROR);
 			break;
 		}
-		if (vcpu_exit(m, v, kv->run) < 0)
+		if (vcpu_exit(vm, v, kv->run) < 0)
 			break;
 	}
-	vcpu_collect_stats(m, v, start_ns);
+	vcpu_collect_stats(vm, v, start_ns);
 	return NULL;
 }

@@ -10,19 +10,12 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "cpu/host.h"
 #include "cpu/hv.h"
 #include "cpu/kvm/kvm.h"
-#include "papr/be.h"
+#include "cpu/be.h"
 
 #define DEFAULT_TIMEBASE_HZ	512000000ULL	/* POWER9 */
 #define DEFAULT_CLOCK_HZ	1000000000ULL
-
-static int vm_error(const char *what)
-{
-	fprintf(stderr, "pvmm: %s: %s\n", what, strerror(errno));
-	return -1;
-}
 
 /* A be32 property of the host's first cpu node, or @def. */
 static uint64_t host_cpu_prop(const char *prop, uint64_t def)
@@ -51,40 +44,39 @@ static uint64_t host_cpu_prop(const char *prop, uint64_t def)
 	return def;
 }
 
-static int vcpu_create(struct machine *m, struct vcpu *v)
+static int vcpu_create(struct vm *vm, struct vcpu *v)
 {
-	struct kvm_vm *k = kvm_of(m);
-	struct kvm_vcpu *kv = &k->vcpu[v - m->cpu];
+	struct kvm_vm *k = kvm_of(vm);
+	struct kvm_vcpu *kv = &k->vcpu[v - vm->cpu];
 	struct kvm_enable_cap papr = { .cap = KVM_CAP_PPC_PAPR };
 
 	v->hv = kv;
-	kv->m = m;
+	kv->vm = vm;
 	kv->fd = ioctl(k->vm_fd, KVM_CREATE_VCPU, (unsigned long)v->id);
 	if (kv->fd < 0)
-		return vm_error("KVM_CREATE_VCPU");
+		return kvm_fail(k, "KVM_CREATE_VCPU");
 	kv->run = mmap(NULL, k->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
 		       kv->fd, 0);
 	if (kv->run == MAP_FAILED)
-		return vm_error("mmap kvm_run");
+		return kvm_fail(k, "mmap kvm_run");
 	/* PAPR mode first: the XICS connection is refused before it. */
 	if (ioctl(kv->fd, KVM_ENABLE_CAP, &papr) < 0)
-		return vm_error("KVM_ENABLE_CAP(PPC_PAPR)");
-	if (k->xics_fd >= 0 && kvm_xics_connect(m, v) < 0)
-		return -1;
-	return 0;
+		return kvm_fail(k, "KVM_ENABLE_CAP(PPC_PAPR)");
+	return k->xics_fd >= 0 ? kvm_xics_connect(vm, v) : 0;
 }
 
-static int vm_memory(struct machine *m)
+static int vm_memory(struct vm *vm)
 {
+	struct kvm_vm *k = kvm_of(vm);
 	struct kvm_userspace_memory_region slot = {
 		.slot = 0,
 		.guest_phys_addr = 0,
-		.memory_size = m->mem.size,
-		.userspace_addr = (uintptr_t)m->mem.host,
+		.memory_size = vm->mem.size,
+		.userspace_addr = (uintptr_t)vm->mem.host,
 	};
 
-	if (ioctl(kvm_of(m)->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot) < 0)
-		return vm_error("KVM_SET_USER_MEMORY_REGION");
+	if (ioctl(k->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot) < 0)
+		return kvm_fail(k, "KVM_SET_USER_MEMORY_REGION");
 	return 0;
 }
 
@@ -114,22 +106,19 @@ static void smmu_to_mmu_info(const struct kvm_ppc_smmu_info *si,
 	}
 }
 
-/* Page sizes from KVM, limited to what anonymous guest RAM is backed with
- * (the host's base page size). */
-static void vm_read_mmu(struct machine *m, struct mmu_info *mi)
+/* Page sizes from KVM, as it offers them (hpt/ keeps those guest RAM can
+ * be backed with). */
+static void vm_read_mmu(struct vm *vm, struct mmu_info *mi)
 {
 	struct kvm_ppc_smmu_info si;
 	struct kvm_ppc_rmmu_info ri;
-	int vm_fd = kvm_of(m)->vm_fd;
-	uint32_t backing = (uint32_t)__builtin_ctzl(
-		(unsigned long)sysconf(_SC_PAGESIZE));
+	int vm_fd = kvm_of(vm)->vm_fd;
 
 	memset(mi, 0, sizeof(*mi));
 	mi->slb_size = 32;
 	memset(&si, 0, sizeof(si));
 	if (ioctl(vm_fd, KVM_PPC_GET_SMMU_INFO, &si) == 0)
 		smmu_to_mmu_info(&si, mi);
-	mmu_info_filter(mi, backing);
 	memset(&ri, 0, sizeof(ri));
 	if (ioctl(vm_fd, KVM_PPC_GET_RMMU_INFO, &ri) < 0)
 		return;
@@ -142,99 +131,127 @@ static void vm_read_mmu(struct machine *m, struct mmu_info *mi)
 }
 
 /* SMT: KVM lays vCPUs out in virtual cores of threads_per_core, by id. */
-static int vm_smt(struct machine *m, const struct host *h)
+static int vm_smt(struct vm *vm, const struct host *h)
 {
+	struct kvm_vm *k = kvm_of(vm);
 	struct kvm_enable_cap smt = {
 		.cap = KVM_CAP_PPC_SMT,
-		.args = { (uint64_t)m->threads_per_core, 0 },
+		.args = { (uint64_t)vm->threads_per_core, 0 },
 	};
 	int possible = ioctl(h->kvm_fd, KVM_CHECK_EXTENSION,
 			     KVM_CAP_PPC_SMT_POSSIBLE);
 
-	if (m->threads_per_core == 1)
+	if (vm->threads_per_core == 1)
 		return 0;
-	if (possible <= 0 || !(possible & m->threads_per_core)) {
-		fprintf(stderr, "pvmm: --threads-per-core %d: this host's KVM "
-			"offers SMT modes %#x\n", m->threads_per_core,
-			possible > 0 ? possible : 0);
-		return -1;
+	if (possible <= 0 || !(possible & vm->threads_per_core)) {
+		snprintf(k->why, sizeof(k->why), "--threads-per-core %d: this "
+			 "host's KVM offers SMT modes %#x", vm->threads_per_core,
+			 possible > 0 ? possible : 0);
+		return -EINVAL;
 	}
-	if (ioctl(kvm_of(m)->vm_fd, KVM_ENABLE_CAP, &smt) < 0)
-		return vm_error("KVM_ENABLE_CAP(PPC_SMT)");
+	if (ioctl(k->vm_fd, KVM_ENABLE_CAP, &smt) < 0)
+		return kvm_fail(k, "KVM_ENABLE_CAP(PPC_SMT)");
 	return 0;
 }
 
 /* Hash guests: allocate the HPT at the size the device tree will give. */
-static int vm_hpt(struct machine *m)
+static int vm_hpt(struct vm *vm)
 {
-	uint32_t order = m->mmu.hpt_order;
+	struct kvm_vm *k = kvm_of(vm);
+	uint32_t order = k->cfg.hpt_order;
 
-	if (m->mmu.mode != MMU_HASH)
+	if (!order)
 		return 0;
-	if (ioctl(kvm_of(m)->vm_fd, KVM_PPC_ALLOCATE_HTAB, &order) < 0)
-		return vm_error("KVM_PPC_ALLOCATE_HTAB");
-	m->mmu.hpt_order = order;
+	if (ioctl(k->vm_fd, KVM_PPC_ALLOCATE_HTAB, &order) < 0)
+		return kvm_fail(k, "KVM_PPC_ALLOCATE_HTAB");
+	k->cfg.hpt_order = order;
 	return 0;
 }
 
-static void vm_read_info(struct machine *m, struct vm_info *info)
+static void vm_read_info(struct vm *vm, struct vm_info *info)
 {
 	struct kvm_sregs sregs;
 
 	memset(&sregs, 0, sizeof(sregs));
 	info->pvr = 0;
-	if (ioctl(kvm_of(m)->vcpu[0].fd, KVM_GET_SREGS, &sregs) == 0)
+	if (ioctl(kvm_of(vm)->vcpu[0].fd, KVM_GET_SREGS, &sregs) == 0)
 		info->pvr = sregs.pvr;
 	info->timebase_hz = host_cpu_prop("timebase-frequency",
 					  DEFAULT_TIMEBASE_HZ);
 	info->clock_hz = host_cpu_prop("clock-frequency", DEFAULT_CLOCK_HZ);
-	vm_read_mmu(m, &info->mmu);
+	info->hpt_order = kvm_of(vm)->cfg.hpt_order;
+	vm_read_mmu(vm, &info->mmu);
 }
 
-int vm_create(struct machine *m, const struct host *h,
-	      const struct vm_config *cfg, struct vm_info *info)
+/* What vm_create can refuse before it makes anything. */
+static int vm_check(const struct vm *vm, const struct host *h, char *why,
+		    size_t len)
 {
-	struct kvm_vm *k;
-	int run_size;
-
-	if (m->ncpus > h->max_vcpus && h->max_vcpus > 0) {
-		fprintf(stderr, "pvmm: --cpus %d: this host's KVM allows %d\n",
-			m->ncpus, h->max_vcpus);
-		return -1;
+	if (vm->ncpus > h->max_vcpus && h->max_vcpus > 0) {
+		snprintf(why, len, "--cpus %d: this host's KVM allows %d",
+			 vm->ncpus, h->max_vcpus);
+		return -EINVAL;
 	}
 	if (!h->xics) {
-		fprintf(stderr, "pvmm: this host's KVM has no in-kernel XICS "
-			"interrupt controller (KVM_CAP_IRQ_XICS)\n");
-		return -1;
+		snprintf(why, len, "this host's KVM has no in-kernel XICS "
+			 "interrupt controller (KVM_CAP_IRQ_XICS)");
+		return -ENODEV;
 	}
-	k = calloc(1, sizeof(*k) + (size_t)m->ncpus * sizeof(k->vcpu[0]));
-	if (!k)
-		return vm_error("calloc");
-	m->hv = k;
+	return 0;
+}
+
+static int vm_build(struct vm *vm, const struct host *h,
+		    const struct vm_config *cfg, struct vm_info *info)
+{
+	struct kvm_vm *k = kvm_of(vm);
+	int run_size;
+	int err;
+
 	k->kvm_fd = h->kvm_fd;
 	k->xics_fd = -1;
 	k->cfg = *cfg;
 	pthread_mutex_init(&k->lock, NULL);
 	pthread_cond_init(&k->wake, NULL);
-	m->lpcr_ile = cfg->boot.little_endian;
+	vm->lpcr_ile = cfg->boot.little_endian;
 	k->lpcr_gen = 1;
 
 	run_size = ioctl(h->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (run_size <= 0)
-		return vm_error("KVM_GET_VCPU_MMAP_SIZE");
+		return kvm_fail(k, "KVM_GET_VCPU_MMAP_SIZE");
 	k->run_size = (size_t)run_size;
 	k->vm_fd = ioctl(h->kvm_fd, KVM_CREATE_VM, KVM_VM_PPC_HV);
 	if (k->vm_fd < 0)
-		return vm_error("KVM_CREATE_VM (is kvm-hv loaded?)");
-	if (vm_memory(m) < 0 || vm_smt(m, h) < 0 || vm_hpt(m) < 0 ||
-	    kvm_xics_create(m) < 0)
-		return -1;
-	kvm_tce_enable_hcalls(m);
-	for (int i = 0; i < m->ncpus; i++)
-		if (vcpu_create(m, &m->cpu[i]) < 0)
-			return -1;
-	vm_read_info(m, info);
+		return kvm_fail(k, "KVM_CREATE_VM (is kvm-hv loaded?)");
+	if ((err = vm_memory(vm)) < 0 || (err = vm_smt(vm, h)) < 0 ||
+	    (err = vm_hpt(vm)) < 0 || (err = kvm_xics_create(vm)) < 0)
+		return err;
+	kvm_tce_enable_hcalls(vm);
+	for (int i = 0; i < vm->ncpus; i++)
+		if ((err = vcpu_create(vm, &vm->cpu[i])) < 0)
+			return err;
+	vm_read_info(vm, info);
 	return 0;
+}
+
+int vm_create(struct vm *vm, const struct host *h,
+	      const struct vm_config *cfg, struct vm_info *info, char *why,
+	      size_t len)
+{
+	struct kvm_vm *k;
+	int err = vm_check(vm, h, why, len);
+
+	if (err)
+		return err;
+	k = calloc(1, sizeof(*k) + (size_t)vm->ncpus * sizeof(k->vcpu[0]));
+	if (!k) {
+		snprintf(why, len, "out of memory");
+		return -ENOMEM;
+	}
+	vm->hv = k;
+	err = vm_build(vm, h, cfg, info);
+	if (err)
+		snprintf(why, len, "%s", k->why);
+	return err;
 }
 
 static void kick_handler(int sig)
@@ -242,11 +259,11 @@ static void kick_handler(int sig)
 	(void)sig;	/* only interrupts KVM_RUN */
 }
 
-int vm_run(struct machine *m)
+int vm_run(struct vm *vm)
 {
-	struct kvm_vm *k = kvm_of(m);
+	struct kvm_vm *k = kvm_of(vm);
 	struct sigaction sa = { .sa_handler = kick_handler };
-	struct vcpu *boot = &m->cpu[0];
+	struct vcpu *boot = &vm->cpu[0];
 	int err = 0;
 
 	sigemptyset(&sa.sa_mask);
@@ -257,31 +274,31 @@ int vm_run(struct machine *m)
 	k->vcpu[0].start_pending = true;
 	atomic_store(&boot->state, VCPU_RUNNING);
 
-	for (int i = 0; i < m->ncpus; i++) {
+	for (int i = 0; i < vm->ncpus; i++) {
 		struct kvm_vcpu *kv = &k->vcpu[i];
 
 		errno = pthread_create(&kv->thread, NULL, kvm_vcpu_thread,
-				       &m->cpu[i]);
+				       &vm->cpu[i]);
 		if (errno) {
-			err = vm_error("pthread_create");
-			machine_request_stop(m, POWER_ERROR);
+			err = -errno;
+			vm_request_stop(vm, POWER_ERROR);
 			break;
 		}
 		kv->thread_started = true;
 	}
-	for (int i = 0; i < m->ncpus; i++)
+	for (int i = 0; i < vm->ncpus; i++)
 		if (k->vcpu[i].thread_started)
 			pthread_join(k->vcpu[i].thread, NULL);
 	return err;
 }
 
-void vm_destroy(struct machine *m)
+void vm_destroy(struct vm *vm)
 {
-	struct kvm_vm *k = kvm_of(m);
+	struct kvm_vm *k = kvm_of(vm);
 
 	if (!k)
 		return;
-	for (int i = 0; i < m->ncpus; i++) {
+	for (int i = 0; i < vm->ncpus; i++) {
 		if (k->vcpu[i].run && k->vcpu[i].run != MAP_FAILED)
 			munmap(k->vcpu[i].run, k->run_size);
 		if (k->vcpu[i].fd > 0)
@@ -292,7 +309,7 @@ void vm_destroy(struct machine *m)
 	if (k->vm_fd > 0)
 		close(k->vm_fd);
 	free(k);
-	m->hv = NULL;
+	vm->hv = NULL;
 }
 
 /* --- the hv.h seam ------------------------------------------------------ */
@@ -306,14 +323,14 @@ static void vcpu_kick(struct kvm_vcpu *kv)
 	pthread_kill(kv->thread, SIGUSR1);
 }
 
-void hv_kick_all(struct machine *m)
+void hv_kick_all(struct vm *vm)
 {
-	struct kvm_vm *k = kvm_of(m);
+	struct kvm_vm *k = kvm_of(vm);
 
 	if (!k)
 		return;
 	pthread_mutex_lock(&k->lock);
-	for (int i = 0; i < m->ncpus; i++) {
+	for (int i = 0; i < vm->ncpus; i++) {
 		struct kvm_vcpu *kv = &k->vcpu[i];
 
 		if (kv->thread_started)
@@ -325,36 +342,36 @@ void hv_kick_all(struct machine *m)
 
 /* LPCR changes are applied by each vCPU's own thread before it next
  * enters the guest: another thread may be inside KVM_RUN. */
-int hv_sync_lpcr(struct machine *m)
+int hv_sync_lpcr(struct vm *vm)
 {
-	struct kvm_vm *k = kvm_of(m);
+	struct kvm_vm *k = kvm_of(vm);
 
 	pthread_mutex_lock(&k->lock);
 	k->lpcr_gen++;
 	pthread_mutex_unlock(&k->lock);
-	for (int i = 0; i < m->ncpus; i++) {
+	for (int i = 0; i < vm->ncpus; i++) {
 		struct kvm_vcpu *kv = &k->vcpu[i];
 
 		if (kv->thread_started && kv->thread != pthread_self() &&
-		    atomic_load(&m->cpu[i].state) == VCPU_RUNNING)
+		    atomic_load(&vm->cpu[i].state) == VCPU_RUNNING)
 			vcpu_kick(kv);
 	}
 	return 0;
 }
 
-int hv_configure_mmu(struct machine *m, uint64_t flags, uint64_t proc_tbl)
+int hv_configure_mmu(struct vm *vm, uint64_t flags, uint64_t proc_tbl)
 {
 	struct kvm_ppc_mmuv3_cfg cfg = { .flags = flags,
 					 .process_table = proc_tbl };
 
-	if (ioctl(kvm_of(m)->vm_fd, KVM_PPC_CONFIGURE_V3_MMU, &cfg) < 0)
+	if (ioctl(kvm_of(vm)->vm_fd, KVM_PPC_CONFIGURE_V3_MMU, &cfg) < 0)
 		return -errno;
 	return 0;
 }
 
-int hv_start_cpu(struct machine *m, struct vcpu *v, uint64_t pc, uint64_t r3)
+int hv_start_cpu(struct vm *vm, struct vcpu *v, uint64_t pc, uint64_t r3)
 {
-	struct kvm_vm *k = kvm_of(m);
+	struct kvm_vm *k = kvm_of(vm);
 
 	pthread_mutex_lock(&k->lock);
 	v->start_pc = pc;
@@ -365,12 +382,12 @@ int hv_start_cpu(struct machine *m, struct vcpu *v, uint64_t pc, uint64_t r3)
 	return 0;
 }
 
-int hv_set_sprg0(struct machine *m, struct vcpu *v, uint64_t val)
+int hv_set_sprg0(struct vm *vm, struct vcpu *v, uint64_t val)
 {
 	struct kvm_regs regs;
 	int fd = kvm_vcpu_of(v)->fd;
 
-	(void)m;
+	(void)vm;
 	if (ioctl(fd, KVM_GET_REGS, &regs) < 0)
 		return -errno;
 	regs.sprg0 = val;
@@ -379,9 +396,9 @@ int hv_set_sprg0(struct machine *m, struct vcpu *v, uint64_t val)
 	return 0;
 }
 
-int hv_system_reset(struct machine *m, struct vcpu *v)
+int hv_system_reset(struct vm *vm, struct vcpu *v)
 {
-	struct kvm_vm *k = kvm_of(m);
+	struct kvm_vm *k = kvm_of(vm);
 	struct kvm_vcpu *kv = kvm_vcpu_of(v);
 
 	pthread_mutex_lock(&k->lock);
@@ -392,10 +409,10 @@ int hv_system_reset(struct machine *m, struct vcpu *v)
 	return 0;
 }
 
-long hv_resize_hpt(struct machine *m, bool commit, unsigned shift)
+long hv_resize_hpt(struct vm *vm, bool commit, unsigned shift)
 {
 	struct kvm_ppc_resize_hpt rhpt = { .flags = 0, .shift = shift };
-	long r = ioctl(kvm_of(m)->vm_fd, commit ? KVM_PPC_RESIZE_HPT_COMMIT :
+	long r = ioctl(kvm_of(vm)->vm_fd, commit ? KVM_PPC_RESIZE_HPT_COMMIT :
 				KVM_PPC_RESIZE_HPT_PREPARE, &rhpt);
 
 	return r < 0 ? -errno : r;

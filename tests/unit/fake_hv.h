@@ -6,9 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cpu/vcpu_state.h"
+#include "cpu/hv.h"
 
-struct machine;
 struct vcpu;
 
 #define FAKE_HV_MAX_CALLS	64
@@ -54,6 +53,8 @@ struct fake_hv {
 	uint32_t irq_seen[FAKE_HV_MAX_CALLS];
 	int irq_level[FAKE_HV_MAX_CALLS];
 	int irq_line_ret;
+
+	int htab_calls;			/* hv_htab_*, hv_vm_spare */
 
 	struct vcpu_papr papr;		/* what get returns, set stores */
 	int papr_ret;

@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "papr/be.h"
+#include "cpu/be.h"
 #include "tests/unit/unit.h"
 
 static void be_layout(void **state)

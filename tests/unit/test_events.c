@@ -3,10 +3,10 @@
  * queue and its interrupt. */
 #include <errno.h>
 
-#include "papr/be.h"
+#include "cpu/be.h"
 #include "papr/events.h"
 #include "papr/hcall.h"
-#include "papr/irq.h"
+#include "cpu/irq.h"
 #include "papr/rtas.h"
 #include "tests/unit/unit.h"
 
@@ -121,7 +121,7 @@ static void log_too_small(void **state)
 static int32_t rtas(struct machine *m, const char *name, uint32_t nargs,
 		    const uint32_t *args, uint32_t nret, uint32_t *rets)
 {
-	uint8_t *p = gmem_ptr(&m->mem, ARGS, 12 + 4 * (nargs + nret));
+	uint8_t *p = gmem_ptr(&m->vm.mem, ARGS, 12 + 4 * (nargs + nret));
 	uint64_t hargs[HCALL_NARGS] = { ARGS };
 
 	be32_store(p, rtas_token(name));
@@ -129,7 +129,7 @@ static int32_t rtas(struct machine *m, const char *name, uint32_t nargs,
 	be32_store(p + 8, nret);
 	for (uint32_t i = 0; i < nargs; i++)
 		be32_store(p + 12 + 4 * i, args[i]);
-	assert_int_equal(hcall_dispatch(m, &m->cpu[0], KVMPPC_H_RTAS, hargs),
+	assert_int_equal(hcall_dispatch(&m->papr, &m->vm.cpu[0], KVMPPC_H_RTAS, hargs),
 			 H_SUCCESS);
 	for (uint32_t i = 0; rets && i < nret; i++)
 		rets[i] = be32_load(p + 12 + 4 * (nargs + i));
@@ -153,14 +153,14 @@ static int32_t event_scan(struct machine *m, uint64_t buf, uint32_t len)
 
 static uint8_t *logbuf(struct machine *m)
 {
-	return gmem_ptr(&m->mem, LOG, RTAS_ERROR_LOG_MAX);
+	return gmem_ptr(&m->vm.mem, LOG, RTAS_ERROR_LOG_MAX);
 }
 
 static struct machine *ready_machine(void)
 {
 	struct machine *m = unit_machine(1);
 
-	assert_int_equal(events_init(m), 0);
+	events_init(&m->papr);
 	return m;
 }
 
@@ -186,7 +186,7 @@ static void bad_buffers(void **state)
 	struct machine *m = ready_machine();
 
 	(void)state;
-	assert_int_equal(events_request_shutdown(m), 0);
+	assert_int_equal(events_request_shutdown(&m->papr), 0);
 	assert_int_equal(check_exception(m, CLASS_EPOW, UNIT_RAM, 2048),
 			 RTAS_PARAM_ERROR);		/* beyond RAM */
 	assert_int_equal(check_exception(m, CLASS_EPOW, UNIT_RAM - 16, 2048),
@@ -212,7 +212,7 @@ static void wrong_counts(void **state)
 	uint32_t args[7] = { 0x500, IRQ_EPOW, CLASS_EPOW, 0, LOG, 2048, 0 };
 
 	(void)state;
-	assert_int_equal(events_request_shutdown(m), 0);
+	assert_int_equal(events_request_shutdown(&m->papr), 0);
 	assert_int_equal(rtas(m, "check-exception", 7, args, 1, NULL),
 			 RTAS_PARAM_ERROR);
 	assert_int_equal(rtas(m, "check-exception", 5, args, 1, NULL),
@@ -230,8 +230,8 @@ static void shutdown_read_once(void **state)
 	const uint8_t *log = logbuf(m);
 
 	(void)state;
-	atomic_store(&m->rtas.rtc_offset, -3600);
-	assert_int_equal(events_request_shutdown(m), 0);
+	atomic_store(&m->papr.rtas.rtc_offset, -3600);
+	assert_int_equal(events_request_shutdown(&m->papr), 0);
 	assert_int_equal(fake_hv_raised(IRQ_EPOW), 1);
 	assert_int_equal(check_exception(m, CLASS_INTERNAL, LOG, 2048), 1);
 	assert_int_equal(check_exception(m, CLASS_ALL, LOG, 2048), 0);
@@ -250,17 +250,17 @@ static void shutdown_refused(void **state)
 	struct machine *m = unit_machine(1);
 
 	(void)state;
-	assert_int_equal(events_request_shutdown(m), -1);
+	assert_int_equal(events_request_shutdown(&m->papr), -ENODEV);
 	assert_int_equal(fake_hv.irq_events, 0);
-	assert_int_equal(events_init(m), 0);
+	events_init(&m->papr);
 	fake_hv.irq_line_ret = -EIO;
-	assert_int_equal(events_post(m, EVENT_EPOW_SHUTDOWN), -EIO);
-	assert_int_equal(events_request_shutdown(m), -1);
-	assert_int_equal(m->events.count, 0);
+	assert_int_equal(events_post(&m->papr, EVENT_EPOW_SHUTDOWN), -EIO);
+	assert_int_equal(events_request_shutdown(&m->papr), -EIO);
+	assert_int_equal(m->papr.events.count, 0);
 	assert_int_equal(check_exception(m, CLASS_EPOW, LOG, 2048), 1);
 	fake_hv.irq_line_ret = 0;
-	assert_int_equal(events_post(m, EVENT_KINDS), -EINVAL);
-	assert_int_equal(events_request_shutdown(m), 0);
+	assert_int_equal(events_post(&m->papr, EVENT_KINDS), -EINVAL);
+	assert_int_equal(events_request_shutdown(&m->papr), 0);
 	assert_int_equal(check_exception(m, CLASS_EPOW, LOG, 2048), 0);
 	unit_machine_free(m);
 }
@@ -272,14 +272,14 @@ static void shutdown_coalesced(void **state)
 	struct machine *m = ready_machine();
 
 	(void)state;
-	assert_int_equal(events_request_shutdown(m), 0);
-	assert_int_equal(events_request_shutdown(m), 0);
-	assert_int_equal(m->events.count, 1);
+	assert_int_equal(events_request_shutdown(&m->papr), 0);
+	assert_int_equal(events_request_shutdown(&m->papr), 0);
+	assert_int_equal(m->papr.events.count, 1);
 	assert_int_equal(fake_hv_raised(IRQ_EPOW), 1);
 	assert_int_equal(check_exception(m, CLASS_EPOW, LOG, 2048), 0);
 	assert_int_equal(check_exception(m, CLASS_EPOW, LOG, 2048), 1);
 	/* Read: the next request is a new event with a new id. */
-	assert_int_equal(events_request_shutdown(m), 0);
+	assert_int_equal(events_request_shutdown(&m->papr), 0);
 	assert_int_equal(fake_hv_raised(IRQ_EPOW), 2);
 	assert_int_equal(check_exception(m, CLASS_EPOW, LOG, 2048), 0);
 	assert_int_equal(be32_load(logbuf(m) + 24 + 44), 2);
@@ -290,7 +290,7 @@ static void shutdown_coalesced(void **state)
 static void queue_order(void **state)
 {
 	struct machine *m = ready_machine();
-	struct events *e = &m->events;
+	struct events *e = &m->papr.events;
 
 	(void)state;
 	for (uint32_t i = 0; i < 3; i++)
@@ -309,7 +309,7 @@ static void queue_order(void **state)
 		e->q[i] = (struct rtas_event){ EVENT_EPOW_SHUTDOWN, i + 1, T0 };
 	e->count = EVENTS_MAX;
 	fake_hv_reset();
-	assert_int_equal(events_request_shutdown(m), 0);	/* absorbed */
+	assert_int_equal(events_request_shutdown(&m->papr), 0);	/* absorbed */
 	assert_int_equal(fake_hv.irq_events, 0);
 	unit_machine_free(m);
 }
@@ -324,7 +324,7 @@ static void scan(void **state)
 	memset(log, 0xff, 16);
 	assert_int_equal(event_scan(m, LOG, 2048), 1);
 	assert_int_equal(be32_load(log + 4), 0);
-	assert_int_equal(events_request_shutdown(m), 0);
+	assert_int_equal(events_request_shutdown(&m->papr), 0);
 	assert_int_equal(event_scan(m, LOG, 2048), 1);
 	assert_int_equal(event_scan(m, UNIT_RAM - 8, 2048), RTAS_PARAM_ERROR);
 	assert_int_equal(event_scan(m, LOG, 4), RTAS_PARAM_ERROR);

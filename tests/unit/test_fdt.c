@@ -3,7 +3,7 @@
 #include <stdio.h>
 
 #include "io/phb.h"
-#include "papr/be.h"
+#include "cpu/be.h"
 #include "papr/fdt.h"
 #include "papr/rtas.h"
 #include "tests/unit/unit.h"
@@ -61,8 +61,8 @@ static struct machine *build(bool radix, int ncpus)
 	struct machine *m = unit_machine(ncpus);
 	struct fdt_params p = params(radix);
 
-	assert_int_equal(rtas_install(m, UNIT_RAM - 0x10000, 0x10000), 0);
-	assert_int_equal(fdt_build(m, &p, blob, sizeof(blob)), 0);
+	assert_int_equal(rtas_install(&m->papr, UNIT_RAM - 0x10000, 0x10000), 0);
+	assert_int_equal(fdt_build(&m->papr, &p, blob, sizeof(blob)), 0);
 	assert_int_equal(fdt_check_header(blob), 0);
 	return m;
 }
@@ -171,8 +171,8 @@ static void smt_cores(void **state)
 	int len;
 
 	(void)state;
-	m->threads_per_core = 2;
-	assert_int_equal(fdt_build(m, &p, blob, sizeof(blob)), 0);
+	m->vm.threads_per_core = 2;
+	assert_int_equal(fdt_build(&m->papr, &p, blob, sizeof(blob)), 0);
 	srv = prop(node("/cpus/PowerPC,POWER9@2"), "ibm,ppc-interrupt-server#s",
 		   &len);
 	assert_int_equal(len, 8);
@@ -288,9 +288,9 @@ static struct machine *build_pci(void)
 		      0x1af4, 0x0002);
 	assert_int_equal(pci_add_bar64(&func, 0, 0x4000), 0);
 	assert_int_equal(pci_add_msix(&func, 3, 0, 0x2000, 0x3000), 0);
-	assert_int_equal(phb_add(m, &func), 0);
-	assert_int_equal(rtas_install(m, UNIT_RAM - 0x10000, 0x10000), 0);
-	assert_int_equal(fdt_build(m, &p, blob, sizeof(blob)), 0);
+	assert_int_equal(phb_add(&m->io.phb, &func), 0);
+	assert_int_equal(rtas_install(&m->papr, UNIT_RAM - 0x10000, 0x10000), 0);
+	assert_int_equal(fdt_build(&m->papr, &p, blob, sizeof(blob)), 0);
 	assert_int_equal(fdt_check_header(blob), 0);
 	return m;
 }
@@ -433,7 +433,7 @@ static void too_small(void **state)
 	struct fdt_params p = params(true);
 
 	(void)state;
-	assert_true(fdt_build(m, &p, blob, 512) < 0);
+	assert_true(fdt_build(&m->papr, &p, blob, 512) < 0);
 	unit_machine_free(m);
 }
 

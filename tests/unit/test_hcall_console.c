@@ -3,14 +3,14 @@
 #include <unistd.h>
 
 #include "papr/hcall.h"
-#include "papr/irq.h"
+#include "cpu/irq.h"
 #include "tests/unit/unit.h"
 
 static int64_t call(struct machine *m, uint64_t nr, uint64_t a0, uint64_t a1,
 		    uint64_t a2, uint64_t a3, uint64_t *out)
 {
 	uint64_t args[HCALL_NARGS] = { a0, a1, a2, a3 };
-	int64_t rc = hcall_dispatch(m, &m->cpu[0], nr, args);
+	int64_t rc = hcall_dispatch(&m->papr, &m->vm.cpu[0], nr, args);
 
 	if (out)
 		for (int i = 0; i < HCALL_NARGS; i++)
@@ -24,13 +24,13 @@ static void unimplemented(void **state)
 
 	(void)state;
 	assert_int_equal(call(m, 0x3f0, 0, 0, 0, 0, NULL), H_FUNCTION);
-	assert_int_equal(m->hstats.calls[0x3f0 / 4], 1);
+	assert_int_equal(m->papr.hstats.calls[0x3f0 / 4], 1);
 	assert_int_equal(call(m, 0x1004, 0, 0, 0, 0, NULL), H_FUNCTION);
 	assert_int_equal(call(m, 0x5a, 0, 0, 0, 0, NULL), H_FUNCTION);
 	assert_int_equal(call(m, UINT64_MAX & ~3ULL, 0, 0, 0, 0, NULL),
 			 H_FUNCTION);
-	assert_int_equal(m->hstats.unimplemented, 4);
-	assert_int_equal(m->hstats.out_of_range, 3);
+	assert_int_equal(m->papr.hstats.unimplemented, 4);
+	assert_int_equal(m->papr.hstats.out_of_range, 3);
 	assert_null(hcall_name(0x3f0));
 	assert_string_equal(hcall_name(H_PUT_TERM_CHAR), "H_PUT_TERM_CHAR");
 	assert_string_equal(hcall_name(KVMPPC_H_RTAS), "KVMPPC_H_RTAS");
@@ -46,7 +46,7 @@ static int console_pipe(struct machine *m)
 
 	assert_int_equal(pipe(p), 0);
 	fcntl(p[0], F_SETFL, O_NONBLOCK);
-	m->con.out_fd = p[1];
+	m->papr.con.out_fd = p[1];
 	return p[0];
 }
 
@@ -74,7 +74,7 @@ static void put_term_char(void **state)
 	assert_int_equal(call(m, H_PUT_TERM_CHAR, 0, 0, 0, 0, NULL),
 			 H_SUCCESS);
 	assert_int_equal(read(rd, buf, sizeof(buf)), -1);	/* nothing */
-	assert_int_equal(m->con.out_bytes, 29);
+	assert_int_equal(m->papr.con.out_bytes, 29);
 	close(rd);
 	unit_machine_free(m);
 }
@@ -102,14 +102,14 @@ static void control_vty(void **state)
 
 	(void)state;
 	control(m, "exit 3\n", 16);
-	assert_int_equal(m->exit_status, 3);
+	assert_int_equal(m->papr.con.exit_status, 3);
 	control(m, "exit 250\n", 2);		/* split across calls */
-	assert_int_equal(m->exit_status, 250);
+	assert_int_equal(m->papr.con.exit_status, 250);
 	control(m, "exit 256\nexit -1\nexit 3x\nbogus\nexit\n", 16);
-	assert_int_equal(m->exit_status, 250);	/* all ignored */
+	assert_int_equal(m->papr.con.exit_status, 250);	/* all ignored */
 	control(m, "exit 0\r\n", 16);
-	assert_int_equal(m->exit_status, 0);
-	m->power = POWER_OFF;
+	assert_int_equal(m->papr.con.exit_status, 0);
+	m->vm.power = POWER_OFF;
 	assert_int_equal(machine_exit_code(m), 0);
 	unit_machine_free(m);
 }
@@ -122,7 +122,7 @@ static void get_term_char(void **state)
 	(void)state;
 	assert_int_equal(call(m, H_GET_TERM_CHAR, 0, 0, 0, 0, out), H_SUCCESS);
 	assert_int_equal(out[0], 0);		/* nothing typed: no wait */
-	assert_true(console_input(m, "hi\001\001x\001x-ignored", 14) == false);
+	assert_true(console_input(&m->papr, "hi\001\001x\001x-ignored", 14) == false);
 	assert_int_equal(call(m, H_GET_TERM_CHAR, 0x71000000, 0, 0, 0, out),
 			 H_SUCCESS);
 	assert_int_equal(out[0], 4);		/* "hi", Ctrl-A, "x" */
@@ -140,9 +140,9 @@ static void input_interrupt(void **state)
 
 	(void)state;
 	fake_hv_reset();
-	assert_true(console_input(m, "\001", 1));
+	assert_true(console_input(&m->papr, "\001", 1));
 	assert_int_equal(fake_hv_raised(IRQ_VTY_CONSOLE), 0);
-	assert_true(console_input(m, "ab", 2));
+	assert_true(console_input(&m->papr, "ab", 2));
 	assert_int_equal(fake_hv_raised(IRQ_VTY_CONSOLE), 1);
 	assert_int_equal(fake_hv_raised(IRQ_VTY_CONTROL), 0);
 	unit_machine_free(m);

@@ -11,10 +11,13 @@
 
 #include <cmocka.h>
 
-#include "cpu/machine.h"
+#include "machine.h"
+#include "io/pci.h"
+#include "io/phb.h"
 #include "papr/hcall.h"
 #include "papr/hcall_misc.h"
 #include "tests/unit/fake_hv.h"
+#include "tests/unit/fake_sys.h"
 
 #define RAM_SIZE	(1ULL << 20)
 #define PAGE		H_PAGE_INIT_SIZE
@@ -27,8 +30,8 @@ static int setup(void **state)
 	(void)state;
 	machine_init(&mach, NCPUS, 1);
 	for (int i = 0; i < NCPUS; i++)
-		atomic_store(&mach.cpu[i].state, VCPU_RUNNING);
-	if (gmem_alloc(&mach.mem, RAM_SIZE) < 0)
+		atomic_store(&mach.vm.cpu[i].state, VCPU_RUNNING);
+	if (gmem_alloc(&mach.vm.mem, RAM_SIZE) < 0)
 		return -1;
 	fake_hv_reset();
 	return 0;
@@ -37,31 +40,31 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	gmem_free(&mach.mem);
+	gmem_free(&mach.vm.mem);
 	return 0;
 }
 
 static uint8_t *ram(uint64_t gpa)
 {
-	return gmem_ptr(&mach.mem, gpa, 1);
+	return gmem_ptr(&mach.vm.mem, gpa, 1);
 }
 
 /* Call through the dispatch table, as a vCPU exit does. */
 static int64_t call(uint64_t nr, struct vcpu *v, uint64_t *args)
 {
-	return hcall_dispatch(&mach, v, nr, args);
+	return hcall_dispatch(&mach.papr, v, nr, args);
 }
 
 static int64_t load(uint64_t *args)
 {
-	return call(H_LOGICAL_CI_LOAD, &mach.cpu[0], args);
+	return call(H_LOGICAL_CI_LOAD, &mach.vm.cpu[0], args);
 }
 
 static int64_t call3(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
 {
 	uint64_t args[HCALL_NARGS] = { a0, a1, a2 };
 
-	return call(nr, &mach.cpu[0], args);
+	return call(nr, &mach.vm.cpu[0], args);
 }
 
 /* --- table ---------------------------------------------------------------- */
@@ -85,9 +88,9 @@ static void test_sprg0_sets_caller(void **state)
 	uint64_t args[HCALL_NARGS] = { 0x0123456789abcdefULL };
 
 	(void)state;
-	assert_int_equal(call(H_SET_SPRG0, &mach.cpu[2], args), H_SUCCESS);
+	assert_int_equal(call(H_SET_SPRG0, &mach.vm.cpu[2], args), H_SUCCESS);
 	assert_int_equal(fake_hv.sprg0_calls, 1);
-	assert_ptr_equal(fake_hv.sprg0_vcpu, &mach.cpu[2]);
+	assert_ptr_equal(fake_hv.sprg0_vcpu, &mach.vm.cpu[2]);
 	assert_true(fake_hv.sprg0_val == 0x0123456789abcdefULL);
 }
 
@@ -96,10 +99,10 @@ static void test_sprg0_any_value(void **state)
 	uint64_t args[HCALL_NARGS] = { UINT64_MAX };
 
 	(void)state;
-	assert_int_equal(call(H_SET_SPRG0, &mach.cpu[0], args), H_SUCCESS);
+	assert_int_equal(call(H_SET_SPRG0, &mach.vm.cpu[0], args), H_SUCCESS);
 	assert_true(fake_hv.sprg0_val == UINT64_MAX);
 	args[0] = 0;
-	assert_int_equal(call(H_SET_SPRG0, &mach.cpu[0], args), H_SUCCESS);
+	assert_int_equal(call(H_SET_SPRG0, &mach.vm.cpu[0], args), H_SUCCESS);
 	assert_true(fake_hv.sprg0_val == 0);
 	assert_int_equal(fake_hv.sprg0_calls, 2);
 }
@@ -110,7 +113,7 @@ static void test_sprg0_backend_error(void **state)
 
 	(void)state;
 	fake_hv.sprg0_ret = -EIO;
-	assert_int_equal(call(H_SET_SPRG0, &mach.cpu[0], args), H_HARDWARE);
+	assert_int_equal(call(H_SET_SPRG0, &mach.vm.cpu[0], args), H_HARDWARE);
 }
 
 /* --- H_PAGE_INIT ---------------------------------------------------------- */
@@ -354,7 +357,7 @@ static void test_ci_round_trip_every_size(void **state)
 		assert_int_equal(call3(H_LOGICAL_CI_STORE, size, addr, val[i]),
 				 H_SUCCESS);
 		args[0] = size, args[1] = addr;
-		assert_int_equal(call(H_LOGICAL_CI_LOAD, &mach.cpu[1], args),
+		assert_int_equal(call(H_LOGICAL_CI_LOAD, &mach.vm.cpu[1], args),
 				 H_SUCCESS);
 		assert_true(args[0] == val[i]);
 	}
@@ -391,7 +394,7 @@ static void test_ci_misaligned(void **state)
 
 		for (uint64_t off = 1; off < size; off++) {
 			args[0] = size, args[1] = 0x600 + off;
-			assert_int_equal(call(H_LOGICAL_CI_LOAD, &mach.cpu[0],
+			assert_int_equal(call(H_LOGICAL_CI_LOAD, &mach.vm.cpu[0],
 					      args), H_PARAMETER);
 			assert_true(args[0] == size);
 			assert_int_equal(call3(H_LOGICAL_CI_STORE, size,
@@ -402,6 +405,82 @@ static void test_ci_misaligned(void **state)
 		assert_int_equal(ram(0x600)[i], 0x5a);
 	/* A byte is always aligned. */
 	assert_int_equal(call3(H_LOGICAL_CI_STORE, 1, 0x601, 0), H_SUCCESS);
+}
+
+/* A device register behind the host bridge: what a CI access there
+ * reaches, as the bytes at the address. */
+static struct {
+	uint64_t off;
+	unsigned len;
+	uint8_t wrote[8];
+	int reads, writes;
+} ci_dev;
+
+static void ci_bar_read(struct pci_func *f, int bar, uint64_t off,
+			void *data, unsigned len)
+{
+	static const uint8_t regs[8] = { 0x11, 0x22, 0x33, 0x44,
+					 0x55, 0x66, 0x77, 0x88 };
+
+	(void)f;
+	(void)bar;
+	ci_dev.reads++;
+	ci_dev.off = off;
+	ci_dev.len = len;
+	memcpy(data, regs, len);
+}
+
+static void ci_bar_write(struct pci_func *f, int bar, uint64_t off,
+			 const void *data, unsigned len)
+{
+	(void)f;
+	(void)bar;
+	ci_dev.writes++;
+	ci_dev.off = off;
+	ci_dev.len = len;
+	memcpy(ci_dev.wrote, data, len);
+}
+
+static const struct pci_func_ops ci_ops = { ci_bar_read, ci_bar_write };
+
+/* H_LOGICAL_CI_* on a device BAR go to the device, as an MMIO exit
+ * would (they used to get H_PARAMETER); with memory decoding off, or
+ * just past the BAR, nothing answers. */
+static void test_ci_device_bar(void **state)
+{
+	static struct pci_func f;
+	uint64_t args[HCALL_NARGS], bar;
+	static const uint8_t be[4] = { 0xca, 0xfe, 0xf0, 0x0d };
+
+	(void)state;
+	memset(&ci_dev, 0, sizeof(ci_dev));
+	pci_func_init(&f, "ci", 0x1af4, 0x1000, 1, 0xff0000, 0x1af4, 1);
+	f.ops = &ci_ops;
+	assert_int_equal(pci_add_bar64(&f, 0, 0x1000), 0);
+	assert_int_equal(phb_add(&mach.io.phb, &f), 0);
+	bar = f.bar[0].addr;
+	args[0] = 4, args[1] = bar + 0x10;
+	assert_int_equal(load(args), H_PARAMETER);	/* decoding off */
+	assert_int_equal(ci_dev.reads, 0);
+	assert_true(pci_cfg_write(&f, 4, 2, 0x2));	/* memory space on */
+
+	args[0] = 4, args[1] = bar + 0x10;
+	assert_int_equal(load(args), H_SUCCESS);
+	assert_int_equal(ci_dev.reads, 1);
+	assert_int_equal(ci_dev.off, 0x10);
+	assert_int_equal(ci_dev.len, 4);
+	assert_true(args[0] == 0x11223344);
+	assert_int_equal(call3(H_LOGICAL_CI_STORE, 4, bar + 0x20, 0xcafef00d),
+			 H_SUCCESS);
+	assert_int_equal(ci_dev.writes, 1);
+	assert_int_equal(ci_dev.off, 0x20);
+	assert_memory_equal(ci_dev.wrote, be, sizeof(be));
+	/* Past the BAR, and misaligned inside it: refused, untouched. */
+	args[0] = 8, args[1] = bar + 0x1000;
+	assert_int_equal(load(args), H_PARAMETER);
+	assert_int_equal(call3(H_LOGICAL_CI_STORE, 4, bar + 0x22, 1),
+			 H_PARAMETER);
+	assert_int_equal(ci_dev.reads + ci_dev.writes, 2);
 }
 
 static void test_ci_outside_ram(void **state)
@@ -429,14 +508,14 @@ static void test_ci_outside_ram(void **state)
 
 /* --- H_RANDOM ------------------------------------------------------------- */
 
-/* Replaces the weak getrandom wrapper in papr/hcall_random.c. */
+/* Stands in for getrandom(2) (tests/unit/fake_sys.h). */
 enum rnd_mode { RND_REAL, RND_FAIL, RND_EINTR_ONCE, RND_EINTR_ALWAYS,
 		RND_ONE_BYTE, RND_ZERO, RND_TOO_MANY };
 static enum rnd_mode rnd_mode;
 static int rnd_calls;
 static unsigned rnd_flags;
 
-ssize_t papr_getrandom(void *buf, size_t len, unsigned int flags)
+static ssize_t rnd_fake(void *buf, size_t len, unsigned int flags)
 {
 	rnd_calls++;
 	rnd_flags = flags;
@@ -463,7 +542,7 @@ ssize_t papr_getrandom(void *buf, size_t len, unsigned int flags)
 	case RND_REAL:
 		break;
 	}
-	return getrandom(buf, len, flags);
+	return __real_getrandom(buf, len, flags);
 }
 
 static int64_t call_random(uint64_t *out)
@@ -472,7 +551,9 @@ static int64_t call_random(uint64_t *out)
 	int64_t rc;
 
 	rnd_calls = 0;
-	rc = call(H_RANDOM, &mach.cpu[0], args);
+	fake_getrandom = rnd_fake;
+	rc = call(H_RANDOM, &mach.vm.cpu[0], args);
+	fake_getrandom = NULL;
 	*out = args[0];
 	return rc;
 }
@@ -532,7 +613,7 @@ static void test_cpu_char_conservative(void **state)
 	uint64_t args[HCALL_NARGS] = { 1, 2, 3 };
 
 	(void)state;
-	assert_int_equal(call(H_GET_CPU_CHARACTERISTICS, &mach.cpu[0], args),
+	assert_int_equal(call(H_GET_CPU_CHARACTERISTICS, &mach.vm.cpu[0], args),
 			 H_SUCCESS);
 	/* No characteristic: no mitigation claimed. */
 	assert_true(args[0] == 0);
@@ -559,33 +640,33 @@ static int64_t sys_reset(struct vcpu *caller, int64_t target)
 
 static void assert_resets(int c0, int c1, int c2, int c3)
 {
-	assert_int_equal(fake_hv_sreset_count(&mach.cpu[0]), c0);
-	assert_int_equal(fake_hv_sreset_count(&mach.cpu[1]), c1);
-	assert_int_equal(fake_hv_sreset_count(&mach.cpu[2]), c2);
-	assert_int_equal(fake_hv_sreset_count(&mach.cpu[3]), c3);
+	assert_int_equal(fake_hv_sreset_count(&mach.vm.cpu[0]), c0);
+	assert_int_equal(fake_hv_sreset_count(&mach.vm.cpu[1]), c1);
+	assert_int_equal(fake_hv_sreset_count(&mach.vm.cpu[2]), c2);
+	assert_int_equal(fake_hv_sreset_count(&mach.vm.cpu[3]), c3);
 }
 
 static void test_sreset_one(void **state)
 {
 	(void)state;
-	assert_int_equal(sys_reset(&mach.cpu[0], 2), H_SUCCESS);
+	assert_int_equal(sys_reset(&mach.vm.cpu[0], 2), H_SUCCESS);
 	assert_resets(0, 0, 1, 0);
 	/* To itself. */
-	assert_int_equal(sys_reset(&mach.cpu[3], 3), H_SUCCESS);
+	assert_int_equal(sys_reset(&mach.vm.cpu[3], 3), H_SUCCESS);
 	assert_resets(0, 0, 1, 1);
 }
 
 static void test_sreset_all(void **state)
 {
 	(void)state;
-	assert_int_equal(sys_reset(&mach.cpu[1], -1), H_SUCCESS);
+	assert_int_equal(sys_reset(&mach.vm.cpu[1], -1), H_SUCCESS);
 	assert_resets(1, 1, 1, 1);
 }
 
 static void test_sreset_all_others(void **state)
 {
 	(void)state;
-	assert_int_equal(sys_reset(&mach.cpu[1], -2), H_SUCCESS);
+	assert_int_equal(sys_reset(&mach.vm.cpu[1], -2), H_SUCCESS);
 	assert_resets(1, 0, 1, 1);
 }
 
@@ -596,31 +677,31 @@ static void test_sreset_bad_target(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(sys_reset(&mach.cpu[0], bad[i]), H_PARAMETER);
+		assert_int_equal(sys_reset(&mach.vm.cpu[0], bad[i]), H_PARAMETER);
 	/* A 32-bit -1, zero extended, is no vCPU id either. */
-	assert_int_equal(sys_reset(&mach.cpu[0], 0xffffffffLL), H_PARAMETER);
+	assert_int_equal(sys_reset(&mach.vm.cpu[0], 0xffffffffLL), H_PARAMETER);
 	assert_resets(0, 0, 0, 0);
 }
 
 static void test_sreset_by_id_not_index(void **state)
 {
 	(void)state;
-	mach.cpu[2].id = 8;	/* sparse interrupt-server numbers */
-	assert_int_equal(sys_reset(&mach.cpu[0], 8), H_SUCCESS);
+	mach.vm.cpu[2].id = 8;	/* sparse interrupt-server numbers */
+	assert_int_equal(sys_reset(&mach.vm.cpu[0], 8), H_SUCCESS);
 	assert_resets(0, 0, 1, 0);
-	assert_int_equal(sys_reset(&mach.cpu[0], 2), H_PARAMETER);
+	assert_int_equal(sys_reset(&mach.vm.cpu[0], 2), H_PARAMETER);
 	assert_resets(0, 0, 1, 0);
 }
 
 static void test_sreset_stopped_skipped(void **state)
 {
 	(void)state;
-	atomic_store(&mach.cpu[2].state, VCPU_STOPPED);
-	assert_int_equal(sys_reset(&mach.cpu[0], 2), H_SUCCESS);
+	atomic_store(&mach.vm.cpu[2].state, VCPU_STOPPED);
+	assert_int_equal(sys_reset(&mach.vm.cpu[0], 2), H_SUCCESS);
 	assert_resets(0, 0, 0, 0);
-	assert_int_equal(sys_reset(&mach.cpu[0], -1), H_SUCCESS);
+	assert_int_equal(sys_reset(&mach.vm.cpu[0], -1), H_SUCCESS);
 	assert_resets(1, 1, 0, 1);
-	assert_int_equal(sys_reset(&mach.cpu[0], -2), H_SUCCESS);
+	assert_int_equal(sys_reset(&mach.vm.cpu[0], -2), H_SUCCESS);
 	assert_resets(1, 2, 0, 2);
 }
 
@@ -628,13 +709,23 @@ static void test_sreset_backend_error(void **state)
 {
 	(void)state;
 	fake_hv.sreset_ret = -EIO;
-	assert_int_equal(sys_reset(&mach.cpu[0], 1), H_HARDWARE);
+	assert_int_equal(sys_reset(&mach.vm.cpu[0], 1), H_HARDWARE);
 	/* A broadcast still reaches every target, then reports the error. */
-	assert_int_equal(sys_reset(&mach.cpu[0], -1), H_HARDWARE);
+	assert_int_equal(sys_reset(&mach.vm.cpu[0], -1), H_HARDWARE);
 	assert_int_equal(fake_hv.sreset_calls, 1 + NCPUS);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+/* The one translation from host-side -errno to an hcall return code. */
+static void test_hcall_errno(void **state)
+{
+	(void)state;
+	assert_int_equal(hcall_errno(0), H_SUCCESS);
+	assert_int_equal(hcall_errno(-EINVAL), H_PARAMETER);
+	assert_int_equal(hcall_errno(-ENODEV), H_NOT_AVAILABLE);
+	assert_int_equal(hcall_errno(-EIO), H_HARDWARE);
+}
 
 int main(void)
 {
@@ -661,6 +752,8 @@ int main(void)
 		T(test_ci_bad_size),
 		T(test_ci_misaligned),
 		T(test_ci_outside_ram),
+		T(test_ci_device_bar),
+		T(test_hcall_errno),
 		T(test_random_success),
 		T(test_random_failure),
 		T(test_random_interrupted_and_short),

@@ -1,7 +1,7 @@
 /* The HPT stream parser against good and hostile streams; HPTE decoding. */
 #include "hpt/hpte.h"
-#include "hpt/stream.h"
-#include "papr/be.h"
+#include "migrate/hpt_stream.h"
+#include "cpu/be.h"
 #include "tests/unit/unit.h"
 
 #define ORDER	18		/* 2^18 bytes: 16384 entries */

@@ -1,5 +1,5 @@
 /* Interrupt source numbers: fixed ranges per kind and the allocator. */
-#include "papr/irq.h"
+#include "cpu/irq.h"
 #include "tests/unit/unit.h"
 
 static void ranges(void **state)

@@ -3,7 +3,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "cpu/loader.h"
+#include "loader.h"
 #include "tests/unit/unit.h"
 
 #define VBASE	0xc000000000000000ULL

@@ -2,7 +2,7 @@
 #include <errno.h>
 
 #include "hpt/mmu.h"
-#include "papr/be.h"
+#include "cpu/be.h"
 #include "papr/hcall.h"
 #include "tests/unit/unit.h"
 
@@ -11,7 +11,7 @@ static int64_t call(struct machine *m, uint64_t nr, uint64_t a0, uint64_t a1,
 {
 	uint64_t args[HCALL_NARGS] = { a0, a1, a2, a3 };
 
-	return hcall_dispatch(m, &m->cpu[0], nr, args);
+	return hcall_dispatch(&m->papr, &m->vm.cpu[0], nr, args);
 }
 
 static void set_mode(void **state)
@@ -20,18 +20,18 @@ static void set_mode(void **state)
 
 	(void)state;
 	assert_int_equal(call(m, H_SET_MODE, 1, 4, 0, 0), H_SUCCESS);
-	assert_int_equal(m->lpcr_ile, 1);
+	assert_int_equal(m->vm.lpcr_ile, 1);
 	assert_int_equal(fake_hv.sync_lpcr_calls, 1);
 	assert_int_equal(call(m, H_SET_MODE, 0, 4, 0, 0), H_SUCCESS);
-	assert_int_equal(m->lpcr_ile, 0);
+	assert_int_equal(m->vm.lpcr_ile, 0);
 	assert_int_equal(call(m, H_SET_MODE, 1, 4, 5, 0), H_P3);
 	assert_int_equal(call(m, H_SET_MODE, 1, 4, 0, 5), H_P4);
 	assert_int_equal(call(m, H_SET_MODE, 2, 4, 0, 0), H_UNSUPPORTED_FLAG);
 	assert_int_equal(call(m, H_SET_MODE, 3, 3, 0, 0), H_SUCCESS);
-	assert_int_equal(m->lpcr_ail, 3);
+	assert_int_equal(m->vm.lpcr_ail, 3);
 	assert_int_equal(call(m, H_SET_MODE, 1, 3, 0, 0), H_UNSUPPORTED_FLAG);
 	assert_int_equal(call(m, H_SET_MODE, 4, 3, 0, 0), H_UNSUPPORTED_FLAG);
-	assert_int_equal(m->lpcr_ail, 3);
+	assert_int_equal(m->vm.lpcr_ail, 3);
 	assert_int_equal(call(m, H_SET_MODE, 0, 99, 0, 0), H_P2);
 	assert_int_equal(call(m, H_SET_MODE, 0, 1, 0, 0), H_P2);
 	fake_hv.sync_lpcr_ret = -EIO;
@@ -101,15 +101,15 @@ static void mode_choice(void **state)
 	assert_int_equal(mode, MMU_RADIX);
 	assert_int_equal(mmu_choose(MMU_AUTO, false, true, &mode, &why), 0);
 	assert_int_equal(mode, MMU_HASH);
-	assert_int_equal(mmu_choose(MMU_HASH, true, false, &mode, &why), -1);
+	assert_int_equal(mmu_choose(MMU_HASH, true, false, &mode, &why), -ENODEV);
 	assert_non_null(strstr(why, "radix-only"));
-	assert_int_equal(mmu_choose(MMU_RADIX, false, true, &mode, &why), -1);
+	assert_int_equal(mmu_choose(MMU_RADIX, false, true, &mode, &why), -ENODEV);
 	assert_int_equal(mmu_choose(MMU_HASH, true, true, &mode, &why), 0);
 	assert_int_equal(mode, MMU_HASH);
 	assert_int_equal(mmu_mode_parse("hash", &mode), 0);
 	assert_int_equal(mode, MMU_HASH);
-	assert_int_equal(mmu_mode_parse("has", &mode), -1);
-	assert_int_equal(mmu_mode_parse("radixx", &mode), -1);
+	assert_int_equal(mmu_mode_parse("has", &mode), -EINVAL);
+	assert_int_equal(mmu_mode_parse("radixx", &mode), -EINVAL);
 }
 
 static void hpt_order(void **state)

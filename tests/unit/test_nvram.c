@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "papr/be.h"
+#include "cpu/be.h"
 #include "papr/hcall.h"
 #include "papr/nvram.h"
 #include "papr/rtas.h"
@@ -19,7 +19,7 @@
 static int64_t rtas(struct machine *m, const char *name, uint32_t nargs,
 		    uint32_t nret, const uint32_t *args)
 {
-	uint8_t *p = gmem_ptr(&m->mem, BUF, 12 + 4 * (nargs + nret));
+	uint8_t *p = gmem_ptr(&m->vm.mem, BUF, 12 + 4 * (nargs + nret));
 	uint64_t hargs[HCALL_NARGS] = {BUF};
 
 	be32_store(p, rtas_token(name));
@@ -29,13 +29,13 @@ static int64_t rtas(struct machine *m, const char *name, uint32_t nargs,
 		be32_store(p + 12 + 4 * i, args[i]);
 	for (uint32_t i = 0; i < nret; i++)
 		be32_store(p + 12 + 4 * (nargs + i), 0xdeadbeef);
-	return hcall_dispatch(m, &m->cpu[0], KVMPPC_H_RTAS, hargs);
+	return hcall_dispatch(&m->papr, &m->vm.cpu[0], KVMPPC_H_RTAS, hargs);
 }
 
 static int32_t ret(struct machine *m, uint32_t nargs, uint32_t i)
 {
 	return (int32_t)be32_load(
-		gmem_ptr(&m->mem, BUF + 12 + 4 * (nargs + i), 4));
+		gmem_ptr(&m->vm.mem, BUF + 12 + 4 * (nargs + i), 4));
 }
 
 /* The CHRP definition of the header checksum, independent of Linux's
@@ -161,7 +161,7 @@ static void file_create_store_reload(void **state)
 	int fd;
 
 	(void)state;
-	assert_int_equal(nvram_open(&m->nvram, path, &bad), 0);
+	assert_int_equal(nvram_open(&m->papr.nvram, path, &bad), 0);
 	assert_int_equal(file_size(path), NVRAM_SIZE);
 	fd = open(path, O_RDONLY);
 	assert_int_equal(pread(fd, disk, NVRAM_SIZE, 0), NVRAM_SIZE);
@@ -171,7 +171,7 @@ static void file_create_store_reload(void **state)
 	assert_int_equal(nvram_open(&second, path, &bad), -EWOULDBLOCK);
 
 	/* A guest store is in the file when the call returns. */
-	memcpy(gmem_ptr(&m->mem, 0x3000, 5), "oops!", 5);
+	memcpy(gmem_ptr(&m->vm.mem, 0x3000, 5), "oops!", 5);
 	assert_int_equal(
 		rtas(m, "nvram-store", 3, 2, (uint32_t[]){8192, 0x3000, 5}), 0);
 	assert_int_equal(ret(m, 3, 0), RTAS_OK);
@@ -179,7 +179,7 @@ static void file_create_store_reload(void **state)
 	assert_int_equal(pread(fd, disk, 5, 8192), 5);
 	assert_memory_equal(disk, "oops!", 5);
 	close(fd);
-	nvram_close(&m->nvram);
+	nvram_close(&m->papr.nvram);
 
 	/* The next run loads it as it was left. */
 	assert_int_equal(nvram_open(&second, path, &bad), 0);
@@ -253,7 +253,7 @@ static void fetch_store_hostile(void **state)
 	};
 
 	(void)state;
-	nvram_format(&m->nvram);
+	nvram_format(&m->papr.nvram);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		uint32_t a[3] = {bad[i].index, bad[i].buf, bad[i].len};
 
@@ -263,7 +263,7 @@ static void fetch_store_hostile(void **state)
 		assert_int_equal(ret(m, 3, 0), RTAS_PARAM_ERROR);
 	}
 	/* Nothing moved: the table is as formatted. */
-	assert_int_equal(m->nvram.bytes[0], NVRAM_SIG_SYS);
+	assert_int_equal(m->papr.nvram.bytes[0], NVRAM_SIG_SYS);
 	/* Zero bytes at the very end is a valid, empty transfer. */
 	assert_int_equal(rtas(m, "nvram-fetch", 3, 2,
 			      (uint32_t[]){NVRAM_SIZE, 0x3000, 0}),
@@ -275,12 +275,12 @@ static void fetch_store_hostile(void **state)
 			      (uint32_t[]){0, 0x10000, NVRAM_SIZE}),
 			 0);
 	assert_int_equal(ret(m, 3, 1), NVRAM_SIZE);
-	assert_memory_equal(gmem_ptr(&m->mem, 0x10000, NVRAM_SIZE),
-			    m->nvram.bytes, NVRAM_SIZE);
+	assert_memory_equal(gmem_ptr(&m->vm.mem, 0x10000, NVRAM_SIZE),
+			    m->papr.nvram.bytes, NVRAM_SIZE);
 	/* Wrong argument counts never reach the handler. */
 	assert_int_equal(rtas(m, "nvram-store", 2, 2, (uint32_t[]){0, 0x3000}),
 			 0);
-	assert_int_equal((int32_t)be32_load(gmem_ptr(&m->mem, BUF + 20, 4)),
+	assert_int_equal((int32_t)be32_load(gmem_ptr(&m->vm.mem, BUF + 20, 4)),
 			 RTAS_PARAM_ERROR);
 	unit_machine_free(m);
 }
@@ -293,14 +293,14 @@ static void store_file_error(void **state)
 
 	(void)state;
 	close(fd);
-	nvram_format(&m->nvram);
+	nvram_format(&m->papr.nvram);
 	/* A file that refuses writes: the guest hears of it. */
-	m->nvram.fd = open(path, O_RDONLY);
+	m->papr.nvram.fd = open(path, O_RDONLY);
 	assert_int_equal(
 		rtas(m, "nvram-store", 3, 2, (uint32_t[]){32, 0x3000, 8}), 0);
 	assert_int_equal(ret(m, 3, 0), RTAS_HW_ERROR);
-	assert_int_equal(m->nvram.write_errors, 1);
-	nvram_close(&m->nvram);
+	assert_int_equal(m->papr.nvram.write_errors, 1);
+	nvram_close(&m->papr.nvram);
 	unlink(path);
 	unit_machine_free(m);
 }
@@ -309,7 +309,7 @@ static const char *os_term(struct machine *m, uint32_t addr)
 {
 	assert_int_equal(rtas(m, "ibm,os-term", 1, 1, (uint32_t[]){addr}), 0);
 	assert_int_equal(ret(m, 1, 0), RTAS_OK);
-	return m->os_term.text;
+	return m->papr.os_term.text;
 }
 
 static void os_term_message(void **state)
@@ -319,53 +319,53 @@ static void os_term_message(void **state)
 
 	(void)state;
 	/* As Linux passes it: "OS panic: " and the panic message. */
-	strcpy((char *)gmem_ptr(&m->mem, 0x2000, 64),
+	strcpy((char *)gmem_ptr(&m->vm.mem, 0x2000, 64),
 	       "OS panic: sysrq triggered crash");
 	assert_string_equal(os_term(m, 0x2000),
 			    "OS panic: sysrq triggered crash");
-	assert_int_equal(m->os_term.addr, 0x2000);
+	assert_int_equal(m->papr.os_term.addr, 0x2000);
 	assert_int_equal(machine_exit_code(m), PVMM_EXIT_CRASH);
 	/* Only the first call counts. */
-	strcpy((char *)gmem_ptr(&m->mem, 0x2100, 8), "second");
+	strcpy((char *)gmem_ptr(&m->vm.mem, 0x2100, 8), "second");
 	assert_string_equal(os_term(m, 0x2100),
 			    "OS panic: sysrq triggered crash");
 	unit_machine_free(m);
 
 	/* Control bytes, escapes and high bytes: one printable line. */
 	m = unit_machine(1);
-	memcpy(gmem_ptr(&m->mem, 0x2000, 10), "a\nb\x1b[2J\\\xff", 10);
+	memcpy(gmem_ptr(&m->vm.mem, 0x2000, 10), "a\nb\x1b[2J\\\xff", 10);
 	assert_string_equal(os_term(m, 0x2000), "a\\x0ab\\x1b[2J\\\\\\xff");
 	unit_machine_free(m);
 
 	/* No NUL: at most OS_TERM_MSG_MAX bytes, marked as cut. */
 	m = unit_machine(1);
-	p = gmem_ptr(&m->mem, 0x2000, 2 * OS_TERM_MSG_MAX);
+	p = gmem_ptr(&m->vm.mem, 0x2000, 2 * OS_TERM_MSG_MAX);
 	memset(p, 'A', 2 * OS_TERM_MSG_MAX);
 	assert_int_equal(strlen(os_term(m, 0x2000)), OS_TERM_MSG_MAX + 3);
-	assert_string_equal(m->os_term.text + OS_TERM_MSG_MAX, "...");
+	assert_string_equal(m->papr.os_term.text + OS_TERM_MSG_MAX, "...");
 	unit_machine_free(m);
 
 	/* The worst case fits: every byte escaped, plus the mark. */
 	m = unit_machine(1);
-	p = gmem_ptr(&m->mem, 0x2000, OS_TERM_MSG_MAX);
+	p = gmem_ptr(&m->vm.mem, 0x2000, OS_TERM_MSG_MAX);
 	memset(p, 0x01, OS_TERM_MSG_MAX);
 	assert_int_equal(strlen(os_term(m, 0x2000)), 4 * OS_TERM_MSG_MAX + 3);
 	unit_machine_free(m);
 
 	/* A message that runs into the end of RAM stops there. */
 	m = unit_machine(1);
-	memcpy(gmem_ptr(&m->mem, UNIT_RAM - 4, 4), "tail", 4);
+	memcpy(gmem_ptr(&m->vm.mem, UNIT_RAM - 4, 4), "tail", 4);
 	assert_string_equal(os_term(m, (uint32_t)UNIT_RAM - 4), "tail");
 	unit_machine_free(m);
 
 	/* Outside RAM, or empty: no text, the address is kept. */
 	m = unit_machine(1);
 	assert_string_equal(os_term(m, 0xfffffff0), "");
-	assert_int_equal(m->os_term.addr, 0xfffffff0);
+	assert_int_equal(m->papr.os_term.addr, 0xfffffff0);
 	unit_machine_free(m);
 	m = unit_machine(1);
 	assert_string_equal(os_term(m, 0x2000), "");
-	assert_true(m->os_term.called);
+	assert_true(m->papr.os_term.called);
 	unit_machine_free(m);
 }
 

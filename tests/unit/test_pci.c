@@ -4,7 +4,7 @@
 
 #include "io/le.h"
 #include "io/pci.h"
-#include "papr/irq.h"
+#include "cpu/irq.h"
 #include "tests/unit/unit.h"
 
 #define BAR_SIZE	0x4000
@@ -63,7 +63,7 @@ static struct pci_func *make(struct machine *m, bool msix)
 	pci_func_init(f, "test", 0x1af4, 0x1042, 1, 0x010000, 0x1af4, 2);
 	f->ops = &dev_ops;
 	f->priv = &dev;
-	f->m = m;
+	f->vm = &m->vm;
 	f->lsi = LSI;
 	assert_int_equal(pci_add_bar64(f, 0, BAR_SIZE), 0);
 	assert_int_equal(pci_place_bar(f, 0, BAR_ADDR), 0);

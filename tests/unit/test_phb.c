@@ -5,9 +5,9 @@
 
 #include "io/le.h"
 #include "io/phb.h"
-#include "papr/be.h"
+#include "cpu/be.h"
 #include "papr/hcall.h"
-#include "papr/irq.h"
+#include "cpu/irq.h"
 #include "papr/rtas.h"
 #include "tests/unit/unit.h"
 
@@ -84,15 +84,15 @@ static void placement(void **state)
 	uint32_t v;
 
 	(void)state;
-	assert_int_equal(m->phb.buid, PHB_BUID);
-	assert_int_equal(phb_add(m, a), 0);
-	assert_int_equal(phb_add(m, b), 0);
-	assert_int_equal(phb_add(m, c), 0);
-	assert_int_equal(m->phb.nfunc, 3);
+	assert_int_equal(m->io.phb.buid, PHB_BUID);
+	assert_int_equal(phb_add(&m->io.phb, a), 0);
+	assert_int_equal(phb_add(&m->io.phb, b), 0);
+	assert_int_equal(phb_add(&m->io.phb, c), 0);
+	assert_int_equal(m->io.phb.nfunc, 3);
 	assert_int_equal(a->devfn, 0);
 	assert_int_equal(b->devfn, 1 << 3);
 	assert_int_equal(c->devfn, 2 << 3);
-	assert_ptr_equal(a->m, m);
+	assert_ptr_equal(a->vm, &m->vm);
 	/* Naturally aligned, in the window, in order, not overlapping. */
 	assert_int_equal(a->bar[0].addr, PHB_MMIO_BASE);
 	assert_int_equal(b->bar[0].addr, PHB_MMIO_BASE + 0x100000);
@@ -112,8 +112,8 @@ static void placement(void **state)
 	assert_int_equal(irq_kind_of(b->msix.irq_base + NVEC - 1),
 			 IRQ_KIND_MSI);
 	/* Plugged once only. */
-	assert_int_equal(phb_add(m, a), -EINVAL);
-	assert_int_equal(m->phb.nfunc, 3);
+	assert_int_equal(phb_add(&m->io.phb, a), -EINVAL);
+	assert_int_equal(m->io.phb.nfunc, 3);
 	unit_machine_free(m);
 }
 
@@ -125,46 +125,46 @@ static void exhaustion(void **state)
 	(void)state;
 	/* Slots. */
 	for (int i = 0; i < PHB_SLOTS; i++)
-		assert_int_equal(phb_add(m, dev_make(i, 0x1000, false)), 0);
-	assert_int_equal(phb_add(m, dev_make(PHB_SLOTS, 0x1000, false)),
+		assert_int_equal(phb_add(&m->io.phb, dev_make(i, 0x1000, false)), 0);
+	assert_int_equal(phb_add(&m->io.phb, dev_make(PHB_SLOTS, 0x1000, false)),
 			 -ENOSPC);
-	assert_int_equal(devs[PHB_SLOTS].f.m, NULL);
+	assert_int_equal(devs[PHB_SLOTS].f.vm, NULL);
 	unit_machine_free(m);
 
 	/* The window: a BAR as large as all of it fits once, after that
 	 * nothing; larger never. */
 	m = unit_machine(1);
-	assert_int_equal(phb_add(m, dev_make(0, 2 * PHB_MMIO_SIZE, false)),
+	assert_int_equal(phb_add(&m->io.phb, dev_make(0, 2 * PHB_MMIO_SIZE, false)),
 			 -ENOSPC);
-	assert_int_equal(phb_add(m, dev_make(1, 0x1000, false)), 0);
-	assert_int_equal(phb_add(m, dev_make(2, PHB_MMIO_SIZE, false)),
+	assert_int_equal(phb_add(&m->io.phb, dev_make(1, 0x1000, false)), 0);
+	assert_int_equal(phb_add(&m->io.phb, dev_make(2, PHB_MMIO_SIZE, false)),
 			 -ENOSPC);
-	assert_int_equal(phb_add(m, dev_make(3, PHB_MMIO_SIZE / 2, false)),
+	assert_int_equal(phb_add(&m->io.phb, dev_make(3, PHB_MMIO_SIZE / 2, false)),
 			 0);
 	assert_int_equal(devs[3].f.bar[0].addr,
 			 PHB_MMIO_BASE + PHB_MMIO_SIZE / 2);
-	before = m->irqs;
-	assert_int_equal(phb_add(m, dev_make(4, 0x1000, false)), -ENOSPC);
+	before = m->io.phb.irqs;
+	assert_int_equal(phb_add(&m->io.phb, dev_make(4, 0x1000, false)), -ENOSPC);
 	/* Refused without using anything up. */
-	assert_memory_equal(&before, &m->irqs, sizeof(before));
-	assert_int_equal(m->phb.nfunc, 2);
+	assert_memory_equal(&before, &m->io.phb.irqs, sizeof(before));
+	assert_int_equal(m->io.phb.nfunc, 2);
 	assert_int_equal(devs[4].f.lsi, 0);
 	unit_machine_free(m);
 
 	/* Interrupt sources: MSIs run out, the LSI is given back. */
 	m = unit_machine(1);
-	m->irqs.used[IRQ_KIND_MSI] = IRQ_MSI_COUNT - NVEC + 1;
-	before = m->irqs;
-	assert_int_equal(phb_add(m, dev_make(0, 0x4000, true)), -ENOSPC);
-	assert_memory_equal(&before, &m->irqs, sizeof(before));
+	m->io.phb.irqs.used[IRQ_KIND_MSI] = IRQ_MSI_COUNT - NVEC + 1;
+	before = m->io.phb.irqs;
+	assert_int_equal(phb_add(&m->io.phb, dev_make(0, 0x4000, true)), -ENOSPC);
+	assert_memory_equal(&before, &m->io.phb.irqs, sizeof(before));
 	assert_int_equal(devs[0].f.bar[0].addr, 0);
-	assert_int_equal(m->phb.mmio_next, PHB_MMIO_BASE);
-	m->irqs.used[IRQ_KIND_MSI] = 0;
-	m->irqs.used[IRQ_KIND_LSI] = IRQ_LSI_COUNT;
-	assert_int_equal(phb_add(m, dev_make(0, 0x4000, true)), -ENOSPC);
-	m->irqs.used[IRQ_KIND_LSI] = 0;
-	assert_int_equal(phb_add(m, dev_make(0, 0x4000, true)), 0);
-	assert_int_equal(m->phb.nfunc, 1);
+	assert_int_equal(m->io.phb.mmio_next, PHB_MMIO_BASE);
+	m->io.phb.irqs.used[IRQ_KIND_MSI] = 0;
+	m->io.phb.irqs.used[IRQ_KIND_LSI] = IRQ_LSI_COUNT;
+	assert_int_equal(phb_add(&m->io.phb, dev_make(0, 0x4000, true)), -ENOSPC);
+	m->io.phb.irqs.used[IRQ_KIND_LSI] = 0;
+	assert_int_equal(phb_add(&m->io.phb, dev_make(0, 0x4000, true)), 0);
+	assert_int_equal(m->io.phb.nfunc, 1);
 	unit_machine_free(m);
 }
 
@@ -173,11 +173,11 @@ static void lookup(void **state)
 	struct machine *m = unit_machine(1);
 	struct pci_func *a = dev_make(0, 0x1000, false);
 	struct pci_func *b = dev_make(1, 0x1000, false);
-	struct phb *p = &m->phb;
+	struct phb *p = &m->io.phb;
 
 	(void)state;
-	assert_int_equal(phb_add(m, a), 0);
-	assert_int_equal(phb_add(m, b), 0);
+	assert_int_equal(phb_add(&m->io.phb, a), 0);
+	assert_int_equal(phb_add(&m->io.phb, b), 0);
 	assert_ptr_equal(phb_lookup(p, PHB_BUID, 0x0000), a);
 	assert_ptr_equal(phb_lookup(p, PHB_BUID, 0x0800), b);
 	assert_ptr_equal(phb_lookup(p, PHB_BUID, 0x08fc), b);	/* register */
@@ -200,7 +200,7 @@ static bool mmio(struct machine *m, uint64_t gpa, uint64_t *val,
 	uint8_t data[8];
 
 	le_store(data, len <= 8 ? len : 8, *val);
-	if (!phb_mmio(m, gpa, data, len, write))
+	if (!phb_mmio(&m->io.phb, gpa, data, len, write))
 		goto out;
 	if (!write)
 		*val = le_load(data, len);
@@ -220,8 +220,8 @@ static void routing(void **state)
 	struct dev *da = &devs[0], *db = &devs[1];
 
 	(void)state;
-	assert_int_equal(phb_add(m, a), 0);
-	assert_int_equal(phb_add(m, b), 0);
+	assert_int_equal(phb_add(&m->io.phb, a), 0);
+	assert_int_equal(phb_add(&m->io.phb, b), 0);
 	base = a->bar[0].addr;
 	/* Memory decoding off: nothing answers. */
 	v = 0;
@@ -280,7 +280,7 @@ static void routing(void **state)
 static void rtas(struct machine *m, const char *name, uint32_t nargs,
 		 uint32_t nret, const uint32_t *args)
 {
-	uint8_t *p = gmem_ptr(&m->mem, BUF, 12 + 4 * (nargs + nret));
+	uint8_t *p = gmem_ptr(&m->vm.mem, BUF, 12 + 4 * (nargs + nret));
 	uint64_t hargs[HCALL_NARGS] = { BUF };
 
 	assert_non_null(p);
@@ -292,13 +292,13 @@ static void rtas(struct machine *m, const char *name, uint32_t nargs,
 		be32_store(p + 12 + 4 * i, args[i]);
 	for (uint32_t i = 0; i < nret; i++)
 		be32_store(p + 12 + 4 * (nargs + i), 0xdeadbeef);
-	assert_int_equal(hcall_dispatch(m, &m->cpu[0], KVMPPC_H_RTAS, hargs),
+	assert_int_equal(hcall_dispatch(&m->papr, &m->vm.cpu[0], KVMPPC_H_RTAS, hargs),
 			 H_SUCCESS);
 }
 
 static uint32_t ret(struct machine *m, uint32_t nargs, uint32_t i)
 {
-	return be32_load(gmem_ptr(&m->mem, BUF + 12 + 4 * (nargs + i), 4));
+	return be32_load(gmem_ptr(&m->vm.mem, BUF + 12 + 4 * (nargs + i), 4));
 }
 
 static int32_t status(struct machine *m, uint32_t nargs)
@@ -329,8 +329,8 @@ static struct machine *bridge(void)
 {
 	struct machine *m = unit_machine(1);
 
-	assert_int_equal(phb_add(m, dev_make(0, 0x4000, true)), 0);
-	assert_int_equal(phb_add(m, dev_make(1, 0x1000, false)), 0);
+	assert_int_equal(phb_add(&m->io.phb, dev_make(0, 0x4000, true)), 0);
+	assert_int_equal(phb_add(&m->io.phb, dev_make(1, 0x1000, false)), 0);
 	return m;
 }
 
@@ -536,7 +536,7 @@ static void rtas_msi_hostile(void **state)
 	assert_int_equal(status(m, 6), RTAS_PARAM_ERROR);
 	assert_int_equal(f->msix.granted, 0);
 	/* Three return slots (Linux's query and reset): no fourth. */
-	be32_store(gmem_ptr(&m->mem, BUF + 12 + 4 * 9, 4), 0xdeadbeef);
+	be32_store(gmem_ptr(&m->vm.mem, BUF + 12 + 4 * 9, 4), 0xdeadbeef);
 	rtas(m, "ibm,change-msi", 6, 3,
 	     (uint32_t[]){ 0, BUID_HI, BUID_LO, 4, 1, 1 });
 	assert_int_equal(status(m, 6), 0);

@@ -1,5 +1,7 @@
 /* RTAS: buffer validation and every call pvmm answers itself. */
-#include "papr/be.h"
+#include <errno.h>
+
+#include "cpu/be.h"
 #include "papr/hcall.h"
 #include "papr/rtas.h"
 #include "tests/unit/unit.h"
@@ -10,7 +12,7 @@
 static int64_t rtas(struct machine *m, uint64_t gpa, const char *name,
 		    uint32_t nargs, uint32_t nret, const uint32_t *args)
 {
-	uint8_t *p = gmem_ptr(&m->mem, gpa, 12 + 4 * (nargs + nret));
+	uint8_t *p = gmem_ptr(&m->vm.mem, gpa, 12 + 4 * (nargs + nret));
 	uint64_t hargs[HCALL_NARGS] = { gpa };
 
 	if (p) {
@@ -22,12 +24,12 @@ static int64_t rtas(struct machine *m, uint64_t gpa, const char *name,
 		for (uint32_t i = 0; i < nret; i++)
 			be32_store(p + 12 + 4 * (nargs + i), 0xdeadbeef);
 	}
-	return hcall_dispatch(m, &m->cpu[0], KVMPPC_H_RTAS, hargs);
+	return hcall_dispatch(&m->papr, &m->vm.cpu[0], KVMPPC_H_RTAS, hargs);
 }
 
 static int32_t ret(struct machine *m, uint32_t nargs, uint32_t i)
 {
-	return (int32_t)be32_load(gmem_ptr(&m->mem, BUF + 12 + 4 * (nargs + i),
+	return (int32_t)be32_load(gmem_ptr(&m->vm.mem, BUF + 12 + 4 * (nargs + i),
 					   4));
 }
 
@@ -37,20 +39,20 @@ static void stub(void **state)
 	const uint8_t *p;
 
 	(void)state;
-	assert_int_equal(rtas_install(m, UNIT_RAM - 0x10000, 0x10000), 0);
-	p = gmem_ptr(&m->mem, UNIT_RAM - 0x10000, 20);
+	assert_int_equal(rtas_install(&m->papr, UNIT_RAM - 0x10000, 0x10000), 0);
+	p = gmem_ptr(&m->vm.mem, UNIT_RAM - 0x10000, 20);
 	assert_int_equal(be32_load(p), 0x7c641b78);	/* mr r4,r3 */
 	assert_int_equal(be32_load(p + 8), 0x6063f000);	/* ori r3,..,0xf000 */
 	assert_int_equal(be32_load(p + 12), 0x44000022);	/* sc 1 */
 	assert_int_equal(be32_load(p + 16), 0x4e800020);	/* blr */
-	assert_int_equal(rtas_install(m, UNIT_RAM - 8, 0x10000), -1);
+	assert_int_equal(rtas_install(&m->papr, UNIT_RAM - 8, 0x10000), -EINVAL);
 	unit_machine_free(m);
 }
 
 static void bad_buffers(void **state)
 {
 	struct machine *m = unit_machine(1);
-	uint8_t *p = gmem_ptr(&m->mem, BUF, 64);
+	uint8_t *p = gmem_ptr(&m->vm.mem, BUF, 64);
 
 	(void)state;
 	assert_int_equal(rtas(m, UNIT_RAM, "power-off", 0, 1, NULL),
@@ -64,19 +66,19 @@ static void bad_buffers(void **state)
 			 H_PARAMETER);
 	be32_store(p + 4, 0);
 	be32_store(p + 8, 1000);
-	assert_int_equal(hcall_dispatch(m, &m->cpu[0], KVMPPC_H_RTAS,
+	assert_int_equal(hcall_dispatch(&m->papr, &m->vm.cpu[0], KVMPPC_H_RTAS,
 					(uint64_t[HCALL_NARGS]){ BUF }),
 			 H_PARAMETER);
-	p = gmem_ptr(&m->mem, UNIT_RAM - 16, 16);
+	p = gmem_ptr(&m->vm.mem, UNIT_RAM - 16, 16);
 	be32_store(p, rtas_token("get-time-of-day"));
 	be32_store(p + 4, 0);
 	be32_store(p + 8, 8);
-	assert_int_equal(hcall_dispatch(m, &m->cpu[0], KVMPPC_H_RTAS,
+	assert_int_equal(hcall_dispatch(&m->papr, &m->vm.cpu[0], KVMPPC_H_RTAS,
 					(uint64_t[HCALL_NARGS]){
 						UNIT_RAM - 16 }),
 			 H_PARAMETER);
-	assert_int_equal(m->power, POWER_ON);
-	assert_int_equal(m->rtas.errors, 6);
+	assert_int_equal(m->vm.power, POWER_ON);
+	assert_int_equal(m->papr.rstats.errors, 6);
 	unit_machine_free(m);
 }
 
@@ -144,7 +146,7 @@ static void power(void **state)
 
 	(void)state;
 	assert_int_equal(rtas(m, BUF, "power-off", 2, 1, two), 0);
-	assert_int_equal(m->power, POWER_OFF);
+	assert_int_equal(m->vm.power, POWER_OFF);
 	assert_int_equal(machine_exit_code(m), 0);
 	assert_int_equal(fake_hv.kick_calls, 1);
 	unit_machine_free(m);
@@ -158,7 +160,7 @@ static void power(void **state)
 	unit_machine_free(m);
 
 	m = unit_machine(1);
-	memcpy(gmem_ptr(&m->mem, 0x2000, 8), "oops\0", 5);
+	memcpy(gmem_ptr(&m->vm.mem, 0x2000, 8), "oops\0", 5);
 	assert_int_equal(rtas(m, BUF, "ibm,os-term", 1, 1,
 			      (uint32_t[]){ 0x2000 }), 0);
 	assert_int_equal(machine_exit_code(m), PVMM_EXIT_CRASH);
@@ -176,7 +178,7 @@ static void cpus(void **state)
 	struct machine *m = unit_machine(2);
 
 	(void)state;
-	m->cpu[0].state = VCPU_RUNNING;
+	m->vm.cpu[0].state = VCPU_RUNNING;
 	assert_int_equal(rtas(m, BUF, "query-cpu-stopped-state", 1, 2,
 			      (uint32_t[]){ 1 }), 0);
 	assert_int_equal(ret(m, 1, 0), 0);
@@ -185,10 +187,10 @@ static void cpus(void **state)
 			      (uint32_t[]){ 1, 0x4000, 0x1234 }), 0);
 	assert_int_equal(ret(m, 3, 0), 0);
 	assert_int_equal(fake_hv.start_calls, 1);
-	assert_ptr_equal(fake_hv.start_v, &m->cpu[1]);
+	assert_ptr_equal(fake_hv.start_v, &m->vm.cpu[1]);
 	assert_int_equal(fake_hv.start_pc, 0x4000);
 	assert_int_equal(fake_hv.start_r3, 0x1234);
-	assert_int_equal(m->cpu[1].state, VCPU_RUNNING);
+	assert_int_equal(m->vm.cpu[1].state, VCPU_RUNNING);
 	assert_int_equal(rtas(m, BUF, "start-cpu", 3, 1,
 			      (uint32_t[]){ 1, 0x4000, 0 }), 0);
 	assert_int_equal(ret(m, 3, 0), RTAS_HW_ERROR);	/* already running */
@@ -202,13 +204,13 @@ static void cpus(void **state)
 			      (uint32_t[]){ 99 }), 0);
 	assert_int_equal(ret(m, 1, 0), RTAS_PARAM_ERROR);
 	assert_int_equal(rtas(m, BUF, "stop-self", 0, 1, NULL), 0);
-	assert_int_equal(m->cpu[0].state, VCPU_STOPPED);
+	assert_int_equal(m->vm.cpu[0].state, VCPU_STOPPED);
 	/* A failing backend leaves the CPU stopped. */
-	fake_hv.start_ret = -1;
+	fake_hv.start_ret = -EIO;
 	assert_int_equal(rtas(m, BUF, "start-cpu", 3, 1,
 			      (uint32_t[]){ 0, 0x4000, 0 }), 0);
 	assert_int_equal(ret(m, 3, 0), RTAS_HW_ERROR);
-	assert_int_equal(m->cpu[0].state, VCPU_STOPPED);
+	assert_int_equal(m->vm.cpu[0].state, VCPU_STOPPED);
 	unit_machine_free(m);
 }
 
@@ -217,14 +219,14 @@ static void nvram_and_sysparm(void **state)
 	struct machine *m = unit_machine(1);
 
 	(void)state;
-	memcpy(gmem_ptr(&m->mem, 0x3000, 4), "abcd", 4);
+	memcpy(gmem_ptr(&m->vm.mem, 0x3000, 4), "abcd", 4);
 	assert_int_equal(rtas(m, BUF, "nvram-store", 3, 2,
 			      (uint32_t[]){ 100, 0x3000, 4 }), 0);
 	assert_int_equal(ret(m, 3, 0), 0);
-	assert_memory_equal(m->nvram.bytes + 100, "abcd", 4);
+	assert_memory_equal(m->papr.nvram.bytes + 100, "abcd", 4);
 	assert_int_equal(rtas(m, BUF, "nvram-fetch", 3, 2,
 			      (uint32_t[]){ 101, 0x4000, 3 }), 0);
-	assert_memory_equal(gmem_ptr(&m->mem, 0x4000, 3), "bcd", 3);
+	assert_memory_equal(gmem_ptr(&m->vm.mem, 0x4000, 3), "bcd", 3);
 	assert_int_equal(ret(m, 3, 1), 3);
 	assert_int_equal(rtas(m, BUF, "nvram-fetch", 3, 2,
 			      (uint32_t[]){ NVRAM_SIZE - 2, 0x4000, 4 }), 0);
@@ -236,7 +238,7 @@ static void nvram_and_sysparm(void **state)
 	assert_int_equal(rtas(m, BUF, "ibm,get-system-parameter", 3, 1,
 			      (uint32_t[]){ 20, 0x5000, 200 }), 0);
 	assert_int_equal(ret(m, 3, 0), 0);
-	assert_non_null(strstr((char *)gmem_ptr(&m->mem, 0x5002, 100),
+	assert_non_null(strstr((char *)gmem_ptr(&m->vm.mem, 0x5002, 100),
 			       "DesProcs=1"));
 	assert_int_equal(rtas(m, BUF, "ibm,get-system-parameter", 3, 1,
 			      (uint32_t[]){ 20, 0x5000, 8 }), 0);
@@ -247,10 +249,27 @@ static void nvram_and_sysparm(void **state)
 	unit_machine_free(m);
 }
 
+/* The one translation from host-side -errno to RTAS status. */
+static void errno_status(void **state)
+{
+	/* -EBUSY (a thing that exists already) is no "try again". */
+	static const int err[] = { 0, -EINVAL, -ENOENT, -EAGAIN, -EBUSY,
+				   -EIO, -ENOSYS };
+	static const int32_t want[] = { RTAS_OK, RTAS_PARAM_ERROR,
+					RTAS_PARAM_ERROR, RTAS_BUSY,
+					RTAS_HW_ERROR, RTAS_HW_ERROR,
+					RTAS_HW_ERROR };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(err) / sizeof(err[0]); i++)
+		assert_int_equal(rtas_errno(err[i]), want[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(stub),
+		cmocka_unit_test(errno_status),
 		cmocka_unit_test(bad_buffers),
 		cmocka_unit_test(bad_calls),
 		cmocka_unit_test(time_of_day),

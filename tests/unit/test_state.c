@@ -1,11 +1,12 @@
 /* vCPU PAPR state records, KVM's binary stats parser, VPA reading. */
+#include <errno.h>
 #include <linux/kvm.h>
 #include <stdio.h>
 #include <unistd.h>
 
-#include "cpu/kvm_stats.h"
-#include "cpu/vcpu_state.h"
-#include "papr/be.h"
+#include "cpu/kvm/stats.h"
+#include "migrate/vcpu_state.h"
+#include "cpu/be.h"
 #include "papr/vpa.h"
 #include "tests/unit/unit.h"
 
@@ -22,7 +23,7 @@ static void papr_record(void **state)
 	assert_int_equal(be64_load(buf + 40), 0x123456789abcdef0ULL);
 	assert_int_equal(vcpu_papr_decode(&b, buf, sizeof(buf)), 0);
 	assert_memory_equal(&a, &b, sizeof(a));
-	assert_int_equal(vcpu_papr_decode(&b, buf, sizeof(buf) - 1), -1);
+	assert_int_equal(vcpu_papr_decode(&b, buf, sizeof(buf) - 1), -EINVAL);
 }
 
 /* A stats file as KVM lays it out: header, descriptors, data. */
@@ -82,19 +83,19 @@ static void kvm_stats(void **state)
 static void vpa(void **state)
 {
 	struct machine *m = unit_machine(1);
-	uint8_t *v = gmem_ptr(&m->mem, 0x10000, 1024);
+	uint8_t *v = gmem_ptr(&m->vm.mem, 0x10000, 1024);
 
 	(void)state;
 	be16_store(v + VPA_SIZE_OFF, 640);
 	be32_store(v + VPA_DISPATCH_OFF, 4242);
-	assert_int_equal(vpa_dispatch_count(&m->mem, 0x10000), 4242);
-	assert_int_equal(vpa_dispatch_count(&m->mem, 0), -1);
-	assert_int_equal(vpa_dispatch_count(&m->mem, 0x10040), -1);
-	assert_int_equal(vpa_dispatch_count(&m->mem, UNIT_RAM - 128), -1);
-	assert_int_equal(vpa_dispatch_count(&m->mem, UINT64_MAX & ~0x7fULL),
+	assert_int_equal(vpa_dispatch_count(&m->vm.mem, 0x10000), 4242);
+	assert_int_equal(vpa_dispatch_count(&m->vm.mem, 0), -1);
+	assert_int_equal(vpa_dispatch_count(&m->vm.mem, 0x10040), -1);
+	assert_int_equal(vpa_dispatch_count(&m->vm.mem, UNIT_RAM - 128), -1);
+	assert_int_equal(vpa_dispatch_count(&m->vm.mem, UINT64_MAX & ~0x7fULL),
 			 -1);
 	be16_store(v + VPA_SIZE_OFF, 100);	/* the guest shrank it */
-	assert_int_equal(vpa_dispatch_count(&m->mem, 0x10000), -1);
+	assert_int_equal(vpa_dispatch_count(&m->vm.mem, 0x10000), -1);
 	unit_machine_free(m);
 }
 

@@ -9,12 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cpu/report.h"
-#include "io/devices.h"
+#include "report.h"
+#include "io/virtio_rng.h"
 #include "io/phb.h"
 #include "io/tce.h"
 #include "io/virtio.h"
-#include "papr/be.h"
+#include "cpu/be.h"
 #include "papr/hcall.h"
 #include "papr/rtas.h"
 #include "tests/unit/unit.h"
@@ -44,10 +44,10 @@ static int create(struct machine *mm, void *arg)
 	const struct opts *o = arg;
 	int err;
 
-	mm->phb.iommu = true;
+	mm->io.phb.iommu = true;
 	fake_hv.tce_in_kernel = o && o->in_kernel;
-	err = virtio_rng_create(mm);
-	return err ? err : phb_dma_start(mm);
+	err = virtio_rng_create(&mm->io);
+	return err ? err : phb_dma_start(&mm->io.phb);
 }
 
 static int setup(void **state)
@@ -68,7 +68,7 @@ static int64_t hcall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
 		     uint64_t a3, uint64_t *out)
 {
 	uint64_t args[HCALL_NARGS] = {a0, a1, a2, a3};
-	int64_t rc = hcall_dispatch(m, &m->cpu[0], nr, args);
+	int64_t rc = hcall_dispatch(&m->papr, &m->vm.cpu[0], nr, args);
 
 	if (out)
 		*out = args[0];
@@ -100,7 +100,7 @@ static void map_identity(uint64_t bus, uint64_t len, uint64_t perm)
 static void rtas(const char *name, uint32_t nargs, uint32_t nret,
 		 const uint32_t *args, uint32_t *rets)
 {
-	uint8_t *p = gmem_ptr(&m->mem, RBUF, 12 + 4 * (nargs + nret));
+	uint8_t *p = gmem_ptr(&m->vm.mem, RBUF, 12 + 4 * (nargs + nret));
 	uint64_t hargs[HCALL_NARGS] = {RBUF};
 
 	assert_non_null(p);
@@ -111,7 +111,7 @@ static void rtas(const char *name, uint32_t nargs, uint32_t nret,
 		be32_store(p + 12 + 4 * i, args[i]);
 	for (uint32_t i = 0; i < nret; i++)
 		be32_store(p + 12 + 4 * (nargs + i), 0xdeadbeef);
-	assert_int_equal(hcall_dispatch(m, &m->cpu[0], KVMPPC_H_RTAS, hargs),
+	assert_int_equal(hcall_dispatch(&m->papr, &m->vm.cpu[0], KVMPPC_H_RTAS, hargs),
 			 H_SUCCESS);
 	for (uint32_t i = 0; i < nret; i++)
 		rets[i] = be32_load(p + 12 + 4 * (nargs + i));
@@ -141,8 +141,8 @@ static void put_get(void **state)
 	assert_int_equal(put(DEF, 0, 0xfff0000000000ff0ull), H_SUCCESS);
 	assert_int_equal(get(DEF, 0), 0xfff0000000000ff0ull);
 	/* Every call reached pvmm: the fake holds no table. */
-	assert_int_equal(m->hstats.calls[hcall_slot(H_PUT_TCE)], 4);
-	assert_false(tce_in_kernel(&m->phb.dma, DEF));
+	assert_int_equal(m->papr.hstats.calls[hcall_slot(H_PUT_TCE)], 4);
+	assert_false(tce_in_kernel(&m->io.phb.dma, DEF));
 }
 
 static void put_hostile(void **state)
@@ -226,7 +226,7 @@ static void stuff_hostile(void **state)
 
 static void write_list(const uint64_t *tces, unsigned n)
 {
-	uint8_t *p = gmem_ptr(&m->mem, LIST, 8ull * n);
+	uint8_t *p = gmem_ptr(&m->vm.mem, LIST, 8ull * n);
 
 	for (unsigned i = 0; i < n; i++)
 		be64_store(p + 8 * i, tces[i]);
@@ -292,16 +292,16 @@ static void in_kernel(void **state)
 	uint32_t r[4];
 
 	(void)state;
-	assert_true(tce_in_kernel(&m->phb.dma, DEF));
+	assert_true(tce_in_kernel(&m->io.phb.dma, DEF));
 	assert_int_equal(fake_hv.tce_creates, 1);
 	assert_int_equal(fake_hv.tce_liobn, DEF);
 	assert_int_equal(fake_hv.tce_shift, 12);
 	assert_int_equal(fake_hv.tce_bus, 0);
 	assert_int_equal(fake_hv.tce_n, (1ull << 30) / PAGE);
 	assert_int_equal(put(DEF, 0x3000, 0x9000 | TCE_READ), H_SUCCESS);
-	assert_int_equal(m->phb.dma.win[TCE_WIN_DEFAULT].tce[3],
+	assert_int_equal(m->io.phb.dma.win[TCE_WIN_DEFAULT].tce[3],
 			 0x9000 | TCE_READ);
-	assert_int_equal(tce_translate(&m->phb.dma, 0x3010, 8, false, &gpa), 8);
+	assert_int_equal(tce_translate(&m->io.phb.dma, 0x3010, 8, false, &gpa), 8);
 	assert_int_equal(gpa, 0x9010);
 	/* A DDW goes to the hypervisor too. */
 	assert_int_equal(create_ddw(16, 26, r), RTAS_OK);
@@ -310,7 +310,7 @@ static void in_kernel(void **state)
 	assert_int_equal(fake_hv.tce_shift, 16);
 	assert_int_equal(fake_hv.tce_bus, TCE_DDW_BUS);
 	assert_int_equal(fake_hv.tce_n, 1u << 10);
-	assert_true(tce_in_kernel(&m->phb.dma, DDW));
+	assert_true(tce_in_kernel(&m->io.phb.dma, DDW));
 	rtas("ibm,remove-pe-dma-window", 1, 1, (uint32_t[]){DDW}, r);
 	assert_int_equal(r[0], RTAS_OK);
 	assert_int_equal(fake_hv.tce_destroys, 1);
@@ -335,7 +335,7 @@ static void ddw_query(void **state)
 	assert_int_equal(r[2], UNIT_RAM / PAGE);
 	assert_int_equal(r[3], 0x3);
 	assert_int_equal(r[4], 0);
-	assert_int_equal(m->phb.dma.stats.ddw_query, 2);
+	assert_int_equal(m->io.phb.dma.stats.ddw_query, 2);
 }
 
 static void ddw_query_hostile(void **state)
@@ -362,7 +362,7 @@ static void ddw_query_hostile(void **state)
 	assert_int_equal((int32_t)r[0], RTAS_PARAM_ERROR);
 	rtas("ibm,query-pe-dma-window", 2, 6, (uint32_t[]){0, BUID_HI}, r);
 	assert_int_equal((int32_t)r[0], RTAS_PARAM_ERROR);
-	assert_int_equal(m->phb.dma.stats.ddw_query, 0);
+	assert_int_equal(m->io.phb.dma.stats.ddw_query, 0);
 }
 
 /* What Linux does with 64 MiB: 64 KiB pages, a 2^26 window, the whole of
@@ -390,15 +390,15 @@ static void ddw_create_map(void **state)
 				 H_SUCCESS);
 	}
 	/* One run over all of RAM, crossing every 64K page. */
-	assert_int_equal(tce_translate(&m->phb.dma, TCE_DDW_BUS + 0x1234,
+	assert_int_equal(tce_translate(&m->io.phb.dma, TCE_DDW_BUS + 0x1234,
 				       UNIT_RAM - 0x1234, true, &gpa),
 			 UNIT_RAM - 0x1234);
 	assert_int_equal(gpa, 0x1234);
 	/* Past its end: nothing. */
-	assert_int_equal(tce_translate(&m->phb.dma, TCE_DDW_BUS + UNIT_RAM, 1,
+	assert_int_equal(tce_translate(&m->io.phb.dma, TCE_DDW_BUS + UNIT_RAM, 1,
 				       false, &gpa),
 			 0);
-	assert_int_equal(m->phb.dma.stats.ddw_create, 1);
+	assert_int_equal(m->io.phb.dma.stats.ddw_create, 1);
 }
 
 static void ddw_create_hostile(void **state)
@@ -421,11 +421,11 @@ static void ddw_create_hostile(void **state)
 	rtas("ibm,create-pe-dma-window", 5, 4,
 	     (uint32_t[]){5 << 11, BUID_HI, BUID_LO, 16, 26}, r);
 	assert_int_equal((int32_t)r[0], RTAS_PARAM_ERROR);
-	assert_int_equal(m->phb.dma.win[TCE_WIN_DDW].liobn, 0);
+	assert_int_equal(m->io.phb.dma.win[TCE_WIN_DDW].liobn, 0);
 	/* The largest allowed, then once more: no window left. */
 	assert_int_equal(create_ddw(12, 26, r), RTAS_OK);
 	assert_int_equal(create_ddw(16, 26, r), RTAS_HW_ERROR);
-	assert_int_equal(m->phb.dma.win[TCE_WIN_DDW].shift, 12);
+	assert_int_equal(m->io.phb.dma.win[TCE_WIN_DDW].shift, 12);
 }
 
 static void ddw_remove_reset(void **state)
@@ -459,7 +459,7 @@ static void ddw_remove_reset(void **state)
 	rtas("ibm,reset-pe-dma-window", 3, 1, pe, r);
 	assert_int_equal(r[0], RTAS_OK);
 	assert_int_equal(get(DEF, 0x1000), 0);
-	assert_int_equal(m->phb.dma.win[TCE_WIN_DDW].liobn, 0);
+	assert_int_equal(m->io.phb.dma.win[TCE_WIN_DDW].liobn, 0);
 	assert_int_equal(put(DDW, TCE_DDW_BUS, 0x10000 | RW), H_PARAMETER);
 }
 
@@ -471,7 +471,7 @@ static void translate(void **state)
 	uint64_t gpa = 0;
 
 	(void)state;
-	s = &m->phb.dma;
+	s = &m->io.phb.dma;
 	assert_int_equal(put(DEF, 0x0000, 0x50000 | RW), H_SUCCESS);
 	assert_int_equal(put(DEF, 0x1000, 0x51000 | TCE_READ), H_SUCCESS);
 	assert_int_equal(put(DEF, 0x2000, 0x90000 | RW), H_SUCCESS);
@@ -515,7 +515,7 @@ static void report(void **state)
 			 H_SUCCESS);
 	assert_int_equal(create_ddw(16, 26, r), RTAS_OK);
 	assert_int_equal(put(DDW, TCE_DDW_BUS, RW), H_SUCCESS);
-	assert_int_equal(tce_translate(&m->phb.dma, TCE_DDW_BUS, 8, true, &gpa),
+	assert_int_equal(tce_translate(&m->io.phb.dma, TCE_DDW_BUS, 8, true, &gpa),
 			 8);
 	report_print(m, f, 0);
 	fclose(f);
@@ -600,7 +600,7 @@ static void device_dma_scattered(void **state)
 	for (unsigned i = 0; i < PAGE; i++)
 		b_filled |= vdrv_ptr(&drv, b, PAGE)[i] != 0;
 	assert_true(a_filled && b_filled);
-	assert_int_equal(m->phb.dma.stats.faults, 0);
+	assert_int_equal(m->io.phb.dma.stats.faults, 0);
 }
 
 static void device_dma_read_only(void **state)

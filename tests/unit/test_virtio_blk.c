@@ -14,7 +14,7 @@
 #include <linux/falloc.h>
 #include <linux/virtio_blk.h>
 
-#include "io/devices.h"
+#include "io/virtio_blk.h"
 #include "io/le.h"
 #include "io/virtio.h"
 #include "tests/unit/unit.h"
@@ -105,7 +105,7 @@ static uint64_t file_size(void)
 
 static int create(struct machine *m, void *arg)
 {
-	return virtio_blk_create(m, arg);
+	return virtio_blk_create(&m->io, arg);
 }
 
 /* The image: DISK_SIZE bytes of pattern(), under $TMPDIR or /tmp. */
@@ -124,7 +124,7 @@ static void image_make(const char *name)
 }
 
 /* The device's own descriptor.  Read-write even for a read-only disk
- * (io_open would open that one read-only): the device must refuse writes
+ * (devices_open would open that one read-only): the device must refuse writes
  * by itself. */
 static void disk_open(const struct disk_opts *o)
 {

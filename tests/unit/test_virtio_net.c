@@ -9,7 +9,7 @@
 
 #include <linux/virtio_net.h>
 
-#include "io/devices.h"
+#include "io/virtio_net.h"
 #include "io/le.h"
 #include "io/virtio.h"
 #include "tests/unit/unit.h"
@@ -33,7 +33,7 @@ static const uint8_t mac[6] = { 0x02, 0x70, 0x76, 0x6d, 0x00, 0x07 };
 
 static int create(struct machine *m, void *arg)
 {
-	return virtio_net_create(m, arg);
+	return virtio_net_create(&m->io, arg);
 }
 
 static int setup(void **state)

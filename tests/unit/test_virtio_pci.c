@@ -99,7 +99,7 @@ static int device_up(void)
 	memset(&dev, 0, sizeof(dev));
 	d = calloc(1, sizeof(*d));
 	assert_non_null(d);
-	assert_int_equal(virtio_pci_init(m, d, &ops, &dev), 0);
+	assert_int_equal(virtio_pci_init(&m->io, d, &ops, &dev), 0);
 	vdrv_attach(&drv, m, d);
 	return 0;
 }
@@ -119,7 +119,7 @@ static int setup_no_ioeventfd(void **state)
 	fake_hv.ioeventfd_ret = -ENOSYS;
 	d = calloc(1, sizeof(*d));
 	assert_non_null(d);
-	assert_int_equal(virtio_pci_init(m, d, &ops, &dev), 0);
+	assert_int_equal(virtio_pci_init(&m->io, d, &ops, &dev), 0);
 	vdrv_attach(&drv, m, d);
 	return 0;
 }
@@ -165,7 +165,7 @@ static uint64_t kicks(unsigned q)
 /* The device returned a buffer on queue 0 and signals it. */
 static void used_and_interrupt(unsigned q)
 {
-	assert_int_equal(virtq_push(&d->vq[q], &m->mem, 0, 0), 0);
+	assert_int_equal(virtq_push(&d->vq[q], &m->vm.mem, 0, 0), 0);
 	virtio_queue_interrupt(d, q);
 }
 
@@ -244,18 +244,18 @@ static void bad_ops(void **state)
 	(void)state;
 	assert_non_null(x);
 	o.nqueues = 0;
-	assert_int_equal(virtio_pci_init(m, x, &o, NULL), -EINVAL);
+	assert_int_equal(virtio_pci_init(&m->io, x, &o, NULL), -EINVAL);
 	o.nqueues = VIRTIO_MAX_QUEUES + 1;
-	assert_int_equal(virtio_pci_init(m, x, &o, NULL), -EINVAL);
+	assert_int_equal(virtio_pci_init(&m->io, x, &o, NULL), -EINVAL);
 	o = ops;
 	o.queue_size = 48;
-	assert_int_equal(virtio_pci_init(m, x, &o, NULL), -EINVAL);
+	assert_int_equal(virtio_pci_init(&m->io, x, &o, NULL), -EINVAL);
 	o = ops;
 	o.config_size = 0x1001;
-	assert_int_equal(virtio_pci_init(m, x, &o, NULL), -EINVAL);
+	assert_int_equal(virtio_pci_init(&m->io, x, &o, NULL), -EINVAL);
 	o = ops;
 	o.notify = NULL;
-	assert_int_equal(virtio_pci_init(m, x, &o, NULL), -EINVAL);
+	assert_int_equal(virtio_pci_init(&m->io, x, &o, NULL), -EINVAL);
 	free(x);
 }
 
@@ -527,7 +527,7 @@ static void isr_intx(void **state)
 	assert_int_equal(vdrv_rd(&drv, isr, 1), 2);	/* config interrupt */
 	assert_int_equal(lsi_level(), 0);
 	/* The driver asked for no interrupts. */
-	le16_store(gmem_ptr(&m->mem, AVAIL, 2), VRING_AVAIL_F_NO_INTERRUPT);
+	le16_store(gmem_ptr(&m->vm.mem, AVAIL, 2), VRING_AVAIL_F_NO_INTERRUPT);
 	used_and_interrupt(0);
 	assert_int_equal(vdrv_rd(&drv, isr, 1), 0);
 	/* A device not running interrupts no one. */

@@ -2,7 +2,7 @@
  * of the host's random bytes; a chain it cannot serve fails the device. */
 #include <linux/virtio_ring.h>
 
-#include "io/devices.h"
+#include "io/virtio_rng.h"
 #include "io/virtio.h"
 #include "tests/unit/unit.h"
 #include "tests/unit/vdrv.h"
@@ -16,7 +16,7 @@ static struct vdrv drv;
 static int create(struct machine *m, void *arg)
 {
 	(void)arg;
-	return virtio_rng_create(m);
+	return virtio_rng_create(&m->io);
 }
 
 static int setup(void **state)

@@ -15,9 +15,10 @@
 #include <linux/virtio_pci.h>
 #include <linux/virtio_vsock.h>
 
-#include "io/devices.h"
+#include "io/virtio_vsock.h"
 #include "io/le.h"
 #include "io/loop.h"
+#include "tests/unit/fake_sys.h"
 #include "io/virtio.h"
 #include "io/virtio_vsock.h"
 #include "io/vsock_conn.h"
@@ -67,10 +68,11 @@ static void kick(unsigned q)
 	vdrv_kick(&drv, q);
 }
 
+/* Without a loop thread, say the host sockets are ready as it would. */
 static void host_ready(void)
 {
 	if (!drv.looped)
-		virtio_vsock_host_ready(d);
+		assert_true(fake_loop_ready(virtio_vsock_state(d)->epfd));
 }
 
 /* --- the driver's packets ---------------------------------------------- */
@@ -265,14 +267,14 @@ static void host_send(int fd, const void *data, size_t len)
 
 static struct vsock *vs(void)
 {
-	return d->priv;
+	return virtio_vsock_state(d);
 }
 
 /* --- set-up -------------------------------------------------------------- */
 
 static int create(struct machine *mach, void *spec)
 {
-	return virtio_vsock_create(mach, spec);
+	return virtio_vsock_create(&mach->io, spec);
 }
 
 static int device_up(bool with_loop)
@@ -305,8 +307,8 @@ static int setup_loop(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	loop_free(m->loop);		/* stops its thread first */
-	m->loop = NULL;
+	loop_free(m->io.loop);		/* stops its thread first */
+	m->io.loop = NULL;
 	vsock_destroy(vs());
 	vdrv_stop(&drv);
 	while (nlisteners)

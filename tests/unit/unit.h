@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "cpu/machine.h"
+#include "machine.h"
 #include "tests/unit/fake_hv.h"
 
 #define UNIT_RAM	(64ULL << 20)

@@ -62,14 +62,14 @@ void vdrv_start(struct vdrv *v, bool looped, vdrv_create_fn *create, void *arg)
 	struct machine *m = unit_machine(1);
 
 	if (looped)
-		assert_int_equal(loop_init(&m->loop, 64), 0);
+		assert_int_equal(loop_init(&m->io.loop, 64), 0);
 	assert_int_equal(create(m, arg), 0);
-	assert_int_equal(m->phb.nfunc, 1);
-	vdrv_attach(v, m, m->phb.func[0]->priv);
+	assert_int_equal(m->io.phb.nfunc, 1);
+	vdrv_attach(v, m, m->io.phb.func[0]->priv);
 	assert_true(pci_cfg_write(&v->d->pci, 4, 2, 0x6)); /* memory, master */
 	v->looped = looped;
 	if (looped)
-		assert_int_equal(loop_start(m->loop), 0);
+		assert_int_equal(loop_start(m->io.loop), 0);
 }
 
 void vdrv_dev_free(struct virtio_dev *d)
@@ -83,8 +83,8 @@ void vdrv_dev_free(struct virtio_dev *d)
 
 void vdrv_stop(struct vdrv *v)
 {
-	loop_free(v->m->loop);		/* stops its thread first */
-	v->m->loop = NULL;
+	loop_free(v->m->io.loop);		/* stops its thread first */
+	v->m->io.loop = NULL;
 	v->looped = false;
 	free(v->d->priv);
 	vdrv_dev_free(v->d);
@@ -248,7 +248,7 @@ void vdrv_loop_call(struct vdrv *v, loop_fn *fn, void *arg)
 	struct loop_sync s = { .fn = fn, .arg = arg };
 
 	assert_true(v->looped);
-	assert_int_equal(loop_call(v->m->loop, sync_run, &s), 0);
+	assert_int_equal(loop_call(v->m->io.loop, sync_run, &s), 0);
 	assert_true(vdrv_wait(v, sync_done, &s));
 }
 
@@ -256,7 +256,7 @@ void vdrv_loop_call(struct vdrv *v, loop_fn *fn, void *arg)
 
 uint8_t *vdrv_ptr(struct vdrv *v, uint64_t gpa, uint64_t len)
 {
-	uint8_t *p = gmem_ptr(&v->m->mem, gpa, len);
+	uint8_t *p = gmem_ptr(&v->m->vm.mem, gpa, len);
 
 	assert_non_null(p);
 	return p;
@@ -312,7 +312,7 @@ static void seg_place(struct vdrv *v, struct vdrv_seg *s)
 
 	if (!s->addr)
 		s->addr = vdrv_alloc(v, s->len);
-	p = gmem_ptr(&v->m->mem, s->addr, s->len);
+	p = gmem_ptr(&v->m->vm.mem, s->addr, s->len);
 	if (!p)
 		return;		/* hostile: outside RAM */
 	if (s->data)

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "cpu/loader.h"
+#include "loader.h"
 
 static const char *const load_errors[] = {
 	[-LOAD_E_NOT_ELF] = "not an ELF file",

@@ -1,9 +1,9 @@
 /* A text dump of an HPT stream: one line per valid entry. */
 #include <stdio.h>
 
-#include "hpt/dump.h"
+#include "migrate/hpt_dump.h"
 #include "hpt/hpte.h"
-#include "hpt/stream.h"
+#include "migrate/hpt_stream.h"
 
 struct dumper {
 	FILE *f;

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cpu/kvm_stats.h"
+#include "cpu/kvm/stats.h"
 
 #define STATS_FILE_MAX	(1 << 20)
 

@@ -51,7 +51,9 @@ enum irq_kind {
 	IRQ_KINDS,
 };
 
-/* Sources handed out so far, per kind (part of the machine's state). */
+/* Sources handed out so far, per kind (part of the machine's state):
+ * the PCI host bridge's (io/phb.h), changed only by main while it
+ * creates the devices. */
 struct irq_map {
 	uint32_t used[IRQ_KINDS];
 };

@@ -11,7 +11,8 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "cpu/machine.h"
+#include "machine.h"
+#include "tty.h"
 #include "io/loop.h"
 #include "papr/console.h"
 
@@ -55,39 +56,39 @@ static void tty_make_raw(int fd)
 }
 
 /* stdin is readable (event loop thread). */
-static void console_readable(void *arg, int res)
+static void tty_readable(void *arg, int res)
 {
 	struct machine *m = arg;
 	char buf[256];
 	ssize_t n;
 
 	(void)res;
-	n = read(m->con.in_fd, buf, sizeof(buf));
+	n = read(m->papr.con.in_fd, buf, sizeof(buf));
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
 	if (n <= 0) {	/* end of input: nothing more to give */
-		loop_unwatch(m->loop, m->con.in_fd);
+		loop_unwatch(m->io.loop, m->papr.con.in_fd);
 		return;
 	}
-	if (!console_input(m, buf, (size_t)n)) {
+	if (!console_input(&m->papr, buf, (size_t)n)) {
 		fprintf(stderr, "\r\npvmm: stopped from the terminal "
 			"(Ctrl-A x)\r\n");
-		machine_request_kill(m, PVMM_EXIT_TERMINAL);
-		loop_unwatch(m->loop, m->con.in_fd);
+		vm_request_kill(&m->vm, PVMM_EXIT_TERMINAL);
+		loop_unwatch(m->io.loop, m->papr.con.in_fd);
 	}
 }
 
-int console_start(struct machine *m)
+int tty_start(struct machine *m)
 {
-	struct console *c = &m->con;
+	struct console *c = &m->papr.con;
 
 	if (c->in_fd < 0)
 		return 0;
 	tty_make_raw(c->in_fd);
-	return loop_watch(m->loop, c->in_fd, console_readable, m);
+	return loop_watch(m->io.loop, c->in_fd, tty_readable, m);
 }
 
-void console_stop(struct machine *m)
+void tty_stop(struct machine *m)
 {
 	(void)m;
 	tty_restore();

@@ -3,8 +3,8 @@
 #include <stdbool.h>
 
 #include "hpt/mmu.h"
-#include "hpt/stream.h"
-#include "papr/be.h"
+#include "migrate/hpt_stream.h"
+#include "cpu/be.h"
 
 static const char *const stream_errors[] = {
 	[-HPT_STREAM_TRUNCATED] = "HPT stream truncated inside a record",

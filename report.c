@@ -3,9 +3,10 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "cpu/machine.h"
-#include "cpu/report.h"
+#include "machine.h"
+#include "report.h"
 #include "io/devices.h"
+#include "papr/vpa.h"
 
 static const char *const phase_names[PHASE_MAX] = {
 	[PHASE_START] = "start",
@@ -35,11 +36,11 @@ static const char *const power_names[] = {
 /* Nanoseconds since PHASE_START, or null when the phase never came. */
 static void print_phases(const struct machine *m, FILE *f)
 {
-	uint64_t t0 = atomic_load(&m->phase_ns[PHASE_START]);
+	uint64_t t0 = atomic_load(&m->vm.stats.phase_ns[PHASE_START]);
 
 	fprintf(f, "  \"phases_ns\": {");
 	for (int p = 0; p < PHASE_MAX; p++) {
-		uint64_t t = atomic_load(&m->phase_ns[p]);
+		uint64_t t = atomic_load(&m->vm.stats.phase_ns[p]);
 
 		fprintf(f, "%s\n    \"%s\": ", p ? "," : "", phase_names[p]);
 		if (t)
@@ -56,13 +57,13 @@ static void print_exits(const struct machine *m, FILE *f)
 
 	fprintf(f, "  \"exits\": {");
 	for (int k = 0; k < EXIT_KIND_MAX; k++) {
-		uint64_t n = atomic_load(&m->exits[k]);
+		uint64_t n = atomic_load(&m->vm.stats.exits[k]);
 
 		total += n;
 		fprintf(f, "\"%s\": %" PRIu64 ", ", exit_names[k], n);
 	}
 	fprintf(f, "\"total\": %" PRIu64 ", \"mmio_unclaimed\": %" PRIu64
-		"},\n", total, atomic_load(&m->exits_unclaimed));
+		"},\n", total, atomic_load(&m->vm.stats.exits_unclaimed));
 }
 
 static void print_hcalls(const struct machine *m, FILE *f)
@@ -71,7 +72,7 @@ static void print_hcalls(const struct machine *m, FILE *f)
 
 	fprintf(f, "  \"hcalls\": [");
 	for (int slot = 0; slot < HCALL_SLOTS; slot++) {
-		uint64_t n = atomic_load(&m->hstats.calls[slot]);
+		uint64_t n = atomic_load(&m->papr.hstats.calls[slot]);
 		uint64_t nr = hcall_slot_nr(slot);
 		const char *name = hcall_name(nr);
 
@@ -84,9 +85,9 @@ static void print_hcalls(const struct machine *m, FILE *f)
 	}
 	fprintf(f, "\n  ],\n");
 	fprintf(f, "  \"hcalls_unimplemented\": %" PRIu64 ",\n",
-		atomic_load(&m->hstats.unimplemented));
+		atomic_load(&m->papr.hstats.unimplemented));
 	fprintf(f, "  \"hcalls_out_of_range\": %" PRIu64 ",\n",
-		atomic_load(&m->hstats.out_of_range));
+		atomic_load(&m->papr.hstats.out_of_range));
 }
 
 /* DMA windows: TCE hcalls that reached pvmm (KVM answers the others when
@@ -97,17 +98,17 @@ static void print_dma(const struct machine *m, FILE *f)
 {
 	static const uint64_t tce_calls[] = { H_GET_TCE, H_PUT_TCE,
 					      H_STUFF_TCE, H_PUT_TCE_INDIRECT };
-	const struct tce_set *s = &m->phb.dma;
+	const struct tce_set *s = &m->io.phb.dma;
 	const char *sep = "";
 	uint64_t n = 0;
 
 	for (size_t i = 0; i < sizeof(tce_calls) / sizeof(tce_calls[0]); i++)
-		n += atomic_load(&m->hstats.calls[hcall_slot(tce_calls[i])]);
+		n += atomic_load(&m->papr.hstats.calls[hcall_slot(tce_calls[i])]);
 	fprintf(f, "  \"dma\": {\"iommu\": %s, \"tce_hcalls\": %" PRIu64
 		", \"ddw_query\": %" PRIu64 ", \"ddw_create\": %" PRIu64
 		", \"ddw_remove\": %" PRIu64 ", \"ddw_reset\": %" PRIu64
 		", \"faults\": %" PRIu64 ", \"windows\": [",
-		m->phb.iommu ? "true" : "false", n,
+		m->io.phb.iommu ? "true" : "false", n,
 		atomic_load(&s->stats.ddw_query),
 		atomic_load(&s->stats.ddw_create),
 		atomic_load(&s->stats.ddw_remove),
@@ -132,9 +133,11 @@ static void print_dma(const struct machine *m, FILE *f)
 /* Per vCPU: where its time went (the thread's schedstat: idle time is
  * wall minus run, as a ceded vCPU sleeps in the kernel), its VPA dispatch
  * count, and KVM's own counters for what it handled in the kernel. */
-static void print_vcpu(const struct vcpu *v, FILE *f)
+static void print_vcpu(const struct machine *m, const struct vcpu *v,
+		       FILE *f)
 {
 	const struct vcpu_stats *st = &v->stats;
+	int64_t dispatches = vpa_dispatch_count(&m->vm.mem, st->vpa_addr);
 	uint64_t idle = st->wall_ns > st->run_ns ? st->wall_ns - st->run_ns
 						 : 0;
 
@@ -142,8 +145,8 @@ static void print_vcpu(const struct vcpu *v, FILE *f)
 		"%" PRIu64 ", \"wait_ns\": %" PRIu64 ", \"idle_ns\": %" PRIu64
 		", \"idle_source\": \"schedstat\", \"vpa_dispatches\": ",
 		v->id, st->wall_ns, st->run_ns, st->wait_ns, idle);
-	if (st->dispatches >= 0)
-		fprintf(f, "%" PRId64, st->dispatches);
+	if (dispatches >= 0)
+		fprintf(f, "%" PRId64, dispatches);
 	else
 		fprintf(f, "null");
 	fprintf(f, ",\n      \"kvm\": {");
@@ -156,32 +159,32 @@ static void print_vcpu(const struct vcpu *v, FILE *f)
 static void print_vcpus(const struct machine *m, FILE *f)
 {
 	fprintf(f, "  \"vcpu_stats\": [\n");
-	for (int i = 0; i < m->ncpus; i++) {
-		print_vcpu(&m->cpu[i], f);
-		fprintf(f, "%s\n", i + 1 < m->ncpus ? "," : "");
+	for (int i = 0; i < m->vm.ncpus; i++) {
+		print_vcpu(m, &m->vm.cpu[i], f);
+		fprintf(f, "%s\n", i + 1 < m->vm.ncpus ? "," : "");
 	}
 	fprintf(f, "  ],\n");
 }
 
 void report_print(const struct machine *m, FILE *f, int exit_code)
 {
-	int power = atomic_load(&m->power);
+	int power = atomic_load(&m->vm.power);
 
 	fprintf(f, "{\n  \"exit_code\": %d,\n", exit_code);
 	fprintf(f, "  \"stopped_by\": \"%s\",\n",
 		power >= 0 && power <= POWER_KILLED ? power_names[power] : "?");
 	fprintf(f, "  \"vcpus\": %d,\n  \"mem_bytes\": %" PRIu64 ",\n",
-		m->ncpus, m->mem.size);
+		m->vm.ncpus, m->vm.mem.size);
 	print_phases(m, f);
 	print_exits(m, f);
-	io_report(m, f);
+	io_report(&m->io, f);
 	print_hcalls(m, f);
 	print_dma(m, f);
 	print_vcpus(m, f);
 	fprintf(f, "  \"rtas\": {\"calls\": %" PRIu64 ", \"errors\": %" PRIu64
-		"},\n", atomic_load(&m->rtas.calls),
-		atomic_load(&m->rtas.errors));
-	fprintf(f, "  \"console_bytes\": %" PRIu64 "\n}\n", m->con.out_bytes);
+		"},\n", atomic_load(&m->papr.rstats.calls),
+		atomic_load(&m->papr.rstats.errors));
+	fprintf(f, "  \"console_bytes\": %" PRIu64 "\n}\n", m->papr.con.out_bytes);
 }
 
 int report_write(const struct machine *m, const char *path, int exit_code)

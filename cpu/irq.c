@@ -1,5 +1,5 @@
 /* Interrupt source allocation: a fixed range per kind (papr/irq.h). */
-#include "papr/irq.h"
+#include "cpu/irq.h"
 
 struct irq_range {
 	uint32_t base;

@@ -12,8 +12,8 @@
 
 #include <liburing.h>
 
-#include "cpu/lifecycle.h"
-#include "cpu/machine.h"
+#include "lifecycle.h"
+#include "machine.h"
 #include "io/loop.h"
 #include "papr/events.h"
 
@@ -49,16 +49,16 @@ static void shutdown_timer_expired(void *arg, int res)
 {
 	struct machine *m = arg;
 
-	if (res != -ETIME || atomic_load(&m->power) != POWER_ON)
+	if (res != -ETIME || atomic_load(&m->vm.power) != POWER_ON)
 		return;
 	fprintf(stderr, "pvmm: guest did not shut down within %u s; "
 		"stopping it\n", lc.timeout_s);
-	machine_request_kill(m, PVMM_EXIT_SIGNAL + lc.first);
+	vm_request_kill(&m->vm, PVMM_EXIT_SIGNAL + lc.first);
 }
 
 static void shutdown_timer_start(struct machine *m)
 {
-	struct io_uring_sqe *sqe = loop_sqe(m->loop, shutdown_timer_expired, m);
+	struct io_uring_sqe *sqe = loop_sqe(m->io.loop, shutdown_timer_expired, m);
 
 	lc.timeout = (struct __kernel_timespec){ .tv_sec = lc.timeout_s };
 	if (sqe)
@@ -76,8 +76,8 @@ static void on_signal(void *arg, int res)
 	(void)res;
 	while (read(lc.fd, &si, sizeof(si)) == sizeof(si)) {
 		sig = (int)si.ssi_signo;
-		if (lc.first || events_request_shutdown(m) < 0) {
-			machine_request_kill(m, PVMM_EXIT_SIGNAL + sig);
+		if (lc.first || events_request_shutdown(&m->papr) < 0) {
+			vm_request_kill(&m->vm, PVMM_EXIT_SIGNAL + sig);
 			continue;
 		}
 		lc.first = sig;
@@ -94,7 +94,7 @@ int lifecycle_start(struct machine *m, unsigned timeout_s)
 	lc.fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (lc.fd < 0)
 		return -errno;
-	return loop_watch(m->loop, lc.fd, on_signal, m);
+	return loop_watch(m->io.loop, lc.fd, on_signal, m);
 }
 
 void lifecycle_stop(struct machine *m)

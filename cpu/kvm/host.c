@@ -9,7 +9,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "cpu/host.h"
+#include "cpu/kvm/kvm.h"
+#include "cpu/vm.h"
 
 static int cap(int fd, long c)
 {
@@ -25,24 +26,33 @@ static const char *machine_name(void)
 	return uname(&u) == 0 ? u.machine : "unknown";
 }
 
-int host_open(struct host *h)
+/* One per process: pvmm runs one guest. */
+static struct host the_host;
+
+int host_open(struct host **hp, struct host_caps *caps, char *why,
+	      size_t len)
 {
+	struct host *h = &the_host;
+	int err;
+
 	memset(h, 0, sizeof(*h));
 	h->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (h->kvm_fd < 0) {
-		fprintf(stderr, "pvmm: /dev/kvm: %s (pvmm needs KVM-HV on a "
-			"POWER host; this is %s)\n", strerror(errno),
-			machine_name());
-		return -1;
+		err = -errno;
+		snprintf(why, len, "/dev/kvm: %s (pvmm needs KVM-HV on a POWER "
+			 "host; this is %s)", strerror(-err), machine_name());
+		return err;
 	}
 	if (ioctl(h->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION) {
-		fprintf(stderr, "pvmm: /dev/kvm: unsupported KVM API version\n");
+		snprintf(why, len, "/dev/kvm: unsupported KVM API version");
+		err = -ENOTSUP;
 		goto fail;
 	}
 	if (!cap(h->kvm_fd, KVM_CAP_PPC_PAPR)) {
-		fprintf(stderr, "pvmm: KVM on this %s host cannot run PAPR "
-			"guests (no KVM_CAP_PPC_PAPR: need a POWER host with "
-			"kvm-hv loaded)\n", machine_name());
+		snprintf(why, len, "KVM on this %s host cannot run PAPR guests "
+			 "(no KVM_CAP_PPC_PAPR: need a POWER host with kvm-hv "
+			 "loaded)", machine_name());
+		err = -ENODEV;
 		goto fail;
 	}
 	h->radix = cap(h->kvm_fd, KVM_CAP_PPC_MMU_RADIX);
@@ -52,9 +62,11 @@ int host_open(struct host *h)
 	h->max_vcpus = cap(h->kvm_fd, KVM_CAP_MAX_VCPUS);
 	if (!h->max_vcpus)
 		h->max_vcpus = cap(h->kvm_fd, KVM_CAP_NR_VCPUS);
+	*caps = (struct host_caps){ h->radix, h->hash, h->xics };
+	*hp = h;
 	return 0;
 fail:
 	close(h->kvm_fd);
 	h->kvm_fd = -1;
-	return -1;
+	return err;
 }

@@ -1,0 +1,71 @@
+#include <string.h>
+#include <time.h>
+
+#include "cpu/hv.h"
+#include "cpu/vm.h"
+
+void vm_init(struct vm *vm, int ncpus, int threads)
+{
+	memset(vm, 0, sizeof(*vm));
+	vm->ncpus = ncpus;
+	vm->threads_per_core = threads;
+	for (int i = 0; i < ncpus; i++) {
+		vm->cpu[i].id = i;
+		vm->cpu[i].state = VCPU_STOPPED;
+	}
+	atomic_init(&vm->power, POWER_ON);
+	atomic_init(&vm->kill_code, -1);
+}
+
+bool vm_request_stop(struct vm *vm, enum power_state why)
+{
+	int on = POWER_ON;
+
+	if (!atomic_compare_exchange_strong(&vm->power, &on, (int)why))
+		return false;
+	vm_mark(vm, PHASE_STOP);
+	hv_kick_all(vm);
+	return true;
+}
+
+/* The first kill claims the code (compare-and-swap from "none"), so a
+ * losing second kill cannot overwrite it; and the code is in place before
+ * power says POWER_KILLED, so whoever sees that state (a vCPU leaving on
+ * its own, main after the join) reads the right code. */
+void vm_request_kill(struct vm *vm, int code)
+{
+	int none = -1, on = POWER_ON;
+
+	if (atomic_load(&vm->power) != POWER_ON ||
+	    !atomic_compare_exchange_strong(&vm->kill_code, &none, code))
+		return;
+	if (atomic_compare_exchange_strong(&vm->power, &on, POWER_KILLED)) {
+		vm_mark(vm, PHASE_STOP);
+		hv_kick_all(vm);
+	}
+}
+
+struct vcpu *vm_vcpu(struct vm *vm, uint64_t id)
+{
+	for (int i = 0; i < vm->ncpus; i++)
+		if ((uint64_t)vm->cpu[i].id == id)
+			return &vm->cpu[i];
+	return NULL;
+}
+
+uint64_t vm_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+void vm_mark(struct vm *vm, enum phase p)
+{
+	uint64_t zero = 0;
+
+	if (atomic_load(&vm->stats.phase_ns[p]))
+		return;
+	atomic_compare_exchange_strong(&vm->stats.phase_ns[p], &zero, vm_now_ns());
+}

@@ -1,0 +1,15 @@
+#include <string.h>
+
+#include "papr/papr.h"
+
+void papr_init(struct papr *papr, struct vm *vm, struct mmu *mmu,
+	       struct phb *phb)
+{
+	memset(papr, 0, sizeof(*papr));
+	papr->vm = vm;
+	papr->mmu = mmu;
+	papr->phb = phb;
+	console_init(&papr->con);
+	events_reset(&papr->events);
+	papr->nvram.fd = -1;	/* in memory until nvram_open says otherwise */
+}
