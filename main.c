@@ -18,6 +18,8 @@
 
 #include "cfgfile.h"
 #include "config.h"
+#include "evstream.h"
+#include "hostctl.h"
 #include "lifecycle.h"
 #include "loader.h"
 #include "machine.h"
@@ -26,6 +28,7 @@
 #include "cpu/vm.h"
 #include "io/device.h"
 #include "io/devices.h"
+#include "io/loop.h"
 #include "migrate/hpt_dump.h"
 #include "migrate/htab.h"
 #include "migrate/vcpu_state.h"
@@ -57,6 +60,9 @@ struct options {
 	bool legacy;
 	bool raw;
 	bool restart_on_reboot;
+	const char *events;
+	struct cpu_affinity affinity;
+	struct mem_backing backing;
 };
 
 static const char usage[] =
@@ -91,6 +97,13 @@ static const char usage_tail[] =
 	"                      (VIRTIO_F_ACCESS_PLATFORM); default: guest-\n"
 	"                      physical addresses\n"
 	"      --report FILE   write a JSON report of the run to FILE\n"
+	"      --events PATH|fd:N\n"
+	"                      life-cycle events as JSON lines, as they happen\n"
+	"      --cpu-affinity CPU,...[,io=CPU]\n"
+	"                      pin vCPU i to the i-th CPU, the I/O thread to io\n"
+	"      --mem-backing normal|thp|hugetlb[:SIZE]\n"
+	"                      guest RAM: base pages (default), transparent\n"
+	"                      huge pages, or hugetlbfs pages (reserved)\n"
 	"      --config FILE   options from FILE, a JSON object with one key\n"
 	"                      per long option; the command line overrides it\n"
 	"      --print-config  print the effective options as such a JSON\n"
@@ -271,7 +284,8 @@ static void print_version(void)
 
 enum { OPT_RAW = 256, OPT_REPORT, OPT_ON_REBOOT, OPT_SHUTDOWN,
        OPT_MMU, OPT_DUMP_HPT, OPT_CHECK_HPT, OPT_LEGACY,
-       OPT_CHECK_VCPU, OPT_NVRAM, OPT_IOMMU, OPT_CONFIG, OPT_PRINT_CONFIG };
+       OPT_CHECK_VCPU, OPT_NVRAM, OPT_IOMMU, OPT_CONFIG, OPT_PRINT_CONFIG,
+       OPT_EVENTS, OPT_AFFINITY, OPT_BACKING };
 
 static const struct option fixed_options[] = {
 	{ "kernel", required_argument, NULL, 'k' },
@@ -291,6 +305,9 @@ static const struct option fixed_options[] = {
 	{ "debug-check-vcpu-state", no_argument, NULL, OPT_CHECK_VCPU },
 	{ "debug-dump-hpt", required_argument, NULL, OPT_DUMP_HPT },
 	{ "debug-check-hpt-migration", no_argument, NULL, OPT_CHECK_HPT },
+	{ "events", required_argument, NULL, OPT_EVENTS },
+	{ "cpu-affinity", required_argument, NULL, OPT_AFFINITY },
+	{ "mem-backing", required_argument, NULL, OPT_BACKING },
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "print-config", no_argument, NULL, OPT_PRINT_CONFIG },
 	{ "version", no_argument, NULL, 'V' },
@@ -312,6 +329,7 @@ static const struct {
 	{ "mem", "512M" },     { "cpus", "1" },	    { "threads-per-core", "1" },
 	{ "mmu", "auto" },     { "on-reboot", "exit" },
 	{ "shutdown-timeout", "30" }, { "cmdline", "" },
+	{ "mem-backing", "normal" },
 };
 
 /* The options, as getopt and the config file see them. */
@@ -385,6 +403,7 @@ static int key_of(const struct optset *s, int c, int longindex)
 static void take_option(struct optset *s, struct options *o, int c, int key,
 			const char *arg)
 {
+	char err[256];
 	uint64_t n;
 
 	switch (c) {
@@ -433,6 +452,15 @@ static void take_option(struct optset *s, struct options *o, int c, int key,
 			fail("--shutdown-timeout %s: must be 0 to 3600 "
 			     "seconds", arg);
 		o->shutdown_timeout = (unsigned)n;
+		break;
+	case OPT_EVENTS: o->events = arg; break;
+	case OPT_AFFINITY:
+		if (cpu_affinity_parse(arg, &o->affinity, err, sizeof(err)) < 0)
+			fail("%s", err);
+		break;
+	case OPT_BACKING:
+		if (mem_backing_parse(arg, &o->backing, err, sizeof(err)) < 0)
+			fail("%s", err);
 		break;
 	case OPT_CONFIG: case OPT_PRINT_CONFIG: case 'V': case 'h':
 		return; /* the first pass did them */
@@ -518,7 +546,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 	*o = (struct options){ .mem = CONFIG_DEFAULT_MEM,
 			       .cpus = CONFIG_DEFAULT_CPUS, .threads = 1,
 			       .cmdline = "", .mem_arg = "512M",
-			       .shutdown_timeout = 30 };
+			       .shutdown_timeout = 30,
+			       .affinity = { .io = -1 } };
 	optset_init(&s);
 	config = first_pass(&s, argc, argv, &print);
 	if (config)
@@ -547,6 +576,23 @@ static void parse_options(int argc, char **argv, struct options *o)
 	}
 	if (!o->kernel)
 		fail("no --kernel given (see --help)");
+}
+
+/* What --cpu-affinity and --mem-backing ask of this host, checked
+ * before anything is set up. */
+static void check_host(struct options *o)
+{
+	char err[256];
+	cpu_set_t allowed;
+
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) < 0)
+		fail("cannot read this process's CPU set: %s", strerror(errno));
+	if (cpu_affinity_check(&o->affinity, o->cpus, &allowed, err,
+			       sizeof(err)) < 0)
+		fail("%s", err);
+	if (mem_backing_check(&o->backing, o->mem, "/proc/meminfo",
+			      "/sys/kernel/mm/hugepages", err, sizeof(err)) < 0)
+		fail("%s", err);
 }
 
 /* Map a whole file read-only; unmap it once copied into guest RAM, so
@@ -770,6 +816,7 @@ static void restart(char **argv)
 int main(int argc, char **argv)
 {
 	static struct machine m;
+	static struct evstream events;
 	struct options o;
 	struct layout l;
 	struct image img;
@@ -781,12 +828,25 @@ int main(int argc, char **argv)
 	int err, code;
 
 	parse_options(argc, argv, &o);
+	check_host(&o);
 	machine_init(&m, o.cpus, o.threads);
+	for (int i = 0; i < o.affinity.nvcpu; i++)
+		m.vm.cpu[i].host_cpu = o.affinity.vcpu[i];
+	if (o.events) {
+		if (evstream_open(&events, &m.vm, o.events, errbuf,
+				  sizeof(errbuf)) < 0)
+			fail("%s", errbuf);
+		m.vm.on_phase = (struct vm_phase_hook){ &events,
+							 evstream_phase };
+	}
 	vm_mark(&m.vm, PHASE_START);
-	err = gmem_alloc(&m.vm.mem, o.mem);
+	err = gmem_alloc_backed(&m.vm.mem, o.mem, o.backing.kind,
+				o.backing.huge);
 	if (err)
-		fail("cannot map %" PRIu64 " MiB of guest RAM: %s",
-		     o.mem >> 20, strerror(-err));
+		fail("cannot map %" PRIu64 " MiB of guest RAM%s: %s",
+		     o.mem >> 20, o.backing.kind == GMEM_HUGETLB ?
+		     " in huge pages" : o.backing.kind == GMEM_THP ?
+		     " with transparent huge pages" : "", strerror(-err));
 	if (devices_open(errbuf, sizeof(errbuf)) < 0)
 		fail("%s", errbuf);
 	open_nvram(&m, o.nvram);
@@ -794,6 +854,9 @@ int main(int argc, char **argv)
 	lifecycle_block_signals();
 	if ((err = io_loop_init(&m.io)) < 0)
 		fail("cannot start the event loop: %s", strerror(-err));
+	if (o.affinity.io >= 0 && (err = loop_pin(m.io.loop, o.affinity.io)) < 0)
+		fail("--cpu-affinity: cannot pin the I/O thread to CPU %d: %s",
+		     o.affinity.io, strerror(-err));
 	load_guest(&m, &o, &l, &img);
 	if (rtas_install(&m.papr, l.rtas, CONFIG_RTAS_SIZE) < 0)
 		fail("cannot place RTAS");
@@ -854,6 +917,10 @@ int main(int argc, char **argv)
 	if (o.report && (err = report_write(&m, o.report, code)) < 0)
 		fprintf(stderr, "pvmm: --report %s: %s\n", o.report,
 			strerror(-err));
+	if (atomic_load(&events.errors))
+		fprintf(stderr, "pvmm: --events %s: %d lines could not be "
+			"written\n", o.events, atomic_load(&events.errors));
+	evstream_close(&events);
 	vm_destroy(&m.vm);
 	if (atomic_load(&m.vm.power) == POWER_REBOOT && o.restart_on_reboot)
 		restart(argv);

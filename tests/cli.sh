@@ -148,6 +148,32 @@ bad "bad device value" '{"net": ["tap=t0,mac=01:00:00:00:00:01"]}' "bad.json: ne
 bad "missing device file" '{"disk": ["/nonexistent.img"]}' "^pvmm: --disk /nonexistent.img: No such file"
 bad "NUL in a string" '{"cmdline": "a\u0000b"}' "bad.json: line 1 column [0-9]+: .*NUL"
 
+# Harness controls: refused with one line before anything starts.
+expect "affinity not a CPU" 125 "^pvmm: --cpu-affinity 0,x: 'x' is not a CPU number" -- --kernel "$guest" --cpu-affinity 0,x
+expect "affinity io twice" 125 "'io=1' is not a CPU number or io=CPU \(given once\)" -- --kernel "$guest" --cpu-affinity io=0,io=1
+expect "affinity count" 125 "^pvmm: --cpu-affinity: 1 CPUs for 2 vCPUs" -- --kernel "$guest" --cpus 2 --cpu-affinity 0
+expect "affinity CPU not allowed" 125 "^pvmm: --cpu-affinity: CPU 1000 \(vCPU 0\) is not in this process's allowed set" -- --kernel "$guest" --cpu-affinity 1000
+expect "affinity io not allowed" 125 "CPU 1000 \(io\) is not in this process's allowed set" -- --kernel "$guest" --cpu-affinity io=1000
+real=$pvmm pvmm=$tmp/pinned
+printf '#!/bin/sh\nexec taskset -c 0 "%s" "$@"\n' "$real" >"$pvmm"
+chmod +x "$pvmm"
+expect "affinity outside taskset" 125 "CPU 1 \(vCPU 0\) is not in this process's allowed set of 1 CPUs" -- --kernel "$guest" --cpu-affinity 1
+pvmm=$real
+expect "affinity accepted" 125 "(KVM_CAP_PPC_PAPR|/dev/kvm)" -- --kernel "$guest" --cpus 2 --cpu-affinity 0,0,io=0
+expect "mem-backing bad" 125 "^pvmm: --mem-backing huge: must be normal, thp, hugetlb" -- --kernel "$guest" --mem-backing huge
+expect "mem-backing bad size" 125 "^pvmm: --mem-backing hugetlb:3M: must be" -- --kernel "$guest" --mem-backing hugetlb:3M
+expect "mem-backing no such size" 125 "^pvmm: --mem-backing hugetlb: this host has no 32 KiB huge pages" -- --kernel "$guest" --mem-backing hugetlb:32K
+if [ "$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)" = 0 ]; then
+	expect "hugetlb, none reserved" 125 "^pvmm: --mem-backing hugetlb: the guest needs 256 huge pages of [0-9]+ KiB, this host has 0 free" -- --kernel "$guest" --mem 512M --mem-backing hugetlb
+fi
+expect "thp accepted" 125 "(KVM_CAP_PPC_PAPR|/dev/kvm)" -- --kernel "$guest" --mem-backing thp
+expect "events bad fd" 125 "^pvmm: --events fd:99: not an open file descriptor" -- --kernel "$guest" --events fd:99
+expect "events read-only fd" 125 "^pvmm: --events fd:0: not open for writing" -- --kernel "$guest" --events fd:0
+expect "events bad spec" 125 "^pvmm: --events fd:x: not fd:N" -- --kernel "$guest" --events fd:x
+expect "events nowhere" 125 "^pvmm: --events /nonexistent/ev: No such file" -- --kernel "$guest" --events /nonexistent/ev
+expect "events accepted" 125 "(KVM_CAP_PPC_PAPR|/dev/kvm)" -- --kernel "$guest" --events "$tmp/ev.jsonl"
+check "events: start line before the refusal" 'grep -qE "^\{\"event\": \"start\", \"mono_ns\": [0-9]+, \"since_start_ns\": 0\}$" "$tmp/ev.jsonl"'
+
 # Debugging aids live under --debug-*; the old names are gone.
 for old in --check-vcpu-state --check-hpt-migration "--dump-hpt $tmp/h"; do
 	# shellcheck disable=SC2086
