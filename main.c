@@ -61,6 +61,7 @@ struct options {
 	bool raw;
 	bool restart_on_reboot;
 	const char *events;
+	uint64_t fw_base; /* --entry firmware: where; else LOAD_AT_PADDR */
 	struct cpu_affinity affinity;
 	struct mem_backing backing;
 };
@@ -81,6 +82,11 @@ static const char usage[] =
 	"      --legacy        the guest cannot run ISA 3.00 radix: hash, and\n"
 	"                      no radix in its device tree\n"
 	"      --raw           kernel is a flat image loaded and entered at 0\n"
+	"      --entry linux|firmware[:ADDR]\n"
+	"                      linux (default): load at the ELF's physical\n"
+	"                      addresses, enter in its byte order; firmware:\n"
+	"                      as QEMU's pseries, load at ADDR (0x400000) plus\n"
+	"                      the address modulo 256 MiB, enter big-endian\n"
 	"      --on-reboot exit|restart\n"
 	"                      a guest reboot ends pvmm (default) or restarts\n"
 	"                      the guest from scratch\n"
@@ -261,6 +267,30 @@ static void parse_device(const struct device_module *m, const char *arg)
 		fail("%s", err);
 }
 
+/* --entry: "linux" (*base = LOAD_AT_PADDR), "firmware" (0x400000, as
+ * QEMU's pseries kernel-addr) or "firmware:ADDR". */
+static int parse_entry(const char *s, uint64_t *base)
+{
+	char *end;
+
+	if (!strcmp(s, "linux")) {
+		*base = LOAD_AT_PADDR;
+		return 0;
+	}
+	if (!strcmp(s, "firmware")) {
+		*base = 0x400000;
+		return 0;
+	}
+	if (strncmp(s, "firmware:", 9) || s[9] < '0' || s[9] > '9')
+		return -1;
+	errno = 0;
+	*base = strtoull(s + 9, &end, 0);
+	if (errno || *end || *base % CONFIG_MEM_ALIGN ||
+	    *base > CONFIG_MAX_MEM)
+		return -1;
+	return 0;
+}
+
 /* --version: what this binary is and was built with. */
 static void print_version(void)
 {
@@ -285,7 +315,7 @@ static void print_version(void)
 enum { OPT_RAW = 256, OPT_REPORT, OPT_ON_REBOOT, OPT_SHUTDOWN,
        OPT_MMU, OPT_DUMP_HPT, OPT_CHECK_HPT, OPT_LEGACY,
        OPT_CHECK_VCPU, OPT_NVRAM, OPT_IOMMU, OPT_CONFIG, OPT_PRINT_CONFIG,
-       OPT_EVENTS, OPT_AFFINITY, OPT_BACKING };
+       OPT_EVENTS, OPT_AFFINITY, OPT_BACKING, OPT_ENTRY };
 
 static const struct option fixed_options[] = {
 	{ "kernel", required_argument, NULL, 'k' },
@@ -295,6 +325,7 @@ static const struct option fixed_options[] = {
 	{ "cpus", required_argument, NULL, 'p' },
 	{ "threads-per-core", required_argument, NULL, 't' },
 	{ "raw", no_argument, NULL, OPT_RAW },
+	{ "entry", required_argument, NULL, OPT_ENTRY },
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "nvram", required_argument, NULL, OPT_NVRAM },
 	{ "iommu", no_argument, NULL, OPT_IOMMU },
@@ -329,7 +360,7 @@ static const struct {
 	{ "mem", "512M" },     { "cpus", "1" },	    { "threads-per-core", "1" },
 	{ "mmu", "auto" },     { "on-reboot", "exit" },
 	{ "shutdown-timeout", "30" }, { "cmdline", "" },
-	{ "mem-backing", "normal" },
+	{ "mem-backing", "normal" },   { "entry", "linux" },
 };
 
 /* The options, as getopt and the config file see them. */
@@ -454,6 +485,11 @@ static void take_option(struct optset *s, struct options *o, int c, int key,
 		o->shutdown_timeout = (unsigned)n;
 		break;
 	case OPT_EVENTS: o->events = arg; break;
+	case OPT_ENTRY:
+		if (parse_entry(arg, &o->fw_base) < 0)
+			fail("--entry %s: must be linux, firmware or "
+			     "firmware:ADDR (64 KiB aligned)", arg);
+		break;
 	case OPT_AFFINITY:
 		if (cpu_affinity_parse(arg, &o->affinity, err, sizeof(err)) < 0)
 			fail("%s", err);
@@ -547,7 +583,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 			       .cpus = CONFIG_DEFAULT_CPUS, .threads = 1,
 			       .cmdline = "", .mem_arg = "512M",
 			       .shutdown_timeout = 30,
-			       .affinity = { .io = -1 } };
+			       .affinity = { .io = -1 },
+			       .fw_base = LOAD_AT_PADDR };
 	optset_init(&s);
 	config = first_pass(&s, argc, argv, &print);
 	if (config)
@@ -561,6 +598,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 	}
 	if (o->legacy && o->mmu == MMU_RADIX)
 		fail("--legacy and --mmu radix: a legacy guest cannot run radix");
+	if (o->raw && o->fw_base != LOAD_AT_PADDR)
+		fail("--entry firmware: not with --raw (a flat image has no "
+		     "addresses to place)");
 	if (o->cpus % o->threads)
 		fail("--cpus %d: not a multiple of --threads-per-core %d",
 		     o->cpus, o->threads);
@@ -635,7 +675,8 @@ static void load_guest(struct machine *m, const struct options *o,
 	l->rtas = m->vm.mem.size - CONFIG_RTAS_SIZE;
 	l->fdt = l->rtas - CONFIG_FDT_MAX;
 	buf = map_file(o->kernel, &len);
-	err = load_kernel(&m->vm.mem, buf, len, l->fdt, o->raw, img);
+	err = load_kernel_at(&m->vm.mem, buf, len, l->fdt, o->raw, o->fw_base,
+			     img);
 	munmap((void *)buf, len);
 	if (err == LOAD_E_NOT_ELF)
 		fail("%s: not an ELF file (use --raw for a flat image)",
@@ -865,8 +906,12 @@ int main(int argc, char **argv)
 	choose_mmu(&m, &o, &caps);
 
 	struct vm_config cfg = {
+		/* Firmware hands a client program control big-endian
+		 * (PAPR, "Client Program Requirements"); r3 = the device
+		 * tree either way, r4 = r5 = 0: no client interface. */
 		.boot = { .pc = img.entry, .r3 = l.fdt,
-			  .little_endian = img.little_endian },
+			  .little_endian = img.little_endian &&
+					   o.fw_base == LOAD_AT_PADDR },
 		.hpt_order = m.mmu.mode == MMU_HASH ? m.mmu.hpt_order : 0,
 		.rtas = rtas,
 		.nrtas = rtas_in_kernel(rtas, sizeof(rtas) / sizeof(rtas[0])),

@@ -174,6 +174,13 @@ expect "events nowhere" 125 "^pvmm: --events /nonexistent/ev: No such file" -- -
 expect "events accepted" 125 "(KVM_CAP_PPC_PAPR|/dev/kvm)" -- --kernel "$guest" --events "$tmp/ev.jsonl"
 check "events: start line before the refusal" 'grep -qE "^\{\"event\": \"start\", \"mono_ns\": [0-9]+, \"since_start_ns\": 0\}$" "$tmp/ev.jsonl"'
 
+# --entry: firmware-style placement and entry, or Linux's.
+expect "entry bad" 125 "^pvmm: --entry bios: must be linux, firmware or firmware:ADDR" -- --kernel "$guest" --entry bios
+expect "entry bad address" 125 "^pvmm: --entry firmware:0x1234: must be" -- --kernel "$guest" --entry firmware:0x1234
+expect "entry with --raw" 125 "^pvmm: --entry firmware: not with --raw" -- --kernel "$guest" --raw --entry firmware
+expect "entry beyond RAM" 125 "segment outside usable RAM|outside" -- --kernel "$guest" --mem 64M --entry firmware:0x8000000
+expect "entry firmware accepted" 125 "(KVM_CAP_PPC_PAPR|/dev/kvm)" -- --kernel "$guest" --entry firmware:0x800000
+
 # Debugging aids live under --debug-*; the old names are gone.
 for old in --check-vcpu-state --check-hpt-migration "--dump-hpt $tmp/h"; do
 	# shellcheck disable=SC2086
