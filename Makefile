@@ -210,10 +210,25 @@ lint-report:
 setup:
 	scripts/setup.sh
 
+# The man page (scdoc) and make install: PREFIX (default /usr/local),
+# DESTDIR for staging (debian/ uses both).
+PREFIX	?= /usr/local
+$(B)/pvmm.1: doc/pvmm.1.scd
+	@mkdir -p $(B)
+	scdoc <$< >$@
+
+man: $(B)/pvmm.1
+
+install: $(PVMM) $(B)/pvmm.1
+	install -D -m 755 $(PVMM) $(DESTDIR)$(PREFIX)/bin/pvmm
+	install -D -m 644 $(B)/pvmm.1 $(DESTDIR)$(PREFIX)/share/man/man1/pvmm.1
+	install -D -m 644 doc/pvmm.bash-completion \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/pvmm
+
 clean:
 	rm -rf $(B) pvmm
 
 FORCE:
 
-.PHONY: FORCE all native unit guests tools l2 bench e2e check demo lint lint-report setup clean
+.PHONY: FORCE man install all native unit guests tools l2 bench e2e check demo lint lint-report setup clean
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
