@@ -22,7 +22,7 @@ log() { printf 'setup: %s\n' "$*"; }
 host_pkgs=(make gcc libc6-dev qemu-system-ppc gcc-powerpc64le-linux-gnu
 	   qemu-user-static device-tree-compiler cpio gzip xz-utils file
 	   libfdt-dev liburing-dev libcmocka-dev zlib1g-dev pkg-config python3
-	   cppcheck clang-format binutils e2fsprogs kmod libjansson-dev scdoc)
+	   cppcheck clang-format binutils e2fsprogs kmod libjansson-dev scdoc lintian)
 
 install_host_pkgs() {
 	local missing=()
