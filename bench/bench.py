@@ -23,13 +23,16 @@ VMMS = ("pvmm", "qemu-vof", "qemu-slof")
 FIRMWARE = {"qemu-vof": "vof.bin", "qemu-slof": "slof.bin"}
 
 
-def run_host():
-    """Boot Host A with the QEMU tree and the bench scenarios; its output.
-    The harness's own lines (not the console's) show progress."""
+def run_host(only):
+    """Boot Host A with the QEMU tree and the bench scenarios (those whose
+    name contains one of @only, if given); its output.  The harness's own
+    lines (not the console's) show progress."""
     cmd = [sys.executable, os.path.join(TOP, "tests", "e2e", "run.py"),
            "--host", "A", "--scenarios", os.path.join(TOP, "bench", "scenarios"),
            "--pvmm", PVMM, "--add-tree", QEMU_ROOT,
            "--add-tree", os.path.join(TOP, "bench", "l1"), "-v"]
+    for o in only:
+        cmd += ["--only", o]
     out = []
     with subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True) as p:
         for line in p.stdout:
@@ -134,7 +137,18 @@ ROWS = [
      0),
     ("VMM CPU per guest I/O (us)", "blk", lambda r: r.get("cpu_per_io_us"),
      1),
+    ("--iommu: virtio-blk sequential read (MB/s)", "blk-iommu",
+     blk("seq_read_mbs"), 1),
+    ("--iommu: virtio-blk sequential write (MB/s)", "blk-iommu",
+     blk("seq_write_mbs"), 1),
+    ("--iommu: virtio-blk 4 KiB random read (IOPS)", "blk-iommu",
+     blk("rand_read_iops"), 0),
+    ("--iommu: virtio-blk 4 KiB random write (IOPS)", "blk-iommu",
+     blk("rand_write_iops"), 0),
 ]
+
+# Each VMM's I/O through its IOMMU against the same VMM without it (blk).
+IOMMU_ROWS = [(label, fig) for label, fig, _, _ in ROWS if fig == "blk-iommu"]
 
 
 def disk_bytes():
@@ -177,6 +191,18 @@ def table(runs, sizes):
             med.append(statistics.median(got) if got else None)
         lines.append((label, *vals, ratio(med[0], med[1]),
                       ratio(med[0], med[2])))
+    for label, fig in IOMMU_ROWS:
+        value = next(v for l, f, v, _ in ROWS if l == label)
+        cells = []
+        for v in VMMS:
+            on = [value(r) for r in runs.get(fig, {}).get(v, []) if ok(r)]
+            off = [value(r) for r in runs.get("blk", {}).get(v, []) if ok(r)]
+            on = [x for x in on if x is not None]
+            off = [x for x in off if x is not None]
+            cells.append(ratio(statistics.median(on), statistics.median(off))
+                         if on and off else "-")
+        lines.append((label.replace("--iommu:", "--iommu / without:"),
+                      *cells, "-", "-"))
     kib = [sizes[v] / 1024 for v in VMMS]
     lines.append(("on disk: binary + libraries + firmware (KiB)",
                   *("%.0f" % k for k in kib), ratio(kib[0], kib[1]),
@@ -190,8 +216,11 @@ def table(runs, sizes):
 def main():
     if not os.path.isdir(QEMU_ROOT):
         sys.exit("bench: %s missing: run bench/setup-qemu.sh" % QEMU_ROOT)
+    # make bench runs every figure; "bench.py blk" runs only the
+    # scenarios whose name contains blk (and requires only their rows).
+    only = sys.argv[1:]
     load0, sizes = os.getloadavg(), disk_bytes()
-    out = run_host()
+    out = run_host(only)
     runs = parse(out)
     if not runs:
         print(out[-3000:])
@@ -216,20 +245,21 @@ def main():
                    "disk_bytes": sizes, "table": rows, "runs": runs}, f,
                   indent=1)
     print("raw results: %s" % os.path.relpath(path, TOP))
-    failed = failures(runs, rows)
+    failed = failures(runs, rows, only)
     if failed:
         sys.exit("bench: FAILED: " + "; ".join(failed))
 
 
-def failures(runs, rows):
+def failures(runs, rows, only=()):
     """Why this bench run must not be taken as a result: failed runs, and
     rows with no pvmm figure at all (never a row without data)."""
     why = ["%s %s round %s: %s" % (f, v, r.get("round"),
                                    r.get("error", "status %s" % r.get("status")))
            for f, vs in sorted(runs.items()) for v, rs in sorted(vs.items())
            for r in rs if not ok(r)]
-    why += ["no pvmm data for '%s'" % row[0] for row in rows[1:]
-            if row[1] == "n/a"]
+    why += ["no pvmm data for '%s'" % label
+            for (label, fig, _, _), row in zip(ROWS, rows[1:])
+            if row[1] == "n/a" and (not only or fig in runs)]
     return why
 
 

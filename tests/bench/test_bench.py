@@ -40,6 +40,24 @@ class Parse(unittest.TestCase):
         self.assertIn("status 123", why[0])
         self.assertIn("no pvmm data", why[1])
 
+    def test_only_requires_the_figures_that_ran(self):
+        runs = bench.parse(GOOD)
+        rows = [("head",)] + [(label, "n/a") for label, *_ in bench.ROWS]
+        why = bench.failures(runs, rows, only=("blk",))
+        figs = {f for _, f, _, _ in bench.ROWS if f == "blk"}
+        self.assertEqual(len(why), sum(1 for _, f, _, _ in bench.ROWS
+                                       if f in figs))
+        self.assertEqual(len(bench.failures(runs, rows)), len(bench.ROWS))
+
+    def test_iommu_ratio_against_the_same_vmm_without(self):
+        out = GOOD.replace("blk pvmm 1", "blk-iommu pvmm 1").replace(
+            "seq_read_mbs=10.5", "seq_read_mbs=5.25") + GOOD
+        rows = bench.table(bench.parse(out), {v: 1024 for v in bench.VMMS})
+        row = next(r for r in rows if r[0].startswith(
+            "--iommu / without: virtio-blk sequential read"))
+        self.assertEqual(row[1], "0.5x")
+        self.assertEqual(row[2], "-")
+
     def test_no_failures(self):
         runs = bench.parse(GOOD)
         self.assertEqual(bench.failures(runs, [("head",), ("x", "1 [1-1]")]), [])
