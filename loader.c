@@ -117,8 +117,8 @@ static bool elf_entry_phys(const struct phdr *p, uint64_t entry, uint64_t *pa)
 
 static uint64_t place(uint64_t paddr, uint64_t base)
 {
-	return base == LOAD_AT_PADDR ? paddr :
-				       base + (paddr & (LOAD_FW_WINDOW - 1));
+	return base == LOAD_AT_PADDR ? paddr
+				     : base + (paddr & (LOAD_FW_WINDOW - 1));
 }
 
 static int load_elf_at(const struct gmem *g, const void *buf, size_t len,
@@ -167,8 +167,8 @@ static int load_elf_at(const struct gmem *g, const void *buf, size_t len,
 	return have_entry ? LOAD_OK : LOAD_E_ENTRY;
 }
 
-int load_elf(const struct gmem *g, const void *buf, size_t len,
-	     uint64_t limit, struct image *img)
+int load_elf(const struct gmem *g, const void *buf, size_t len, uint64_t limit,
+	     struct image *img)
 {
 	return load_elf_at(g, buf, len, limit, LOAD_AT_PADDR, img);
 }

@@ -46,8 +46,8 @@ int load_kernel(const struct gmem *g, const void *buf, size_t len,
  * -kernel: every segment, and the entry, at @base plus its physical
  * address modulo 256 MiB (so an ELF linked at 0 lands at @base).
  * LOAD_AT_PADDR: at p_paddr, as load_kernel. */
-#define LOAD_AT_PADDR	UINT64_MAX
-#define LOAD_FW_WINDOW	0x10000000ULL
+#define LOAD_AT_PADDR  UINT64_MAX
+#define LOAD_FW_WINDOW 0x10000000ULL
 int load_kernel_at(const struct gmem *g, const void *buf, size_t len,
 		   uint64_t limit, bool raw, uint64_t base, struct image *img);
 

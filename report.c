@@ -74,8 +74,10 @@ static void print_exits(const struct machine *m, FILE *f)
 	 * and took no handling). */
 	fprintf(f, "  \"exit_time_ns\": {");
 	for (int k = 0; k < EXIT_KIND_MAX; k++)
-		fprintf(f, "%s\"%s\": {\"count\": %" PRIu64 ", \"total\": %" PRIu64
-			", \"max\": %" PRIu64 "}", k ? ", " : "", exit_names[k],
+		fprintf(f,
+			"%s\"%s\": {\"count\": %" PRIu64 ", \"total\": %" PRIu64
+			", \"max\": %" PRIu64 "}",
+			k ? ", " : "", exit_names[k],
 			atomic_load(&m->vm.stats.exits[k]),
 			atomic_load(&m->vm.stats.exit_total_ns[k]),
 			atomic_load(&m->vm.stats.exit_max_ns[k]));

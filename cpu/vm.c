@@ -71,7 +71,8 @@ void vm_mark(struct vm *vm, enum phase p)
 	if (atomic_load(&vm->stats.phase_ns[p]))
 		return;
 	now = vm_now_ns();
-	if (atomic_compare_exchange_strong(&vm->stats.phase_ns[p], &zero, now) &&
+	if (atomic_compare_exchange_strong(&vm->stats.phase_ns[p], &zero,
+					   now) &&
 	    vm->on_phase.fn)
 		vm->on_phase.fn(vm->on_phase.ctx, p, now);
 }

@@ -105,9 +105,9 @@ static void firmware_placement(void **state)
 	(void)state;
 	make_elf(&e, false);
 	e.ph.p_paddr = 0x30010000; /* 0x10000 modulo 256 MiB */
-	assert_int_equal(load_kernel_at(&g, &e, sizeof(e), g.size, false,
-					0x40000, &img),
-			 LOAD_OK);
+	assert_int_equal(
+		load_kernel_at(&g, &e, sizeof(e), g.size, false, 0x40000, &img),
+		LOAD_OK);
 	assert_int_equal(img.lo, 0x50000);
 	assert_int_equal(img.hi, 0x50040);
 	assert_int_equal(img.entry, 0x50004);

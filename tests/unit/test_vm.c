@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "tests/unit/unit.h"
 #include "evstream.h"
+#include "tests/unit/unit.h"
 
 /* The first kill sets the exit code; a second one, racing or late,
  * cannot overwrite it (it used to: the code was written before the
@@ -97,7 +97,7 @@ static void phase_hook_once(void **state)
 
 	(void)state;
 	memset(hook_calls, 0, sizeof(hook_calls));
-	m->vm.on_phase = (struct vm_phase_hook){ NULL, count_hook };
+	m->vm.on_phase = (struct vm_phase_hook){NULL, count_hook};
 	vm_mark(&m->vm, PHASE_START);
 	vm_mark(&m->vm, PHASE_START);
 	assert_true(vm_request_stop(&m->vm, POWER_OFF));
@@ -123,7 +123,7 @@ static void events_lines(void **state)
 	assert_int_equal(pipe(fds), 0);
 	snprintf(spec, sizeof(spec), "fd:%d", fds[1]);
 	assert_int_equal(evstream_open(&e, &m->vm, spec, err, sizeof(err)), 0);
-	m->vm.on_phase = (struct vm_phase_hook){ &e, evstream_phase };
+	m->vm.on_phase = (struct vm_phase_hook){&e, evstream_phase};
 	vm_mark(&m->vm, PHASE_START);
 	vm_mark(&m->vm, PHASE_VM_CREATED);
 	assert_true(vm_request_stop(&m->vm, POWER_REBOOT));
