@@ -117,6 +117,11 @@ check "--print-config prints JSON" 'python3 -c "import json,sys; d=json.load(ope
 check "config round trip" 'cmp -s "$tmp/c1.json" "$tmp/c2.json"'
 "$pvmm" --config "$tmp/c1.json" --cpus 4 --disk "$tmp/disk.img" --print-config >"$tmp/c3.json" 2>"$tmp/err"
 check "command line overrides the file" 'python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[\"cpus\"] == 4 and d[\"disk\"] == [sys.argv[2]] and d[\"mmu\"] == \"hash\"" "$tmp/c3.json" "$tmp/disk.img"'
+# The README's example configuration is one pvmm takes.
+python3 -c 'import re,sys; print(re.search(r"```json\n(.*?)```", open(sys.argv[1]).read(), re.S).group(1))' \
+	"$(dirname "$0")/../README.md" >"$tmp/readme.json"
+"$pvmm" --config "$tmp/readme.json" --print-config >"$tmp/readme-out.json" 2>"$tmp/err"
+check "README's example config" 'python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[\"cpus\"] == 4 and len(d[\"disk\"]) == 3 and d[\"rng\"] is True" "$tmp/readme-out.json"'
 printf '{"kernel": "/nonexistent"}' >"$tmp/k.json"
 expect "config file's kernel is used" 125 "^pvmm: /nonexistent: No such file" -- --config "$tmp/k.json"
 expect "command line's kernel wins" 125 "^pvmm: /nonexistent2: No such file" -- --config "$tmp/k.json" --kernel /nonexistent2
