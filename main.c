@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -868,6 +869,9 @@ int main(int argc, char **argv)
 	char errbuf[256];
 	int err, code;
 
+	/* Before anything writes to a pipe a harness may close (--events,
+	 * the console): a reader that goes away must not kill the guest. */
+	signal(SIGPIPE, SIG_IGN);
 	parse_options(argc, argv, &o);
 	check_host(&o);
 	machine_init(&m, o.cpus, o.threads);
