@@ -38,9 +38,6 @@ void lifecycle_block_signals(void)
 {
 	sigset_t set;
 
-	/* A reader that goes away must not kill the guest: console bytes
-	 * written to a closed pipe are dropped instead. */
-	signal(SIGPIPE, SIG_IGN);
 	stop_set(&set);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 }

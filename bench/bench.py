@@ -147,6 +147,18 @@ ROWS = [
      blk("rand_write_iops"), 0),
 ]
 
+# Figures a row needs beyond its own (cpu_per_io subtracts a plain boot).
+NEEDS = {"VMM CPU per guest I/O (us)": ("boot",)}
+
+
+def shown(rows, runs, only):
+    """The rows a run can fill: all of them for make bench; with a subset
+    (bench.py NAME), those whose figures ran, so no row is printed empty
+    just because it was not asked for."""
+    return [r for r in rows if not only or
+            all(f in runs for f in (r[1],) + NEEDS.get(r[0], ()))]
+
+
 # Each VMM's I/O through its IOMMU against the same VMM without it (blk).
 IOMMU_ROWS = [(label, fig) for label, fig, _, _ in ROWS if fig == "blk-iommu"]
 
@@ -177,12 +189,12 @@ def ratio(a, b):
     return "%.3gx" % (a / b) if a is not None and b else "-"
 
 
-def table(runs, sizes):
+def table(runs, sizes, only=()):
     """Print the table; return its rows."""
     head = ("figure (median [min-max])", "pvmm", "QEMU+VOF", "QEMU+SLOF",
             "pvmm/VOF", "pvmm/SLOF")
     lines = []
-    for label, fig, value, digits in ROWS:
+    for label, fig, value, digits in shown(ROWS, runs, only):
         vals, med = [], []
         for v in VMMS:
             got = [value(r) for r in runs.get(fig, {}).get(v, []) if ok(r)]
@@ -191,7 +203,7 @@ def table(runs, sizes):
             med.append(statistics.median(got) if got else None)
         lines.append((label, *vals, ratio(med[0], med[1]),
                       ratio(med[0], med[2])))
-    for label, fig in IOMMU_ROWS:
+    for label, fig in (r for r in IOMMU_ROWS if not only or r[1] in runs):
         value = next(v for l, f, v, _ in ROWS if l == label)
         cells = []
         for v in VMMS:
@@ -233,7 +245,7 @@ def main():
     print("good runs: %s; x86 load average before %.1f, after %.1f" %
           (json.dumps(counts, sort_keys=True), load0[0], os.getloadavg()[0]))
     cpu_per_io(runs)
-    rows = table(runs, sizes)
+    rows = table(runs, sizes, only)
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime(
         "%Y%m%dT%H%M%SZ")
     path = os.path.join(TOP, "bench", "results", "%s-hostA.json" % stamp)
@@ -245,21 +257,20 @@ def main():
                    "disk_bytes": sizes, "table": rows, "runs": runs}, f,
                   indent=1)
     print("raw results: %s" % os.path.relpath(path, TOP))
-    failed = failures(runs, rows, only)
+    failed = failures(runs, rows)
     if failed:
         sys.exit("bench: FAILED: " + "; ".join(failed))
 
 
-def failures(runs, rows, only=()):
+def failures(runs, rows):
     """Why this bench run must not be taken as a result: failed runs, and
     rows with no pvmm figure at all (never a row without data)."""
     why = ["%s %s round %s: %s" % (f, v, r.get("round"),
                                    r.get("error", "status %s" % r.get("status")))
            for f, vs in sorted(runs.items()) for v, rs in sorted(vs.items())
            for r in rs if not ok(r)]
-    why += ["no pvmm data for '%s'" % label
-            for (label, fig, _, _), row in zip(ROWS, rows[1:])
-            if row[1] == "n/a" and (not only or fig in runs)]
+    why += ["no pvmm data for '%s'" % row[0] for row in rows[1:]
+            if row[1] == "n/a"]
     return why
 
 
