@@ -127,6 +127,11 @@ bool virtio_running(struct virtio_dev *d);
  * with ISR bit 0.  Any thread; takes d->lock. */
 void virtio_queue_interrupt(struct virtio_dev *d, unsigned q);
 
+/* Have ops->notify called for queue @q again, after the sources the
+ * event loop has ready now: a device that stopped at its budget with
+ * work left.  Any thread. */
+void virtio_kick_again(struct virtio_dev *d, unsigned q);
+
 /* Device config changed: bump config_generation, then ISR bit 1 and the
  * config vector (or INTx).  Any thread; takes d->lock. */
 void virtio_config_interrupt(struct virtio_dev *d);
@@ -142,10 +147,19 @@ void virtio_fail(struct virtio_dev *d, const char *why);
 typedef const char *virtio_serve_fn(struct virtio_dev *d, struct virtq *vq,
 				    struct virtq_chain *c, bool *used);
 
+/* Chains one notify serves before the event loop turns to its other
+ * sources (signals, the shutdown timer, other devices): a driver that
+ * keeps the avail index ahead, re-offering chains as fast as they come
+ * back, must not hold the loop thread (issue 14, finding 1). */
+#define VIRTIO_SERVE_BUDGET(vq) ((unsigned)(vq)->size)
+
 /* Serve queue @q until it is empty (re-checking after enabling
- * notifications), failing the device on a broken chain, then interrupt
- * the driver if anything was returned.  Event loop thread; takes
- * d->lock.  @c is the device's scratch chain (io/virtio_serve.c). */
+ * notifications) or VIRTIO_SERVE_BUDGET chains were served, failing the
+ * device on a broken chain, then interrupt the driver if anything was
+ * returned.  With the budget spent the queue is kicked again
+ * (virtio_kick_again), so the rest is served after what else is ready.
+ * Event loop thread; takes d->lock.  @c is the device's scratch chain
+ * (io/virtio_serve.c). */
 void virtio_serve_queue(struct virtio_dev *d, unsigned q,
 			struct virtq_chain *c, virtio_serve_fn *serve);
 

@@ -108,15 +108,22 @@ static const char *net_rx_one(struct virtio_dev *d, enum rx_state *st)
 }
 
 /* Move frames until the tap is empty or the guest has no buffer left
- * (then ask for a kick, and look once more in case buffers came). */
+ * (then ask for a kick, and look once more in case buffers came), or a
+ * ring's worth moved: then the rest comes after the loop's other
+ * sources, through a kick of our own. */
 static void net_rx(struct virtio_dev *d)
 {
+	unsigned budget = VIRTIO_SERVE_BUDGET(&d->vq[NET_RX]);
 	const char *why = NULL;
 	enum rx_state st = RX_FRAME;
 	bool used = false;
 
 	pthread_mutex_lock(&d->lock);
 	while (!why && virtio_running(d)) {
+		if (budget-- == 0) {
+			virtio_kick_again(d, NET_RX);
+			break;
+		}
 		why = net_rx_one(d, &st);
 		used |= st == RX_FRAME;
 		if (st == RX_TAP_EMPTY ||

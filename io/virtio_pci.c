@@ -144,6 +144,11 @@ static void kick_signal(struct virtio_dev *d, unsigned q)
 	(void)n;	/* a full counter already means "look" */
 }
 
+void virtio_kick_again(struct virtio_dev *d, unsigned q)
+{
+	kick_signal(d, q);
+}
+
 /* Event loop: the queue's eventfd became readable. */
 static void kick_event(void *arg, int res)
 {
