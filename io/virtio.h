@@ -25,6 +25,7 @@
 #include <linux/virtio_ids.h>
 #include <linux/virtio_ring.h>
 
+#include "cpu/ratelimit.h"
 #include "io/pci.h"
 #include "io/virtq.h"
 
@@ -109,6 +110,7 @@ struct virtio_dev {
 	uint32_t generation;		/* bumped at every reset and failure */
 
 	_Atomic uint64_t requests;	/* chains served (--report) */
+	struct ratelimit fail_lines;	/* virtio_fail's, under lock */
 	void *priv;			/* the device model's own state */
 };
 
@@ -136,7 +138,8 @@ void virtio_kick_again(struct virtio_dev *d, unsigned q);
  * config vector (or INTx).  Any thread; takes d->lock. */
 void virtio_config_interrupt(struct virtio_dev *d);
 
-/* The driver broke the rules: say why on stderr (once), set
+/* The driver broke the rules: say why on stderr (once a failure, and
+ * rate-limited: d->fail_lines), set
  * DEVICE_NEEDS_RESET, call ops->reset, bump d->generation, send a config
  * interrupt, stop the device.  Caller holds d->lock. */
 void virtio_fail(struct virtio_dev *d, const char *why);

@@ -4,12 +4,14 @@
  * control vty is how a guest hands pvmm its exit status: Linux sees it as
  * /dev/hvc1, so `echo exit 3 > /dev/hvc1; poweroff -f` makes pvmm exit 3. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cpu/hv.h"
+#include "cpu/ratelimit.h"
 #include "papr/papr.h"
 #include "cpu/be.h"
 #include "papr/console.h"
@@ -92,6 +94,24 @@ static void write_all(int fd, const char *buf, size_t len)
 	}
 }
 
+/* The guest wrote the line: escaped (no terminal escapes reach the
+ * host's terminal) and rate-limited (issue 14, finding 5). */
+static void print_ignored(const char *line)
+{
+	static struct ratelimit lines;	/* under the console's lock */
+	char esc[4 * CONSOLE_CTL_LINE_MAX + 1];
+	uint64_t dropped;
+
+	if (!ratelimit_now(&lines, &dropped))
+		return;
+	if (dropped)
+		fprintf(stderr,
+			"pvmm: control vty: %" PRIu64 " lines not shown\n",
+			dropped);
+	ratelimit_escape(esc, sizeof(esc), line, strlen(line));
+	fprintf(stderr, "pvmm: control vty: ignoring \"%s\"\n", esc);
+}
+
 static void control_command(struct papr *papr, const char *line)
 {
 	char *end;
@@ -106,7 +126,7 @@ static void control_command(struct papr *papr, const char *line)
 			return;
 		}
 	}
-	fprintf(stderr, "pvmm: control vty: ignoring \"%s\"\n", line);
+	print_ignored(line);
 }
 
 void console_control_write(struct papr *papr, const char *buf, size_t len)

@@ -1,9 +1,11 @@
 /* hcall dispatch and the console/control vty handlers. */
 #include <fcntl.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "papr/hcall.h"
 #include "cpu/irq.h"
+#include "cpu/ratelimit.h"
 #include "tests/unit/unit.h"
 
 static int64_t call(struct machine *m, uint64_t nr, uint64_t a0, uint64_t a1,
@@ -114,6 +116,40 @@ static void control_vty(void **state)
 	unit_machine_free(m);
 }
 
+/* A bad control line is shown escaped: the guest's terminal escapes do
+ * not reach the host's terminal (before the fix they went out raw). */
+static void control_line_escaped(void **state)
+{
+	struct machine *m = unit_machine(1);
+	char *err;
+
+	(void)state;
+	unit_stderr_begin();
+	control(m, "\033]0;pwned\007\\x\n", 16);
+	err = unit_stderr_end();
+	assert_string_equal(err, "pvmm: control vty: ignoring "
+				 "\"\\x1b]0;pwned\\x07\\x5cx\"\n");
+	free(err);
+	unit_machine_free(m);
+}
+
+/* 20,000 bad lines from the guest earn a few lines on stderr, not
+ * 20,000 (before the fix, one each). */
+static void control_flood_limited(void **state)
+{
+	struct machine *m = unit_machine(1);
+	char *err;
+
+	(void)state;
+	unit_stderr_begin();
+	for (int i = 0; i < 20000; i++)
+		control(m, "bogus\n", 16);
+	err = unit_stderr_end();
+	assert_true(unit_lines(err) <= RATELIMIT_BURST + 1);
+	free(err);
+	unit_machine_free(m);
+}
+
 static void get_term_char(void **state)
 {
 	struct machine *m = unit_machine(1);
@@ -153,7 +189,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(unimplemented),
 		cmocka_unit_test(put_term_char),
+		cmocka_unit_test(control_line_escaped),
 		cmocka_unit_test(control_vty),
+		cmocka_unit_test(control_flood_limited),
 		cmocka_unit_test(get_term_char),
 		cmocka_unit_test(input_interrupt),
 	};

@@ -2,6 +2,7 @@
  * of the host's random bytes; a chain it cannot serve fails the device. */
 #include <limits.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <stdatomic.h>
 #include <time.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <linux/virtio_ring.h>
 
 #include "io/virtio_rng.h"
+#include "cpu/ratelimit.h"
 #include "io/le.h"
 #include "io/virtio.h"
 #include "tests/unit/fake_sys.h"
@@ -163,6 +165,27 @@ static void buffer_outside_ram(void **state)
 	fails(s, 2, 0);
 }
 
+/* A guest breaking the device, resetting it and breaking it again, 1000
+ * times: a few lines on stderr (before the fix, one a failure). */
+static void failure_lines_limited(void **state)
+{
+	struct vdrv_seg s = VDRV_OUT(NULL, 64);
+	char *err;
+
+	(void)state;
+	unit_stderr_begin();
+	for (int i = 0; i < 1000; i++) {
+		s.addr = 0;
+		vdrv_post(&drv, 0, &s, 1, 0);
+		vdrv_kick(&drv, 0);
+		assert_true(vdrv_status(&drv) & VIRTIO_STATUS_NEEDS_RESET);
+		vdrv_up(&drv, FEATURES, 1);
+	}
+	err = unit_stderr_end();
+	assert_true(unit_lines(err) <= RATELIMIT_BURST + 1);
+	free(err);
+}
+
 /* --- a guest keeping the avail index ahead (issue 14, finding 1) ------ */
 
 /* The flood: the driver offers the same chain again each time the
@@ -292,6 +315,7 @@ int main(void)
 		T(writable_then_readable),
 		T(descriptor_loop),
 		T(buffer_outside_ram),
+		T(failure_lines_limited),
 		T(flood_bounded_per_notify),
 		cmocka_unit_test_setup_teardown(flood_leaves_loop_free,
 						setup_looped, teardown),
