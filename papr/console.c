@@ -24,6 +24,7 @@ void console_init(struct console *c)
 {
 	c->out_fd = STDOUT_FILENO;
 	c->in_fd = STDIN_FILENO;
+	pthread_mutex_init(&c->out_lock, NULL);
 	pthread_mutex_init(&c->lock, NULL);
 	c->ctl_len = 0;
 	c->out_bytes = 0;
@@ -175,16 +176,18 @@ int64_t h_put_term_char(struct papr *papr, struct vcpu *v, uint64_t *args)
 	if (vty < 0 || len > TERM_CHARS_MAX)
 		return H_PARAMETER;
 	unpack_chars(&args[2], buf);
-	pthread_mutex_lock(&papr->con.lock);
 	if (vty == 0) {
 		if (len)
 			vm_mark(papr->vm, PHASE_FIRST_CONSOLE);
+		pthread_mutex_lock(&papr->con.out_lock);
 		write_all(papr->con.out_fd, buf, len);
 		papr->con.out_bytes += len;
+		pthread_mutex_unlock(&papr->con.out_lock);
 	} else {
+		pthread_mutex_lock(&papr->con.lock);
 		console_control_write(papr, buf, len);
+		pthread_mutex_unlock(&papr->con.lock);
 	}
-	pthread_mutex_unlock(&papr->con.lock);
 	return H_SUCCESS;
 }
 
@@ -212,9 +215,9 @@ void rtas_display_character(struct papr *papr, struct vcpu *v,
 	char ch = (char)a->args[0];
 
 	(void)v;
-	pthread_mutex_lock(&papr->con.lock);
+	pthread_mutex_lock(&papr->con.out_lock);
 	write_all(papr->con.out_fd, &ch, 1);
 	papr->con.out_bytes++;
-	pthread_mutex_unlock(&papr->con.lock);
+	pthread_mutex_unlock(&papr->con.out_lock);
 	a->rets[0] = RTAS_OK;
 }
