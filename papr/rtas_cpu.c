@@ -11,24 +11,15 @@
 void rtas_start_cpu(struct papr *papr, struct vcpu *v, struct rtas_args *a)
 {
 	struct vcpu *t = vm_vcpu(papr->vm, a->args[0]);
-	int stopped = VCPU_STOPPED, err;
 
 	(void)v;
 	if (!t) {
 		a->rets[0] = (uint32_t)RTAS_PARAM_ERROR;
 		return;
 	}
-	if (!atomic_compare_exchange_strong(&t->state, &stopped,
-					    VCPU_RUNNING)) {
-		a->rets[0] = (uint32_t)RTAS_HW_ERROR;
-		return;
-	}
-	t->start_pc = a->args[1];
-	t->start_r3 = a->args[2];
-	err = hv_start_cpu(papr->vm, t, t->start_pc, t->start_r3);
-	if (err < 0)
-		atomic_store(&t->state, VCPU_STOPPED);
-	a->rets[0] = (uint32_t)rtas_errno(err);
+	/* Not stopped (-EBUSY): a hardware error, as PAPR has it. */
+	a->rets[0] = (uint32_t)rtas_errno(
+		hv_start_cpu(papr->vm, t, a->args[1], a->args[2]));
 }
 
 /* The calling vCPU stops; its thread parks when this hcall returns. */
