@@ -46,13 +46,25 @@ PORT_SRC  := $(ROOT_SRC) $(KVM_PORT) $(filter-out cpu/nokvm.c $(DEV_SKIP),\
 	     $(wildcard cpu/*.c papr/*.c hpt/*.c io/*.c migrate/*.c))
 PVMM_SRC  := main.c $(PORT_SRC) $(POWER_SRC)
 
-# --- cross build: static, musl, libfdt, liburing --------------------------
+# --- cross build: static, musl, libfdt, liburing, zlib, jansson ----------
 XLIB	:= $(SYSROOT)/usr/lib/powerpc64le-linux-gnu
 MUSL	:= $(SYSROOT)/usr/lib/powerpc64le-linux-musl
 XINC	:= -nostdinc -isystem $(SYSROOT)/usr/include/powerpc64le-linux-musl \
 	   -isystem $(SYSROOT)/usr/include \
 	   -isystem $(shell $(XCC) -print-file-name=include 2>/dev/null)
-XOBJ	:= $(PVMM_SRC:%.c=$(B)/ppc/%.o)
+XOBJ	:= $(PVMM_SRC:%.c=$(B)/ppc/%.o) $(B)/ppc/compat/musl_fortify.o \
+	   $(B)/ppc/build_info.o
+
+# --version's text: git describe and the libraries' versions, written
+# by scripts/build-info.sh on every make, replaced only when it changes.
+$(B)/gen/%/build_info.c: FORCE
+	@scripts/build-info.sh $* $@
+
+$(B)/ppc/build_info.o: $(B)/gen/ppc/build_info.c
+	@$(XCC) $(XINC) $(CFLAGS) -c -o $@ $<
+
+$(B)/native/build_info.o: $(B)/gen/native/build_info.c
+	@$(CC) $(CFLAGS) -c -o $@ $<
 
 # The binary; a variant build (other CONFIG_* values) names its own, with
 # its own B: make B=build/nodev PVMM=build/nodev/pvmm CONFIG_VIRTIO_...=0
@@ -64,7 +76,8 @@ $(PVMM): $(XOBJ) | $(SYSROOT)
 	@echo "  XLD     $@"
 	@$(XCC) -static -nostdlib -o $@ $(MUSL)/crt1.o $(MUSL)/crti.o \
 		$(shell $(XCC) -print-file-name=crtbeginT.o) $(XOBJ) \
-		$(XLIB)/libfdt.a $(XLIB)/liburing.a $(XLIB)/libz.a -Wl,--start-group \
+		$(XLIB)/libfdt.a $(XLIB)/liburing.a $(XLIB)/libz.a \
+		$(XLIB)/libjansson.a -Wl,--start-group \
 		$(MUSL)/libc.a $(shell $(XCC) -print-libgcc-file-name) \
 		-Wl,--end-group $(shell $(XCC) -print-file-name=crtend.o) \
 		$(MUSL)/crtn.o
@@ -83,7 +96,7 @@ $(SYSROOT):
 NFLAGS	:= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=all
 NOBJ_PORT := $(PORT_SRC:%.c=$(B)/native/%.o)
-NLIBS	:= -lfdt -luring -lz -lpthread
+NLIBS	:= -lfdt -luring -lz -ljansson -lpthread
 
 $(B)/native/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -91,7 +104,8 @@ $(B)/native/%.o: %.c
 	@$(CC) $(CPPFLAGS) $(CFLAGS) $(NFLAGS) -c -o $@ $<
 
 # pvmm built for this (non-POWER) host: it must refuse with one clear line.
-$(B)/native/pvmm: $(B)/native/main.o $(NOBJ_PORT) $(B)/native/cpu/nokvm.o
+$(B)/native/pvmm: $(B)/native/main.o $(NOBJ_PORT) $(B)/native/cpu/nokvm.o \
+		  $(B)/native/build_info.o
 	$(CC) $(NFLAGS) -o $@ $^ $(NLIBS)
 
 UNIT_SRC  := $(filter-out $(foreach c,$(DEV_OFF),$(TEST_$(c))),\
@@ -196,8 +210,25 @@ lint-report:
 setup:
 	scripts/setup.sh
 
+# The man page (scdoc) and make install: PREFIX (default /usr/local),
+# DESTDIR for staging (debian/ uses both).
+PREFIX	?= /usr/local
+$(B)/pvmm.1: doc/pvmm.1.scd
+	@mkdir -p $(B)
+	scdoc <$< >$@
+
+man: $(B)/pvmm.1
+
+install: $(PVMM) $(B)/pvmm.1
+	install -D -m 755 $(PVMM) $(DESTDIR)$(PREFIX)/bin/pvmm
+	install -D -m 644 $(B)/pvmm.1 $(DESTDIR)$(PREFIX)/share/man/man1/pvmm.1
+	install -D -m 644 doc/pvmm.bash-completion \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/pvmm
+
 clean:
 	rm -rf $(B) pvmm
 
-.PHONY: all native unit guests tools l2 bench e2e check demo lint lint-report setup clean
+FORCE:
+
+.PHONY: FORCE man install all native unit guests tools l2 bench e2e check demo lint lint-report setup clean
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

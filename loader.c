@@ -115,8 +115,14 @@ static bool elf_entry_phys(const struct phdr *p, uint64_t entry, uint64_t *pa)
 	return false;
 }
 
-int load_elf(const struct gmem *g, const void *buf, size_t len,
-	     uint64_t limit, struct image *img)
+static uint64_t place(uint64_t paddr, uint64_t base)
+{
+	return base == LOAD_AT_PADDR ? paddr
+				     : base + (paddr & (LOAD_FW_WINDOW - 1));
+}
+
+static int load_elf_at(const struct gmem *g, const void *buf, size_t len,
+		       uint64_t limit, uint64_t base, struct image *img)
 {
 	struct elf_reader r = { .buf = buf, .len = len };
 	uint64_t phoff, entry;
@@ -143,6 +149,11 @@ int load_elf(const struct gmem *g, const void *buf, size_t len,
 		elf_phdr(&r, phoff + (uint64_t)i * phentsize, &p);
 		if (p.type != PT_LOAD || p.memsz == 0)
 			continue;
+		if (!have_entry && elf_entry_phys(&p, entry, &img->entry)) {
+			have_entry = true;
+			img->entry = place(img->entry, base);
+		}
+		p.paddr = place(p.paddr, base);
 		err = elf_load_segment(g, &r, &p, limit);
 		if (err)
 			return err;
@@ -150,12 +161,16 @@ int load_elf(const struct gmem *g, const void *buf, size_t len,
 			img->lo = p.paddr;
 		if (p.paddr + p.memsz > img->hi)
 			img->hi = p.paddr + p.memsz;
-		if (!have_entry)
-			have_entry = elf_entry_phys(&p, entry, &img->entry);
 	}
 	if (img->hi == 0)
 		return LOAD_E_NO_LOAD;
 	return have_entry ? LOAD_OK : LOAD_E_ENTRY;
+}
+
+int load_elf(const struct gmem *g, const void *buf, size_t len, uint64_t limit,
+	     struct image *img)
+{
+	return load_elf_at(g, buf, len, limit, LOAD_AT_PADDR, img);
 }
 
 int load_raw(const struct gmem *g, const void *buf, size_t len,
@@ -222,6 +237,12 @@ static int gunzip(const void *buf, size_t len, size_t max, uint8_t **out,
 int load_kernel(const struct gmem *g, const void *buf, size_t len,
 		uint64_t limit, bool raw, struct image *img)
 {
+	return load_kernel_at(g, buf, len, limit, raw, LOAD_AT_PADDR, img);
+}
+
+int load_kernel_at(const struct gmem *g, const void *buf, size_t len,
+		   uint64_t limit, bool raw, uint64_t base, struct image *img)
+{
 	uint8_t *elf;
 	size_t elf_len;
 	int err;
@@ -229,13 +250,13 @@ int load_kernel(const struct gmem *g, const void *buf, size_t len,
 	if (raw)
 		return load_raw(g, buf, len, limit, img);
 	if (!is_gzip(buf, len))
-		return load_elf(g, buf, len, limit, img);
+		return load_elf_at(g, buf, len, limit, base, img);
 	/* An ELF never needs more file bytes than the RAM it loads into,
 	 * plus its headers: bound the decompression by that. */
 	err = gunzip(buf, len, (size_t)limit + (1 << 20), &elf, &elf_len);
 	if (err)
 		return err;
-	err = load_elf(g, elf, elf_len, limit, img);
+	err = load_elf_at(g, elf, elf_len, limit, base, img);
 	free(elf);
 	return err;
 }

@@ -42,6 +42,15 @@ int load_elf(const struct gmem *g, const void *buf, size_t len,
 int load_kernel(const struct gmem *g, const void *buf, size_t len,
 		uint64_t limit, bool raw, struct image *img);
 
+/* Firmware-style placement (--entry firmware), as QEMU's pseries loads
+ * -kernel: every segment, and the entry, at @base plus its physical
+ * address modulo 256 MiB (so an ELF linked at 0 lands at @base).
+ * LOAD_AT_PADDR: at p_paddr, as load_kernel. */
+#define LOAD_AT_PADDR  UINT64_MAX
+#define LOAD_FW_WINDOW 0x10000000ULL
+int load_kernel_at(const struct gmem *g, const void *buf, size_t len,
+		   uint64_t limit, bool raw, uint64_t base, struct image *img);
+
 /* Load a flat little-endian image at guest-physical 0, entered at 0. */
 int load_raw(const struct gmem *g, const void *buf, size_t len,
 	     uint64_t limit, struct image *img);

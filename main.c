@@ -16,7 +16,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cfgfile.h"
 #include "config.h"
+#include "evstream.h"
+#include "hostctl.h"
 #include "lifecycle.h"
 #include "loader.h"
 #include "machine.h"
@@ -25,6 +28,7 @@
 #include "cpu/vm.h"
 #include "io/device.h"
 #include "io/devices.h"
+#include "io/loop.h"
 #include "migrate/hpt_dump.h"
 #include "migrate/htab.h"
 #include "migrate/vcpu_state.h"
@@ -48,6 +52,7 @@ struct options {
 	bool check_hpt;
 	bool check_vcpu_state;
 	uint64_t mem;
+	const char *mem_arg;
 	int cpus;
 	int threads;
 	unsigned shutdown_timeout;
@@ -55,6 +60,10 @@ struct options {
 	bool legacy;
 	bool raw;
 	bool restart_on_reboot;
+	const char *events;
+	uint64_t fw_base; /* --entry firmware: where; else LOAD_AT_PADDR */
+	struct cpu_affinity affinity;
+	struct mem_backing backing;
 };
 
 static const char usage[] =
@@ -73,6 +82,11 @@ static const char usage[] =
 	"      --legacy        the guest cannot run ISA 3.00 radix: hash, and\n"
 	"                      no radix in its device tree\n"
 	"      --raw           kernel is a flat image loaded and entered at 0\n"
+	"      --entry linux|firmware[:ADDR]\n"
+	"                      linux (default): load at the ELF's physical\n"
+	"                      addresses, enter in its byte order; firmware:\n"
+	"                      as QEMU's pseries, load at ADDR (0x400000) plus\n"
+	"                      the address modulo 256 MiB, enter big-endian\n"
 	"      --on-reboot exit|restart\n"
 	"                      a guest reboot ends pvmm (default) or restarts\n"
 	"                      the guest from scratch\n"
@@ -89,16 +103,31 @@ static const char usage_tail[] =
 	"                      (VIRTIO_F_ACCESS_PLATFORM); default: guest-\n"
 	"                      physical addresses\n"
 	"      --report FILE   write a JSON report of the run to FILE\n"
-	"      --dump-hpt FILE hash guests: at the end, write the HPT as a\n"
+	"      --events PATH|fd:N\n"
+	"                      life-cycle events as JSON lines, as they happen\n"
+	"      --cpu-affinity CPU,...[,io=CPU]\n"
+	"                      pin vCPU i to the i-th CPU, the I/O thread to io\n"
+	"      --mem-backing normal|thp|hugetlb[:SIZE]\n"
+	"                      guest RAM: base pages (default), transparent\n"
+	"                      huge pages, or hugetlbfs pages (reserved)\n"
+	"      --config FILE   options from FILE, a JSON object with one key\n"
+	"                      per long option; the command line overrides it\n"
+	"      --print-config  print the effective options as such a JSON\n"
+	"                      object and exit\n"
+	"  -V, --version       version, build configuration, libraries\n"
+	"  -h, --help          this text\n"
+	"\n"
+	"debugging aids (not for users: they may change or go):\n"
+	"      --debug-dump-hpt FILE\n"
+	"                      hash guests: at the end, write the HPT as a\n"
 	"                      migration stream to FILE and decoded to FILE.txt\n"
-	"      --check-hpt-migration\n"
+	"      --debug-check-hpt-migration\n"
 	"                      hash guests: at the end, load the HPT into a\n"
-	"                      second VM, read it back and compare (test aid)\n"
-	"      --check-vcpu-state\n"
+	"                      second VM, read it back and compare\n"
+	"      --debug-check-vcpu-state\n"
 	"                      at the end, load one vCPU's PAPR state (VPA,\n"
 	"                      DTL, SLB shadow, DEC, TB offset) into a vCPU\n"
-	"                      that never ran and compare (test aid)\n"
-	"  -h, --help          this text\n"
+	"                      that never ran and compare\n"
 	"\n"
 	"console: stdin/stdout; a terminal is put in raw mode, so Ctrl-C goes\n"
 	"to the guest.  Ctrl-A x stops pvmm, Ctrl-A Ctrl-A sends Ctrl-A.\n"
@@ -113,12 +142,21 @@ static const char usage_tail[] =
 	"       power off within the shutdown timeout after the first\n"
 	"  130  stopped from the terminal with Ctrl-A x\n";
 
+/* scripts/build-info.sh writes them at build time (build_info.c). */
+extern const char pvmm_version[], pvmm_libraries[];
+
+/* While main takes the options of a --config file: "FILE: KEY PATH",
+ * the start of any refusal. */
+static const char *fail_where;
+
 static __attribute__((noreturn, format(printf, 1, 2)))
 void fail(const char *fmt, ...)
 {
 	va_list ap;
 
 	fputs("pvmm: ", stderr);
+	if (fail_where)
+		fprintf(stderr, "%s: ", fail_where);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -229,108 +267,372 @@ static void parse_device(const struct device_module *m, const char *arg)
 		fail("%s", err);
 }
 
-static void parse_options(int argc, char **argv, struct options *o)
+/* --entry: "linux" (*base = LOAD_AT_PADDR), "firmware" (0x400000, as
+ * QEMU's pseries kernel-addr) or "firmware:ADDR". */
+static int parse_entry(const char *s, uint64_t *base)
 {
-	enum { OPT_RAW = 256, OPT_REPORT, OPT_ON_REBOOT, OPT_SHUTDOWN,
-	       OPT_MMU, OPT_DUMP_HPT, OPT_CHECK_HPT, OPT_LEGACY,
-	       OPT_CHECK_VCPU, OPT_NVRAM, OPT_IOMMU };
-	static const struct option fixed[] = {
-		{ "kernel", required_argument, NULL, 'k' },
-		{ "initrd", required_argument, NULL, 'i' },
-		{ "cmdline", required_argument, NULL, 'c' },
-		{ "mem", required_argument, NULL, 'm' },
-		{ "cpus", required_argument, NULL, 'p' },
-		{ "threads-per-core", required_argument, NULL, 't' },
-		{ "raw", no_argument, NULL, OPT_RAW },
-		{ "report", required_argument, NULL, OPT_REPORT },
-		{ "nvram", required_argument, NULL, OPT_NVRAM },
-		{ "iommu", no_argument, NULL, OPT_IOMMU },
-		{ "on-reboot", required_argument, NULL, OPT_ON_REBOOT },
-		{ "shutdown-timeout", required_argument, NULL, OPT_SHUTDOWN },
-		{ "mmu", required_argument, NULL, OPT_MMU },
-		{ "legacy", no_argument, NULL, OPT_LEGACY },
-		{ "check-vcpu-state", no_argument, NULL, OPT_CHECK_VCPU },
-		{ "dump-hpt", required_argument, NULL, OPT_DUMP_HPT },
-		{ "check-hpt-migration", no_argument, NULL, OPT_CHECK_HPT },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
+	char *end;
+
+	if (!strcmp(s, "linux")) {
+		*base = LOAD_AT_PADDR;
+		return 0;
+	}
+	if (!strcmp(s, "firmware")) {
+		*base = 0x400000;
+		return 0;
+	}
+	if (strncmp(s, "firmware:", 9) || s[9] < '0' || s[9] > '9')
+		return -1;
+	errno = 0;
+	*base = strtoull(s + 9, &end, 0);
+	if (errno || *end || *base % CONFIG_MEM_ALIGN ||
+	    *base > CONFIG_MAX_MEM)
+		return -1;
+	return 0;
+}
+
+/* --version: what this binary is and was built with. */
+static void print_version(void)
+{
+	printf("pvmm %s\n", pvmm_version);
+#ifdef __powerpc64__
+	printf("build: ppc64le, static (musl), KVM-HV backend\n");
+#else
+	printf("build: native test build, no KVM backend\n");
+#endif
+	printf("devices:");
+	for (size_t i = 0; i < device_module_count(); i++)
+		if (device_module_at(i)->option)
+			printf(" --%s", device_module_at(i)->option);
+	printf("\nlimits: %d vCPUs, RAM %llu MiB to %llu GiB, %d disks, "
+	       "%d nets, command line %d bytes, NVRAM %u KiB\n",
+	       CONFIG_MAX_CPUS, CONFIG_MIN_MEM >> 20, CONFIG_MAX_MEM >> 30,
+	       CONFIG_MAX_DISKS, CONFIG_MAX_NETS, CONFIG_CMDLINE_MAX - 1,
+	       CONFIG_NVRAM_SIZE >> 10);
+	printf("libraries: %s\n", pvmm_libraries);
+}
+
+enum { OPT_RAW = 256, OPT_REPORT, OPT_ON_REBOOT, OPT_SHUTDOWN,
+       OPT_MMU, OPT_DUMP_HPT, OPT_CHECK_HPT, OPT_LEGACY,
+       OPT_CHECK_VCPU, OPT_NVRAM, OPT_IOMMU, OPT_CONFIG, OPT_PRINT_CONFIG,
+       OPT_EVENTS, OPT_AFFINITY, OPT_BACKING, OPT_ENTRY };
+
+static const struct option fixed_options[] = {
+	{ "kernel", required_argument, NULL, 'k' },
+	{ "initrd", required_argument, NULL, 'i' },
+	{ "cmdline", required_argument, NULL, 'c' },
+	{ "mem", required_argument, NULL, 'm' },
+	{ "cpus", required_argument, NULL, 'p' },
+	{ "threads-per-core", required_argument, NULL, 't' },
+	{ "raw", no_argument, NULL, OPT_RAW },
+	{ "entry", required_argument, NULL, OPT_ENTRY },
+	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "nvram", required_argument, NULL, OPT_NVRAM },
+	{ "iommu", no_argument, NULL, OPT_IOMMU },
+	{ "on-reboot", required_argument, NULL, OPT_ON_REBOOT },
+	{ "shutdown-timeout", required_argument, NULL, OPT_SHUTDOWN },
+	{ "mmu", required_argument, NULL, OPT_MMU },
+	{ "legacy", no_argument, NULL, OPT_LEGACY },
+	{ "debug-check-vcpu-state", no_argument, NULL, OPT_CHECK_VCPU },
+	{ "debug-dump-hpt", required_argument, NULL, OPT_DUMP_HPT },
+	{ "debug-check-hpt-migration", no_argument, NULL, OPT_CHECK_HPT },
+	{ "events", required_argument, NULL, OPT_EVENTS },
+	{ "cpu-affinity", required_argument, NULL, OPT_AFFINITY },
+	{ "mem-backing", required_argument, NULL, OPT_BACKING },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "print-config", no_argument, NULL, OPT_PRINT_CONFIG },
+	{ "version", no_argument, NULL, 'V' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
+/* Options that are no key of a --config file: they say what to do with
+ * the options, not what the guest is. */
+static const char *const not_keys[] = { "config", "print-config", "version",
+					"help" };
+/* Keys whose value is a JSON integer. */
+static const char *const number_keys[] = { "cpus", "threads-per-core",
+					   "shutdown-timeout" };
+/* What --print-config shows for a key nobody set. */
+static const struct {
+	const char *key, *value;
+} defaults[] = {
+	{ "mem", "512M" },     { "cpus", "1" },	    { "threads-per-core", "1" },
+	{ "mmu", "auto" },     { "on-reboot", "exit" },
+	{ "shutdown-timeout", "30" }, { "cmdline", "" },
+	{ "mem-backing", "normal" },   { "entry", "linux" },
+};
+
+/* The options, as getopt and the config file see them. */
+struct optset {
 	struct option longopts[OPTIONS_MAX];
 	const struct device_module *mods[OPTIONS_MAX];
-	const char *mem_arg = "512M";
-	uint64_t n;
-	int c;
+	struct cfg_key keys[OPTIONS_MAX];
+	int key_of[OPTIONS_MAX]; /* longopts index -> keys index, or -1 */
+	size_t nkeys;
+	struct cfg_out *out;	 /* the effective options */
+	bool given[OPTIONS_MAX]; /* keys the command line sets */
+	char mem_where[512];	 /* where --mem came from, if a file */
+};
 
-	*o = (struct options){ .mem = CONFIG_DEFAULT_MEM,
-			       .cpus = CONFIG_DEFAULT_CPUS, .threads = 1,
-			       .cmdline = "",
-			       .shutdown_timeout = 30 };
-	options_table(longopts, fixed, mods);
-	while ((c = getopt_long(argc, argv, "k:i:c:m:p:t:h", longopts,
-				NULL)) != -1) {
-		switch (c) {
-		case 'k': o->kernel = optarg; break;
-		case 'i': o->initrd = optarg; break;
-		case 'c': o->cmdline = optarg; break;
-		case 'm': o->mem = parse_size(optarg); mem_arg = optarg; break;
-		case 'p':
-			if (parse_uint(optarg, 1, CONFIG_MAX_CPUS, &n) < 0)
-				fail("--cpus %s: must be 1 to %d", optarg,
-				     CONFIG_MAX_CPUS);
-			o->cpus = (int)n;
-			break;
-		case 't':
-			if (parse_uint(optarg, 1, 8, &n) < 0 || (n & (n - 1)))
-				fail("--threads-per-core %s: must be 1, 2, 4 "
-				     "or 8", optarg);
-			o->threads = (int)n;
-			break;
-		case OPT_RAW: o->raw = true; break;
-		case OPT_REPORT: o->report = optarg; break;
-		case OPT_NVRAM: o->nvram = optarg; break;
-		case OPT_IOMMU: o->iommu = true; break;
-		case OPT_DUMP_HPT: o->dump_hpt = optarg; break;
-		case OPT_LEGACY: o->legacy = true; break;
-		case OPT_CHECK_VCPU: o->check_vcpu_state = true; break;
-		case OPT_CHECK_HPT: o->check_hpt = true; break;
-		case OPT_ON_REBOOT:
-			if (strcmp(optarg, "restart") && strcmp(optarg, "exit"))
-				fail("--on-reboot %s: must be exit or restart",
-				     optarg);
-			o->restart_on_reboot = !strcmp(optarg, "restart");
-			break;
-		case OPT_MMU:
-			if (mmu_mode_parse(optarg, &o->mmu) < 0)
-				fail("--mmu %s: must be auto, radix or hash",
-				     optarg);
-			break;
-		case OPT_SHUTDOWN:
-			if (parse_uint(optarg, 0, 3600, &n) < 0)
-				fail("--shutdown-timeout %s: must be 0 to 3600 "
-				     "seconds", optarg);
-			o->shutdown_timeout = (unsigned)n;
-			break;
-		case 'h': print_usage(stdout); exit(0);
-		default:
-			if (c < OPT_DEVICE_FIRST) {
-				print_usage(stderr);
-				exit(PVMM_EXIT_ERROR);
-			}
-			parse_device(mods[c - OPT_DEVICE_FIRST], optarg);
+static bool listed(const char *name, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(name, list[i]))
+			return true;
+	return false;
+}
+
+#define LISTED(name, list) listed(name, list, sizeof(list) / sizeof(list[0]))
+
+static void optset_init(struct optset *s)
+{
+	*s = (struct optset){ .out = cfg_out_new() };
+	if (!s->out)
+		fail("out of memory");
+	options_table(s->longopts, fixed_options, s->mods);
+	for (int i = 0; s->longopts[i].name; i++) {
+		const struct option *lo = &s->longopts[i];
+		struct cfg_key *k = &s->keys[s->nkeys];
+
+		s->key_of[i] = -1;
+		if (LISTED(lo->name, not_keys))
+			continue;
+		k->name = lo->name;
+		k->kind = lo->has_arg == no_argument ? CFG_FLAG :
+			  lo->val >= OPT_DEVICE_FIRST ? CFG_LIST :
+			  LISTED(lo->name, number_keys) ? CFG_NUMBER :
+							  CFG_STRING;
+		s->key_of[i] = (int)s->nkeys++;
+	}
+	for (size_t k = 0; k < s->nkeys; k++) {
+		const char *v = NULL;
+
+		for (size_t d = 0; d < sizeof(defaults) / sizeof(defaults[0]);
+		     d++)
+			if (!strcmp(defaults[d].key, s->keys[k].name))
+				v = defaults[d].value;
+		if (cfg_out_set(s->out, &s->keys[k], v) < 0)
+			fail("out of memory");
+	}
+}
+
+/* The key of what getopt returned: by its long index, or its short
+ * letter's long option. */
+static int key_of(const struct optset *s, int c, int longindex)
+{
+	if (longindex >= 0)
+		return s->key_of[longindex];
+	for (int i = 0; s->longopts[i].name; i++)
+		if (s->longopts[i].val == c)
+			return s->key_of[i];
+	return -1;
+}
+
+/* One option, from the command line or the file; its value recorded as
+ * the effective one. */
+static void take_option(struct optset *s, struct options *o, int c, int key,
+			const char *arg)
+{
+	char err[256];
+	uint64_t n;
+
+	switch (c) {
+	case 'k': o->kernel = arg; break;
+	case 'i': o->initrd = arg; break;
+	case 'c': o->cmdline = arg; break;
+	case 'm':
+		o->mem = parse_size(arg);
+		o->mem_arg = arg;
+		snprintf(s->mem_where, sizeof(s->mem_where), "%s",
+			 fail_where ? fail_where : "");
+		break;
+	case 'p':
+		if (parse_uint(arg, 1, CONFIG_MAX_CPUS, &n) < 0)
+			fail("--cpus %s: must be 1 to %d", arg,
+			     CONFIG_MAX_CPUS);
+		o->cpus = (int)n;
+		break;
+	case 't':
+		if (parse_uint(arg, 1, 8, &n) < 0 || (n & (n - 1)))
+			fail("--threads-per-core %s: must be 1, 2, 4 "
+			     "or 8", arg);
+		o->threads = (int)n;
+		break;
+	case OPT_RAW: o->raw = true; break;
+	case OPT_REPORT: o->report = arg; break;
+	case OPT_NVRAM: o->nvram = arg; break;
+	case OPT_IOMMU: o->iommu = true; break;
+	case OPT_DUMP_HPT: o->dump_hpt = arg; break;
+	case OPT_LEGACY: o->legacy = true; break;
+	case OPT_CHECK_VCPU: o->check_vcpu_state = true; break;
+	case OPT_CHECK_HPT: o->check_hpt = true; break;
+	case OPT_ON_REBOOT:
+		if (strcmp(arg, "restart") && strcmp(arg, "exit"))
+			fail("--on-reboot %s: must be exit or restart",
+			     arg);
+		o->restart_on_reboot = !strcmp(arg, "restart");
+		break;
+	case OPT_MMU:
+		if (mmu_mode_parse(arg, &o->mmu) < 0)
+			fail("--mmu %s: must be auto, radix or hash",
+			     arg);
+		break;
+	case OPT_SHUTDOWN:
+		if (parse_uint(arg, 0, 3600, &n) < 0)
+			fail("--shutdown-timeout %s: must be 0 to 3600 "
+			     "seconds", arg);
+		o->shutdown_timeout = (unsigned)n;
+		break;
+	case OPT_EVENTS: o->events = arg; break;
+	case OPT_ENTRY:
+		if (parse_entry(arg, &o->fw_base) < 0)
+			fail("--entry %s: must be linux, firmware or "
+			     "firmware:ADDR (64 KiB aligned)", arg);
+		break;
+	case OPT_AFFINITY:
+		if (cpu_affinity_parse(arg, &o->affinity, err, sizeof(err)) < 0)
+			fail("%s", err);
+		break;
+	case OPT_BACKING:
+		if (mem_backing_parse(arg, &o->backing, err, sizeof(err)) < 0)
+			fail("%s", err);
+		break;
+	case OPT_CONFIG: case OPT_PRINT_CONFIG: case 'V': case 'h':
+		return; /* the first pass did them */
+	default:
+		parse_device(s->mods[c - OPT_DEVICE_FIRST], arg);
+	}
+	if (key >= 0 && cfg_out_set(s->out, &s->keys[key],
+				    s->keys[key].kind == CFG_FLAG ? "" : arg) < 0)
+		fail("out of memory");
+}
+
+/* The first pass: --help, --version, where the --config file is,
+ * whether to print the options, and which keys the command line sets
+ * (the file's values for those are not taken). */
+static const char *first_pass(struct optset *s, int argc, char **argv,
+			      bool *print)
+{
+	const char *config = NULL;
+	int c, li = -1;
+
+	while ((c = getopt_long(argc, argv, "k:i:c:m:p:t:hV", s->longopts,
+				&li)) != -1) {
+		int key = key_of(s, c, li);
+
+		li = -1;
+		if (c == '?' || c == ':') {
+			print_usage(stderr);
+			exit(PVMM_EXIT_ERROR);
 		}
+		if (key >= 0)
+			s->given[key] = true;
+		if (c == 'h') {
+			print_usage(stdout);
+			exit(0);
+		}
+		if (c == 'V') {
+			print_version();
+			exit(0);
+		}
+		if (c == OPT_CONFIG)
+			config = optarg;
+		if (c == OPT_PRINT_CONFIG)
+			*print = true;
 	}
 	if (optind < argc)
 		fail("unexpected argument \"%s\" (see --help)", argv[optind]);
-	if (!o->kernel)
-		fail("no --kernel given (see --help)");
+	return config;
+}
+
+/* The file's options, but for the keys the command line sets. */
+static void take_config(struct optset *s, struct options *o, const char *path)
+{
+	static struct cfg_args args; /* o points into it for the whole run */
+	static char where[512];
+	char err[512];
+
+	if (cfgfile_load(path, s->keys, s->nkeys, &args, err, sizeof(err)) < 0)
+		fail("--config %s", err);
+	for (size_t i = 0; i < args.n; i++) {
+		const struct cfg_arg *a = &args.v[i];
+		const char *eq = strchr(a->arg, '=');
+		int c = 0;
+
+		if (s->given[a->key])
+			continue;
+		for (int l = 0; s->longopts[l].name; l++)
+			if (s->key_of[l] == (int)a->key)
+				c = s->longopts[l].val;
+		snprintf(where, sizeof(where), "--config %s: %s", path, a->path);
+		fail_where = where;
+		take_option(s, o, c, (int)a->key, eq ? eq + 1 : NULL);
+	}
+	fail_where = NULL;
+}
+
+static void parse_options(int argc, char **argv, struct options *o)
+{
+	static struct optset s;
+	const char *config;
+	bool print = false;
+	int c, li = -1;
+
+	*o = (struct options){ .mem = CONFIG_DEFAULT_MEM,
+			       .cpus = CONFIG_DEFAULT_CPUS, .threads = 1,
+			       .cmdline = "", .mem_arg = "512M",
+			       .shutdown_timeout = 30,
+			       .affinity = { .io = -1 },
+			       .fw_base = LOAD_AT_PADDR };
+	optset_init(&s);
+	config = first_pass(&s, argc, argv, &print);
+	if (config)
+		take_config(&s, o, config);
+	optind = 0; /* getopt starts over (glibc and musl) */
+	opterr = 0; /* the first pass said what was wrong */
+	while ((c = getopt_long(argc, argv, "k:i:c:m:p:t:hV", s.longopts,
+				&li)) != -1) {
+		take_option(&s, o, c, key_of(&s, c, li), optarg);
+		li = -1;
+	}
 	if (o->legacy && o->mmu == MMU_RADIX)
 		fail("--legacy and --mmu radix: a legacy guest cannot run radix");
+	if (o->raw && o->fw_base != LOAD_AT_PADDR)
+		fail("--entry firmware: not with --raw (a flat image has no "
+		     "addresses to place)");
 	if (o->cpus % o->threads)
 		fail("--cpus %d: not a multiple of --threads-per-core %d",
 		     o->cpus, o->threads);
 	if (strlen(o->cmdline) >= CONFIG_CMDLINE_MAX)
 		fail("--cmdline: longer than %d bytes", CONFIG_CMDLINE_MAX - 1);
-	check_mem(o->mem, mem_arg);
+	fail_where = s.mem_where[0] ? s.mem_where : NULL;
+	check_mem(o->mem, o->mem_arg);
+	fail_where = NULL;
+	if (print) {
+		if (cfg_out_print(s.out, stdout) < 0)
+			fail("--print-config: %s", strerror(errno));
+		exit(0);
+	}
+	if (!o->kernel)
+		fail("no --kernel given (see --help)");
+}
+
+/* What --cpu-affinity and --mem-backing ask of this host, checked
+ * before anything is set up. */
+static void check_host(struct options *o)
+{
+	char err[256];
+	cpu_set_t allowed;
+
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) < 0)
+		fail("cannot read this process's CPU set: %s", strerror(errno));
+	if (cpu_affinity_check(&o->affinity, o->cpus, &allowed, err,
+			       sizeof(err)) < 0)
+		fail("%s", err);
+	if (mem_backing_check(&o->backing, o->mem, "/proc/meminfo",
+			      "/sys/kernel/mm/hugepages", err, sizeof(err)) < 0)
+		fail("%s", err);
 }
 
 /* Map a whole file read-only; unmap it once copied into guest RAM, so
@@ -373,7 +675,8 @@ static void load_guest(struct machine *m, const struct options *o,
 	l->rtas = m->vm.mem.size - CONFIG_RTAS_SIZE;
 	l->fdt = l->rtas - CONFIG_FDT_MAX;
 	buf = map_file(o->kernel, &len);
-	err = load_kernel(&m->vm.mem, buf, len, l->fdt, o->raw, img);
+	err = load_kernel_at(&m->vm.mem, buf, len, l->fdt, o->raw, o->fw_base,
+			     img);
 	munmap((void *)buf, len);
 	if (err == LOAD_E_NOT_ELF)
 		fail("%s: not an ELF file (use --raw for a flat image)",
@@ -444,7 +747,7 @@ static void choose_mmu(struct machine *m, const struct options *o,
 	m->mmu.hpt_order = hpt_order_for_ram(m->vm.mem.size);
 }
 
-/* --dump-hpt: the stream as is, and decoded next to it. */
+/* --debug-dump-hpt: the stream as is, and decoded next to it. */
 static void dump_hpt(struct machine *m, const char *path,
 		     const struct mmu_info *mi)
 {
@@ -455,7 +758,7 @@ static void dump_hpt(struct machine *m, const char *path,
 	int err = htab_save(&m->vm, m->mmu.hpt_order, &stream, &len);
 
 	if (err) {
-		fprintf(stderr, "pvmm: --dump-hpt: %s\n", strerror(-err));
+		fprintf(stderr, "pvmm: --debug-dump-hpt: %s\n", strerror(-err));
 		return;
 	}
 	snprintf(txt, sizeof(txt), "%s.txt", path);
@@ -470,7 +773,7 @@ static void dump_hpt(struct machine *m, const char *path,
 		fclose(f);
 	}
 	if (!f)
-		fprintf(stderr, "pvmm: --dump-hpt %s: %s\n", path,
+		fprintf(stderr, "pvmm: --debug-dump-hpt %s: %s\n", path,
 			strerror(errno));
 	free(stream);
 }
@@ -554,6 +857,7 @@ static void restart(char **argv)
 int main(int argc, char **argv)
 {
 	static struct machine m;
+	static struct evstream events;
 	struct options o;
 	struct layout l;
 	struct image img;
@@ -565,12 +869,25 @@ int main(int argc, char **argv)
 	int err, code;
 
 	parse_options(argc, argv, &o);
+	check_host(&o);
 	machine_init(&m, o.cpus, o.threads);
+	for (int i = 0; i < o.affinity.nvcpu; i++)
+		m.vm.cpu[i].host_cpu = o.affinity.vcpu[i];
+	if (o.events) {
+		if (evstream_open(&events, &m.vm, o.events, errbuf,
+				  sizeof(errbuf)) < 0)
+			fail("%s", errbuf);
+		m.vm.on_phase = (struct vm_phase_hook){ &events,
+							 evstream_phase };
+	}
 	vm_mark(&m.vm, PHASE_START);
-	err = gmem_alloc(&m.vm.mem, o.mem);
+	err = gmem_alloc_backed(&m.vm.mem, o.mem, o.backing.kind,
+				o.backing.huge);
 	if (err)
-		fail("cannot map %" PRIu64 " MiB of guest RAM: %s",
-		     o.mem >> 20, strerror(-err));
+		fail("cannot map %" PRIu64 " MiB of guest RAM%s: %s",
+		     o.mem >> 20, o.backing.kind == GMEM_HUGETLB ?
+		     " in huge pages" : o.backing.kind == GMEM_THP ?
+		     " with transparent huge pages" : "", strerror(-err));
 	if (devices_open(errbuf, sizeof(errbuf)) < 0)
 		fail("%s", errbuf);
 	open_nvram(&m, o.nvram);
@@ -578,6 +895,9 @@ int main(int argc, char **argv)
 	lifecycle_block_signals();
 	if ((err = io_loop_init(&m.io)) < 0)
 		fail("cannot start the event loop: %s", strerror(-err));
+	if (o.affinity.io >= 0 && (err = loop_pin(m.io.loop, o.affinity.io)) < 0)
+		fail("--cpu-affinity: cannot pin the I/O thread to CPU %d: %s",
+		     o.affinity.io, strerror(-err));
 	load_guest(&m, &o, &l, &img);
 	if (rtas_install(&m.papr, l.rtas, CONFIG_RTAS_SIZE) < 0)
 		fail("cannot place RTAS");
@@ -586,8 +906,12 @@ int main(int argc, char **argv)
 	choose_mmu(&m, &o, &caps);
 
 	struct vm_config cfg = {
+		/* Firmware hands a client program control big-endian
+		 * (PAPR, "Client Program Requirements"); r3 = the device
+		 * tree either way, r4 = r5 = 0: no client interface. */
 		.boot = { .pc = img.entry, .r3 = l.fdt,
-			  .little_endian = img.little_endian },
+			  .little_endian = img.little_endian &&
+					   o.fw_base == LOAD_AT_PADDR },
 		.hpt_order = m.mmu.mode == MMU_HASH ? m.mmu.hpt_order : 0,
 		.rtas = rtas,
 		.nrtas = rtas_in_kernel(rtas, sizeof(rtas) / sizeof(rtas[0])),
@@ -638,6 +962,10 @@ int main(int argc, char **argv)
 	if (o.report && (err = report_write(&m, o.report, code)) < 0)
 		fprintf(stderr, "pvmm: --report %s: %s\n", o.report,
 			strerror(-err));
+	if (atomic_load(&events.errors))
+		fprintf(stderr, "pvmm: --events %s: %d lines could not be "
+			"written\n", o.events, atomic_load(&events.errors));
+	evstream_close(&events);
 	vm_destroy(&m.vm);
 	if (atomic_load(&m.vm.power) == POWER_REBOOT && o.restart_on_reboot)
 		restart(argv);

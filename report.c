@@ -17,6 +17,11 @@ static const char *const phase_names[PHASE_MAX] = {
 	[PHASE_EXIT] = "exit",
 };
 
+const char *report_phase_name(enum phase p)
+{
+	return p < PHASE_MAX ? phase_names[p] : "unknown";
+}
+
 static const char *const exit_names[EXIT_KIND_MAX] = {
 	[EXIT_HCALL] = "hcall",
 	[EXIT_MMIO] = "mmio",
@@ -64,6 +69,19 @@ static void print_exits(const struct machine *m, FILE *f)
 	}
 	fprintf(f, "\"total\": %" PRIu64 ", \"mmio_unclaimed\": %" PRIu64
 		"},\n", total, atomic_load(&m->vm.stats.exits_unclaimed));
+	/* Time in pvmm per kind, from KVM_RUN's return to the exit handled
+	 * (an interrupted KVM_RUN that returned an error is counted above
+	 * and took no handling). */
+	fprintf(f, "  \"exit_time_ns\": {");
+	for (int k = 0; k < EXIT_KIND_MAX; k++)
+		fprintf(f,
+			"%s\"%s\": {\"count\": %" PRIu64 ", \"total\": %" PRIu64
+			", \"max\": %" PRIu64 "}",
+			k ? ", " : "", exit_names[k],
+			atomic_load(&m->vm.stats.exits[k]),
+			atomic_load(&m->vm.stats.exit_total_ns[k]),
+			atomic_load(&m->vm.stats.exit_max_ns[k]));
+	fprintf(f, "},\n");
 }
 
 static void print_hcalls(const struct machine *m, FILE *f)

@@ -23,13 +23,16 @@ VMMS = ("pvmm", "qemu-vof", "qemu-slof")
 FIRMWARE = {"qemu-vof": "vof.bin", "qemu-slof": "slof.bin"}
 
 
-def run_host():
-    """Boot Host A with the QEMU tree and the bench scenarios; its output.
-    The harness's own lines (not the console's) show progress."""
+def run_host(only):
+    """Boot Host A with the QEMU tree and the bench scenarios (those whose
+    name contains one of @only, if given); its output.  The harness's own
+    lines (not the console's) show progress."""
     cmd = [sys.executable, os.path.join(TOP, "tests", "e2e", "run.py"),
            "--host", "A", "--scenarios", os.path.join(TOP, "bench", "scenarios"),
            "--pvmm", PVMM, "--add-tree", QEMU_ROOT,
            "--add-tree", os.path.join(TOP, "bench", "l1"), "-v"]
+    for o in only:
+        cmd += ["--only", o]
     out = []
     with subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True) as p:
         for line in p.stdout:
@@ -134,7 +137,30 @@ ROWS = [
      0),
     ("VMM CPU per guest I/O (us)", "blk", lambda r: r.get("cpu_per_io_us"),
      1),
+    ("--iommu: virtio-blk sequential read (MB/s)", "blk-iommu",
+     blk("seq_read_mbs"), 1),
+    ("--iommu: virtio-blk sequential write (MB/s)", "blk-iommu",
+     blk("seq_write_mbs"), 1),
+    ("--iommu: virtio-blk 4 KiB random read (IOPS)", "blk-iommu",
+     blk("rand_read_iops"), 0),
+    ("--iommu: virtio-blk 4 KiB random write (IOPS)", "blk-iommu",
+     blk("rand_write_iops"), 0),
 ]
+
+# Figures a row needs beyond its own (cpu_per_io subtracts a plain boot).
+NEEDS = {"VMM CPU per guest I/O (us)": ("boot",)}
+
+
+def shown(rows, runs, only):
+    """The rows a run can fill: all of them for make bench; with a subset
+    (bench.py NAME), those whose figures ran, so no row is printed empty
+    just because it was not asked for."""
+    return [r for r in rows if not only or
+            all(f in runs for f in (r[1],) + NEEDS.get(r[0], ()))]
+
+
+# Each VMM's I/O through its IOMMU against the same VMM without it (blk).
+IOMMU_ROWS = [(label, fig) for label, fig, _, _ in ROWS if fig == "blk-iommu"]
 
 
 def disk_bytes():
@@ -163,12 +189,12 @@ def ratio(a, b):
     return "%.3gx" % (a / b) if a is not None and b else "-"
 
 
-def table(runs, sizes):
+def table(runs, sizes, only=()):
     """Print the table; return its rows."""
     head = ("figure (median [min-max])", "pvmm", "QEMU+VOF", "QEMU+SLOF",
             "pvmm/VOF", "pvmm/SLOF")
     lines = []
-    for label, fig, value, digits in ROWS:
+    for label, fig, value, digits in shown(ROWS, runs, only):
         vals, med = [], []
         for v in VMMS:
             got = [value(r) for r in runs.get(fig, {}).get(v, []) if ok(r)]
@@ -177,6 +203,18 @@ def table(runs, sizes):
             med.append(statistics.median(got) if got else None)
         lines.append((label, *vals, ratio(med[0], med[1]),
                       ratio(med[0], med[2])))
+    for label, fig in (r for r in IOMMU_ROWS if not only or r[1] in runs):
+        value = next(v for l, f, v, _ in ROWS if l == label)
+        cells = []
+        for v in VMMS:
+            on = [value(r) for r in runs.get(fig, {}).get(v, []) if ok(r)]
+            off = [value(r) for r in runs.get("blk", {}).get(v, []) if ok(r)]
+            on = [x for x in on if x is not None]
+            off = [x for x in off if x is not None]
+            cells.append(ratio(statistics.median(on), statistics.median(off))
+                         if on and off else "-")
+        lines.append((label.replace("--iommu:", "--iommu / without:"),
+                      *cells, "-", "-"))
     kib = [sizes[v] / 1024 for v in VMMS]
     lines.append(("on disk: binary + libraries + firmware (KiB)",
                   *("%.0f" % k for k in kib), ratio(kib[0], kib[1]),
@@ -190,8 +228,11 @@ def table(runs, sizes):
 def main():
     if not os.path.isdir(QEMU_ROOT):
         sys.exit("bench: %s missing: run bench/setup-qemu.sh" % QEMU_ROOT)
+    # make bench runs every figure; "bench.py blk" runs only the
+    # scenarios whose name contains blk (and requires only their rows).
+    only = sys.argv[1:]
     load0, sizes = os.getloadavg(), disk_bytes()
-    out = run_host()
+    out = run_host(only)
     runs = parse(out)
     if not runs:
         print(out[-3000:])
@@ -204,7 +245,7 @@ def main():
     print("good runs: %s; x86 load average before %.1f, after %.1f" %
           (json.dumps(counts, sort_keys=True), load0[0], os.getloadavg()[0]))
     cpu_per_io(runs)
-    rows = table(runs, sizes)
+    rows = table(runs, sizes, only)
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime(
         "%Y%m%dT%H%M%SZ")
     path = os.path.join(TOP, "bench", "results", "%s-hostA.json" % stamp)

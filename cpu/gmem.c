@@ -16,6 +16,38 @@ int gmem_alloc(struct gmem *g, uint64_t size)
 	return 0;
 }
 
+int gmem_alloc_backed(struct gmem *g, uint64_t size, enum gmem_backing backing,
+		      uint64_t huge)
+{
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS;
+	void *p;
+
+	if (backing == GMEM_NORMAL)
+		return gmem_alloc(g, size);
+	if (backing == GMEM_THP) {
+		int err = gmem_alloc(g, size);
+
+		if (err)
+			return err;
+		if (madvise(g->host, size, MADV_HUGEPAGE) < 0) {
+			err = -errno;
+			gmem_free(g);
+		}
+		return err;
+	}
+	if (!huge || (huge & (huge - 1)) || size % huge)
+		return -EINVAL;
+	/* No MAP_NORESERVE: the pages are reserved now, so a host without
+	 * enough fails here and not at a guest's page fault. */
+	flags |= MAP_HUGETLB | (__builtin_ctzll(huge) << MAP_HUGE_SHIFT);
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, flags, -1, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	g->host = p;
+	g->size = size;
+	return 0;
+}
+
 void gmem_free(struct gmem *g)
 {
 	if (g->host)

@@ -34,6 +34,19 @@ static inline bool gmem_contains(const struct gmem *g, uint64_t gpa,
 
 /* Map anonymous RAM of @size bytes; 0 or -errno. */
 int gmem_alloc(struct gmem *g, uint64_t size);
+
+/* What backs guest RAM (--mem-backing). */
+enum gmem_backing {
+	GMEM_NORMAL,  /* anonymous memory, the host's base pages */
+	GMEM_THP,     /* the same, madvise(MADV_HUGEPAGE) */
+	GMEM_HUGETLB, /* MAP_HUGETLB pages of a given size, reserved at once */
+};
+
+/* gmem_alloc with @backing; @huge is the huge page size for
+ * GMEM_HUGETLB (a power of two @size is a multiple of).  0 or -errno:
+ * -ENOMEM when the host has too few huge pages free. */
+int gmem_alloc_backed(struct gmem *g, uint64_t size, enum gmem_backing backing,
+		      uint64_t huge);
 void gmem_free(struct gmem *g);
 
 /* Copy into / out of guest RAM with the same bounds check; 0 or -EFAULT. */

@@ -12,6 +12,7 @@ void vm_init(struct vm *vm, int ncpus, int threads)
 	for (int i = 0; i < ncpus; i++) {
 		vm->cpu[i].id = i;
 		vm->cpu[i].state = VCPU_STOPPED;
+		vm->cpu[i].host_cpu = -1;
 	}
 	atomic_init(&vm->power, POWER_ON);
 	atomic_init(&vm->kill_code, -1);
@@ -65,7 +66,24 @@ void vm_mark(struct vm *vm, enum phase p)
 {
 	uint64_t zero = 0;
 
+	uint64_t now;
+
 	if (atomic_load(&vm->stats.phase_ns[p]))
 		return;
-	atomic_compare_exchange_strong(&vm->stats.phase_ns[p], &zero, vm_now_ns());
+	now = vm_now_ns();
+	if (atomic_compare_exchange_strong(&vm->stats.phase_ns[p], &zero,
+					   now) &&
+	    vm->on_phase.fn)
+		vm->on_phase.fn(vm->on_phase.ctx, p, now);
+}
+
+void vm_exit_time(struct vm *vm, enum exit_kind k, uint64_t ns)
+{
+	uint64_t max = atomic_load(&vm->stats.exit_max_ns[k]);
+
+	atomic_fetch_add(&vm->stats.exit_total_ns[k], ns);
+	/* Another vCPU may raise it meanwhile: retry while ours is larger. */
+	while (ns > max && !atomic_compare_exchange_weak(
+				   &vm->stats.exit_max_ns[k], &max, ns))
+		;
 }

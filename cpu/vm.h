@@ -71,6 +71,7 @@ struct vcpu {
 	bool ran;	   /* has entered the guest at least once */
 	uint64_t start_pc; /* where start-cpu asked it to begin */
 	uint64_t start_r3;
+	int host_cpu;	   /* --cpu-affinity: its thread's host CPU, or -1 */
 	struct vcpu_stats stats;
 	void *hv; /* backend per-vCPU data */
 };
@@ -93,6 +94,17 @@ struct vm_stats {
 	_Atomic uint64_t phase_ns[PHASE_MAX];
 	_Atomic uint64_t exits[EXIT_KIND_MAX];
 	_Atomic uint64_t exits_unclaimed; /* MMIO nothing answered */
+	/* Time from KVM_RUN's return to the exit handled, per kind. */
+	_Atomic uint64_t exit_total_ns[EXIT_KIND_MAX];
+	_Atomic uint64_t exit_max_ns[EXIT_KIND_MAX];
+};
+
+/* Called when a phase is first reached (vm_mark), on the thread that
+ * reached it: the composition root's --events stream.  Set before the
+ * VM runs; NULL: nobody listens. */
+struct vm_phase_hook {
+	void *ctx;
+	void (*fn)(void *ctx, enum phase p, uint64_t ns);
 };
 
 /* The VM.  Threads: main builds it and reads it after vm_run(); vCPU
@@ -113,6 +125,7 @@ struct vm {
 	_Atomic int kill_code; /* exit status when POWER_KILLED; -1: none */
 
 	struct vm_stats stats;	/* counters, apart from the state */
+	struct vm_phase_hook on_phase;
 
 	void *hv; /* backend VM data */
 };
@@ -135,8 +148,12 @@ struct vcpu *vm_vcpu(struct vm *vm, uint64_t id);
 /* CLOCK_MONOTONIC in ns: the clock of phase_ns and every duration. */
 uint64_t vm_now_ns(void);
 
-/* Record that @p happened now, unless it already had. */
+/* Record that @p happened now, unless it already had; the first to
+ * record it calls vm->on_phase. */
 void vm_mark(struct vm *vm, enum phase p);
+
+/* An exit of kind @k took @ns to handle: into its total and maximum. */
+void vm_exit_time(struct vm *vm, enum exit_kind k, uint64_t ns);
 
 /* --- what the backend reports and needs to build the VM ---------------- */
 

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,6 +262,7 @@ static void *loop_thread(void *arg)
 	int err;
 
 	l->self = pthread_self();
+	pthread_setname_np(l->self, "pvmm-io");
 	err = loop_ring_init(l);
 
 	pthread_mutex_lock(&l->lock);
@@ -290,6 +292,15 @@ static void *loop_thread(void *arg)
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
 	l->cpu_ns = (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 	return NULL;
+}
+
+int loop_pin(struct loop *l, int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return -pthread_setaffinity_np(l->thread, sizeof(set), &set);
 }
 
 int loop_init(struct loop **lp, unsigned entries)

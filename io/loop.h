@@ -21,6 +21,10 @@ typedef void loop_fn(void *arg, int res);
  * on (io_uring set-up stays off the boot path).  0 or -errno. */
 int loop_init(struct loop **lp, unsigned entries);
 
+/* Pin the loop thread to host CPU @cpu (--cpu-affinity io=).  0 or
+ * -errno. */
+int loop_pin(struct loop *l, int cpu);
+
 /* Wait until the ring is set up: 0, or why it could not be. */
 int loop_start(struct loop *l);
 

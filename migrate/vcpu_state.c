@@ -32,7 +32,7 @@ int vcpu_papr_decode(struct vcpu_papr *s, const uint8_t *buf, size_t len)
 	return 0;
 }
 
-/* Test aid (--check-vcpu-state): the PAPR state of the first vCPU with a
+/* Test aid (--debug-check-vcpu-state): the PAPR state of the first vCPU with a
  * VPA, written into the last vCPU that never ran, must read back the
  * same.  What restore will do, inside one VM. */
 int vcpu_state_check(struct vm *vm, struct vcpu_papr *seen)

@@ -18,7 +18,7 @@ struct vm;
 size_t vcpu_papr_encode(const struct vcpu_papr *s, uint8_t *buf);
 int vcpu_papr_decode(struct vcpu_papr *s, const uint8_t *buf, size_t len);
 
-/* Test aid (--check-vcpu-state): read the PAPR state of the first vCPU
+/* Test aid (--debug-check-vcpu-state): read the PAPR state of the first vCPU
  * with a VPA, load it into the last vCPU that never ran, read it back.
  * 0 if equal (*seen: the state), -EILSEQ if not, -ENOENT without such a
  * pair of vCPUs, or the backend's -errno. */

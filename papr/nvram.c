@@ -16,9 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "papr/papr.h"
 #include "cpu/be.h"
 #include "papr/nvram.h"
+#include "papr/papr.h"
 #include "papr/rtas.h"
 
 /* Linux's nvram_checksum(): signature + length + the name as six 16-bit
@@ -87,29 +87,16 @@ int nvram_check(const uint8_t *buf, size_t size, size_t *bad)
 }
 
 /* Read exactly @len bytes at 0, or -errno (-EIO: the file got shorter). */
-static int read_all(int fd, uint8_t *buf, size_t len)
+/* All @len bytes at @at, through short transfers and EINTR: 0, -errno,
+ * or -EIO if the file ends first. */
+static int pio_all(int fd, uint8_t *buf, size_t len, off_t at, bool write)
 {
 	size_t done = 0;
 
 	while (done < len) {
-		ssize_t n = pread(fd, buf + done, len - done, (off_t)done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		done += (size_t)n;
-	}
-	return 0;
-}
-
-static int write_all(int fd, const uint8_t *buf, size_t len, off_t at)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n =
-			pwrite(fd, buf + done, len - done, at + (off_t)done);
+		off_t pos = at + (off_t)done;
+		ssize_t n = write ? pwrite(fd, buf + done, len - done, pos)
+				  : pread(fd, buf + done, len - done, pos);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -132,12 +119,12 @@ static int nvram_load(struct nvram *nv, int fd, size_t *bad)
 		return -EINVAL;
 	if (st.st_size == 0) {
 		nvram_format(nv);
-		err = write_all(fd, nv->bytes, NVRAM_SIZE, 0);
+		err = pio_all(fd, nv->bytes, NVRAM_SIZE, 0, true);
 		return err ? err : fdatasync(fd) < 0 ? -errno : 0;
 	}
 	if (st.st_size != NVRAM_SIZE)
 		return -EFBIG;
-	err = read_all(fd, nv->bytes, NVRAM_SIZE);
+	err = pio_all(fd, nv->bytes, NVRAM_SIZE, 0, false);
 	if (err)
 		return err;
 	return nvram_check(nv->bytes, NVRAM_SIZE, bad);
@@ -181,7 +168,7 @@ int nvram_write(struct nvram *nv, uint32_t index, const uint8_t *src,
 	memcpy(nv->bytes + index, src, len);
 	if (nv->fd < 0)
 		return 0;
-	return write_all(nv->fd, nv->bytes + index, len, (off_t)index);
+	return pio_all(nv->fd, nv->bytes + index, len, (off_t)index, true);
 }
 
 void nvram_close(struct nvram *nv)

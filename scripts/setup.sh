@@ -2,7 +2,7 @@
 # Install and fetch everything pvmm's build, tests and benchmarks need on a
 # bare Debian 12 x86_64 machine.  Idempotent: a second run only checks.
 #
-# Host tools come from apt.  ppc64el packages (kernel, busybox, musl, libfdt,
+# Host tools come from apt.  ppc64el packages (kernel, busybox, musl, libfdt, jansson,
 # liburing) are fetched with apt-get download into .cache/ and unpacked with
 # dpkg -x; the system's own apt state never learns about ppc64el.  Then the
 # guest-kernel matrix (see kernels= below), each kernel recorded in
@@ -15,14 +15,14 @@ stamp=$cache/setup.done
 mkdir -p "$cache"
 
 # Bump when the fetched package set changes, so caches are refreshed.
-setup_rev=5
+setup_rev=6
 
 log() { printf 'setup: %s\n' "$*"; }
 
 host_pkgs=(make gcc libc6-dev qemu-system-ppc gcc-powerpc64le-linux-gnu
 	   qemu-user-static device-tree-compiler cpio gzip xz-utils file
 	   libfdt-dev liburing-dev libcmocka-dev zlib1g-dev pkg-config python3
-	   cppcheck clang-format binutils e2fsprogs kmod)
+	   cppcheck clang-format binutils e2fsprogs kmod libjansson-dev scdoc lintian)
 
 install_host_pkgs() {
 	local missing=()
@@ -90,7 +90,8 @@ unpack() { # unpack PKG DIR
 make_sysroot() {
 	local sr=$cache/sysroot inc
 	rm -rf "$sr"
-	for p in musl musl-dev libfdt-dev liburing-dev zlib1g-dev linux-libc-dev; do
+	for p in musl musl-dev libfdt-dev liburing-dev zlib1g-dev libjansson-dev \
+		 linux-libc-dev; do
 		dpkg -x "$(ls "$cache/debs/${p}"_*.deb | tail -n1)" "$sr"
 	done
 	inc=$sr/usr/include/powerpc64le-linux-musl
@@ -102,19 +103,22 @@ make_sysroot() {
 	ln -sfn ../powerpc64le-linux-gnu/asm "$inc/asm"
 	[ -f "$inc/linux/kvm.h" ] && [ -f "$inc/asm/kvm.h" ] ||
 		{ log "ppc64el kernel headers missing from the sysroot"; exit 1; }
-	# Debian's libfdt.a, liburing.a and libz.a are glibc builds: refuse them if
-	# they need a fortified symbol musl does not provide.
+	# Debian's libfdt.a, liburing.a, libz.a and libjansson.a are glibc
+	# builds: refuse them if they need a fortified symbol musl does not
+	# provide, but for the three compat/musl_fortify.c gives jansson.
 	local chk
 	# zlib's gz* file API (gzprintf...) is never linked: only inflate is.
 	chk=$(powerpc64le-linux-gnu-nm -A -u \
 		"$sr/usr/lib/powerpc64le-linux-gnu/libfdt.a" \
 		"$sr/usr/lib/powerpc64le-linux-gnu/liburing.a" \
-		"$sr/usr/lib/powerpc64le-linux-gnu/libz.a" |
+		"$sr/usr/lib/powerpc64le-linux-gnu/libz.a" \
+		"$sr/usr/lib/powerpc64le-linux-gnu/libjansson.a" |
 		grep -v 'libz.a:gz' |
+		grep -v -E 'libjansson.a:.*(__snprintf_chk|__vsnprintf_chk|__strncpy_chk)$' |
 		awk '$NF ~ /^__.*_chk$/ && $NF != "__stack_chk_fail" {print $NF}' |
 		sort -u)
 	if [ -n "$chk" ]; then
-		log "libfdt.a/liburing.a/libz.a need symbols musl lacks: $chk"
+		log "libfdt.a/liburing.a/libz.a/libjansson.a need symbols musl lacks: $chk"
 		exit 1
 	fi
 }
@@ -300,7 +304,7 @@ fetch_default() {
 	local kpkg=$1 kver=${1#linux-image-}
 	log "fetching ppc64el packages ($kpkg)"
 	fetch "$kpkg" busybox-static musl musl-dev libfdt-dev liburing-dev \
-		zlib1g-dev linux-libc-dev
+		zlib1g-dev libjansson-dev linux-libc-dev
 	make_sysroot
 	unpack "$kpkg" "$cache/kernel"
 	index_modules "$cache/kernel" "$kver" || exit 1

@@ -39,6 +39,8 @@ stage unit tests/unit/run.sh build
 stage kmods python3 tests/kmods_test.py
 stage e2e-matrix python3 tests/e2e/matrix_test.py
 stage cli tests/cli.sh build/native/pvmm build/guests/hello.elf
+stage doc tests/doc.sh build/native/pvmm
+stage deb tests/deb.sh
 stage bench-parser python3 tests/bench/test_bench.py
 stage e2e-fixture tests/e2e/selftest.sh
 stage e2e python3 tests/e2e/run.py

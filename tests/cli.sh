@@ -101,5 +101,100 @@ byte() { od -An -tx1 -j"$2" -N1 "$1" | tr -d ' '; }
 check "nvram created formatted" '[ "$(byte "$tmp/nv-new.bin" 0)" = 70 ] && [ "$(byte "$tmp/nv-new.bin" 4096)" = 7f ] && [ "$(dd if="$tmp/nv-new.bin" bs=1 skip=4 count=6 2>/dev/null)" = common ]'
 check "nvram refused left alone" '[ "$(cat "$tmp/nv-short.bin")" = "not an nvram" ] && cmp -s "$tmp/nv-zero.bin" <(head -c 65536 /dev/zero)'
 
+# --version: the version, the build, the devices and the libraries.
+"$pvmm" --version >"$tmp/version" 2>&1
+check "--version exits 0" '"$pvmm" --version >/dev/null 2>&1'
+check "--version says what it is" 'grep -qE "^pvmm [0-9a-zA-Z.]" "$tmp/version" && grep -q "^devices: .*--disk" "$tmp/version" && grep -qE "^limits: [0-9]+ vCPUs" "$tmp/version" && grep -qE "^libraries: .*libfdt [0-9].*jansson [0-9]" "$tmp/version"'
+check "-V is --version" '"$pvmm" -V | cmp -s - "$tmp/version"'
+
+# --config FILE / --print-config: the effective options as JSON, read
+# back to the same options; the command line overrides the file.
+"$pvmm" --print-config --kernel "$guest" --mem 1G --cpus 2 --rng \
+	--disk "$tmp/disk.img,ro" --disk "$tmp/disk.img,direct" \
+	--cmdline 'console=hvc0 "quoted" \ back' --mmu hash >"$tmp/c1.json" 2>"$tmp/err"
+check "--print-config prints JSON" 'python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[\"cpus\"] == 2 and d[\"rng\"] is True and d[\"disk\"][1].endswith(\",direct\") and d[\"mem\"] == \"1G\" and d[\"net\"] == [] and d[\"initrd\"] is None" "$tmp/c1.json"'
+"$pvmm" --config "$tmp/c1.json" --print-config >"$tmp/c2.json" 2>"$tmp/err"
+check "config round trip" 'cmp -s "$tmp/c1.json" "$tmp/c2.json"'
+"$pvmm" --config "$tmp/c1.json" --cpus 4 --disk "$tmp/disk.img" --print-config >"$tmp/c3.json" 2>"$tmp/err"
+check "command line overrides the file" 'python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[\"cpus\"] == 4 and d[\"disk\"] == [sys.argv[2]] and d[\"mmu\"] == \"hash\"" "$tmp/c3.json" "$tmp/disk.img"'
+# The README's example configuration is one pvmm takes.
+python3 -c 'import re,sys; print(re.search(r"```json\n(.*?)```", open(sys.argv[1]).read(), re.S).group(1))' \
+	"$(dirname "$0")/../README.md" >"$tmp/readme.json"
+"$pvmm" --config "$tmp/readme.json" --print-config >"$tmp/readme-out.json" 2>"$tmp/err"
+check "README's example config" 'python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[\"cpus\"] == 4 and len(d[\"disk\"]) == 3 and d[\"rng\"] is True" "$tmp/readme-out.json"'
+printf '{"kernel": "/nonexistent"}' >"$tmp/k.json"
+expect "config file's kernel is used" 125 "^pvmm: /nonexistent: No such file" -- --config "$tmp/k.json"
+expect "command line's kernel wins" 125 "^pvmm: /nonexistent2: No such file" -- --config "$tmp/k.json" --kernel /nonexistent2
+# Every class of bad configuration: one line naming the key path, 125.
+bad() { # bad NAME JSON PATTERN
+	printf '%s' "$2" >"$tmp/bad.json"
+	expect "config: $1" 125 "$3" -- --config "$tmp/bad.json" --kernel "$guest"
+}
+expect "config: missing file" 125 "^pvmm: --config /nonexistent.json: .*No such file" -- --config /nonexistent.json --kernel "$guest"
+bad "empty file" '' "bad.json: line 1 column 0: "
+bad "syntax error" '{"cpus": 1,}' "bad.json: line 1 column 12: "
+bad "duplicate key" '{"cpus": 1, "cpus": 2}' "bad.json: line 1 column [0-9]+: duplicate object key"
+bad "not an object" '["--cpus", "2"]' "bad.json: not a JSON object"
+bad "unknown key" '{"cpu": 2}' "bad.json: cpu: unknown key$"
+bad "no nested config" '{"config": "x.json"}' "bad.json: config: unknown key$"
+bad "flag not boolean" '{"rng": 1}' "bad.json: rng: must be true or false$"
+bad "string not string" '{"initrd": 5}' "bad.json: initrd: must be a string$"
+bad "number as string" '{"cpus": "2"}' "bad.json: cpus: must be an integer$"
+bad "number not integer" '{"cpus": 2.5}' "bad.json: cpus: must be an integer$"
+bad "list not array" '{"disk": "a.img"}' "bad.json: disk: must be an array of strings$"
+bad "list element" "{\"disk\": [\"$tmp/disk.img\", 3]}" "bad.json: disk\[1\]: must be a string$"
+bad "number out of range" '{"cpus": 9999}' "bad.json: cpus: --cpus 9999: must be 1 to"
+bad "negative number" '{"shutdown-timeout": -1}' "bad.json: shutdown-timeout: --shutdown-timeout -1: must be"
+bad "bad size" '{"mem": "12Q"}' "bad.json: mem: --mem 12Q: not a size$"
+bad "size too small" '{"mem": "1M"}' "bad.json: mem: --mem 1M: less than the"
+bad "bad choice" '{"mmu": "nested"}' "bad.json: mmu: --mmu nested: must be auto, radix or hash$"
+bad "bad device option" "{\"disk\": [\"$tmp/disk.img\", \"$tmp/disk.img,rw\"]}" "bad.json: disk\[1\]: --disk: unknown option 'rw'"
+bad "bad device value" '{"net": ["tap=t0,mac=01:00:00:00:00:01"]}' "bad.json: net\[0\]: --net: bad MAC address"
+bad "missing device file" '{"disk": ["/nonexistent.img"]}' "^pvmm: --disk /nonexistent.img: No such file"
+bad "NUL in a string" '{"cmdline": "a\u0000b"}' "bad.json: line 1 column [0-9]+: .*NUL"
+
+# Harness controls: refused with one line before anything starts.
+expect "affinity not a CPU" 125 "^pvmm: --cpu-affinity 0,x: 'x' is not a CPU number" -- --kernel "$guest" --cpu-affinity 0,x
+expect "affinity io twice" 125 "'io=1' is not a CPU number or io=CPU \(given once\)" -- --kernel "$guest" --cpu-affinity io=0,io=1
+expect "affinity count" 125 "^pvmm: --cpu-affinity: 1 CPUs for 2 vCPUs" -- --kernel "$guest" --cpus 2 --cpu-affinity 0
+expect "affinity CPU not allowed" 125 "^pvmm: --cpu-affinity: CPU 1000 \(vCPU 0\) is not in this process's allowed set" -- --kernel "$guest" --cpu-affinity 1000
+expect "affinity io not allowed" 125 "CPU 1000 \(io\) is not in this process's allowed set" -- --kernel "$guest" --cpu-affinity io=1000
+real=$pvmm pvmm=$tmp/pinned
+printf '#!/bin/sh\nexec taskset -c 0 "%s" "$@"\n' "$real" >"$pvmm"
+chmod +x "$pvmm"
+expect "affinity outside taskset" 125 "CPU 1 \(vCPU 0\) is not in this process's allowed set of 1 CPUs" -- --kernel "$guest" --cpu-affinity 1
+pvmm=$real
+expect "affinity accepted" 125 "(KVM_CAP_PPC_PAPR|/dev/kvm)" -- --kernel "$guest" --cpus 2 --cpu-affinity 0,0,io=0
+expect "mem-backing bad" 125 "^pvmm: --mem-backing huge: must be normal, thp, hugetlb" -- --kernel "$guest" --mem-backing huge
+expect "mem-backing bad size" 125 "^pvmm: --mem-backing hugetlb:3M: must be" -- --kernel "$guest" --mem-backing hugetlb:3M
+expect "mem-backing no such size" 125 "^pvmm: --mem-backing hugetlb: this host has no 32 KiB huge pages" -- --kernel "$guest" --mem-backing hugetlb:32K
+if [ "$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)" = 0 ]; then
+	expect "hugetlb, none reserved" 125 "^pvmm: --mem-backing hugetlb: the guest needs 256 huge pages of [0-9]+ KiB, this host has 0 free" -- --kernel "$guest" --mem 512M --mem-backing hugetlb
+fi
+expect "thp accepted" 125 "(KVM_CAP_PPC_PAPR|/dev/kvm)" -- --kernel "$guest" --mem-backing thp
+expect "events bad fd" 125 "^pvmm: --events fd:99: not an open file descriptor" -- --kernel "$guest" --events fd:99
+expect "events read-only fd" 125 "^pvmm: --events fd:0: not open for writing" -- --kernel "$guest" --events fd:0
+expect "events bad spec" 125 "^pvmm: --events fd:x: not fd:N" -- --kernel "$guest" --events fd:x
+expect "events nowhere" 125 "^pvmm: --events /nonexistent/ev: No such file" -- --kernel "$guest" --events /nonexistent/ev
+expect "events accepted" 125 "(KVM_CAP_PPC_PAPR|/dev/kvm)" -- --kernel "$guest" --events "$tmp/ev.jsonl"
+check "events: start line before the refusal" 'grep -qE "^\{\"event\": \"start\", \"mono_ns\": [0-9]+, \"since_start_ns\": 0\}$" "$tmp/ev.jsonl"'
+
+# --entry: firmware-style placement and entry, or Linux's.
+expect "entry bad" 125 "^pvmm: --entry bios: must be linux, firmware or firmware:ADDR" -- --kernel "$guest" --entry bios
+expect "entry bad address" 125 "^pvmm: --entry firmware:0x1234: must be" -- --kernel "$guest" --entry firmware:0x1234
+expect "entry with --raw" 125 "^pvmm: --entry firmware: not with --raw" -- --kernel "$guest" --raw --entry firmware
+expect "entry beyond RAM" 125 "segment outside usable RAM|outside" -- --kernel "$guest" --mem 64M --entry firmware:0x8000000
+expect "entry firmware accepted" 125 "(KVM_CAP_PPC_PAPR|/dev/kvm)" -- --kernel "$guest" --entry firmware:0x800000
+
+# Debugging aids live under --debug-*; the old names are gone.
+for old in --check-vcpu-state --check-hpt-migration "--dump-hpt $tmp/h"; do
+	# shellcheck disable=SC2086
+	"$pvmm" --kernel "$guest" $old >/dev/null 2>"$tmp/err"
+	rc=$?
+	check "old test aid ${old%% *} refused" '[ $rc -eq 125 ] && grep -q "unrecognized option" "$tmp/err"'
+done
+expect "--debug-check-vcpu-state accepted" 125 "(KVM_CAP_PPC_PAPR|/dev/kvm)" -- \
+	--kernel "$guest" --debug-check-vcpu-state --debug-check-hpt-migration --debug-dump-hpt "$tmp/h"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -2,6 +2,8 @@
  * userspace, park while the vCPU is stopped. */
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <fcntl.h>
@@ -140,13 +142,27 @@ static exit_fn *const exit_handlers[] = {
 	[KVM_EXIT_INTERNAL_ERROR] = exit_fatal,
 };
 
+static enum exit_kind exit_kind_of(unsigned reason)
+{
+	switch (reason) {
+	case KVM_EXIT_PAPR_HCALL: return EXIT_HCALL;
+	case KVM_EXIT_MMIO: return EXIT_MMIO;
+	case KVM_EXIT_INTR: return EXIT_INTERRUPTED;
+	default: return EXIT_OTHER;
+	}
+}
+
+/* Called as soon as KVM_RUN returns: the handler's time is the exit's. */
 static int vcpu_exit(struct vm *vm, struct vcpu *v, struct kvm_run *run)
 {
 	unsigned r = run->exit_reason;
 	exit_fn *fn = r < sizeof(exit_handlers) / sizeof(exit_handlers[0]) ?
 		      exit_handlers[r] : NULL;
+	uint64_t t0 = vm_now_ns();
+	int rc = (fn ? fn : exit_fatal)(vm, v, run);
 
-	return (fn ? fn : exit_fatal)(vm, v, run);
+	vm_exit_time(vm, exit_kind_of(r), vm_now_ns() - t0);
+	return rc;
 }
 
 /* --- the thread --------------------------------------------------------- */
@@ -256,8 +272,26 @@ void *kvm_vcpu_thread(void *arg)
 	struct vm *vm = kv->vm;
 	uint64_t start_ns = vm_now_ns();
 	bool first = true;
+	char name[16];
 	int err;
 
+	/* Named for harnesses and ps: /proc/PID/task/TID/comm. */
+	snprintf(name, sizeof(name), "pvmm-vcpu%d", v->id);
+	pthread_setname_np(pthread_self(), name);
+	/* Pinned before it ever runs the guest; main checked the CPU is
+	 * one the process may use. */
+	if (v->host_cpu >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(v->host_cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set) < 0) {
+			fprintf(stderr, "pvmm: vCPU %d: cannot pin it to CPU "
+				"%d: %s\n", v->id, v->host_cpu,
+				strerror(errno));
+			vm_request_stop(vm, POWER_ERROR);
+		}
+	}
 	while (vcpu_wait_running(vm, v)) {
 		err = vcpu_prepare(vm, v, &first);
 		if (err) {

@@ -40,6 +40,28 @@ class Parse(unittest.TestCase):
         self.assertIn("status 123", why[0])
         self.assertIn("no pvmm data", why[1])
 
+    def test_subset_shows_only_rows_that_ran(self):
+        runs = bench.parse(GOOD)
+        rows = bench.table(runs, {v: 1024 for v in bench.VMMS}, only=("blk",))
+        labels = [r[0] for r in rows[1:]]
+        self.assertIn("virtio-blk sequential read (MB/s)", labels)
+        self.assertNotIn("start -> Linux userspace marker (ms)", labels)
+        # Needs boot runs too, which a blk-only run does not have.
+        self.assertNotIn("VMM CPU per guest I/O (us)", labels)
+        # The full bench shows (and so requires) every row.
+        full = bench.table(runs, {v: 1024 for v in bench.VMMS})
+        self.assertIn("no pvmm data for 'start -> Linux userspace marker (ms)'",
+                      bench.failures(runs, full))
+
+    def test_iommu_ratio_against_the_same_vmm_without(self):
+        out = GOOD.replace("blk pvmm 1", "blk-iommu pvmm 1").replace(
+            "seq_read_mbs=10.5", "seq_read_mbs=5.25") + GOOD
+        rows = bench.table(bench.parse(out), {v: 1024 for v in bench.VMMS})
+        row = next(r for r in rows if r[0].startswith(
+            "--iommu / without: virtio-blk sequential read"))
+        self.assertEqual(row[1], "0.5x")
+        self.assertEqual(row[2], "-")
+
     def test_no_failures(self):
         runs = bench.parse(GOOD)
         self.assertEqual(bench.failures(runs, [("head",), ("x", "1 [1-1]")]), [])

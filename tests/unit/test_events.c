@@ -121,19 +121,10 @@ static void log_too_small(void **state)
 static int32_t rtas(struct machine *m, const char *name, uint32_t nargs,
 		    const uint32_t *args, uint32_t nret, uint32_t *rets)
 {
-	uint8_t *p = gmem_ptr(&m->vm.mem, ARGS, 12 + 4 * (nargs + nret));
-	uint64_t hargs[HCALL_NARGS] = { ARGS };
-
-	be32_store(p, rtas_token(name));
-	be32_store(p + 4, nargs);
-	be32_store(p + 8, nret);
-	for (uint32_t i = 0; i < nargs; i++)
-		be32_store(p + 12 + 4 * i, args[i]);
-	assert_int_equal(hcall_dispatch(&m->papr, &m->vm.cpu[0], KVMPPC_H_RTAS, hargs),
-			 H_SUCCESS);
+	assert_int_equal(unit_rtas(m, ARGS, name, nargs, nret, args), H_SUCCESS);
 	for (uint32_t i = 0; rets && i < nret; i++)
-		rets[i] = be32_load(p + 12 + 4 * (nargs + i));
-	return (int32_t)be32_load(p + 12 + 4 * nargs);
+		rets[i] = unit_rtas_ret(m, ARGS, nargs, i);
+	return (int32_t)unit_rtas_ret(m, ARGS, nargs, 0);
 }
 
 static int32_t check_exception(struct machine *m, uint32_t mask,

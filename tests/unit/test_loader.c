@@ -93,6 +93,42 @@ static void good_be(void **state)
 	loads_segments(true);
 }
 
+/* --entry firmware: segment and entry at base + (paddr mod 256 MiB), as
+ * QEMU's pseries; a base that puts the image past the limit is refused
+ * with nothing beyond it written. */
+static void firmware_placement(void **state)
+{
+	struct gmem g = ram();
+	struct test_elf e;
+	struct image img;
+
+	(void)state;
+	make_elf(&e, false);
+	e.ph.p_paddr = 0x30010000; /* 0x10000 modulo 256 MiB */
+	assert_int_equal(
+		load_kernel_at(&g, &e, sizeof(e), g.size, false, 0x40000, &img),
+		LOAD_OK);
+	assert_int_equal(img.lo, 0x50000);
+	assert_int_equal(img.hi, 0x50040);
+	assert_int_equal(img.entry, 0x50004);
+	assert_int_equal(g.host[0x50000], 0xab);
+	assert_int_equal(g.host[0x10000], 0);
+	/* Past the limit: refused. */
+	assert_int_equal(load_kernel_at(&g, &e, sizeof(e), 0x80000, false,
+					0x70000, &img),
+			 LOAD_E_RANGE);
+	assert_int_equal(load_kernel_at(&g, &e, sizeof(e), g.size, false,
+					g.size - 0x10000, &img),
+			 LOAD_E_RANGE);
+	/* LOAD_AT_PADDR is load_kernel. */
+	make_elf(&e, true);
+	assert_int_equal(load_kernel_at(&g, &e, sizeof(e), g.size, false,
+					LOAD_AT_PADDR, &img),
+			 LOAD_OK);
+	assert_int_equal(img.entry, 0x10004);
+	gmem_free(&g);
+}
+
 /* Load a modified image and expect @err. */
 static void expect_err(struct test_elf *e, size_t len, uint64_t limit,
 		       int err)
@@ -202,6 +238,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(good_le),
 		cmocka_unit_test(good_be),
+		cmocka_unit_test(firmware_placement),
 		cmocka_unit_test(malformed),
 		cmocka_unit_test(out_of_range),
 		cmocka_unit_test(raw_and_gzip),

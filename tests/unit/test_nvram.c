@@ -19,23 +19,12 @@
 static int64_t rtas(struct machine *m, const char *name, uint32_t nargs,
 		    uint32_t nret, const uint32_t *args)
 {
-	uint8_t *p = gmem_ptr(&m->vm.mem, BUF, 12 + 4 * (nargs + nret));
-	uint64_t hargs[HCALL_NARGS] = {BUF};
-
-	be32_store(p, rtas_token(name));
-	be32_store(p + 4, nargs);
-	be32_store(p + 8, nret);
-	for (uint32_t i = 0; i < nargs; i++)
-		be32_store(p + 12 + 4 * i, args[i]);
-	for (uint32_t i = 0; i < nret; i++)
-		be32_store(p + 12 + 4 * (nargs + i), 0xdeadbeef);
-	return hcall_dispatch(&m->papr, &m->vm.cpu[0], KVMPPC_H_RTAS, hargs);
+	return unit_rtas(m, BUF, name, nargs, nret, args);
 }
 
 static int32_t ret(struct machine *m, uint32_t nargs, uint32_t i)
 {
-	return (int32_t)be32_load(
-		gmem_ptr(&m->vm.mem, BUF + 12 + 4 * (nargs + i), 4));
+	return (int32_t)unit_rtas_ret(m, BUF, nargs, i);
 }
 
 /* The CHRP definition of the header checksum, independent of Linux's

@@ -280,25 +280,13 @@ static void routing(void **state)
 static void rtas(struct machine *m, const char *name, uint32_t nargs,
 		 uint32_t nret, const uint32_t *args)
 {
-	uint8_t *p = gmem_ptr(&m->vm.mem, BUF, 12 + 4 * (nargs + nret));
-	uint64_t hargs[HCALL_NARGS] = { BUF };
-
-	assert_non_null(p);
 	assert_int_not_equal(rtas_token(name), 0);
-	be32_store(p, rtas_token(name));
-	be32_store(p + 4, nargs);
-	be32_store(p + 8, nret);
-	for (uint32_t i = 0; i < nargs; i++)
-		be32_store(p + 12 + 4 * i, args[i]);
-	for (uint32_t i = 0; i < nret; i++)
-		be32_store(p + 12 + 4 * (nargs + i), 0xdeadbeef);
-	assert_int_equal(hcall_dispatch(&m->papr, &m->vm.cpu[0], KVMPPC_H_RTAS, hargs),
-			 H_SUCCESS);
+	assert_int_equal(unit_rtas(m, BUF, name, nargs, nret, args), H_SUCCESS);
 }
 
 static uint32_t ret(struct machine *m, uint32_t nargs, uint32_t i)
 {
-	return be32_load(gmem_ptr(&m->vm.mem, BUF + 12 + 4 * (nargs + i), 4));
+	return unit_rtas_ret(m, BUF, nargs, i);
 }
 
 static int32_t status(struct machine *m, uint32_t nargs)

@@ -100,21 +100,9 @@ static void map_identity(uint64_t bus, uint64_t len, uint64_t perm)
 static void rtas(const char *name, uint32_t nargs, uint32_t nret,
 		 const uint32_t *args, uint32_t *rets)
 {
-	uint8_t *p = gmem_ptr(&m->vm.mem, RBUF, 12 + 4 * (nargs + nret));
-	uint64_t hargs[HCALL_NARGS] = {RBUF};
-
-	assert_non_null(p);
-	be32_store(p, rtas_token(name));
-	be32_store(p + 4, nargs);
-	be32_store(p + 8, nret);
-	for (uint32_t i = 0; i < nargs; i++)
-		be32_store(p + 12 + 4 * i, args[i]);
+	assert_int_equal(unit_rtas(m, RBUF, name, nargs, nret, args), H_SUCCESS);
 	for (uint32_t i = 0; i < nret; i++)
-		be32_store(p + 12 + 4 * (nargs + i), 0xdeadbeef);
-	assert_int_equal(hcall_dispatch(&m->papr, &m->vm.cpu[0], KVMPPC_H_RTAS, hargs),
-			 H_SUCCESS);
-	for (uint32_t i = 0; i < nret; i++)
-		rets[i] = be32_load(p + 12 + 4 * (nargs + i));
+		rets[i] = unit_rtas_ret(m, RBUF, nargs, i);
 }
 
 static int32_t create_ddw(uint32_t shift, uint32_t wshift, uint32_t *r)

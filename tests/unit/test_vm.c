@@ -1,4 +1,10 @@
 /* The VM's run state: first stop wins, and a kill's exit code. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "evstream.h"
 #include "tests/unit/unit.h"
 
 /* The first kill sets the exit code; a second one, racing or late,
@@ -53,12 +59,109 @@ static void stop_marks_once(void **state)
 	unit_machine_free(m);
 }
 
+/* Exit time per kind: the sum and the largest, kinds kept apart. */
+static void exit_time_total_and_max(void **state)
+{
+	struct machine *m = unit_machine(1);
+
+	(void)state;
+	vm_exit_time(&m->vm, EXIT_HCALL, 300);
+	vm_exit_time(&m->vm, EXIT_HCALL, 1000);
+	vm_exit_time(&m->vm, EXIT_HCALL, 200);
+	vm_exit_time(&m->vm, EXIT_MMIO, 7);
+	assert_int_equal(atomic_load(&m->vm.stats.exit_total_ns[EXIT_HCALL]),
+			 1500);
+	assert_int_equal(atomic_load(&m->vm.stats.exit_max_ns[EXIT_HCALL]),
+			 1000);
+	assert_int_equal(atomic_load(&m->vm.stats.exit_max_ns[EXIT_MMIO]), 7);
+	assert_int_equal(atomic_load(&m->vm.stats.exit_total_ns[EXIT_OTHER]),
+			 0);
+	unit_machine_free(m);
+}
+
+static int hook_calls[PHASE_MAX];
+static uint64_t hook_ns[PHASE_MAX];
+
+static void count_hook(void *ctx, enum phase p, uint64_t ns)
+{
+	(void)ctx;
+	hook_calls[p]++;
+	hook_ns[p] = ns;
+}
+
+/* The phase hook (--events) runs once per phase, with the time the
+ * report keeps. */
+static void phase_hook_once(void **state)
+{
+	struct machine *m = unit_machine(1);
+
+	(void)state;
+	memset(hook_calls, 0, sizeof(hook_calls));
+	m->vm.on_phase = (struct vm_phase_hook){NULL, count_hook};
+	vm_mark(&m->vm, PHASE_START);
+	vm_mark(&m->vm, PHASE_START);
+	assert_true(vm_request_stop(&m->vm, POWER_OFF));
+	assert_false(vm_request_stop(&m->vm, POWER_CRASH));
+	assert_int_equal(hook_calls[PHASE_START], 1);
+	assert_int_equal(hook_calls[PHASE_STOP], 1);
+	assert_int_equal(hook_calls[PHASE_EXIT], 0);
+	assert_int_equal(hook_ns[PHASE_STOP],
+			 atomic_load(&m->vm.stats.phase_ns[PHASE_STOP]));
+	unit_machine_free(m);
+}
+
+/* --events: one JSON line per phase, the stop with its reason. */
+static void events_lines(void **state)
+{
+	struct machine *m = unit_machine(1);
+	struct evstream e;
+	char spec[32], err[128], buf[1024] = "";
+	int fds[2];
+	ssize_t n;
+
+	(void)state;
+	assert_int_equal(pipe(fds), 0);
+	snprintf(spec, sizeof(spec), "fd:%d", fds[1]);
+	assert_int_equal(evstream_open(&e, &m->vm, spec, err, sizeof(err)), 0);
+	m->vm.on_phase = (struct vm_phase_hook){&e, evstream_phase};
+	vm_mark(&m->vm, PHASE_START);
+	vm_mark(&m->vm, PHASE_VM_CREATED);
+	assert_true(vm_request_stop(&m->vm, POWER_REBOOT));
+	n = read(fds[0], buf, sizeof(buf) - 1);
+	assert_true(n > 0);
+	buf[n] = 0;
+	assert_non_null(strstr(buf, "{\"event\": \"start\", \"mono_ns\": "));
+	assert_non_null(strstr(buf, "\"since_start_ns\": 0}\n{\"event\": "
+				    "\"vm_created\""));
+	assert_non_null(strstr(buf, "{\"event\": \"stop_requested\""));
+	assert_non_null(strstr(buf, "\"reason\": \"reboot\"}\n"));
+	assert_int_equal(atomic_load(&e.errors), 0);
+	/* A reader gone: the line is counted, pvmm goes on. */
+	close(fds[0]);
+	signal(SIGPIPE, SIG_IGN);
+	vm_mark(&m->vm, PHASE_EXIT);
+	assert_int_equal(atomic_load(&e.errors), 1);
+	evstream_close(&e);
+	close(fds[1]);
+	/* Not descriptors to write to. */
+	assert_int_equal(evstream_open(&e, &m->vm, "fd:9999", err, sizeof(err)),
+			 -EBADF);
+	assert_int_equal(evstream_open(&e, &m->vm, "fd:", err, sizeof(err)),
+			 -EINVAL);
+	assert_int_equal(evstream_open(&e, &m->vm, "fd:-1", err, sizeof(err)),
+			 -EINVAL);
+	unit_machine_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(kill_code_first_wins),
 		cmocka_unit_test(kill_after_power_off),
 		cmocka_unit_test(stop_marks_once),
+		cmocka_unit_test(exit_time_total_and_max),
+		cmocka_unit_test(phase_hook_once),
+		cmocka_unit_test(events_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,6 +2,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "cpu/be.h"
+#include "papr/hcall.h"
+#include "papr/rtas.h"
 #include "tests/unit/fake_sys.h"
 #include "tests/unit/unit.h"
 
@@ -62,4 +65,31 @@ unsigned unit_lines(const char *s)
 	for (; *s; s++)
 		n += *s == '\n';
 	return n;
+}
+
+int64_t unit_rtas(struct machine *m, uint64_t gpa, const char *name,
+		  uint32_t nargs, uint32_t nret, const uint32_t *args)
+{
+	uint8_t *p = gmem_ptr(&m->vm.mem, gpa, 12 + 4 * (nargs + nret));
+	uint64_t hargs[HCALL_NARGS] = {gpa};
+
+	if (p) {
+		be32_store(p, name ? rtas_token(name) : 0x1234);
+		be32_store(p + 4, nargs);
+		be32_store(p + 8, nret);
+		for (uint32_t i = 0; i < nargs; i++)
+			be32_store(p + 12 + 4 * i, args ? args[i] : 0);
+		for (uint32_t i = 0; i < nret; i++)
+			be32_store(p + 12 + 4 * (nargs + i), 0xdeadbeef);
+	}
+	return hcall_dispatch(&m->papr, &m->vm.cpu[0], KVMPPC_H_RTAS, hargs);
+}
+
+uint32_t unit_rtas_ret(struct machine *m, uint64_t gpa, uint32_t nargs,
+		       uint32_t i)
+{
+	const uint8_t *p = gmem_ptr(&m->vm.mem, gpa + 12 + 4 * (nargs + i), 4);
+
+	assert_non_null(p);
+	return be32_load(p);
 }

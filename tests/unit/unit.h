@@ -27,4 +27,14 @@ char *unit_stderr_end(void);
 /* Lines in @s. */
 unsigned unit_lines(const char *s);
 
+/* Lay an RTAS call to @name (NULL: a token nobody has) with @nargs
+ * arguments (@args, or zeros) and @nret returns preset to 0xdeadbeef in
+ * guest memory at @gpa (nothing if that is outside RAM), then make it
+ * through H_RTAS on vCPU 0.  The hcall's return. */
+int64_t unit_rtas(struct machine *m, uint64_t gpa, const char *name,
+		  uint32_t nargs, uint32_t nret, const uint32_t *args);
+/* Return word @i of the call laid at @gpa with @nargs arguments. */
+uint32_t unit_rtas_ret(struct machine *m, uint64_t gpa, uint32_t nargs,
+		       uint32_t i);
+
 #endif
