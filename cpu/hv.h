@@ -104,7 +104,11 @@ int hv_tce_create(struct vm *vm, uint32_t liobn, unsigned shift,
 /* Unmap and release such a table; the hypervisor forgets its LIOBN. */
 void hv_tce_destroy(struct vm *vm, int fd, uint64_t *tces, uint64_t n);
 
-/* RTAS start-cpu: enter a stopped vCPU at @pc with r3 = @r3. */
+/* RTAS start-cpu: enter a stopped vCPU at @pc with r3 = @r3; -EBUSY if
+ * it is not stopped.  The state change and the pending start are one
+ * step under the backend's lock, so the vCPU's thread (maybe just back
+ * from its stop-self) never sees itself running without its start and
+ * goes back into the guest where it stopped (issue 14). */
 int hv_start_cpu(struct vm *vm, struct vcpu *v, uint64_t pc, uint64_t r3);
 
 #endif

@@ -25,6 +25,7 @@
 #include <linux/virtio_ids.h>
 #include <linux/virtio_ring.h>
 
+#include "cpu/ratelimit.h"
 #include "io/pci.h"
 #include "io/virtq.h"
 
@@ -109,6 +110,7 @@ struct virtio_dev {
 	uint32_t generation;		/* bumped at every reset and failure */
 
 	_Atomic uint64_t requests;	/* chains served (--report) */
+	struct ratelimit fail_lines;	/* virtio_fail's, under lock */
 	void *priv;			/* the device model's own state */
 };
 
@@ -127,11 +129,17 @@ bool virtio_running(struct virtio_dev *d);
  * with ISR bit 0.  Any thread; takes d->lock. */
 void virtio_queue_interrupt(struct virtio_dev *d, unsigned q);
 
+/* Have ops->notify called for queue @q again, after the sources the
+ * event loop has ready now: a device that stopped at its budget with
+ * work left.  Any thread. */
+void virtio_kick_again(struct virtio_dev *d, unsigned q);
+
 /* Device config changed: bump config_generation, then ISR bit 1 and the
  * config vector (or INTx).  Any thread; takes d->lock. */
 void virtio_config_interrupt(struct virtio_dev *d);
 
-/* The driver broke the rules: say why on stderr (once), set
+/* The driver broke the rules: say why on stderr (once a failure, and
+ * rate-limited: d->fail_lines), set
  * DEVICE_NEEDS_RESET, call ops->reset, bump d->generation, send a config
  * interrupt, stop the device.  Caller holds d->lock. */
 void virtio_fail(struct virtio_dev *d, const char *why);
@@ -142,10 +150,19 @@ void virtio_fail(struct virtio_dev *d, const char *why);
 typedef const char *virtio_serve_fn(struct virtio_dev *d, struct virtq *vq,
 				    struct virtq_chain *c, bool *used);
 
+/* Chains one notify serves before the event loop turns to its other
+ * sources (signals, the shutdown timer, other devices): a driver that
+ * keeps the avail index ahead, re-offering chains as fast as they come
+ * back, must not hold the loop thread (issue 14, finding 1). */
+#define VIRTIO_SERVE_BUDGET(vq) ((unsigned)(vq)->size)
+
 /* Serve queue @q until it is empty (re-checking after enabling
- * notifications), failing the device on a broken chain, then interrupt
- * the driver if anything was returned.  Event loop thread; takes
- * d->lock.  @c is the device's scratch chain (io/virtio_serve.c). */
+ * notifications) or VIRTIO_SERVE_BUDGET chains were served, failing the
+ * device on a broken chain, then interrupt the driver if anything was
+ * returned.  With the budget spent the queue is kicked again
+ * (virtio_kick_again), so the rest is served after what else is ready.
+ * Event loop thread; takes d->lock.  @c is the device's scratch chain
+ * (io/virtio_serve.c). */
 void virtio_serve_queue(struct virtio_dev *d, unsigned q,
 			struct virtq_chain *c, virtio_serve_fn *serve);
 

@@ -7,7 +7,13 @@
  * bounce buffer.  A flush is an fdatasync; the request completes only when
  * it has, so a write the guest flushed is on the host's disk.  Requests
  * in flight when the driver resets the device are dropped at completion
- * (their generation no longer matches). */
+ * (their generation no longer matches).
+ *
+ * What a guest can make us hold (issue 14, finding 2): at most one
+ * request per head, so a queue's size of them in flight (a head offered
+ * again while its request is in flight breaks the ring's rules and the
+ * device needs a reset), and bounce buffers of at most BLK_BOUNCE_BUDGET
+ * bytes in all; a misaligned request beyond that fails with IOERR. */
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -39,10 +45,13 @@
 #define BLK_SEG		16u	/* one discard / write-zeroes range */
 #define BLK_MAX_DISCARD	(1u << 22)	/* sectors per discard */
 #define BLK_MAX_ZEROES	2048u		/* sectors per write-zeroes */
+#define BLK_BOUNCE_BUDGET (16u << 20)	/* bounce bytes in flight */
 
 /* Written when the host cannot fallocate a write-zeroes range; .bss, so
- * it costs neither file size nor memory until the kernel reads it. */
-static uint8_t blk_zeros[BLK_MAX_ZEROES * 512];
+ * it costs neither file size nor memory until the kernel reads it.
+ * Page-aligned: under ,direct (O_DIRECT) the write needs an aligned
+ * buffer, or it fails with EINVAL. */
+static uint8_t blk_zeros[BLK_MAX_ZEROES * 512] __attribute__((aligned(4096)));
 
 struct blk {
 	int fd;
@@ -50,6 +59,9 @@ struct blk {
 	uint64_t sectors;
 	char serial[VIRTIO_BLK_ID_BYTES];
 	struct virtq_chain chain;	/* loop thread scratch */
+	/* Under the device's lock: */
+	bool inflight[BLK_QUEUE_SIZE];	/* by head, this generation's */
+	size_t bounce_bytes;		/* held by requests in flight */
 };
 
 /* A request handed to io_uring. */
@@ -62,6 +74,7 @@ struct blk_req {
 	uint32_t used_len;	/* reported back on success */
 	int64_t expect;		/* bytes the operation must move */
 	uint8_t *bounce;	/* O_DIRECT copy of misaligned data */
+	size_t bounce_len;	/* its bytes, counted in bounce_bytes */
 	bool bounce_in;		/* bounce holds data read for the guest */
 	unsigned niov;
 	struct iovec iov[VIRTQ_MAX_SEGS];
@@ -151,6 +164,9 @@ static void blk_complete(void *arg, int res)
 	ok = res >= 0 && res == r->expect;
 
 	pthread_mutex_lock(&d->lock);
+	blk_of(d)->bounce_bytes -= r->bounce_len;
+	if (r->generation == d->generation)
+		blk_of(d)->inflight[r->head] = false;
 	push = r->generation == d->generation && virtio_running(d);
 	if (push && ok && r->bounce && r->bounce_in) {
 		size_t off = 0;
@@ -183,14 +199,19 @@ static bool iov_aligned(const struct iovec *iov, unsigned n)
 	return true;
 }
 
-/* O_DIRECT needs sector-aligned buffers; guests usually give them. */
-static int blk_bounce(struct blk_req *r, size_t len, bool in)
+/* O_DIRECT needs sector-aligned buffers; guests usually give them (Linux
+ * does), so the budget only limits a guest that means harm. */
+static int blk_bounce(struct blk *b, struct blk_req *r, size_t len, bool in)
 {
-	size_t off = 0;
+	size_t size = (len + 4095) & ~(size_t)4095, off = 0;
 
-	r->bounce = aligned_alloc(4096, (len + 4095) & ~(size_t)4095);
+	if (size > BLK_BOUNCE_BUDGET - b->bounce_bytes)
+		return -ENOBUFS;
+	r->bounce = aligned_alloc(4096, size);
 	if (!r->bounce)
 		return -ENOMEM;
+	r->bounce_len = size;
+	b->bounce_bytes += size;
 	r->bounce_in = in;
 	if (!in)
 		for (unsigned i = 0; i < r->niov; i++) {
@@ -235,7 +256,7 @@ static int blk_submit_rw(struct virtio_dev *d, struct blk_req *r,
 	r->expect = cmd->data_len;
 	r->used_len = in ? cmd->data_len + 1 : 1;
 	if (b->direct && !iov_aligned(r->iov, r->niov) &&
-	    blk_bounce(r, cmd->data_len, in) < 0)
+	    blk_bounce(b, r, cmd->data_len, in) < 0)
 		return -ENOMEM;
 	sqe = loop_sqe(d->io->loop, blk_complete, r);
 	if (!sqe)
@@ -379,6 +400,7 @@ static const char *blk_get_id(struct virtio_dev *d, struct virtq *vq,
 static const char *blk_serve(struct virtio_dev *d, struct virtq *vq,
 			     struct virtq_chain *c, bool *used)
 {
+	struct blk *b = blk_of(d);
 	uint8_t hdr[BLK_HDR];
 	struct blk_cmd cmd;
 	struct blk_req *r;
@@ -397,11 +419,16 @@ static const char *blk_serve(struct virtio_dev *d, struct virtq *vq,
 		cmd.data_len = c->out_len - BLK_HDR;
 	if (cmd.type == VIRTIO_BLK_T_GET_ID)
 		return blk_get_id(d, vq, c, &cmd, used);
+	if (b->inflight[c->head])
+		return "a head offered again while its request is in flight";
 	r = blk_req_new(d, vq, c, &cmd);
 	st = r ? blk_start(d, r, c, &cmd) : VIRTIO_BLK_S_IOERR;
-	if (st < 0)
+	if (st < 0) {
+		b->inflight[c->head] = true;
 		return NULL;
+	}
 	if (r) {
+		b->bounce_bytes -= r->bounce_len;
 		free(r->bounce);
 		free(r);
 	}
@@ -411,6 +438,15 @@ static const char *blk_serve(struct virtio_dev *d, struct virtq *vq,
 static void blk_notify(struct virtio_dev *d, unsigned q)
 {
 	virtio_serve_queue(d, q, &blk_of(d)->chain, blk_serve);
+}
+
+/* Reset or failure: requests in flight belong to the old generation and
+ * drop themselves at completion; their heads are free again. */
+static void blk_reset(struct virtio_dev *d)
+{
+	struct blk *b = blk_of(d);
+
+	memset(b->inflight, 0, sizeof(b->inflight));
 }
 
 static void blk_config_read(struct virtio_dev *d, uint32_t off, void *buf,
@@ -453,6 +489,7 @@ static void blk_config_read(struct virtio_dev *d, uint32_t off, void *buf,
 	.config_size = sizeof(struct virtio_blk_config),		\
 	.config_read = blk_config_read,					\
 	.notify = blk_notify,						\
+	.reset = blk_reset,						\
 }
 
 static const struct virtio_ops blk_ops = BLK_OPS(BLK_FEATURES);

@@ -3,7 +3,8 @@
  * The tap is opened with IFF_VNET_HDR and a 12-byte header, which is the
  * virtio 1.x net header: frames move between the tap and the guest's
  * buffers with one readv/writev each, header included, no copy.  No
- * offloads are offered, so every header is all zeros but num_buffers.
+ * offloads are offered, so every header is all zeros but num_buffers;
+ * the tap gets a zeroed header whatever the guest wrote in its own.
  * The tap fd is non-blocking and watched by the event loop; a frame that
  * finds no receive buffer waits in the tap's queue (which drops when full,
  * as a real link would), and a frame the tap refuses is dropped. */
@@ -22,6 +23,7 @@
 
 #include "io/io.h"
 #include "io/device.h"
+#include "io/iov.h"
 #include "io/le.h"
 #include "io/loop.h"
 #include "io/virtio.h"
@@ -108,15 +110,22 @@ static const char *net_rx_one(struct virtio_dev *d, enum rx_state *st)
 }
 
 /* Move frames until the tap is empty or the guest has no buffer left
- * (then ask for a kick, and look once more in case buffers came). */
+ * (then ask for a kick, and look once more in case buffers came), or a
+ * ring's worth moved: then the rest comes after the loop's other
+ * sources, through a kick of our own. */
 static void net_rx(struct virtio_dev *d)
 {
+	unsigned budget = VIRTIO_SERVE_BUDGET(&d->vq[NET_RX]);
 	const char *why = NULL;
 	enum rx_state st = RX_FRAME;
 	bool used = false;
 
 	pthread_mutex_lock(&d->lock);
 	while (!why && virtio_running(d)) {
+		if (budget-- == 0) {
+			virtio_kick_again(d, NET_RX);
+			break;
+		}
 		why = net_rx_one(d, &st);
 		used |= st == RX_FRAME;
 		if (st == RX_TAP_EMPTY ||
@@ -142,10 +151,20 @@ static const char *net_tx_serve(struct virtio_dev *d, struct virtq *vq,
 {
 	struct net *n = net_of(d);
 
+	/* The guest's header is not passed on: with no offload negotiated
+	 * its fields (NEEDS_CSUM, GSO type and size...) mean nothing, and
+	 * the tap would act on them (issue 14).  An all-zero header goes
+	 * instead, then the frame from the guest's buffers. */
+	static uint8_t zero_hdr[NET_HDR];
+	struct iovec part[VIRTQ_MAX_SEGS + 1] = { { zero_hdr, NET_HDR } };
+	unsigned np;
+
 	if (c->nin || c->out_len < NET_HDR)
 		return "transmit buffer too small or device-writable";
+	np = iov_slice(c->iov, c->nout, NET_HDR, c->out_len - NET_HDR,
+		       part + 1, VIRTQ_MAX_SEGS);
 	/* A frame the tap refuses is dropped, as on a full link. */
-	(void)writev(n->fd, c->iov, (int)c->nout);
+	(void)writev(n->fd, part, (int)np + 1);
 	if (virtq_push(vq, &d->io->vm->mem, c->head, 0) < 0)
 		return "used ring outside RAM";
 	*used = true;

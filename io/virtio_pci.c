@@ -11,6 +11,7 @@
  * a device no hook on config-space writes, which it would need, and
  * Linux does not use it. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -19,6 +20,7 @@
 #include <linux/virtio_pci.h>
 
 #include "cpu/hv.h"
+#include "cpu/ratelimit.h"
 #include "io/io.h"
 #include "io/le.h"
 #include "io/loop.h"
@@ -123,10 +125,22 @@ void virtio_fail(struct virtio_dev *d, const char *why)
 {
 	uint8_t s = status_load(d);
 
+	uint64_t dropped;
+
 	if (s & VIRTIO_STATUS_NEEDS_RESET)
 		return;		/* said once already */
-	fprintf(stderr, "pvmm: virtio %s: %s; the device needs a reset\n",
-		d->ops->name, why);
+	/* Once per failure, and failures rate-limited: a guest can reset
+	 * and break a device again at MMIO speed. */
+	if (ratelimit_now(&d->fail_lines, &dropped)) {
+		if (dropped)
+			fprintf(stderr,
+				"pvmm: virtio: %" PRIu64
+				" failures not shown\n",
+				dropped);
+		fprintf(stderr,
+			"pvmm: virtio %s: %s; the device needs a reset\n",
+			d->ops->name, why);
+	}
 	status_store(d, s | VIRTIO_STATUS_NEEDS_RESET);
 	if (d->ops->reset)
 		d->ops->reset(d);
@@ -142,6 +156,11 @@ static void kick_signal(struct virtio_dev *d, unsigned q)
 	ssize_t n = write(d->kick[q].fd, &one, sizeof(one));
 
 	(void)n;	/* a full counter already means "look" */
+}
+
+void virtio_kick_again(struct virtio_dev *d, unsigned q)
+{
+	kick_signal(d, q);
 }
 
 /* Event loop: the queue's eventfd became readable. */

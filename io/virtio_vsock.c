@@ -93,18 +93,26 @@ static const char *rx_fill(struct virtio_dev *d, struct virtq_chain *c)
 	return NULL;
 }
 
-/* Give the guest every packet there is a receive buffer for. */
+/* Give the guest every packet there is a receive buffer for, a ring's
+ * worth at a time: with more left, the rest comes after the loop's
+ * other sources, through a kick of our own. */
 static void rx_pump(struct virtio_dev *d)
 {
 	struct vsock_dev *s = vsock_of(d);
 	struct virtq *vq = &d->vq[VSOCK_RX];
+	unsigned budget = VIRTIO_SERVE_BUDGET(vq);
 	const char *why = NULL;
 	bool used = false;
 
 	pthread_mutex_lock(&d->lock);
 	while (!why && virtio_running(d) && vsock_pending(&s->v)) {
-		int got = virtq_pop(vq, &d->io->vm->mem, &s->chain);
+		int got;
 
+		if (budget-- == 0) {
+			virtio_kick_again(d, VSOCK_RX);
+			break;
+		}
+		got = virtq_pop(vq, &d->io->vm->mem, &s->chain);
 		if (got == 0 && !virtq_enable_notify(vq, &d->io->vm->mem))
 			break;		/* kicked when buffers come */
 		if (got < 0)

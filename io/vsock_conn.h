@@ -14,7 +14,10 @@
  * handles what it reports.  One thread at a time (the device lock).
  *
  * Bounds, whatever the guest or host does: at most VSOCK_MAX_CONNS
- * connections; guest-to-host bytes are buffered only while the host socket
+ * connections, of which host programs may hold VSOCK_MAX_HOST_CONNS (the
+ * rest stay for the guest's own), and of those at most VSOCK_MAX_LINES
+ * may be waiting for their CONNECT line: a new one pushes out the oldest
+ * (issue 14, finding 4: idle peers held every slot); guest-to-host bytes are buffered only while the host socket
  * is full and never beyond the credit we advertise (VSOCK_BUF_ALLOC a
  * connection: a guest that overruns it is reset); host-to-guest bytes are
  * never buffered here, they wait in the host socket until the guest has
@@ -33,6 +36,8 @@
 #define VSOCK_HOST_CID		2		/* VMADDR_CID_HOST */
 #define VSOCK_HDR_SIZE		44		/* struct virtio_vsock_hdr */
 #define VSOCK_MAX_CONNS		64
+#define VSOCK_MAX_HOST_CONNS	(VSOCK_MAX_CONNS / 2)	/* host-initiated */
+#define VSOCK_MAX_LINES		8	/* of those, before CONNECT */
 #define VSOCK_BUF_ALLOC		(128u << 10)	/* our receive space, each */
 #define VSOCK_CREDIT_LOW	(64u << 10)	/* room the guest must see */
 #define VSOCK_MAX_PAYLOAD	(64u << 10)	/* in one packet to the guest */
@@ -83,6 +88,8 @@ struct vsock_conn {
 	bool readable;		/* the host socket may have data or EOF */
 	bool credit_asked;	/* CREDIT_REQUEST sent, no new credit since */
 	bool host_wr_shut;	/* the host saw EOF from the guest */
+	bool from_host;		/* a host program connected to UDS */
+	uint64_t accepted;	/* when (vsock.accepts), for the oldest */
 
 	/* Guest's receive side, as its last packet said, and ours. */
 	uint32_t peer_buf_alloc, peer_fwd_cnt;
@@ -123,6 +130,7 @@ struct vsock {
 	struct vsock_conn conn[VSOCK_MAX_CONNS];
 	struct vsock_rst rst[VSOCK_RST_RING];
 	unsigned rst_head, rst_n;
+	uint64_t accepts;	/* host connections accepted so far */
 	struct vsock_stats stats;
 };
 

@@ -88,7 +88,55 @@ static void read_line(struct vsock *v, struct vsock_conn *c)
 	c->readable = true;
 }
 
-/* Take every pending host connection; with the table full, close it at
+/* Host connections that hold a slot; *@oldest, of those still waiting
+ * for their line, the one accepted first (NULL if none); *@lines, how
+ * many wait. */
+static unsigned host_conns(struct vsock *v, struct vsock_conn **oldest,
+			   unsigned *lines)
+{
+	unsigned n = 0;
+
+	*oldest = NULL;
+	*lines = 0;
+	for (unsigned i = 0; i < VSOCK_MAX_CONNS; i++) {
+		struct vsock_conn *c = &v->conn[i];
+
+		if (c->state == VSOCK_FREE || !c->from_host)
+			continue;
+		n++;
+		if (c->state != VSOCK_LINE)
+			continue;
+		++*lines;
+		if (!*oldest || c->accepted < (*oldest)->accepted)
+			*oldest = c;
+	}
+	return n;
+}
+
+/* A slot for a host connection just accepted: the oldest one still
+ * waiting for its line makes room if VSOCK_MAX_LINES wait (idle peers
+ * cannot hold slots for long); none beyond VSOCK_MAX_HOST_CONNS, so the
+ * guest's own connections always find one. */
+static struct vsock_conn *host_slot(struct vsock *v, int fd)
+{
+	struct vsock_conn *oldest, *c;
+	unsigned lines, n = host_conns(v, &oldest, &lines);
+
+	if (lines >= VSOCK_MAX_LINES) {
+		vsock_conn_free(v, oldest);
+		n--;
+	}
+	if (n >= VSOCK_MAX_HOST_CONNS)
+		return NULL;
+	c = vsock_conn_new(v, fd, VSOCK_LINE);
+	if (c) {
+		c->from_host = true;
+		c->accepted = v->accepts++;
+	}
+	return c;
+}
+
+/* Take every pending host connection; with no slot for it, close it at
  * once (the host sees EOF before any OK). */
 static void accept_all(struct vsock *v)
 {
@@ -102,7 +150,7 @@ static void accept_all(struct vsock *v)
 				continue;
 			return;
 		}
-		c = vsock_conn_new(v, fd, VSOCK_LINE);
+		c = host_slot(v, fd);
 		if (!c)
 			close(fd);
 		else if (vsock_host_watch(v, c) < 0)

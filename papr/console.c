@@ -4,12 +4,14 @@
  * control vty is how a guest hands pvmm its exit status: Linux sees it as
  * /dev/hvc1, so `echo exit 3 > /dev/hvc1; poweroff -f` makes pvmm exit 3. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cpu/hv.h"
+#include "cpu/ratelimit.h"
 #include "papr/papr.h"
 #include "cpu/be.h"
 #include "papr/console.h"
@@ -22,6 +24,7 @@ void console_init(struct console *c)
 {
 	c->out_fd = STDOUT_FILENO;
 	c->in_fd = STDIN_FILENO;
+	pthread_mutex_init(&c->out_lock, NULL);
 	pthread_mutex_init(&c->lock, NULL);
 	c->ctl_len = 0;
 	c->out_bytes = 0;
@@ -92,6 +95,24 @@ static void write_all(int fd, const char *buf, size_t len)
 	}
 }
 
+/* The guest wrote the line: escaped (no terminal escapes reach the
+ * host's terminal) and rate-limited (issue 14, finding 5). */
+static void print_ignored(const char *line)
+{
+	static struct ratelimit lines;	/* under the console's lock */
+	char esc[4 * CONSOLE_CTL_LINE_MAX + 1];
+	uint64_t dropped;
+
+	if (!ratelimit_now(&lines, &dropped))
+		return;
+	if (dropped)
+		fprintf(stderr,
+			"pvmm: control vty: %" PRIu64 " lines not shown\n",
+			dropped);
+	ratelimit_escape(esc, sizeof(esc), line, strlen(line));
+	fprintf(stderr, "pvmm: control vty: ignoring \"%s\"\n", esc);
+}
+
 static void control_command(struct papr *papr, const char *line)
 {
 	char *end;
@@ -106,7 +127,7 @@ static void control_command(struct papr *papr, const char *line)
 			return;
 		}
 	}
-	fprintf(stderr, "pvmm: control vty: ignoring \"%s\"\n", line);
+	print_ignored(line);
 }
 
 void console_control_write(struct papr *papr, const char *buf, size_t len)
@@ -155,16 +176,18 @@ int64_t h_put_term_char(struct papr *papr, struct vcpu *v, uint64_t *args)
 	if (vty < 0 || len > TERM_CHARS_MAX)
 		return H_PARAMETER;
 	unpack_chars(&args[2], buf);
-	pthread_mutex_lock(&papr->con.lock);
 	if (vty == 0) {
 		if (len)
 			vm_mark(papr->vm, PHASE_FIRST_CONSOLE);
+		pthread_mutex_lock(&papr->con.out_lock);
 		write_all(papr->con.out_fd, buf, len);
 		papr->con.out_bytes += len;
+		pthread_mutex_unlock(&papr->con.out_lock);
 	} else {
+		pthread_mutex_lock(&papr->con.lock);
 		console_control_write(papr, buf, len);
+		pthread_mutex_unlock(&papr->con.lock);
 	}
-	pthread_mutex_unlock(&papr->con.lock);
 	return H_SUCCESS;
 }
 
@@ -192,9 +215,9 @@ void rtas_display_character(struct papr *papr, struct vcpu *v,
 	char ch = (char)a->args[0];
 
 	(void)v;
-	pthread_mutex_lock(&papr->con.lock);
+	pthread_mutex_lock(&papr->con.out_lock);
 	write_all(papr->con.out_fd, &ch, 1);
 	papr->con.out_bytes++;
-	pthread_mutex_unlock(&papr->con.lock);
+	pthread_mutex_unlock(&papr->con.out_lock);
 	a->rets[0] = RTAS_OK;
 }

@@ -16,13 +16,16 @@
 #define CONSOLE_ESCAPE		0x01
 
 /* The vtys.  Written by vCPU threads (H_PUT_TERM_CHAR, display-character,
- * the control line) and the event loop thread (typed input); lock covers
- * all of it but the fds (set by main before the threads) and exit_status
- * (atomic, read by main at the end). */
+ * the control line) and the event loop thread (typed input).  out_lock
+ * covers the output and out_bytes, lock the control line and the input
+ * ring: a stalled stdout holds only the vCPU writing to it, never the
+ * event loop feeding input (issue 14).  The fds are set by main before
+ * the threads, exit_status is atomic (read by main at the end). */
 struct console {
 	int out_fd;		/* guest console output (stdout) */
 	int in_fd;		/* guest console input (stdin), -1 for none */
-	pthread_mutex_t lock;	/* one vCPU's bytes at a time */
+	pthread_mutex_t out_lock;	/* one vCPU's bytes at a time */
+	pthread_mutex_t lock;		/* control line, input ring */
 	char ctl_line[CONSOLE_CTL_LINE_MAX];
 	size_t ctl_len;		/* bytes of the control line so far */
 	uint64_t out_bytes;	/* console bytes written for the guest */

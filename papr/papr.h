@@ -4,8 +4,9 @@
  * that the composition root (machine.h) hands it.
  *
  * Threads: hcalls and RTAS calls run on the calling vCPU's thread, so
- * several at once.  con.lock covers the console: its output, the control
- * line and the input ring the event loop thread fills; events.lock the
+ * several at once.  con.out_lock covers the console's output, con.lock
+ * the control line and the input ring the event loop thread fills (so a
+ * stalled stdout cannot hold the event loop); events.lock the
  * event queue (posted from the loop thread too).  The rest is set up by
  * main before the vCPUs run, or atomic (counters, the RTC offset, the
  * guest's exit status). */

@@ -11,24 +11,17 @@
 void rtas_start_cpu(struct papr *papr, struct vcpu *v, struct rtas_args *a)
 {
 	struct vcpu *t = vm_vcpu(papr->vm, a->args[0]);
-	int stopped = VCPU_STOPPED, err;
+	int err;
 
 	(void)v;
 	if (!t) {
 		a->rets[0] = (uint32_t)RTAS_PARAM_ERROR;
 		return;
 	}
-	if (!atomic_compare_exchange_strong(&t->state, &stopped,
-					    VCPU_RUNNING)) {
-		a->rets[0] = (uint32_t)RTAS_HW_ERROR;
-		return;
-	}
-	t->start_pc = a->args[1];
-	t->start_r3 = a->args[2];
-	err = hv_start_cpu(papr->vm, t, t->start_pc, t->start_r3);
-	if (err < 0)
-		atomic_store(&t->state, VCPU_STOPPED);
-	else
+	/* Not stopped (-EBUSY): a hardware error, as PAPR has it.  The
+	 * backend flips the state and records the start under one lock. */
+	err = hv_start_cpu(papr->vm, t, a->args[1], a->args[2]);
+	if (!err)
 		atomic_fetch_add(&t->starts, 1);
 	a->rets[0] = (uint32_t)rtas_errno(err);
 }

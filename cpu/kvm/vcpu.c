@@ -317,6 +317,10 @@ void *kvm_vcpu_thread(void *arg)
 		}
 		vm_mark(vm, PHASE_FIRST_ENTRY);
 		v->ran = true;
+		/* A KVM_RUN that fails before KVM fills in an exit leaves the
+		 * last one in the run area: guest_fault must not take that
+		 * old RTAS call for a new one and answer it again (issue 14). */
+		kv->run->exit_reason = KVM_EXIT_UNKNOWN;
 		if (ioctl(kv->fd, KVM_RUN, 0) < 0 && !guest_fault(kv->run)) {
 			if (errno == EINTR || errno == EAGAIN) {
 				atomic_fetch_add(&vm->stats.exits[EXIT_INTERRUPTED], 1);

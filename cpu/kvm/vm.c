@@ -373,8 +373,14 @@ int hv_configure_mmu(struct vm *vm, uint64_t flags, uint64_t proc_tbl)
 int hv_start_cpu(struct vm *vm, struct vcpu *v, uint64_t pc, uint64_t r3)
 {
 	struct kvm_vm *k = kvm_of(vm);
+	int stopped = VCPU_STOPPED;
 
 	pthread_mutex_lock(&k->lock);
+	if (!atomic_compare_exchange_strong(&v->state, &stopped,
+					    VCPU_RUNNING)) {
+		pthread_mutex_unlock(&k->lock);
+		return -EBUSY;
+	}
 	v->start_pc = pc;
 	v->start_r3 = r3;
 	kvm_vcpu_of(v)->start_pending = true;

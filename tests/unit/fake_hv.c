@@ -48,12 +48,21 @@ int hv_configure_mmu(struct vm *vm, uint64_t flags, uint64_t proc_tbl)
 
 int hv_start_cpu(struct vm *vm, struct vcpu *v, uint64_t pc, uint64_t r3)
 {
+	int stopped = VCPU_STOPPED;
+
 	(void)vm;
 	fake_hv.start_calls++;
 	fake_hv.start_v = v;
 	fake_hv.start_pc = pc;
 	fake_hv.start_r3 = r3;
-	return fake_hv.start_ret;
+	fake_hv.start_state = atomic_load(&v->state);
+	if (fake_hv.start_ret)
+		return fake_hv.start_ret;
+	if (!atomic_compare_exchange_strong(&v->state, &stopped, VCPU_RUNNING))
+		return -EBUSY;
+	v->start_pc = pc;
+	v->start_r3 = r3;
+	return 0;
 }
 
 int hv_set_sprg0(struct vm *vm, struct vcpu *v, uint64_t val)

@@ -24,6 +24,7 @@ struct fake_hv {
 	int start_calls;
 	struct vcpu *start_v;
 	uint64_t start_pc, start_r3;
+	int start_state;	/* the vCPU's, as the call came */
 	int start_ret;
 
 	int sprg0_calls;

@@ -1,9 +1,13 @@
 /* hcall dispatch and the console/control vty handlers. */
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "papr/hcall.h"
 #include "cpu/irq.h"
+#include "cpu/ratelimit.h"
 #include "tests/unit/unit.h"
 
 static int64_t call(struct machine *m, uint64_t nr, uint64_t a0, uint64_t a1,
@@ -114,6 +118,104 @@ static void control_vty(void **state)
 	unit_machine_free(m);
 }
 
+/* A bad control line is shown escaped: the guest's terminal escapes do
+ * not reach the host's terminal (before the fix they went out raw). */
+static void control_line_escaped(void **state)
+{
+	struct machine *m = unit_machine(1);
+	char *err;
+
+	(void)state;
+	unit_stderr_begin();
+	control(m, "\033]0;pwned\007\\x\n", 16);
+	err = unit_stderr_end();
+	assert_string_equal(err, "pvmm: control vty: ignoring "
+				 "\"\\x1b]0;pwned\\x07\\x5cx\"\n");
+	free(err);
+	unit_machine_free(m);
+}
+
+/* 20,000 bad lines from the guest earn a few lines on stderr, not
+ * 20,000 (before the fix, one each). */
+static void control_flood_limited(void **state)
+{
+	struct machine *m = unit_machine(1);
+	char *err;
+
+	(void)state;
+	unit_stderr_begin();
+	for (int i = 0; i < 20000; i++)
+		control(m, "bogus\n", 16);
+	err = unit_stderr_end();
+	assert_true(unit_lines(err) <= RATELIMIT_BURST + 1);
+	free(err);
+	unit_machine_free(m);
+}
+
+/* --- a stalled stdout (issue 14) ---------------------------------------- */
+
+static struct machine *stall_m;
+static atomic_bool put_done, input_done;
+
+/* The vCPU: one H_PUT_TERM_CHAR into the full pipe; it blocks there. */
+static void *stalled_put(void *arg)
+{
+	(void)arg;
+	call(stall_m, H_PUT_TERM_CHAR, 0, 2, 0x6869000000000000ULL, 0, NULL);
+	atomic_store(&put_done, true);
+	return NULL;
+}
+
+/* The event loop: a byte typed on the terminal. */
+static void *typed(void *arg)
+{
+	(void)arg;
+	console_input(&stall_m->papr, "a", 1);
+	atomic_store(&input_done, true);
+	return NULL;
+}
+
+/* A vCPU blocked writing to a stdout nobody reads does not hold up the
+ * event loop's console input (before the fix both shared con.lock, so
+ * the input waited for the stalled write, and with it signals and the
+ * shutdown timer). */
+static void stalled_stdout_leaves_input(void **state)
+{
+	char buf[4096];
+	pthread_t put, in;
+	bool in_time;
+	int rd, flags;
+
+	(void)state;
+	stall_m = unit_machine(1);
+	rd = console_pipe(stall_m);
+	flags = fcntl(stall_m->papr.con.out_fd, F_GETFL);
+	fcntl(stall_m->papr.con.out_fd, F_SETFL, flags | O_NONBLOCK);
+	while (write(stall_m->papr.con.out_fd, buf, sizeof(buf)) > 0)
+		;			/* the pipe is full */
+	fcntl(stall_m->papr.con.out_fd, F_SETFL, flags);
+	atomic_store(&put_done, false);
+	atomic_store(&input_done, false);
+	assert_int_equal(pthread_create(&put, NULL, stalled_put, NULL), 0);
+	usleep(50000);			/* it is in write() now */
+	assert_false(atomic_load(&put_done));
+	assert_int_equal(pthread_create(&in, NULL, typed, NULL), 0);
+	for (int i = 0; i < 1000 && !atomic_load(&input_done); i++)
+		usleep(1000);
+	in_time = atomic_load(&input_done);
+	/* Unblock the vCPU whatever happened, then judge. */
+	while (!atomic_load(&put_done))
+		if (read(rd, buf, sizeof(buf)) <= 0)
+			usleep(1000);
+	pthread_join(put, NULL);
+	pthread_join(in, NULL);
+	assert_true(in_time);
+	assert_int_equal(stall_m->papr.con.in_len, 1);
+	close(rd);
+	close(stall_m->papr.con.out_fd);
+	unit_machine_free(stall_m);
+}
+
 static void get_term_char(void **state)
 {
 	struct machine *m = unit_machine(1);
@@ -153,7 +255,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(unimplemented),
 		cmocka_unit_test(put_term_char),
+		cmocka_unit_test(control_line_escaped),
 		cmocka_unit_test(control_vty),
+		cmocka_unit_test(control_flood_limited),
+		cmocka_unit_test(stalled_stdout_leaves_input),
 		cmocka_unit_test(get_term_char),
 		cmocka_unit_test(input_interrupt),
 	};

@@ -220,6 +220,10 @@ static void cpus(void **state)
 	assert_int_equal(ret(m, 3, 0), 0);
 	assert_int_equal(fake_hv.start_calls, 1);
 	assert_ptr_equal(fake_hv.start_v, &m->vm.cpu[1]);
+	/* The backend makes the vCPU run, together with its start: before,
+	 * RTAS did it first, and the vCPU's thread could run on without
+	 * its start (issue 14). */
+	assert_int_equal(fake_hv.start_state, VCPU_STOPPED);
 	assert_int_equal(fake_hv.start_pc, 0x4000);
 	assert_int_equal(fake_hv.start_r3, 0x1234);
 	assert_int_equal(m->vm.cpu[1].state, VCPU_RUNNING);

@@ -705,6 +705,107 @@ static void direct_misaligned(void **state)
 	assert_memory_equal(guest(a, 1024), data, 1024);
 }
 
+/* --- what a guest can make the device hold (issue 14, finding 2) ----- */
+
+static uint16_t reoffered;
+
+/* Loop thread: take the posted read (its I/O queued), then the driver
+ * offers the same head again while the read is in flight. */
+static void serve_reoffer(void *arg, int res)
+{
+	(void)arg;
+	(void)res;
+	drv.d->ops->notify(drv.d, 0);
+	vdrv_avail_add(&drv, 0, reoffered);
+	drv.d->ops->notify(drv.d, 0);
+}
+
+/* A head in flight offered again: DEVICE_NEEDS_RESET, not a second
+ * request (before the fix each offer made one more, without bound);
+ * after a reset the head serves again. */
+static void reoffer_in_flight(void **state)
+{
+	uint8_t h[HDR];
+	struct vdrv_seg s[3] = { VDRV_OUT(h, HDR), VDRV_IN(NULL, 4096),
+				 VDRV_IN(NULL, 1) };
+	uint64_t served = drv.d->requests;
+
+	(void)state;
+	hdr_store(h, VIRTIO_BLK_T_IN, 0);
+	vdrv_loop_call(&drv, NULL, NULL);	/* DRIVER_OK's look first */
+	reoffered = vdrv_post(&drv, 0, s, 3, 0);
+	vdrv_loop_call(&drv, serve_reoffer, NULL);
+	assert_true(vdrv_status(&drv) & VIRTIO_STATUS_NEEDS_RESET);
+	assert_int_equal(drv.d->requests, served + 2);
+	vdrv_loop_call(&drv, NULL, NULL);
+	assert_int_equal(vdrv_used_idx(&drv, 0), 0);
+	vdrv_up(&drv, vdrv_device_features(&drv), 1);
+	assert_int_equal(blk_read(0, SECTOR, NULL), VIRTIO_BLK_S_OK);
+}
+
+#define BOUNCE_REQS	17	/* one more than 16 MiB of 1 MiB bounces */
+
+static struct vdrv_seg bounce_segs[BOUNCE_REQS][3];
+
+/* Loop thread: post all the reads and take them in one go, so none has
+ * completed before the last is taken. */
+static void post_bounces(void *arg, int res)
+{
+	static uint8_t h[HDR];
+	uint64_t buf = *(const uint64_t *)arg;
+
+	(void)res;
+	hdr_store(h, VIRTIO_BLK_T_IN, 0);
+	for (unsigned i = 0; i < BOUNCE_REQS; i++) {
+		struct vdrv_seg *s = bounce_segs[i];
+
+		s[0] = (struct vdrv_seg)VDRV_OUT(h, HDR);
+		s[1] = (struct vdrv_seg)VDRV_IN(NULL, DISK_SIZE);
+		s[1].addr = buf;
+		s[2] = (struct vdrv_seg)VDRV_IN(NULL, 1);
+		vdrv_post(&drv, 0, s, 3, 0);
+	}
+	drv.d->ops->notify(drv.d, 0);
+}
+
+static bool all_used(struct vdrv *v, const void *arg)
+{
+	(void)arg;
+	return vdrv_used_idx(v, 0) == BOUNCE_REQS;
+}
+
+/* O_DIRECT bounce buffers are bounded in all: with 16 MiB in flight the
+ * next misaligned read fails with IOERR (before the fix every one got
+ * its bounce, as large as the request); once they completed, bounces
+ * work again. */
+static void bounce_budget(void **state)
+{
+	uint64_t buf, a;
+	unsigned ok = 0, ioerr = 0;
+
+	(void)state;
+	if (no_direct)
+		skip();
+	buf = vdrv_alloc(&drv, DISK_SIZE + 4096) + 8;	/* misaligned */
+	vdrv_loop_call(&drv, NULL, NULL);
+	vdrv_loop_call(&drv, post_bounces, &buf);
+	assert_true(vdrv_wait(&drv, all_used, NULL));
+	for (unsigned i = 0; i < BOUNCE_REQS; i++) {
+		uint8_t st = status_of(&bounce_segs[i][2]);
+
+		ok += st == VIRTIO_BLK_S_OK;
+		ioerr += st == VIRTIO_BLK_S_IOERR;
+	}
+	assert_int_equal(ok, BOUNCE_REQS - 1);
+	assert_int_equal(ioerr, 1);
+	assert_int_equal(status_of(&bounce_segs[BOUNCE_REQS - 1][2]),
+			 VIRTIO_BLK_S_IOERR);
+	assert_true(virtio_running(drv.d));
+	drv.q[0].used_seen = BOUNCE_REQS;
+	assert_int_equal(blk_read(1, SECTOR, &a), VIRTIO_BLK_S_OK);
+	assert_true(is_pattern(guest(a, SECTOR), SECTOR, SECTOR));
+}
+
 int main(void)
 {
 #define T(f, o) cmocka_unit_test_prestate_setup_teardown(f, setup, teardown, \
@@ -728,6 +829,8 @@ int main(void)
 		T(short_header, plain),
 		T(reset_drops_in_flight, plain),
 		T(direct_misaligned, direct),
+		T(reoffer_in_flight, plain),
+		T(bounce_budget, direct),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

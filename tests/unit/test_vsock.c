@@ -904,10 +904,33 @@ static void credit_from_guest_overrun(void **state)
 
 /* --- limits and resets --------------------------------------------------- */
 
+/* The guest's packets until it has no more: how many of each op. */
+static void rx_count(int *rsts, int *reqs, int *resps)
+{
+	struct vsock_hdr h;
+
+	*rsts = *reqs = *resps = 0;
+	rx_post(1);
+	for (bool got = true; got;) {
+		got = false;
+		while (rx_get(&h, NULL)) {
+			*rsts += h.op == VIRTIO_VSOCK_OP_RST;
+			*reqs += h.op == VIRTIO_VSOCK_OP_REQUEST;
+			*resps += h.op == VIRTIO_VSOCK_OP_RESPONSE;
+			got = true;
+		}
+		if (got)
+			rx_post(1);
+	}
+}
+
+/* Host programs get VSOCK_MAX_HOST_CONNS slots, the rest see EOF; the
+ * guest still connects to the host (issue 14, finding 4: before, host
+ * programs could take all VSOCK_MAX_CONNS and the guest got RST). */
 static void connections_bounded(void **state)
 {
 	int fd[VSOCK_MAX_CONNS + 3];
-	int lfd = host_listen(4321);
+	int lfd = host_listen(4321), rsts, reqs, resps, hfd;
 	char line[32];
 
 	(void)state;
@@ -920,32 +943,60 @@ static void connections_bounded(void **state)
 	for (int i = 0; i < VSOCK_MAX_CONNS + 3; i++) {
 		char buf[8];
 
-		if (i < VSOCK_MAX_CONNS)
+		if (i < VSOCK_MAX_HOST_CONNS)
 			assert_int_equal(host_read(fd[i], buf, sizeof(buf)),
 					 -1);
 		else
 			host_expect_eof(fd[i]);
 	}
-	/* No room for a guest connection either. */
+	/* Room for a guest connection. */
 	tx_op(VIRTIO_VSOCK_OP_REQUEST, 4321, 0);
-	rx_post(1);
-	{
-		struct vsock_hdr h;
-		int rsts = 0, reqs = 0;
-
-		for (int k = 0; k < VSOCK_MAX_CONNS + 1; k++) {
-			while (rx_get(&h, NULL)) {
-				rsts += h.op == VIRTIO_VSOCK_OP_RST;
-				reqs += h.op == VIRTIO_VSOCK_OP_REQUEST;
-			}
-			rx_post(1);
-		}
-		assert_int_equal(rsts, 1);
-		assert_int_equal(reqs, VSOCK_MAX_CONNS);
-	}
-	assert_true(accept4(lfd, NULL, NULL, SOCK_NONBLOCK) < 0);
+	rx_count(&rsts, &reqs, &resps);
+	assert_int_equal(rsts, 0);
+	assert_int_equal(reqs, VSOCK_MAX_HOST_CONNS);
+	assert_int_equal(resps, 1);
+	hfd = host_accept(lfd);
 	for (int i = 0; i < VSOCK_MAX_CONNS + 3; i++)
 		close(fd[i]);
+	close(hfd);
+	close(lfd);
+}
+
+/* VSOCK_MAX_CONNS host programs that never send their CONNECT line:
+ * only the newest VSOCK_MAX_LINES keep a slot, the others see EOF; the
+ * guest connects, and a program that does send its line gets through. */
+static void idle_host_peers(void **state)
+{
+	int fd[VSOCK_MAX_CONNS];
+	int lfd = host_listen(4321), rsts, reqs, resps, hfd, late;
+
+	(void)state;
+	driver_up();
+	for (int i = 0; i < VSOCK_MAX_CONNS; i++) {
+		fd[i] = host_dial(NULL);
+		host_ready();
+	}
+	for (int i = 0; i < VSOCK_MAX_CONNS; i++) {
+		char buf[8];
+
+		if (i >= VSOCK_MAX_CONNS - VSOCK_MAX_LINES)
+			assert_int_equal(host_read(fd[i], buf, sizeof(buf)),
+					 -1);
+		else
+			host_expect_eof(fd[i]);
+	}
+	tx_op(VIRTIO_VSOCK_OP_REQUEST, 4321, 0);
+	late = host_dial("CONNECT 77\n");
+	host_ready();
+	rx_count(&rsts, &reqs, &resps);
+	assert_int_equal(rsts, 0);
+	assert_int_equal(resps, 1);
+	assert_int_equal(reqs, 1);	/* the one that said its line */
+	hfd = host_accept(lfd);
+	for (int i = 0; i < VSOCK_MAX_CONNS; i++)
+		close(fd[i]);
+	close(late);
+	close(hfd);
 	close(lfd);
 }
 
@@ -1033,6 +1084,7 @@ int main(void)
 		T(credit_from_guest_kept),
 		T(credit_from_guest_overrun),
 		T(connections_bounded),
+		T(idle_host_peers),
 		T(driver_reset_closes_all),
 		cmocka_unit_test_setup_teardown(through_event_loop, setup_loop,
 						teardown),

@@ -19,6 +19,14 @@
 struct machine *unit_machine(int ncpus);
 void unit_machine_free(struct machine *m);
 
+/* Catch what is written to stderr from now on, until unit_stderr_end,
+ * which gives it back (malloc'd, NUL-terminated; the caller frees it). */
+void unit_stderr_begin(void);
+char *unit_stderr_end(void);
+
+/* Lines in @s. */
+unsigned unit_lines(const char *s);
+
 /* Lay an RTAS call to @name (NULL: a token nobody has) with @nargs
  * arguments (@args, or zeros) and @nret returns preset to 0xdeadbeef in
  * guest memory at @gpa (nothing if that is outside RAM), then make it
