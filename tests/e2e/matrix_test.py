@@ -89,9 +89,12 @@ class Matrix(unittest.TestCase):
                                              self.args())
         self.assertEqual(self.names(scns), [
             "kernel-debian12-devices", "kernel-debian12-hash",
+            "kernel-debian12-panic",
             "kernel-debian12-security-devices",
             "kernel-debian12-security-hash",
-            "kernel-unstable-64k-devices", "kernel-unstable-64k-hash"])
+            "kernel-debian12-security-panic",
+            "kernel-unstable-64k-devices", "kernel-unstable-64k-hash",
+            "kernel-unstable-64k-panic"])
         why = {name: (hosts, reason) for hosts, name, reason in skipped}
         self.assertIn("404 Not Found", why["kernel-debian13-devices"][1])
         self.assertIn("404 Not Found", why["kernel-debian13-hash"][1])
