@@ -4,11 +4,11 @@
 # as the KVM check and says why this host cannot run a guest.
 #   tests/cli.sh PVMM GUEST_ELF
 set -u
+. "$(dirname "$0")/lib.sh"
 pvmm=$1
 guest=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
 
 # expect NAME STATUS PATTERN -- ARGS...: stderr is one line matching PATTERN
 expect() {
@@ -19,12 +19,10 @@ expect() {
 	lines=$(wc -l <"$tmp/err")
 	if [ "$rc" -eq "$status" ] && [ "$lines" -eq 1 ] &&
 	   grep -qE -- "$pattern" "$tmp/err"; then
-		echo "ok - $name"
-		pass=$((pass + 1))
+		ok "$name"
 	else
-		echo "not ok - $name: exit $rc (want $status), stderr:"
+		not_ok "$name: exit $rc (want $status), stderr:"
 		sed 's/^/    /' "$tmp/err"
-		fail=$((fail + 1))
 	fi
 }
 
@@ -91,15 +89,6 @@ exec 9>&-
 # A new file is created and formatted before the run (here: refused later
 # for want of KVM); the refused ones are untouched.
 expect "nvram created" 125 "(KVM_CAP_PPC_PAPR|/dev/kvm)" -- --kernel "$guest" --nvram "$tmp/nv-new.bin"
-check() {
-	if eval "$2"; then
-		echo "ok - $1"
-		pass=$((pass + 1))
-	else
-		echo "not ok - $1"
-		fail=$((fail + 1))
-	fi
-}
 check "nvram created 64 KiB" '[ "$(stat -c %s "$tmp/nv-new.bin" 2>/dev/null)" = 65536 ]'
 byte() { od -An -tx1 -j"$2" -N1 "$1" | tr -d ' '; }
 check "nvram created formatted" '[ "$(byte "$tmp/nv-new.bin" 0)" = 70 ] && [ "$(byte "$tmp/nv-new.bin" 4096)" = 7f ] && [ "$(dd if="$tmp/nv-new.bin" bs=1 skip=4 count=6 2>/dev/null)" = common ]'
@@ -200,5 +189,4 @@ done
 expect "--debug-check-vcpu-state accepted" 125 "(KVM_CAP_PPC_PAPR|/dev/kvm)" -- \
 	--kernel "$guest" --debug-check-vcpu-state --debug-check-hpt-migration --debug-dump-hpt "$tmp/h"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

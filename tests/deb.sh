@@ -5,19 +5,10 @@
 # its man page is pvmm.1, and lintian (as far as lintian on x86 checks a
 # foreign-architecture .deb).
 set -u
+. "$(dirname "$0")/lib.sh"
 top=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-check() {
-	if eval "$2"; then
-		echo "ok - $1"
-		pass=$((pass + 1))
-	else
-		echo "not ok - $1"
-		fail=$((fail + 1))
-	fi
-}
 
 deb=$("$top/scripts/deb.sh" "$tmp/out" 2>"$tmp/err")
 check "deb builds" '[ -f "$deb" ] || { cat "$tmp/err"; false; }'
@@ -48,5 +39,4 @@ if command -v lintian >/dev/null; then
 	check "lintian clean" '! grep -E "^[EW]: " "$tmp/lintian" || { cat "$tmp/lintian"; false; }'
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

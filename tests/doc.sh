@@ -4,21 +4,12 @@
 # man page and the completion where PREFIX and DESTDIR say.
 #   tests/doc.sh PVMM
 set -u
+. "$(dirname "$0")/lib.sh"
 pvmm=$1
 top=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
 
-check() {
-	if eval "$2"; then
-		echo "ok - $1"
-		pass=$((pass + 1))
-	else
-		echo "not ok - $1"
-		fail=$((fail + 1))
-	fi
-}
 # Long options, sorted, one a line.
 help_opts() { "$pvmm" --help | grep -oE '^ +(-[a-zA-Z], )?--[a-z][a-z0-9-]*' | grep -oE -- '--[a-z0-9-]+' | sort -u; }
 man_opts() { grep -oE '^\*(-[a-zA-Z]\*, \*)?--[a-z][a-z0-9-]*\*' "$top/doc/pvmm.1.scd" | grep -oE -- '--[a-z0-9-]+' | sort -u; }
@@ -45,5 +36,4 @@ check "make install PREFIX DESTDIR" '[ -x "$tmp/root/opt/pv/bin/pvmm" ] && [ -f 
 check "installed pvmm is the build's" 'cmp -s "$tmp/root/opt/pv/bin/pvmm" "$top/pvmm"'
 check "installed nothing else" '[ "$(cd "$tmp/root" && find . -type f | sort | tr "\n" " ")" = "./opt/pv/bin/pvmm ./opt/pv/share/bash-completion/completions/pvmm ./opt/pv/share/man/man1/pvmm.1 " ]'
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
