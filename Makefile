@@ -126,6 +126,43 @@ native: $(B)/native/pvmm $(UNIT_BIN)
 unit: native
 	tests/unit/run.sh $(B)
 
+# --- fuzz targets: libFuzzer, ASan+UBSan, clang ---------------------------
+# tests/fuzz/fuzz_NAME.c against the portable objects built again with
+# clang's coverage, and the unit tests' link-time fakes (fake_hv.c,
+# fake_sys.c, the same --wrap seams).  `make fuzz` builds them; the check
+# stage (tests/fuzz/run.sh) runs each for FUZZ_TIME seconds on its seed
+# corpus (tests/fuzz/corpus/NAME/); `make fuzz-long` for FUZZ_LONG each.
+FUZZ_CC	  ?= clang
+FUZZ_TIME ?= 10
+FUZZ_LONG ?= 600
+FFLAGS	:= -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+	   -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/bin/%)
+FOBJ_PORT := $(PORT_SRC:%.c=$(B)/fuzz/%.o)
+FOBJ_HELP := $(UNIT_HELP:%.c=$(B)/fuzz/%.o)
+
+$(B)/fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $<"
+	@$(FUZZ_CC) $(CPPFLAGS) $(CFLAGS) $(FFLAGS) -c -o $@ $<
+
+$(B)/fuzz/bin/%: $(B)/fuzz/tests/fuzz/%.o $(FOBJ_HELP) $(FOBJ_PORT)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZLD  $@"
+	@$(FUZZ_CC) -fsanitize=fuzzer,address,undefined $(UNIT_WRAP) -o $@ \
+		$^ -lcmocka $(NLIBS)
+
+.SECONDARY: $(FOBJ_PORT) $(FOBJ_HELP) $(FUZZ_SRC:%.c=$(B)/fuzz/%.o)
+
+fuzz: $(FUZZ_BIN)
+
+fuzz-run: fuzz
+	tests/fuzz/run.sh $(B) $(FUZZ_TIME)
+
+fuzz-long: fuzz
+	tests/fuzz/run.sh $(B) $(FUZZ_LONG)
+
 # --- guests, tools, e2e and the rest ---------------------------------------
 # Small static ppc64le programs the e2e scenarios run inside the host.
 TOOLS	:= $(patsubst tests/tools/%.c,$(B)/tools/%,$(wildcard tests/tools/*.c))
@@ -230,5 +267,5 @@ clean:
 
 FORCE:
 
-.PHONY: FORCE man install all native unit guests tools l2 bench e2e check demo lint lint-report setup clean
+.PHONY: FORCE man install all native unit fuzz fuzz-run fuzz-long guests tools l2 bench e2e check demo lint lint-report setup clean
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

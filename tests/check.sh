@@ -8,7 +8,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh || exit 1
-make -j2 pvmm native guests tools || exit 1
+make -j2 pvmm native guests tools fuzz || exit 1
 make l2 || exit 1
 
 total_pass=0 total_fail=0 broken=0
@@ -36,6 +36,7 @@ stage() {
 
 stage lint make -s lint-report
 stage unit tests/unit/run.sh build
+stage fuzz tests/fuzz/run.sh build 10
 stage kmods python3 tests/kmods_test.py
 stage e2e-matrix python3 tests/e2e/matrix_test.py
 stage cli tests/cli.sh build/native/pvmm build/guests/hello.elf

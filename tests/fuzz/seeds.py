@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Write the fuzz targets' seed corpora (tests/fuzz/corpus/NAME/): a few
+small valid inputs per target, so the fuzzer starts past the first
+checks.  Run it again after changing a target's input format."""
+import gzip
+import os
+import struct
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
+
+
+def put(target, name, data):
+    d = os.path.join(ROOT, target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+def hpt():
+    hdr = struct.pack(">I", 18)  # 256 KiB HPT
+    end = struct.pack(">IHH", 0, 0, 0)
+    chunk = struct.pack(">IHH", 8, 2, 3) + bytes(range(32))
+    put("hpt_stream", "empty", hdr + end)
+    put("hpt_stream", "one-chunk", hdr + chunk + end)
+    put("hpt_stream", "radix", struct.pack(">I", 0xFFFFFFFF) + end)
+
+
+def elf(be):
+    e = ">" if be else "<"
+    ident = b"\x7fELF" + bytes([2, 2 if be else 1, 1]) + bytes(9)
+    phoff = 64
+    data_off = phoff + 56
+    eh = ident + struct.pack(e + "HHIQQQIHHHHHH", 2, 21, 1,
+                             0xC000000000010004, phoff, 0, 0, 64, 56, 1,
+                             0, 0, 0)
+    ph = struct.pack(e + "IIQQQQQQ", 1, 7, data_off, 0xC000000000010000,
+                     0x10000, 16, 64, 0x10000)
+    return eh + ph + b"\xab" * 16
+
+
+def loader():
+    for be in (False, True):
+        tag = "be" if be else "le"
+        put("loader", "elf-" + tag, b"\x00" + elf(be))
+        put("loader", "elf-fw-" + tag, b"\x05" + elf(be))
+        put("loader", "gz-" + tag, b"\x00" + gzip.compress(elf(be), mtime=0))
+    put("loader", "raw", b"\x02" + bytes(range(64)))
+
+
+def virtq():
+    # max_size, flags (size 8, indirect), desc, avail, used, last_avail
+    size = 8
+    cfg = struct.pack("<BBIIIH", 3, 3 | 0x10, 0x0, 0x1000, 0x2000, 0)
+    ram = bytearray(0x3000)
+    # a readable then a writable buffer, chained
+    struct.pack_into("<QIHH", ram, 0, 0x2800, 16, 1, 1)
+    struct.pack_into("<QIHH", ram, 16, 0x2900, 32, 2, 0)
+    # an indirect table at 0x2a00 with two descriptors
+    struct.pack_into("<QIHH", ram, 32, 0x2A00, 32, 4, 0)
+    struct.pack_into("<QIHH", ram, 0x2A00, 0x2800, 8, 1, 1)
+    struct.pack_into("<QIHH", ram, 0x2A10, 0x2900, 8, 2, 0)
+    struct.pack_into("<HHHH", ram, 0x1000, 0, 2, 0, 2)
+    put("virtq", "two-chains", cfg + bytes(ram))
+    del size
+
+
+hpt()
+loader()
+virtq()
