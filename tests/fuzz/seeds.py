@@ -64,6 +64,46 @@ def virtq():
     del size
 
 
+def rtas_call(sel, nargs, nret, args, shape=0):
+    """One call as fuzz_rtas reads it; args are (hint, value) pairs."""
+    b = bytes([sel, shape, nargs, nret])
+    for hint, v in args:
+        b += bytes([hint]) + struct.pack("<Q", v)
+    return b + b"\x00"
+
+
+def rtas():
+    cfg = (7, 0)  # the device's config address, register 0
+    hi, lo = (6, 0), (6, 1)  # the bridge's BUID halves
+    put("rtas", "read-pci-config", rtas_call(22, 2, 2, [cfg, (0, 4)]))
+    put("rtas", "ibm-read-pci-config",
+        rtas_call(24, 4, 2, [cfg, hi, lo, (0, 4)]))
+    put("rtas", "change-msi",
+        rtas_call(26, 6, 3, [cfg, hi, lo, (0, 1), (0, 2), (0, 0)]))
+    put("rtas", "query-ddw", rtas_call(28, 3, 5, [cfg, hi, lo]))
+    put("rtas", "time", rtas_call(1, 0, 8, []) +
+        rtas_call(2, 7, 1, [(0, 2026), (0, 12), (0, 5), (0, 1), (0, 2),
+                            (0, 3), (0, 0)]))
+    put("rtas", "nvram", rtas_call(9, 3, 2, [(0, 0), (3, 0x2000), (0, 64)]))
+
+
+def hcall(sel, args):
+    """One hcall as fuzz_hcall reads it: an index into pvmm's opcodes."""
+    b = bytes([sel, 0])
+    for hint, v in (args + [(0, 0)] * 9)[:9]:
+        b += bytes([hint]) + struct.pack("<Q", v)
+    return b
+
+
+def hcalls():
+    liobn = (5, 0)
+    for i in range(24):
+        put("hcall", "op%02d" % i, hcall(i, [liobn, (3, 0x1000),
+                                             (3, 0x200003)]))
+
+
 hpt()
 loader()
 virtq()
+rtas()
+hcalls()
