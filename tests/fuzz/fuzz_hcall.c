@@ -8,7 +8,7 @@
 #include "tests/fuzz/machine.h"
 #include "tests/unit/unit.h"
 
-#define CALLS	16	/* per input */
+#define CALLS 16 /* per input */
 
 static uint64_t known[HCALL_SLOTS];
 static unsigned nknown;
@@ -30,7 +30,7 @@ static void find_known(void)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fin in = { data, size };
+	struct fin in = {data, size};
 	struct fuzz_vm f;
 
 	if (!nknown)

@@ -19,9 +19,8 @@ static int apply(void *ctx, uint32_t index, uint16_t n_valid,
 
 	/* What the parser promised: the entries are within the HPT and
 	 * the valid ones' bytes are readable (ASan checks the reads). */
-	if (s->order >= 64 ||
-	    (uint64_t)index + n_valid + n_invalid >
-		    (1ull << s->order) / HPTE_BYTES)
+	if (s->order >= 64 || (uint64_t)index + n_valid + n_invalid >
+				      (1ull << s->order) / HPTE_BYTES)
 		abort();
 	for (size_t i = 0; i < (size_t)n_valid * HPTE_BYTES; i++)
 		sink ^= hptes[i];
@@ -34,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct seen s = { 0, 0 };
+	struct seen s = {0, 0};
 	uint32_t order = 0;
 
 	/* The order is only known once the header is read: the callback

@@ -11,22 +11,43 @@
 #include "tests/fuzz/machine.h"
 #include "tests/unit/unit.h"
 
-#define CALLS	16	/* per input */
-#define BUF	0x1000ull
+#define CALLS 16 /* per input */
+#define BUF   0x1000ull
 
 /* The calls pvmm answers itself (papr/rtas.c's table; the XICS ones go
  * to KVM but still have tokens). */
 static const char *const names[] = {
-	"display-character", "get-time-of-day", "set-time-of-day",
-	"power-off", "system-reboot", "ibm,os-term", "start-cpu",
-	"stop-self", "query-cpu-stopped-state", "nvram-fetch", "nvram-store",
-	"ibm,get-system-parameter", "ibm,set-system-parameter",
-	"ibm,nmi-register", "ibm,nmi-interlock", "check-exception",
-	"event-scan", "get-sensor-state", "ibm,set-xive", "ibm,get-xive",
-	"ibm,int-off", "ibm,int-on", "read-pci-config", "write-pci-config",
-	"ibm,read-pci-config", "ibm,write-pci-config", "ibm,change-msi",
-	"ibm,query-interrupt-source-number", "ibm,query-pe-dma-window",
-	"ibm,create-pe-dma-window", "ibm,remove-pe-dma-window",
+	"display-character",
+	"get-time-of-day",
+	"set-time-of-day",
+	"power-off",
+	"system-reboot",
+	"ibm,os-term",
+	"start-cpu",
+	"stop-self",
+	"query-cpu-stopped-state",
+	"nvram-fetch",
+	"nvram-store",
+	"ibm,get-system-parameter",
+	"ibm,set-system-parameter",
+	"ibm,nmi-register",
+	"ibm,nmi-interlock",
+	"check-exception",
+	"event-scan",
+	"get-sensor-state",
+	"ibm,set-xive",
+	"ibm,get-xive",
+	"ibm,int-off",
+	"ibm,int-on",
+	"read-pci-config",
+	"write-pci-config",
+	"ibm,read-pci-config",
+	"ibm,write-pci-config",
+	"ibm,change-msi",
+	"ibm,query-interrupt-source-number",
+	"ibm,query-pe-dma-window",
+	"ibm,create-pe-dma-window",
+	"ibm,remove-pe-dma-window",
 	"ibm,reset-pe-dma-window",
 };
 #define NNAMES (sizeof(names) / sizeof(names[0]))
@@ -37,11 +58,11 @@ static void one_call(struct fin *in, struct fuzz_vm *f)
 {
 	uint8_t sel = fin_u8(in), shape = fin_u8(in);
 	uint32_t nargs = fin_u8(in) % 16, nret = fin_u8(in) % 16;
-	uint64_t gpa = BUF, hargs[HCALL_NARGS] = { 0 };
+	uint64_t gpa = BUF, hargs[HCALL_NARGS] = {0};
 	uint32_t token = sel < NNAMES ? rtas_token(names[sel]) : fin_u32(in);
 	uint8_t *p;
 
-	if (shape & 0x80) {	/* a hostile buffer address or counts */
+	if (shape & 0x80) { /* a hostile buffer address or counts */
 		gpa = fin_u64(in);
 		if (shape & 0x40)
 			gpa %= UNIT_RAM;
@@ -64,7 +85,7 @@ static void one_call(struct fin *in, struct fuzz_vm *f)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fin in = { data, size };
+	struct fin in = {data, size};
 	struct fuzz_vm f;
 
 	fuzz_vm_start(&f);

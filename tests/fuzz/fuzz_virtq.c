@@ -10,8 +10,8 @@
 #include "io/virtq.h"
 #include "tests/fuzz/fuzz.h"
 
-#define RAM	(64u << 10)
-#define ROUNDS	64	/* pops per input: a re-offering ring is bounded */
+#define RAM    (64u << 10)
+#define ROUNDS 64 /* pops per input: a re-offering ring is bounded */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -35,8 +35,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct gmem g;
 	static struct virtq_chain c;
 	static int ready;
-	struct fin f = { data, size };
-	struct virtq q = { 0 };
+	struct fin f = {data, size};
+	struct virtq q = {0};
 	uint8_t *ram;
 	uint8_t flags;
 
@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ram = gmem_ptr(&g, 0, RAM);
 	if (!ram)
 		abort();
-	q.max_size = 1u << (fin_u8(&f) % 11);	/* 1 .. 1024 */
+	q.max_size = 1u << (fin_u8(&f) % 11); /* 1 .. 1024 */
 	virtq_reset(&q);
 	flags = fin_u8(&f);
 	q.size = (uint16_t)(1u << (flags % 11));

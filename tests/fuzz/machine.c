@@ -49,15 +49,13 @@ uint64_t fuzz_value(struct fin *in, const struct fuzz_vm *f, uint8_t hint)
 	switch (hint & 7) {
 	case 0:
 	case 1:
-	case 2:
-		return v;
+	case 2: return v;
 	case 3:
-	case 4:
-		return v % UNIT_RAM;
-	case 5:
-		return (v & 1) ? TCE_LIOBN_DDW : TCE_LIOBN_DEFAULT;
+	case 4: return v % UNIT_RAM;
+	case 5: return (v & 1) ? TCE_LIOBN_DDW : TCE_LIOBN_DEFAULT;
 	case 6:
-		return (v & 1) ? (uint32_t)PHB_BUID : (uint32_t)(PHB_BUID >> 32);
+		return (v & 1) ? (uint32_t)PHB_BUID
+			       : (uint32_t)(PHB_BUID >> 32);
 	default:
 		/* bus 0, the device's devfn, a register (bits 11:8 in
 		 * 31:28, as RTAS passes them) */
