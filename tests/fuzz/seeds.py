@@ -102,8 +102,29 @@ def hcalls():
                                              (3, 0x200003)]))
 
 
+def vsock_hdr(op, src_port, dst_port, length=0, src=3, dst=2):
+    return struct.pack("<QQIIIHHIII", src, dst, src_port, dst_port, length,
+                       1, op, 0, 65536, 0)
+
+
+def vsock():
+    line = b"CONNECT 1234\n"
+    # dial, write the line, events, drain, read
+    host = (bytes([0, 0]) + bytes([1, 0, len(line)]) + line +
+            bytes([3, 0, 4, 0, 5, 0]))
+    put("vsock", "host-connect", host)
+    # the guest answers the host's REQUEST with RESPONSE, then data
+    resp = bytes([2, 0, 0x04, 0]) + vsock_hdr(2, 1234, 1 << 30)
+    data = bytes([2, 0, 0x00, 5]) + vsock_hdr(5, 1234, 1 << 30, 5) + b"hello"
+    put("vsock", "host-stream", host + resp + data + bytes([3, 0, 5, 0]))
+    # the guest connects to the host's port 5000 (nobody listens): RST
+    req = bytes([2, 0, 0, 0]) + vsock_hdr(1, 40000, 5000)
+    put("vsock", "guest-request", req + bytes([4, 0]))
+
+
 hpt()
 loader()
 virtq()
 rtas()
 hcalls()
+vsock()
