@@ -22,7 +22,8 @@ log() { printf 'setup: %s\n' "$*"; }
 host_pkgs=(make gcc libc6-dev qemu-system-ppc gcc-powerpc64le-linux-gnu
 	   qemu-user-static device-tree-compiler cpio gzip xz-utils file
 	   libfdt-dev liburing-dev libcmocka-dev zlib1g-dev pkg-config python3
-	   cppcheck clang-format binutils e2fsprogs kmod libjansson-dev scdoc lintian)
+	   cppcheck clang-format binutils e2fsprogs kmod libjansson-dev scdoc lintian
+	   clang libclang-rt-14-dev)	# the last two: make fuzz (libFuzzer)
 
 install_host_pkgs() {
 	local missing=()
