@@ -140,7 +140,7 @@ FFLAGS	:= -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/bin/%)
 FOBJ_PORT := $(PORT_SRC:%.c=$(B)/fuzz/%.o)
-FUZZ_HELP := tests/fuzz/machine.c
+FUZZ_HELP := tests/fuzz/guest.c
 FOBJ_HELP := $(UNIT_HELP:%.c=$(B)/fuzz/%.o) $(FUZZ_HELP:%.c=$(B)/fuzz/%.o)
 
 $(B)/fuzz/%.o: %.c

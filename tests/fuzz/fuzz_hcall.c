@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #include "papr/hcall.h"
-#include "tests/fuzz/machine.h"
+#include "tests/fuzz/guest.h"
 #include "tests/unit/unit.h"
 
 #define CALLS 16 /* per input */

@@ -8,7 +8,7 @@
 #include "cpu/be.h"
 #include "papr/hcall.h"
 #include "papr/rtas.h"
-#include "tests/fuzz/machine.h"
+#include "tests/fuzz/guest.h"
 #include "tests/unit/unit.h"
 
 #define CALLS 16 /* per input */

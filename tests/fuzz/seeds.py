@@ -61,6 +61,10 @@ def virtq():
     struct.pack_into("<QIHH", ram, 0x2A10, 0x2900, 8, 2, 0)
     struct.pack_into("<HHHH", ram, 0x1000, 0, 2, 0, 2)
     put("virtq", "two-chains", cfg + bytes(ram))
+    # the same behind the IOMMU: bus page i -> guest page i, read+write
+    tces = b"".join(bytes([i | 0xC0, i]) for i in range(16))
+    put("virtq", "two-chains-iommu",
+        bytes([3, 3 | 0x10 | 0x80]) + tces + cfg[2:] + bytes(ram))
     del size
 
 

@@ -5,7 +5,7 @@
 #include "io/tce.h"
 #include "io/virtio.h"
 #include "io/virtio_rng.h"
-#include "tests/fuzz/machine.h"
+#include "tests/fuzz/guest.h"
 #include "tests/unit/unit.h"
 #include "tests/unit/vdrv.h"
 

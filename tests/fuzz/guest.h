@@ -3,8 +3,8 @@
  * on the PCI host bridge behind the IOMMU, its default DMA window open,
  * so PCI config, MSI, the TCE hcalls and the DDW calls all have a
  * device to act on. */
-#ifndef FUZZ_MACHINE_H
-#define FUZZ_MACHINE_H
+#ifndef FUZZ_GUEST_H
+#define FUZZ_GUEST_H
 
 #include <stdint.h>
 
