@@ -74,7 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	q.max_size = 1u << (fin_u8(&f) % 11); /* 1 .. 1024 */
 	virtq_reset(&q);
 	flags = fin_u8(&f);
-	q.size = (uint16_t)(1u << (flags % 11));
+	q.size = (uint16_t)(1u << ((flags & 0xf) % 11));
 	q.indirect = flags & 0x10;
 	q.event_idx = flags & 0x20;
 	if (flags & 0x80) {
