@@ -83,7 +83,7 @@ def rtas():
     put("rtas", "ibm-read-pci-config",
         rtas_call(24, 4, 2, [cfg, hi, lo, (0, 4)]))
     put("rtas", "change-msi",
-        rtas_call(26, 6, 3, [cfg, hi, lo, (0, 1), (0, 2), (0, 0)]))
+        rtas_call(26, 6, 3, [cfg, hi, lo, (0, 4), (0, 2), (0, 1)]))
     put("rtas", "query-ddw", rtas_call(28, 3, 5, [cfg, hi, lo]))
     put("rtas", "time", rtas_call(1, 0, 8, []) +
         rtas_call(2, 7, 1, [(0, 2026), (0, 12), (0, 5), (0, 1), (0, 2),
