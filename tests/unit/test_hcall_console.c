@@ -35,6 +35,7 @@ static void unimplemented(void **state)
 			 H_FUNCTION);
 	assert_int_equal(m->papr.hstats.unimplemented, 4);
 	assert_int_equal(m->papr.hstats.out_of_range, 3);
+	assert_int_equal(m->papr.hstats.errors, 4);
 	assert_null(hcall_name(0x3f0));
 	assert_string_equal(hcall_name(H_PUT_TERM_CHAR), "H_PUT_TERM_CHAR");
 	assert_string_equal(hcall_name(KVMPPC_H_RTAS), "KVMPPC_H_RTAS");
@@ -79,6 +80,8 @@ static void put_term_char(void **state)
 			 H_SUCCESS);
 	assert_int_equal(read(rd, buf, sizeof(buf)), -1);	/* nothing */
 	assert_int_equal(m->papr.con.out_bytes, 29);
+	/* The report counts the two refused, not the three answered. */
+	assert_int_equal(m->papr.hstats.errors, 2);
 	close(rd);
 	unit_machine_free(m);
 }
