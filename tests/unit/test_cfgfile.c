@@ -1,6 +1,6 @@
 /* --config's reader (cfgfile.c): the refusal is one printable line
- * whatever bytes the file holds (found by tests/fuzz/fuzz_cfgfile.c: a
- * key "a\nb" made two lines, escape bytes went to the terminal raw). */
+ * whatever bytes the file holds (fuzz_cfgfile's oracle failed on a key
+ * "a\nb": two lines, and escape bytes went to the terminal raw). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
