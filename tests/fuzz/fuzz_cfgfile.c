@@ -14,16 +14,25 @@
 
 /* One key of each kind, named as main's table names them. */
 static const struct cfg_key keys[] = {
-	{ "kernel", CFG_STRING },     { "cmdline", CFG_STRING },
-	{ "mem", CFG_STRING },	      { "cpus", CFG_NUMBER },
-	{ "shutdown-timeout", CFG_NUMBER },
-	{ "rng", CFG_FLAG },	      { "iommu", CFG_FLAG },
-	{ "disk", CFG_LIST },	      { "net", CFG_LIST },
-	{ "vsock", CFG_LIST },
+	{"kernel", CFG_STRING},
+	{"cmdline", CFG_STRING},
+	{"mem", CFG_STRING},
+	{"cpus", CFG_NUMBER},
+	{"shutdown-timeout", CFG_NUMBER},
+	{"rng", CFG_FLAG},
+	{"iommu", CFG_FLAG},
+	{"disk", CFG_LIST},
+	{"net", CFG_LIST},
+	{"vsock", CFG_LIST},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
 static char path[64];
+
+static void remove_file(void)
+{
+	unlink(path);
+}
 
 /* The file cfgfile_load reads: one per process, rewritten per input. */
 static int put_file(const char *p, const uint8_t *data, size_t size)
@@ -50,8 +59,7 @@ static void check_arg(const struct cfg_arg *a)
 	n = strlen(k->name);
 	if (strncmp(a->arg, "--", 2) != 0 || strncmp(a->arg + 2, k->name, n))
 		abort();
-	if (k->kind == CFG_FLAG ? a->arg[2 + n] != '\0'
-				: a->arg[2 + n] != '=')
+	if (k->kind == CFG_FLAG ? a->arg[2 + n] != '\0' : a->arg[2 + n] != '=')
 		abort();
 	if (strncmp(a->path, k->name, n) != 0)
 		abort();
@@ -101,9 +109,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t len;
 	char *text;
 
-	if (!path[0])
+	if (!path[0]) {
 		snprintf(path, sizeof(path), "/tmp/fuzz_cfgfile.%d.json",
 			 (int)getpid());
+		atexit(remove_file);
+	}
 	if (put_file(path, data, size) < 0)
 		abort();
 	if (cfgfile_load(path, keys, NKEYS, &a, err, sizeof(err)) < 0) {

@@ -10,9 +10,9 @@
 #include "tests/unit/unit.h"
 
 static const struct cfg_key keys[] = {
-	{ "kernel", CFG_STRING },
-	{ "cpus", CFG_NUMBER },
-	{ "disk", CFG_LIST },
+	{"kernel", CFG_STRING},
+	{"cpus", CFG_NUMBER},
+	{"disk", CFG_LIST},
 };
 
 /* Load @json from a file; its refusal line in @err (or "" if taken). */
