@@ -20,8 +20,11 @@
  * on a hash host may be the VRMA real mode runs on).  Guest memory it
  * hands out lies in an arena above its own image or outside RAM, so the
  * devices may scribble on the arena only.  Device registers are reached
- * with H_LOGICAL_CI_LOAD/STORE (and directly with chaos.mmio=1): real
- * mode on a hash guest cannot address a BAR directly. */
+ * with H_LOGICAL_CI_LOAD/STORE (and directly with chaos.mmio=1 on
+ * radix): real mode on a hash guest translates through the VRMA, whose
+ * HPTEs map RAM only, and KVM turns a miss there into a storage
+ * interrupt for the guest, not an MMIO exit (Linux book3s_hv_rm_mmu.c,
+ * kvmppc_hpte_hv_fault; read, not tried here). */
 #include <libfdt.h>
 
 #include "guest.h"
