@@ -18,6 +18,7 @@
 
 #include <liburing.h>
 
+#include "cpu/thread.h"
 #include "io/loop.h"
 
 struct loop_op {
@@ -264,6 +265,9 @@ static void *loop_thread(void *arg)
 	l->self = pthread_self();
 	pthread_setname_np(l->self, "pvmm-io");
 	err = loop_ring_init(l);
+	/* Set up: from here on only what the I/O thread's sandbox allows. */
+	if (!err)
+		err = thread_ready(THREAD_IO);
 
 	pthread_mutex_lock(&l->lock);
 	l->init_err = err;
