@@ -141,7 +141,9 @@ $(SYSROOT):
 NFLAGS	:= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=all
 NOBJ_PORT := $(PORT_SRC:%.c=$(B)/native/%.o) $(B)/native/seccomp_filters.o
-NLIBS	:= -lfdt -luring -lz -ljansson -lpthread
+# liburing's archive, as pvmm links it: Debian's liburing.so.2.3 does not
+# export io_uring_register_restrictions() and io_uring_enable_rings().
+NLIBS	:= -lfdt -l:liburing.a -lz -ljansson -lpthread
 
 $(B)/native/%.o: %.c
 	@mkdir -p $(dir $@)
