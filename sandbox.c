@@ -11,6 +11,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include <linux/seccomp.h>
@@ -51,6 +52,16 @@ static void put_str(struct line *l, const char *s)
 	}
 }
 
+static void put_hex(struct line *l, unsigned v)
+{
+	char d[11] = "0x";
+
+	for (int i = 0; i < 8; i++)
+		d[2 + i] = "0123456789abcdef"[(v >> (28 - 4 * i)) & 0xf];
+	d[10] = '\0';
+	put_str(l, d);
+}
+
 static void put_num(struct line *l, long v)
 {
 	char d[24];
@@ -66,7 +77,8 @@ static void put_num(struct line *l, long v)
 	put_str(l, d + i);
 }
 
-size_t sandbox_report(char *buf, size_t len, enum thread_kind kind, long nr)
+size_t sandbox_report(char *buf, size_t len, enum thread_kind kind, long nr,
+		      unsigned long arg1)
 {
 	struct line l = {buf, len, 0};
 	const char *name = sandbox_syscall_name(nr);
@@ -78,7 +90,12 @@ size_t sandbox_report(char *buf, size_t len, enum thread_kind kind, long nr)
 	put_str(&l, name ? name : "?");
 	put_str(&l, " (");
 	put_num(&l, nr);
-	put_str(&l, "), which its seccomp filter forbids; stopping (exit ");
+	put_str(&l, ")");
+	if (name && !strcmp(name, "ioctl")) {
+		put_str(&l, " with request ");
+		put_hex(&l, (unsigned)arg1);
+	}
+	put_str(&l, ", which its seccomp filter forbids; stopping (exit ");
 	put_num(&l, PVMM_EXIT_SANDBOX);
 	put_str(&l, ")\n");
 	if (len == 0)
@@ -92,17 +109,32 @@ size_t sandbox_report(char *buf, size_t len, enum thread_kind kind, long nr)
 	return l.n;
 }
 
+/* The trapped call's second argument (an ioctl's request), from the
+ * registers it was made with. */
+static unsigned long trapped_arg1(const void *uc)
+{
+	const ucontext_t *u = uc;
+
+#if defined(__powerpc64__)
+	return u->uc_mcontext.gp_regs[4];
+#elif defined(__x86_64__)
+	return (unsigned long)u->uc_mcontext.gregs[REG_RSI];
+#else
+	(void)u;
+	return 0;
+#endif
+}
+
 /* Only calls every filter allows: the tty's ioctl, write, exit_group. */
 static void on_sigsys(int sig, siginfo_t *si, void *uc)
 {
-	char line[200];
+	char line[240];
 	size_t n;
 
 	(void)sig;
-	(void)uc;
 	tty_restore_now();
 	n = sandbox_report(line, sizeof(line), (enum thread_kind)sb_kind,
-			   si->si_syscall);
+			   si->si_syscall, trapped_arg1(uc));
 	if (write(STDERR_FILENO, line, n) < 0) {
 		/* nowhere left to say it */
 	}

@@ -55,10 +55,12 @@ int sandbox_enter(enum thread_kind kind);
 /* The name of system call @nr on the filters' architecture, or NULL. */
 const char *sandbox_syscall_name(long nr);
 
-/* The report of a violation by a thread of @kind, system call @nr, as one
+/* The report of a violation by a thread of @kind, system call @nr (with
+ * @arg1, its second argument: an ioctl's request is named), as one
  * line ending in a newline, into @buf (cut to fit @len, still ending in
  * a newline, always terminated when @len > 0); the bytes it holds.
  * Async-signal-safe. */
-size_t sandbox_report(char *buf, size_t len, enum thread_kind kind, long nr);
+size_t sandbox_report(char *buf, size_t len, enum thread_kind kind, long nr,
+		      unsigned long arg1);
 
 #endif

@@ -39,7 +39,7 @@ static void report_line(void **state)
 
 	(void)state;
 	assert_true(nr >= 0);
-	n = sandbox_report(buf, sizeof(buf), THREAD_VCPU, nr);
+	n = sandbox_report(buf, sizeof(buf), THREAD_VCPU, nr, 0);
 	snprintf(want, sizeof(want),
 		 "pvmm: sandbox: the vCPU thread made "
 		 "system call socket (%ld), which its seccomp filter forbids; "
@@ -47,11 +47,27 @@ static void report_line(void **state)
 		 nr);
 	assert_string_equal(buf, want);
 	assert_int_equal(n, strlen(want));
-	sandbox_report(buf, sizeof(buf), THREAD_IO, nr_of("execve"));
+	sandbox_report(buf, sizeof(buf), THREAD_IO, nr_of("execve"), 0);
 	assert_non_null(
 		strstr(buf, "the I/O thread made system call execve ("));
-	sandbox_report(buf, sizeof(buf), THREAD_MAIN, nr_of("openat"));
+	sandbox_report(buf, sizeof(buf), THREAD_MAIN, nr_of("openat"), 0);
 	assert_non_null(strstr(buf, "the main thread made system call openat"));
+}
+
+/* An ioctl's request is named, whatever the upper bits: the kernel
+ * reads 32. */
+static void report_ioctl(void **state)
+{
+	char buf[200], want[100];
+
+	(void)state;
+	sandbox_report(buf, sizeof(buf), THREAD_VCPU, nr_of("ioctl"),
+		       0xffffffff8040ae9fUL);
+	snprintf(want, sizeof(want), "system call ioctl (%ld) with request "
+		 "0x8040ae9f, which", nr_of("ioctl"));
+	assert_non_null(strstr(buf, want));
+	sandbox_report(buf, sizeof(buf), THREAD_VCPU, nr_of("read"), 0x1234);
+	assert_null(strstr(buf, "request"));
 }
 
 /* A number with no name, a negative one, a kind out of range. */
@@ -60,11 +76,11 @@ static void report_unknown(void **state)
 	char buf[200];
 
 	(void)state;
-	sandbox_report(buf, sizeof(buf), THREAD_VCPU, 99999);
+	sandbox_report(buf, sizeof(buf), THREAD_VCPU, 99999, 0);
 	assert_non_null(strstr(buf, "system call ? (99999),"));
-	sandbox_report(buf, sizeof(buf), THREAD_VCPU, -7);
+	sandbox_report(buf, sizeof(buf), THREAD_VCPU, -7, 0);
 	assert_non_null(strstr(buf, "system call ? (-7),"));
-	sandbox_report(buf, sizeof(buf), (enum thread_kind)42, 0);
+	sandbox_report(buf, sizeof(buf), (enum thread_kind)42, 0, 0);
 	assert_non_null(strstr(buf, "the unknown thread"));
 	assert_null(sandbox_syscall_name(-1));
 	assert_null(sandbox_syscall_name(100000));
@@ -74,20 +90,20 @@ static void report_unknown(void **state)
 static void report_cut(void **state)
 {
 	char buf[16], full[200];
-	size_t n = sandbox_report(full, sizeof(full), THREAD_IO, 1);
+	size_t n = sandbox_report(full, sizeof(full), THREAD_IO, 1, 0);
 
 	(void)state;
 	assert_true(n > sizeof(buf));
 	memset(buf, 'x', sizeof(buf));
-	assert_int_equal(sandbox_report(buf, sizeof(buf), THREAD_IO, 1),
+	assert_int_equal(sandbox_report(buf, sizeof(buf), THREAD_IO, 1, 0),
 			 sizeof(buf) - 1);
 	assert_int_equal(strlen(buf), sizeof(buf) - 1);
 	assert_int_equal(buf[sizeof(buf) - 2], '\n');
 	assert_memory_equal(buf, full, sizeof(buf) - 2);
 	buf[0] = 'y';
-	assert_int_equal(sandbox_report(buf, 0, THREAD_IO, 1), 0);
+	assert_int_equal(sandbox_report(buf, 0, THREAD_IO, 1, 0), 0);
 	assert_int_equal(buf[0], 'y');
-	assert_int_equal(sandbox_report(buf, 1, THREAD_IO, 1), 0);
+	assert_int_equal(sandbox_report(buf, 1, THREAD_IO, 1, 0), 0);
 	assert_int_equal(buf[0], '\0');
 }
 
@@ -336,7 +352,10 @@ static void filter_vcpu(void **state)
 	assert_int_equal(unit_lines(err), 1);
 	assert_int_equal(probe(P_VCPU_IOCTL, err, sizeof(err)),
 			 PVMM_EXIT_SANDBOX);
-	assert_non_null(strstr(err, "the vCPU thread made system call ioctl"));
+	snprintf(want, sizeof(want), "the vCPU thread made system call ioctl "
+		 "(%d) with request 0x%08x, which", SYS_ioctl,
+		 (unsigned)KVM_CREATE_VM);
+	assert_non_null(strstr(err, want));
 	assert_int_equal(probe(P_VCPU_EXEC_MMAP, err, sizeof(err)),
 			 PVMM_EXIT_SANDBOX);
 	assert_non_null(strstr(err, "system call mmap"));
@@ -407,6 +426,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(report_line),
+		cmocka_unit_test(report_ioctl),
 		cmocka_unit_test(report_unknown),
 		cmocka_unit_test(report_cut),
 		cmocka_unit_test(names_are_native),

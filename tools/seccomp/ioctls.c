@@ -27,6 +27,7 @@ X(KVM_CREATE_SPAPR_TCE_64)
 #else /* POWER only: its struct is in POWER's <asm/kvm.h> */
 const unsigned int ioctl_value_KVM_CREATE_SPAPR_TCE_64 = 0;
 #endif
+X(KVM_PPC_CONFIGURE_V3_MMU)
 X(KVM_PPC_RESIZE_HPT_PREPARE)
 X(KVM_PPC_RESIZE_HPT_COMMIT)
 X(KVM_GET_STATS_FD)
