@@ -24,10 +24,11 @@ X(KVM_IOEVENTFD)
 X(KVM_CHECK_EXTENSION)
 #ifdef __powerpc64__
 X(KVM_CREATE_SPAPR_TCE_64)
-#else /* POWER only: its struct is in POWER's <asm/kvm.h> */
-const unsigned int ioctl_value_KVM_CREATE_SPAPR_TCE_64 = 0;
-#endif
 X(KVM_PPC_CONFIGURE_V3_MMU)
+#else /* POWER only: their structs are in POWER's <asm/kvm.h> */
+const unsigned int ioctl_value_KVM_CREATE_SPAPR_TCE_64 = 0;
+const unsigned int ioctl_value_KVM_PPC_CONFIGURE_V3_MMU = 0;
+#endif
 X(KVM_PPC_RESIZE_HPT_PREPARE)
 X(KVM_PPC_RESIZE_HPT_COMMIT)
 X(KVM_GET_STATS_FD)
