@@ -63,8 +63,10 @@ static void report_ioctl(void **state)
 	(void)state;
 	sandbox_report(buf, sizeof(buf), THREAD_VCPU, nr_of("ioctl"),
 		       0xffffffff8040ae9fUL);
-	snprintf(want, sizeof(want), "system call ioctl (%ld) with request "
-		 "0x8040ae9f, which", nr_of("ioctl"));
+	snprintf(want, sizeof(want),
+		 "system call ioctl (%ld) with request "
+		 "0x8040ae9f, which",
+		 nr_of("ioctl"));
 	assert_non_null(strstr(buf, want));
 	sandbox_report(buf, sizeof(buf), THREAD_VCPU, nr_of("read"), 0x1234);
 	assert_null(strstr(buf, "request"));
@@ -154,10 +156,13 @@ static void rules_well_formed(void **state)
 				continue;
 			/* The same call in the same filter twice: only
 			 * with different requests or arguments. */
-			assert_true((o->ioctl && r->ioctl &&
-				     strcmp(o->ioctl, r->ioctl)) ||
-				    o->arg.on != r->arg.on ||
-				    (o->ioctl == NULL) != (r->ioctl == NULL));
+			assert_true(
+				(o->ioctl && r->ioctl &&
+				 strcmp(o->ioctl, r->ioctl)) ||
+				o->arg.on != r->arg.on ||
+				(o->arg.on && (o->arg.idx != r->arg.idx ||
+					       o->arg.value != r->arg.value)) ||
+				(o->ioctl == NULL) != (r->ioctl == NULL));
 		}
 	}
 }
@@ -352,9 +357,10 @@ static void filter_vcpu(void **state)
 	assert_int_equal(unit_lines(err), 1);
 	assert_int_equal(probe(P_VCPU_IOCTL, err, sizeof(err)),
 			 PVMM_EXIT_SANDBOX);
-	snprintf(want, sizeof(want), "the vCPU thread made system call ioctl "
-		 "(%d) with request 0x%08x, which", SYS_ioctl,
-		 (unsigned)KVM_CREATE_VM);
+	snprintf(want, sizeof(want),
+		 "the vCPU thread made system call ioctl "
+		 "(%d) with request 0x%08x, which",
+		 SYS_ioctl, (unsigned)KVM_CREATE_VM);
 	assert_non_null(strstr(err, want));
 	assert_int_equal(probe(P_VCPU_EXEC_MMAP, err, sizeof(err)),
 			 PVMM_EXIT_SANDBOX);

@@ -5,6 +5,7 @@
  * network; only the vCPU threads may run a vCPU.  A row is the whole
  * reason a call is there: add one only with the code that needs it. */
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 
@@ -54,6 +55,15 @@ const struct sandbox_rule sandbox_rules[] = {
 	SYS(R_ALL, gettid, "libc"),
 	SYS(R_ALL, exit, "a thread ends"),
 	SYS(R_ALL, exit_group, "pvmm ends"),
+	/* tty.c's handler of a fatal signal puts the default action back and
+	 * raises it again (and abort() does the same): for those signals
+	 * only. */
+	SYS_IF(R_ALL, rt_sigaction, ARG(0, ~0UL, SIGSEGV), "fatal signal"),
+	SYS_IF(R_ALL, rt_sigaction, ARG(0, ~0UL, SIGBUS), "fatal signal"),
+	SYS_IF(R_ALL, rt_sigaction, ARG(0, ~0UL, SIGABRT), "fatal signal"),
+	SYS_IF(R_ALL, rt_sigaction, ARG(0, ~0UL, SIGFPE), "fatal signal"),
+	SYS_IF(R_ALL, rt_sigaction, ARG(0, ~0UL, SIGILL), "fatal signal"),
+	SYS_IF(R_ALL, rt_sigaction, ARG(0, ~0UL, SIGQUIT), "fatal signal"),
 	IOCTL(R_ALL, TCSETSF,
 	      "the terminal restored (exit, fatal signal, sandbox report)"),
 	/* vCPU threads: running the guest and its exits (hcalls, RTAS,
