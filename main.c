@@ -903,7 +903,8 @@ static void setup_sandbox(const struct options *o)
 	int err = sandbox_setup(&s);
 
 	if (err)
-		fail("cannot set up the seccomp sandbox: %s", strerror(-err));
+		fail("cannot set up the seccomp sandbox: %s (--no-seccomp runs "
+		     "without it)", strerror(-err));
 }
 
 int main(int argc, char **argv)

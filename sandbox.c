@@ -151,6 +151,9 @@ int sandbox_setup(const struct sandbox_options *o)
 	sb = *o;
 	if (sb.off)
 		return 0;
+	/* A kernel without seccomp says so here, not in a thread later. */
+	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) < 0)
+		return -errno;
 	/* Nothing else may run on that thread while it reports. */
 	sigfillset(&sa.sa_mask);
 	if (sigaction(SIGSYS, &sa, NULL) < 0)
