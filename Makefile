@@ -168,8 +168,17 @@ $(B)/native/tests/%: $(B)/native/tests/unit/%.o $(UNIT_HOBJ) $(NOBJ_PORT)
 	@mkdir -p $(dir $@)
 	$(CC) $(NFLAGS) $(UNIT_WRAP) -o $@ $^ -lcmocka $(NLIBS)
 
-# The sandbox's tests also check the rules the filters come from.
+# The sandbox's tests also check the rules the filters come from; and
+# test_seccomp_ppc checks pvmm's own (ppc64le) filters, as data, alone.
 $(B)/native/tests/test_sandbox: $(B)/native/tools/seccomp/rules.o
+
+$(B)/native/gen-ppc/seccomp_filters.o: $(B)/gen/ppc/seccomp_filters.c
+	@mkdir -p $(dir $@)
+	@$(CC) $(CPPFLAGS) $(CFLAGS) $(NFLAGS) -c -o $@ $<
+
+$(B)/native/tests/test_seccomp_ppc: $(B)/native/tests/unit/test_seccomp_ppc.o \
+		$(B)/native/gen-ppc/seccomp_filters.o
+	$(CC) $(NFLAGS) -o $@ $^ -lcmocka
 
 native: $(B)/native/pvmm $(UNIT_BIN)
 
