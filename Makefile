@@ -53,7 +53,7 @@ XINC	:= -nostdinc -isystem $(SYSROOT)/usr/include/powerpc64le-linux-musl \
 	   -isystem $(SYSROOT)/usr/include \
 	   -isystem $(shell $(XCC) -print-file-name=include 2>/dev/null)
 XOBJ	:= $(PVMM_SRC:%.c=$(B)/ppc/%.o) $(B)/ppc/compat/musl_fortify.o \
-	   $(B)/ppc/build_info.o
+	   $(B)/ppc/build_info.o $(B)/ppc/seccomp_filters.o
 
 # --version's text: git describe and the libraries' versions, written
 # by scripts/build-info.sh on every make, replaced only when it changes.
@@ -65,6 +65,51 @@ $(B)/ppc/build_info.o: $(B)/gen/ppc/build_info.c
 
 $(B)/native/build_info.o: $(B)/gen/native/build_info.c
 	@$(CC) $(CFLAGS) -c -o $@ $<
+
+# The sandbox's seccomp filters (sandbox.h), generated on the build
+# machine with libseccomp for the target: tools/seccomp/gen.c turns the
+# rules (tools/seccomp/rules.c) into BPF, with the ioctl requests' values
+# taken from the target's own compiler and headers (ioctls.c, -S).  The
+# native build gets x86_64 filters the same way, for the unit tests.
+SECCOMP_GEN := $(B)/host/seccomp-gen
+SECCOMP_AWK := '/^ioctl_value_[A-Za-z0-9_]*:/ { n = substr($$1, 13); \
+	sub(/:$$/, "", n) } /\.(long|zero)/ && n != "" { \
+	print n, ($$1 == ".zero" ? 0 : $$2); n = "" }'
+
+$(SECCOMP_GEN): tools/seccomp/gen.c tools/seccomp/rules.c \
+		tools/seccomp/rules.h sandbox.h cpu/thread.h
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	@$(CC) -O2 $(CWARN) -I. -Itools/seccomp -o $@ tools/seccomp/gen.c \
+		tools/seccomp/rules.c -lseccomp
+
+$(B)/gen/ppc/ioctls.txt: tools/seccomp/ioctls.c | $(SYSROOT)
+	@mkdir -p $(dir $@)
+	@$(XCC) $(XINC) $(CPPFLAGS) -O0 -S -o - $< | awk $(SECCOMP_AWK) >$@.tmp
+	@mv $@.tmp $@
+
+$(B)/gen/native/ioctls.txt: tools/seccomp/ioctls.c
+	@mkdir -p $(dir $@)
+	@$(CC) $(CPPFLAGS) -O0 -S -o - $< | awk $(SECCOMP_AWK) >$@.tmp
+	@mv $@.tmp $@
+
+$(B)/gen/ppc/seccomp_filters.c: $(SECCOMP_GEN) $(B)/gen/ppc/ioctls.txt
+	@echo "  SECCOMP $@ (ppc64le)"
+	@$(SECCOMP_GEN) ppc64le $(B)/gen/ppc/ioctls.txt $@ $(@:.c=.pfc)
+
+$(B)/gen/native/seccomp_filters.c: $(SECCOMP_GEN) $(B)/gen/native/ioctls.txt
+	@echo "  SECCOMP $@ (native)"
+	@$(SECCOMP_GEN) $$(uname -m) $(B)/gen/native/ioctls.txt $@ $(@:.c=.pfc)
+
+$(B)/ppc/seccomp_filters.o: $(B)/gen/ppc/seccomp_filters.c | $(SYSROOT)
+	@$(XCC) $(XINC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/native/seccomp_filters.o: $(B)/gen/native/seccomp_filters.c
+	@$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/fuzz/seccomp_filters.o: $(B)/gen/native/seccomp_filters.c
+	@mkdir -p $(dir $@)
+	@$(FUZZ_CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 # The binary; a variant build (other CONFIG_* values) names its own, with
 # its own B: make B=build/nodev PVMM=build/nodev/pvmm CONFIG_VIRTIO_...=0
@@ -95,8 +140,10 @@ $(SYSROOT):
 # --- native build: portable code under ASan/UBSan -------------------------
 NFLAGS	:= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=all
-NOBJ_PORT := $(PORT_SRC:%.c=$(B)/native/%.o)
-NLIBS	:= -lfdt -luring -lz -ljansson -lpthread
+NOBJ_PORT := $(PORT_SRC:%.c=$(B)/native/%.o) $(B)/native/seccomp_filters.o
+# liburing's archive, as pvmm links it: Debian's liburing.so.2.3 does not
+# export io_uring_register_restrictions() and io_uring_enable_rings().
+NLIBS	:= -lfdt -l:liburing.a -lz -ljansson -lpthread
 
 $(B)/native/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -121,6 +168,18 @@ $(B)/native/tests/%: $(B)/native/tests/unit/%.o $(UNIT_HOBJ) $(NOBJ_PORT)
 	@mkdir -p $(dir $@)
 	$(CC) $(NFLAGS) $(UNIT_WRAP) -o $@ $^ -lcmocka $(NLIBS)
 
+# The sandbox's tests also check the rules the filters come from; and
+# test_seccomp_ppc checks pvmm's own (ppc64le) filters, as data, alone.
+$(B)/native/tests/test_sandbox: $(B)/native/tools/seccomp/rules.o
+
+$(B)/native/gen-ppc/seccomp_filters.o: $(B)/gen/ppc/seccomp_filters.c
+	@mkdir -p $(dir $@)
+	@$(CC) $(CPPFLAGS) $(CFLAGS) $(NFLAGS) -c -o $@ $<
+
+$(B)/native/tests/test_seccomp_ppc: $(B)/native/tests/unit/test_seccomp_ppc.o \
+		$(B)/native/gen-ppc/seccomp_filters.o
+	$(CC) $(NFLAGS) -o $@ $^ -lcmocka
+
 native: $(B)/native/pvmm $(UNIT_BIN)
 
 unit: native
@@ -139,7 +198,7 @@ FFLAGS	:= -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
 	   -fno-omit-frame-pointer -fno-sanitize-recover=all
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/bin/%)
-FOBJ_PORT := $(PORT_SRC:%.c=$(B)/fuzz/%.o)
+FOBJ_PORT := $(PORT_SRC:%.c=$(B)/fuzz/%.o) $(B)/fuzz/seccomp_filters.o
 FUZZ_HELP := tests/fuzz/guest.c
 FOBJ_HELP := $(UNIT_HELP:%.c=$(B)/fuzz/%.o) $(FUZZ_HELP:%.c=$(B)/fuzz/%.o)
 

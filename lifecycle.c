@@ -6,8 +6,11 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <liburing.h>
@@ -100,4 +103,65 @@ void lifecycle_stop(struct machine *m)
 	if (lc.fd >= 0)
 		close(lc.fd);
 	lc.fd = -1;
+}
+
+/* The child's end as an exit status, once it has ended; stop signals
+ * meanwhile go on to it.  Those the terminal sent (SI_KERNEL) reached the
+ * child too, as part of the same process group. */
+static int supervise(pid_t child, const sigset_t *set)
+{
+	siginfo_t si;
+	int st;
+
+	for (;;) {
+		if (sigwaitinfo(set, &si) < 0)
+			continue;
+		if (si.si_signo != SIGCHLD) {
+			if (si.si_code <= 0)	/* kill(), sigqueue(), tkill() */
+				kill(child, si.si_signo);
+			continue;
+		}
+		if (waitpid(child, &st, WNOHANG) != child)
+			continue;
+		if (WIFEXITED(st))
+			return WEXITSTATUS(st);
+		return PVMM_EXIT_SIGNAL + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+	}
+}
+
+int lifecycle_supervise_restarts(void)
+{
+	pid_t parent = getpid(), child;
+	sigset_t set, old;
+	int code;
+
+	stop_set(&set);
+	sigaddset(&set, SIGCHLD);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	for (bool first = true;; first = false) {
+		child = fork();
+		if (child < 0) {
+			int err = -errno;
+
+			if (first) {
+				pthread_sigmask(SIG_SETMASK, &old, NULL);
+				return err;
+			}
+			fprintf(stderr, "pvmm: cannot restart the guest: %s\n",
+				strerror(-err));
+			exit(PVMM_EXIT_ERROR);
+		}
+		if (child == 0) {
+			/* Not to outlive a supervisor killed outright. */
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			if (getppid() != parent)
+				_exit(PVMM_EXIT_SIGNAL + SIGKILL);
+			pthread_sigmask(SIG_SETMASK, &old, NULL);
+			return 0;
+		}
+		code = supervise(child, &set);
+		if (code != PVMM_EXIT_REBOOT)
+			exit(code);
+		fprintf(stderr, "pvmm: the guest rebooted; restarting it\n");
+	}
 }

@@ -15,4 +15,13 @@ void lifecycle_block_signals(void);
 int lifecycle_start(struct machine *m, unsigned timeout_s);
 void lifecycle_stop(struct machine *m);
 
+/* --on-reboot restart: from here on this process only supervises.  Each
+ * guest runs in a child that returns from this call (0), made again
+ * whenever the last one ended with PVMM_EXIT_REBOOT; any other end
+ * becomes this process's exit status (128 + S for a child killed by
+ * signal S).  Stop signals sent to this process go on to the child; a
+ * child dies with it.  Call before anything else is set up.  -errno if
+ * the first child cannot be made. */
+int lifecycle_supervise_restarts(void);
+
 #endif

@@ -25,6 +25,7 @@
 #include "loader.h"
 #include "machine.h"
 #include "report.h"
+#include "sandbox.h"
 #include "tty.h"
 #include "cpu/vm.h"
 #include "io/device.h"
@@ -67,6 +68,8 @@ struct options {
 	uint64_t fw_base; /* --entry firmware: where; else LOAD_AT_PADDR */
 	struct cpu_affinity affinity;
 	struct mem_backing backing;
+	bool no_seccomp;
+	int seccomp_violation; /* a thread kind, or -1 */
 };
 
 static const char usage[] =
@@ -116,6 +119,9 @@ static const char usage_tail[] =
 	"      --mem-backing normal|thp|hugetlb[:SIZE]\n"
 	"                      guest RAM: base pages (default), transparent\n"
 	"                      huge pages, or hugetlbfs pages (reserved)\n"
+	"      --no-seccomp    no seccomp sandbox (for debugging pvmm): by\n"
+	"                      default each thread may make only the system\n"
+	"                      calls it needs once the guest runs\n"
 	"      --config FILE   options from FILE, a JSON object with one key\n"
 	"                      per long option; the command line overrides it\n"
 	"      --print-config  print the effective options as such a JSON\n"
@@ -134,6 +140,9 @@ static const char usage_tail[] =
 	"                      at the end, load one vCPU's PAPR state (VPA,\n"
 	"                      DTL, SLB shadow, DEC, TB offset) into a vCPU\n"
 	"                      that never ran and compare\n"
+	"      --debug-seccomp-violation main|vcpu|io\n"
+	"                      that thread makes a system call its sandbox\n"
+	"                      forbids as soon as it is in it\n"
 	"\n"
 	"console: stdin/stdout; a terminal is put in raw mode, so Ctrl-C goes\n"
 	"to the guest.  Ctrl-A x stops pvmm, Ctrl-A Ctrl-A sends Ctrl-A.\n"
@@ -146,7 +155,9 @@ static const char usage_tail[] =
 	"  125  pvmm could not run the guest (the message says why)\n"
 	"  128+S stopped by signal S: a second signal, or the guest did not\n"
 	"       power off within the shutdown timeout after the first\n"
-	"  130  stopped from the terminal with Ctrl-A x\n";
+	"  130  stopped from the terminal with Ctrl-A x\n"
+	"  159  the sandbox stopped pvmm: a thread made a system call its\n"
+	"       seccomp filter forbids (the line before names it)\n";
 
 /* scripts/build-info.sh writes them at build time (build_info.c). */
 extern const char pvmm_version[], pvmm_libraries[];
@@ -321,7 +332,8 @@ static void print_version(void)
 enum { OPT_RAW = 256, OPT_REPORT, OPT_ON_REBOOT, OPT_SHUTDOWN,
        OPT_MMU, OPT_DUMP_HPT, OPT_CHECK_HPT, OPT_LEGACY,
        OPT_CHECK_VCPU, OPT_NVRAM, OPT_IOMMU, OPT_CONFIG, OPT_PRINT_CONFIG,
-       OPT_EVENTS, OPT_AFFINITY, OPT_BACKING, OPT_ENTRY, OPT_RTC_BASE };
+       OPT_EVENTS, OPT_AFFINITY, OPT_BACKING, OPT_ENTRY, OPT_RTC_BASE,
+       OPT_NO_SECCOMP, OPT_SECCOMP_VIOLATION };
 
 static const struct option fixed_options[] = {
 	{ "kernel", required_argument, NULL, 'k' },
@@ -343,6 +355,9 @@ static const struct option fixed_options[] = {
 	{ "debug-check-vcpu-state", no_argument, NULL, OPT_CHECK_VCPU },
 	{ "debug-dump-hpt", required_argument, NULL, OPT_DUMP_HPT },
 	{ "debug-check-hpt-migration", no_argument, NULL, OPT_CHECK_HPT },
+	{ "debug-seccomp-violation", required_argument, NULL,
+	  OPT_SECCOMP_VIOLATION },
+	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	{ "events", required_argument, NULL, OPT_EVENTS },
 	{ "cpu-affinity", required_argument, NULL, OPT_AFFINITY },
 	{ "mem-backing", required_argument, NULL, OPT_BACKING },
@@ -484,6 +499,18 @@ static void take_option(struct optset *s, struct options *o, int c, int key,
 	case OPT_LEGACY: o->legacy = true; break;
 	case OPT_CHECK_VCPU: o->check_vcpu_state = true; break;
 	case OPT_CHECK_HPT: o->check_hpt = true; break;
+	case OPT_NO_SECCOMP: o->no_seccomp = true; break;
+	case OPT_SECCOMP_VIOLATION:
+		if (!strcmp(arg, "main"))
+			o->seccomp_violation = THREAD_MAIN;
+		else if (!strcmp(arg, "vcpu"))
+			o->seccomp_violation = THREAD_VCPU;
+		else if (!strcmp(arg, "io"))
+			o->seccomp_violation = THREAD_IO;
+		else
+			fail("--debug-seccomp-violation %s: must be main, "
+			     "vcpu or io", arg);
+		break;
 	case OPT_ON_REBOOT:
 		if (strcmp(arg, "restart") && strcmp(arg, "exit"))
 			fail("--on-reboot %s: must be exit or restart",
@@ -601,6 +628,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 			       .cmdline = "", .mem_arg = "512M",
 			       .shutdown_timeout = 30,
 			       .affinity = { .io = -1 },
+			       .seccomp_violation = -1,
 			       .fw_base = LOAD_AT_PADDR };
 	optset_init(&s);
 	config = first_pass(&s, argc, argv, &print);
@@ -862,13 +890,21 @@ static void print_os_term(const struct machine *m)
 			"at %#" PRIx32 ")\n", t->addr);
 }
 
-/* A reboot with --on-reboot restart: start over as a new process image,
- * so nothing of the old guest survives. */
-static void restart(char **argv)
+/* The sandbox, before any thread exists: each thread enters its filter
+ * once set up (sandbox.c). */
+static void setup_sandbox(const struct options *o)
 {
-	fprintf(stderr, "pvmm: the guest rebooted; restarting it\n");
-	execv("/proc/self/exe", argv);
-	fail("cannot restart: %s", strerror(errno));
+	struct sandbox_options s = {
+		.off = o->no_seccomp,
+		.debug_main = o->dump_hpt || o->check_hpt ||
+			      o->check_vcpu_state,
+		.violate = o->seccomp_violation,
+	};
+	int err = sandbox_setup(&s);
+
+	if (err)
+		fail("cannot set up the seccomp sandbox: %s (--no-seccomp runs "
+		     "without it)", strerror(-err));
 }
 
 int main(int argc, char **argv)
@@ -890,6 +926,14 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	parse_options(argc, argv, &o);
 	check_host(&o);
+	/* A reboot with --on-reboot restart: each guest runs in a new child
+	 * process, so nothing of the old guest survives, and the child's
+	 * sandbox need not allow what starting a guest takes. */
+	if (o.restart_on_reboot &&
+	    (err = lifecycle_supervise_restarts()) < 0)
+		fail("--on-reboot restart: cannot start the guest's "
+		     "process: %s", strerror(-err));
+	setup_sandbox(&o);
 	machine_init(&m, o.cpus, o.threads);
 	for (int i = 0; i < o.affinity.nvcpu; i++)
 		m.vm.cpu[i].host_cpu = o.affinity.vcpu[i];
@@ -995,7 +1039,5 @@ int main(int argc, char **argv)
 			"written\n", o.events, atomic_load(&events.errors));
 	evstream_close(&events);
 	vm_destroy(&m.vm);
-	if (atomic_load(&m.vm.power) == POWER_REBOOT && o.restart_on_reboot)
-		restart(argv);
 	return code;
 }

@@ -29,6 +29,11 @@ static void tty_restore(void)
 	}
 }
 
+void tty_restore_now(void)
+{
+	tty_restore();
+}
+
 static void tty_fatal_signal(int sig)
 {
 	tty_restore();

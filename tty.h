@@ -10,4 +10,8 @@ struct machine;
 int tty_start(struct machine *m);
 void tty_stop(struct machine *m);
 
+/* Give the terminal back its own settings now, if pvmm changed them.
+ * Async-signal-safe: for a handler about to end pvmm (sandbox.c). */
+void tty_restore_now(void);
+
 #endif

@@ -18,6 +18,7 @@
 
 #include <liburing.h>
 
+#include "cpu/thread.h"
 #include "io/loop.h"
 
 struct loop_op {
@@ -236,17 +237,51 @@ static void loop_complete(struct loop *l, struct loop_op *op, int res,
 		(void)watch_arm(l, op);
 }
 
+/* The only operations the ring takes: what the devices, the console and
+ * the life cycle submit.  io_uring's operations are no system calls, so
+ * the I/O thread's seccomp filter cannot see them; without this, a
+ * taken-over loop could open files or sockets through its ring
+ * (IORING_OP_OPENAT, _SOCKET, _CONNECT, ...).  The ring also takes no
+ * io_uring_register() operation once enabled. */
+static const uint8_t ring_ops[] = {
+	IORING_OP_NOP,	      IORING_OP_READ,	     IORING_OP_WRITE,
+	IORING_OP_READV,      IORING_OP_WRITEV,	     IORING_OP_FSYNC,
+	IORING_OP_FALLOCATE,  IORING_OP_POLL_ADD,    IORING_OP_POLL_REMOVE,
+	IORING_OP_TIMEOUT,
+};
+
+static int ring_restrict(struct io_uring *ring)
+{
+	struct io_uring_restriction r[sizeof(ring_ops)] = { 0 };
+	int err;
+
+	for (size_t i = 0; i < sizeof(ring_ops); i++)
+		r[i] = (struct io_uring_restriction){
+			.opcode = IORING_RESTRICTION_SQE_OP,
+			.sqe_op = ring_ops[i],
+		};
+	err = io_uring_register_restrictions(ring, r, sizeof(ring_ops));
+	return err < 0 ? err : io_uring_enable_rings(ring);
+}
+
 /* The ring is made here, on the loop thread, so its set-up overlaps what
- * the main thread does meanwhile (loading the kernel, creating the VM). */
+ * the main thread does meanwhile (loading the kernel, creating the VM).
+ * It starts disabled until it has its restrictions (Linux 5.10). */
 static int loop_ring_init(struct loop *l)
 {
 	struct loop_op *w = calloc(1, sizeof(*w));
+	struct io_uring_params p = { .flags = IORING_SETUP_R_DISABLED };
 	int err;
 
 	if (!w)
 		return -ENOMEM;
-	err = io_uring_queue_init(l->entries, &l->ring, 0);
+	err = io_uring_queue_init_params(l->entries, &l->ring, &p);
 	if (err < 0) {
+		free(w);
+		return err;
+	}
+	if ((err = ring_restrict(&l->ring)) < 0) {
+		io_uring_queue_exit(&l->ring);
 		free(w);
 		return err;
 	}
@@ -264,6 +299,9 @@ static void *loop_thread(void *arg)
 	l->self = pthread_self();
 	pthread_setname_np(l->self, "pvmm-io");
 	err = loop_ring_init(l);
+	/* Set up: from here on only what the I/O thread's sandbox allows. */
+	if (!err)
+		err = thread_ready(THREAD_IO);
 
 	pthread_mutex_lock(&l->lock);
 	l->init_err = err;

@@ -23,7 +23,8 @@ host_pkgs=(make gcc libc6-dev qemu-system-ppc gcc-powerpc64le-linux-gnu
 	   qemu-user-static device-tree-compiler cpio gzip xz-utils file
 	   libfdt-dev liburing-dev libcmocka-dev zlib1g-dev pkg-config python3
 	   cppcheck clang-format binutils e2fsprogs kmod libjansson-dev scdoc lintian
-	   clang libclang-rt-14-dev)	# the last two: make fuzz (libFuzzer)
+	   clang libclang-rt-14-dev	# these two: make fuzz (libFuzzer)
+	   libseccomp-dev)	# the sandbox's filters, made at build time
 
 install_host_pkgs() {
 	local missing=()

@@ -55,6 +55,7 @@ expect "missing initrd" 125 "/nonexistent.cpio: No such file" -- --kernel "$gues
 expect "initrd too large" 125 "initrd too large" -- --kernel "$guest" --mem 64M --initrd "$tmp/big.cpio"
 expect "cmdline too long" 125 "--cmdline: longer than" -- --kernel "$guest" --cmdline "$(printf 'x%.0s' $(seq 5000))"
 expect "stray argument" 125 "unexpected argument" -- --kernel "$guest" stray
+expect "seccomp violation kind" 125 "^pvmm: --debug-seccomp-violation vcpus: must be main, vcpu or io$" -- --kernel "$guest" --debug-seccomp-violation vcpus
 truncate -s 1M "$tmp/disk.img"
 : >"$tmp/tiny.img"
 expect "missing disk" 125 "^pvmm: --disk /nonexistent.img: No such file" -- --kernel "$guest" --disk /nonexistent.img
@@ -108,6 +109,11 @@ check "-V is --version" '"$pvmm" -V | cmp -s - "$tmp/version"'
 check "--print-config prints JSON" 'python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[\"cpus\"] == 2 and d[\"rng\"] is True and d[\"disk\"][1].endswith(\",direct\") and d[\"mem\"] == \"1G\" and d[\"net\"] == [] and d[\"initrd\"] is None" "$tmp/c1.json"'
 "$pvmm" --config "$tmp/c1.json" --print-config >"$tmp/c2.json" 2>"$tmp/err"
 check "config round trip" 'cmp -s "$tmp/c1.json" "$tmp/c2.json"'
+# The sandbox is on unless said: the key is there, false; and it reads back.
+check "no-seccomp defaults to false" 'python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[\"no-seccomp\"] is False and d[\"debug-seccomp-violation\"] is None" "$tmp/c1.json"'
+"$pvmm" --print-config --kernel "$guest" --no-seccomp --debug-seccomp-violation io >"$tmp/s1.json" 2>"$tmp/err"
+"$pvmm" --config "$tmp/s1.json" --print-config >"$tmp/s2.json" 2>"$tmp/err"
+check "no-seccomp round trip" 'cmp -s "$tmp/s1.json" "$tmp/s2.json" && python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[\"no-seccomp\"] is True and d[\"debug-seccomp-violation\"] == \"io\"" "$tmp/s2.json"'
 "$pvmm" --config "$tmp/c1.json" --cpus 4 --disk "$tmp/disk.img" --print-config >"$tmp/c3.json" 2>"$tmp/err"
 check "command line overrides the file" 'python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[\"cpus\"] == 4 and d[\"disk\"] == [sys.argv[2]] and d[\"mmu\"] == \"hash\"" "$tmp/c3.json" "$tmp/disk.img"'
 # The README's example configuration is one pvmm takes.
@@ -131,6 +137,8 @@ bad "not an object" '["--cpus", "2"]' "bad.json: not a JSON object"
 bad "unknown key" '{"cpu": 2}' "bad.json: cpu: unknown key$"
 bad "no nested config" '{"config": "x.json"}' "bad.json: config: unknown key$"
 bad "flag not boolean" '{"rng": 1}' "bad.json: rng: must be true or false$"
+bad "no-seccomp not boolean" '{"no-seccomp": "yes"}' "bad.json: no-seccomp: must be true or false$"
+bad "seccomp aid's thread" '{"debug-seccomp-violation": "gpu"}' "bad.json: debug-seccomp-violation: --debug-seccomp-violation gpu: must be main, vcpu or io$"
 bad "string not string" '{"initrd": 5}' "bad.json: initrd: must be a string$"
 bad "number as string" '{"cpus": "2"}' "bad.json: cpus: must be an integer$"
 bad "number not integer" '{"cpus": 2.5}' "bad.json: cpus: must be an integer$"

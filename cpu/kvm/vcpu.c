@@ -13,6 +13,7 @@
 
 #include "cpu/kvm/kvm.h"
 #include "cpu/hv.h"
+#include "cpu/thread.h"
 
 int kvm_one_reg_get(int vcpu_fd, uint64_t id, uint64_t *val)
 {
@@ -241,17 +242,18 @@ static int vcpu_prepare(struct vm *vm, struct vcpu *v)
 	return err;
 }
 
-/* This thread's time on and waiting for a host CPU, from the scheduler. */
-static void read_schedstat(struct vcpu_stats *st)
+/* This thread's time on and waiting for a host CPU, from the scheduler:
+ * @fd is its schedstat, opened as the thread started (its sandbox opens
+ * no files). */
+static void read_schedstat(struct vcpu_stats *st, int fd)
 {
 	char buf[128];
 	unsigned long long run = 0, wait = 0;
-	int fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 
 	if (fd < 0)
 		return;
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
 	close(fd);
 	if (n <= 0)
 		return;
@@ -264,7 +266,7 @@ static void read_schedstat(struct vcpu_stats *st)
 
 /* Gather what the report says of this vCPU, as it stops. */
 static void vcpu_collect_stats(struct vm *vm, struct vcpu *v,
-			       uint64_t start_ns)
+			       uint64_t start_ns, int schedstat_fd)
 {
 	struct vcpu_stats *st = &v->stats;
 	struct vcpu_papr papr;
@@ -274,7 +276,7 @@ static void vcpu_collect_stats(struct vm *vm, struct vcpu *v,
 		kvm_stats_read(fd, &st->kvm);
 		close(fd);
 	}
-	read_schedstat(st);
+	read_schedstat(st, schedstat_fd);
 	st->wall_ns = vm_now_ns() - start_ns;
 	st->vpa_addr = 0;
 	if (hv_vcpu_get_papr(vm, v, &papr) == 0)
@@ -288,7 +290,7 @@ void *kvm_vcpu_thread(void *arg)
 	struct vm *vm = kv->vm;
 	uint64_t start_ns = vm_now_ns();
 	char name[16];
-	int err;
+	int err, schedstat_fd;
 
 	/* Named for harnesses and ps: /proc/PID/task/TID/comm. */
 	snprintf(name, sizeof(name), "pvmm-vcpu%d", v->id);
@@ -306,6 +308,13 @@ void *kvm_vcpu_thread(void *arg)
 				strerror(errno));
 			vm_request_stop(vm, POWER_ERROR);
 		}
+	}
+	schedstat_fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+	/* Set up: from here on only what the vCPU's sandbox allows. */
+	if ((err = thread_ready(THREAD_VCPU)) < 0) {
+		fprintf(stderr, "pvmm: vCPU %d: cannot enter its sandbox: %s\n",
+			v->id, strerror(-err));
+		vm_request_stop(vm, POWER_ERROR);
 	}
 	while (vcpu_wait_running(vm, v)) {
 		err = vcpu_prepare(vm, v);
@@ -335,6 +344,6 @@ void *kvm_vcpu_thread(void *arg)
 		if (vcpu_exit(vm, v, kv->run) < 0)
 			break;
 	}
-	vcpu_collect_stats(vm, v, start_ns);
+	vcpu_collect_stats(vm, v, start_ns, schedstat_fd);
 	return NULL;
 }

@@ -12,6 +12,7 @@
 
 #include "cpu/hv.h"
 #include "cpu/kvm/kvm.h"
+#include "cpu/thread.h"
 #include "cpu/be.h"
 
 #define DEFAULT_TIMEBASE_HZ	512000000ULL	/* POWER9 */
@@ -275,6 +276,10 @@ int vm_run(struct vm *vm)
 	k->vcpu[0].boot_entry = true;
 	atomic_store(&boot->state, VCPU_RUNNING);
 
+	/* The lock holds every vCPU thread back before it first enters the
+	 * guest (vcpu_wait_running) until this thread, which made them, is
+	 * in its own sandbox: made last, so that they do not inherit it. */
+	pthread_mutex_lock(&k->lock);
 	for (int i = 0; i < vm->ncpus; i++) {
 		struct kvm_vcpu *kv = &k->vcpu[i];
 
@@ -282,11 +287,15 @@ int vm_run(struct vm *vm)
 				       &vm->cpu[i]);
 		if (errno) {
 			err = -errno;
-			vm_request_stop(vm, POWER_ERROR);
 			break;
 		}
 		kv->thread_started = true;
 	}
+	if (!err)
+		err = thread_ready(THREAD_MAIN);
+	pthread_mutex_unlock(&k->lock);
+	if (err)
+		vm_request_stop(vm, POWER_ERROR);
 	for (int i = 0; i < vm->ncpus; i++)
 		if (k->vcpu[i].thread_started)
 			pthread_join(k->vcpu[i].thread, NULL);

@@ -2,6 +2,7 @@
  * other threads, stop. */
 #include <poll.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
@@ -212,6 +213,36 @@ static void one_shot_submission(void **state)
 	free(r.s);
 }
 
+static void submit_openat(void *arg, int res)
+{
+	struct rd *r = arg;
+	struct io_uring_sqe *sqe = loop_sqe(r->l, on_read, r);
+
+	(void)res;
+	if (!sqe) {
+		seen_add(r->s, -12345);
+		return;
+	}
+	io_uring_prep_openat(sqe, AT_FDCWD, "/dev/null", O_RDONLY, 0);
+}
+
+/* The ring takes only the operations pvmm uses: an open through it
+ * (which the I/O thread's seccomp filter could not see) is refused. */
+static void ring_refuses_other_ops(void **state)
+{
+	struct rd r = { 0 };
+
+	(void)state;
+	r.s = seen_new();
+	assert_int_equal(loop_init(&r.l, 4), 0);
+	assert_int_equal(loop_start(r.l), 0);
+	assert_int_equal(loop_call(r.l, submit_openat, &r), 0);
+	assert_int_equal(seen_wait(r.s, 1), 1);
+	assert_int_equal(r.s->res[0], -EACCES);
+	loop_free(r.l);
+	free(r.s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,6 +250,7 @@ int main(void)
 		cmocka_unit_test(calls_run_in_order_on_loop_thread),
 		cmocka_unit_test(one_shot_submission),
 		cmocka_unit_test(unwatch_stops_callbacks),
+		cmocka_unit_test(ring_refuses_other_ops),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,107 @@
+/* The filters pvmm itself carries (build/gen/ppc/seccomp_filters.c,
+ * compiled here as data): made for ppc64le, with ppc64le's system call
+ * and ioctl numbers, not the build machine's.  Linked alone: the other
+ * unit tests carry the native filters. */
+#include <stdbool.h>
+#include <string.h>
+
+#include "sandbox.h"
+#include "tests/unit/unit.h"
+
+#define AUDIT_ARCH_PPC64LE 0xc0000015u
+
+/* ppc64le's numbers (arch/powerpc/kernel/syscalls/syscall.tbl) and
+ * <linux/kvm.h>'s requests as POWER encodes them (_IO: 1 << 29). */
+enum {
+	PPC_WRITE = 4,
+	PPC_OPEN = 5,
+	PPC_EXECVE = 11,
+	PPC_PTRACE = 26,
+	PPC_IOCTL = 54,
+	PPC_SOCKET = 326
+};
+#define PPC_KVM_RUN	  0x2000ae80u
+#define PPC_KVM_CREATE_VM 0x2000ae01u
+
+/* Whether filter @f compares anything with @k (a jump on equal). */
+static bool compares(unsigned f, unsigned k)
+{
+	const struct sandbox_filter *p = &sandbox_filters[f];
+
+	for (unsigned i = 0; i < p->len; i++)
+		if (p->insns[i].code == (BPF_JMP | BPF_JEQ | BPF_K) &&
+		    p->insns[i].k == k)
+			return true;
+	return false;
+}
+
+static void made_for_ppc64le(void **state)
+{
+	(void)state;
+	assert_string_equal(sandbox_filter_arch, "ppc64le");
+	for (unsigned f = 0; f < SANDBOX_NFILTERS; f++) {
+		const struct sock_filter *in = sandbox_filters[f].insns;
+
+		assert_true(sandbox_filters[f].len > 10);
+		/* First the architecture, and only ppc64le's. */
+		assert_int_equal(in[0].code, BPF_LD | BPF_W | BPF_ABS);
+		assert_int_equal(in[0].k, 4); /* seccomp_data.arch */
+		assert_int_equal(in[1].code, BPF_JMP | BPF_JEQ | BPF_K);
+		assert_int_equal(in[1].k, AUDIT_ARCH_PPC64LE);
+	}
+}
+
+static void ppc64le_names(void **state)
+{
+	(void)state;
+	assert_string_equal(sandbox_syscall_name(PPC_WRITE), "write");
+	assert_string_equal(sandbox_syscall_name(PPC_OPEN), "open");
+	assert_string_equal(sandbox_syscall_name(PPC_EXECVE), "execve");
+	assert_string_equal(sandbox_syscall_name(PPC_PTRACE), "ptrace");
+	assert_string_equal(sandbox_syscall_name(PPC_IOCTL), "ioctl");
+	assert_string_equal(sandbox_syscall_name(PPC_SOCKET), "socket");
+}
+
+/* ppc64le's numbers where the rules put them: socket for the I/O thread
+ * only, open for main only, KVM_RUN's request for vCPUs only, never
+ * KVM_CREATE_VM (main's debug variant allows every request, so it names
+ * none). */
+static void ppc64le_numbers(void **state)
+{
+	(void)state;
+	for (unsigned f = 0; f < SANDBOX_NFILTERS; f++) {
+		assert_true(compares(f, PPC_IOCTL));
+		assert_true(compares(f, PPC_WRITE));
+		/* (not execve's 11: SIGSEGV's too, an argument checked) */
+		assert_false(compares(f, PPC_PTRACE));
+		assert_false(compares(f, PPC_KVM_CREATE_VM));
+	}
+	assert_true(compares(THREAD_IO, PPC_SOCKET));
+	assert_false(compares(THREAD_VCPU, PPC_SOCKET));
+	assert_false(compares(THREAD_MAIN, PPC_SOCKET));
+	assert_true(compares(THREAD_MAIN, PPC_OPEN));
+	assert_false(compares(THREAD_VCPU, PPC_OPEN));
+	assert_false(compares(THREAD_IO, PPC_OPEN));
+	assert_true(compares(THREAD_VCPU, PPC_KVM_RUN));
+	assert_false(compares(THREAD_IO, PPC_KVM_RUN));
+	assert_false(compares(THREAD_MAIN, PPC_KVM_RUN));
+}
+
+/* What sandbox.c would do with them, without sandbox.c. */
+const char *sandbox_syscall_name(long nr)
+{
+	if (nr < 0 || (unsigned long)nr >= sandbox_nsyscall_names)
+		return NULL;
+	return sandbox_syscall_names[nr];
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(made_for_ppc64le),
+		cmocka_unit_test(ppc64le_names),
+		cmocka_unit_test(ppc64le_numbers),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
