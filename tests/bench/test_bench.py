@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
 """bench/bench.py's parser and verdict: a failed guest must fail the bench
 loudly, never turn into a row without data or a crash that loses results."""
+import glob
+import json
 import os
 import sys
+import tempfile
 import unittest
+from unittest import mock
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "bench"))
 import bench  # noqa: E402
@@ -19,6 +23,15 @@ class Parse(unittest.TestCase):
         self.assertTrue(bench.ok(run))
         self.assertEqual(run["blk"]["seq_read_mbs"], 10.5)
         self.assertEqual(run["report"], {"a": 1})
+
+    def test_figures_in_the_console_before_the_result(self):
+        runs = bench.parse("BENCH hcall pvmm 1\n[A] HCALL-LOOP-START\n"
+                           "[A] HCALL-LOOP calls=200 median_ticks=5120 "
+                           "min_ticks=2560 tb_hz=512000000\n"
+                           "[A] vmmrun: status=0 marker_ms=5\n")
+        run = runs["hcall"]["pvmm"][0]
+        self.assertTrue(bench.ok(run))
+        self.assertEqual(bench.hcall_ns("median_ticks")(run), 50)
 
     def test_empty_report_fails_the_run_only(self):
         out = GOOD + "BENCH blk pvmm 2\nvmmrun: status=0 marker_ms=12\nBENCH-REPORT \n"
@@ -65,6 +78,133 @@ class Parse(unittest.TestCase):
     def test_no_failures(self):
         runs = bench.parse(GOOD)
         self.assertEqual(bench.failures(runs, [("head",), ("x", "1 [1-1]")]), [])
+
+
+BOOT_OK = ("BENCH boot pvmm %d\nvmmrun: status=0 marker_ms=900 exit_ms=950 "
+           "guest_uptime_s=0.5 peak_rss_ex_guest_kib=100 timeout=0\n"
+           "BENCH-REPORT {\"phases_ns\": {\"first_guest_entry\": 5e6}}\n")
+
+
+class Failed(unittest.TestCase):
+    """Each way a run fails has its own reason, and only that run fails."""
+
+    def reason(self, text):
+        runs = bench.parse(BOOT_OK % 1 + text + BOOT_OK % 3)
+        first, bad, last = runs["boot"]["pvmm"]
+        self.assertTrue(bench.ok(first))
+        self.assertTrue(bench.ok(last))
+        self.assertFalse(bench.ok(bad))
+        return bench.why_failed(bad)
+
+    def test_timeout(self):
+        self.assertIn("timeout", self.reason(
+            "BENCH boot pvmm 2\nvmmrun: status=137 marker_ms=-1 "
+            "exit_ms=300000 timeout=1\n"))
+
+    def test_run_that_never_ended(self):
+        self.assertIn("no vmmrun result", self.reason("BENCH boot pvmm 2\n"))
+
+    def test_guest_crash(self):
+        self.assertIn("guest crash: Kernel panic - not syncing: x",
+                      self.reason("BENCH boot pvmm 2\n[A] Kernel panic - "
+                                  "not syncing: x\nvmmrun: status=0 "
+                                  "marker_ms=-1 timeout=0\n"))
+
+    def test_no_marker(self):
+        self.assertEqual("no marker", self.reason(
+            "BENCH boot pvmm 2\nvmmrun: status=0 marker_ms=-1 timeout=0\n"))
+
+    def test_exit_status_with_the_last_console_line(self):
+        self.assertEqual(
+            "exit status 2 (last line: benchvmm: unknown VMM)", self.reason(
+                "BENCH boot pvmm 2\n[A] benchvmm: unknown VMM\n[A] \n"
+                "vmmrun: status=2 marker_ms=-1\n"))
+
+    def test_signal(self):
+        self.assertEqual("killed by signal 11", self.reason(
+            "BENCH boot pvmm 2\nvmmrun: status=139 marker_ms=-1\n"))
+
+    def test_cut_vmmrun_line(self):
+        self.assertIn("bad vmmrun line", self.reason(
+            "BENCH boot pvmm 2\nvmmrun: status=0 marker_ms=12 exit_ms=\n"))
+
+    def test_failed_rows_are_named_and_counted(self):
+        out = BOOT_OK % 1 + "BENCH boot pvmm 2\n" + BOOT_OK % 3
+        runs = bench.parse(out)
+        rows = bench.table(runs, {v: 1024 for v in bench.VMMS}, only=("boot",))
+        row = next(r for r in rows if r[0].startswith("start -> Linux"))
+        self.assertEqual(row[1], "900 [900-900] (1 failed)")
+        why = bench.failures(runs, rows)
+        self.assertEqual(len(why), 1)
+        self.assertIn("'start -> Linux userspace marker (ms)'", why[0])
+        self.assertIn("pvmm round 2: no vmmrun result", why[0])
+
+    def test_scenario_failure_from_the_harness(self):
+        out = BOOT_OK % 1 + ("FAIL A boot (960.2 s): timeout: host stopped "
+                             "responding\n")
+        self.assertEqual(bench.scenario_results(out),
+                         {"boot": "timeout: host stopped responding"})
+
+
+class Newest(unittest.TestCase):
+    def test_column_and_ratio_only_when_it_ran(self):
+        out = BOOT_OK % 1 + BOOT_OK.replace("pvmm", "qemu11-vof").replace(
+            "900", "1800") % 1
+        rows = bench.table(bench.parse(out), {"pvmm": 1024}, only=("boot",))
+        self.assertIn("QEMU-new+VOF", rows[0])
+        self.assertIn("pvmm/new VOF", rows[0])
+        row = next(r for r in rows if r[0].startswith("start -> Linux"))
+        self.assertEqual(row[-1], "0.5x")
+        rows = bench.table(bench.parse(BOOT_OK % 1), {"pvmm": 1024},
+                           only=("boot",))
+        self.assertNotIn("QEMU-new+VOF", rows[0])
+
+
+class Written(unittest.TestCase):
+    """The raw results are written whatever happened."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp()
+
+    def tearDown(self):
+        for f in glob.glob(os.path.join(self.dir, "*")):
+            os.unlink(f)
+        os.rmdir(self.dir)
+
+    def written(self):
+        (path,) = glob.glob(os.path.join(self.dir, "*-hostA.json"))
+        with open(path) as f:
+            return json.load(f)
+
+    def test_no_results(self):
+        failed = bench.finish("host start-up failed\n", (), {"pvmm": 1},
+                              (0, 0, 0), self.dir)
+        self.assertTrue(failed)
+        self.assertIn("host start-up failed", self.written()["output_tail"])
+
+    def test_table_error_keeps_runs(self):
+        with mock.patch.object(bench, "table", side_effect=KeyError("x")):
+            failed = bench.finish(BOOT_OK % 1, (), {"pvmm": 1}, (0, 0, 0),
+                                  self.dir)
+        raw = self.written()
+        self.assertIn("KeyError", failed[0])
+        self.assertEqual(raw["runs"]["boot"]["pvmm"][0]["marker_ms"], 900)
+        self.assertEqual(raw["failed"], failed)
+
+    def test_make_bench_exits_naming_failed_rows(self):
+        out = BOOT_OK % 1 + "BENCH boot pvmm 2\nvmmrun: status=1\n"
+        with mock.patch.object(bench, "run_host", return_value=out), \
+                mock.patch.object(bench, "disk_bytes",
+                                  return_value={"pvmm": 1}), \
+                mock.patch.object(bench, "RESULTS", self.dir), \
+                mock.patch.object(bench, "QEMU_ROOT", self.dir), \
+                mock.patch.object(sys, "argv", ["bench.py", "boot"]):
+            with self.assertRaises(SystemExit) as e:
+                bench.main()
+        self.assertIn("'start -> Linux userspace marker (ms)'",
+                      str(e.exception.code))
+        self.assertIn("exit status 1", str(e.exception.code))
+        self.assertEqual(len(self.written()["runs"]["boot"]["pvmm"]), 2)
 
 
 if __name__ == "__main__":

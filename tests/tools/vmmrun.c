@@ -1,18 +1,21 @@
 /* vmmrun: run a VMM and measure it from outside, for the benchmarks.
  *
- *   vmmrun [-m MARKER] [-g GUEST_RAM_BYTES] [-i SECS] -- CMD ARGS...
+ *   vmmrun [-m MARKER] [-g GUEST_RAM_BYTES] [-i SECS] [-t SECS] -- CMD ARGS...
  *
  * Relays the command's output and prints one line at the end:
  *   vmmrun: status=N first_byte_ms=F marker_ms=M exit_ms=E
  *           guest_uptime_s=U peak_rss_kib=R peak_rss_ex_guest_kib=X
- *           idle_cpu_pct=P cpu_ms=C
+ *           idle_cpu_pct=P cpu_ms=C timeout=T
  * first byte, marker line and exit are timed from just before exec; the
  * guest uptime is the number after "uptime=" on the marker line.  RSS is
  * sampled from /proc/PID/smaps every 5 ms; the "ex guest" figure leaves
  * out the mapping whose size is exactly the guest's RAM.  With -i, once
  * the marker is seen the VMM's CPU time (utime + stime of all its threads)
  * is measured over SECS seconds of an idle guest, reported as idle_cpu_pct
- * (percent of one host CPU), and the VMM is then sent SIGTERM. */
+ * (percent of one host CPU), and the VMM is then sent SIGTERM.  With -t,
+ * a VMM still running SECS seconds after exec is killed (SIGKILL) and the
+ * line says timeout=1: one hung guest fails its own run, not the bench
+ * scenario and every run after it. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <poll.h>
@@ -87,7 +90,8 @@ int main(int argc, char **argv)
 	unsigned long long guest = 512ULL << 20, all = 0, ex = 0, pall = 0,
 			   pex = 0;
 	double t0, first = -1, mark = -1, end, uptime = -1, idle_s = 0;
-	double idle_pct = -1, idle_t0 = 0, cpu;
+	double idle_pct = -1, idle_t0 = 0, cpu, limit_s = 0;
+	int timed_out = 0;
 	struct rusage ru;
 	unsigned long long idle_ticks0 = 0;
 	char buf[4096], line[1024];
@@ -95,9 +99,11 @@ int main(int argc, char **argv)
 	int c, p[2], status = 0;
 	pid_t pid;
 
-	while ((c = getopt(argc, argv, "m:g:i:")) != -1) {
+	while ((c = getopt(argc, argv, "m:g:i:t:")) != -1) {
 		if (c == 'm')
 			marker = optarg;
+		else if (c == 't')
+			limit_s = atof(optarg);
 		else if (c == 'i')
 			idle_s = atof(optarg);
 		else if (c == 'g')
@@ -127,6 +133,10 @@ int main(int argc, char **argv)
 			idle_pct = 100.0 * ticks / sysconf(_SC_CLK_TCK) /
 				   ((now_ms() - idle_t0) / 1000);
 			kill(pid, SIGTERM);
+		}
+		if (limit_s > 0 && !timed_out && now_ms() - t0 >= limit_s * 1000) {
+			timed_out = 1;
+			kill(pid, SIGKILL);
 		}
 		if (poll(&pfd, 1, 5) == 0) {
 			sample_rss(pid, guest, &all, &ex);
@@ -165,8 +175,9 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	printf("\nvmmrun: status=%d first_byte_ms=%.1f marker_ms=%.1f "
 	       "exit_ms=%.1f guest_uptime_s=%.2f peak_rss_kib=%llu "
-	       "peak_rss_ex_guest_kib=%llu idle_cpu_pct=%.2f cpu_ms=%.1f\n",
+	       "peak_rss_ex_guest_kib=%llu idle_cpu_pct=%.2f cpu_ms=%.1f "
+	       "timeout=%d\n",
 	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
-	       first, mark, end, uptime, pall, pex, idle_pct, cpu);
+	       first, mark, end, uptime, pall, pex, idle_pct, cpu, timed_out);
 	return 0;
 }
