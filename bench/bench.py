@@ -99,11 +99,21 @@ def parse(out):
         if cur is None:
             continue
         text = re.sub(r"^\[A\] ", "", line).strip()
-        if "status" not in cur and text and "vmmrun: " not in text:
+        if "status" not in cur and text and not text.startswith("vmmrun"):
             # The console's last words before a run ends: the clue when
             # it fails (benchvmm's or the VMM's error, a kernel message).
             cur["last_line"] = text[-160:]
-        if "vmmrun: " in line:
+        if "vmmrun-thread: " in line:
+            t = dict(kv.partition("=")[::2] for kv in
+                     line.split("vmmrun-thread: ", 1)[1].split())
+            try:
+                cur.setdefault("threads", []).append(
+                    {"name": t["name"], "cpu_ms": float(t["cpu_ms"]),
+                     "switches": int(t["switches"])})
+            except (KeyError, ValueError):
+                cur.setdefault("error", "bad vmmrun-thread line: %s" %
+                               line[-200:])
+        elif "vmmrun: " in line:
             for kv in line.split("vmmrun: ", 1)[1].split():
                 k, _, v = kv.partition("=")
                 try:
@@ -137,7 +147,8 @@ def why_failed(run):
         return "timeout: killed after %.0f s" % (run.get("exit_ms", 0) / 1e3)
     if "crash" in run:
         return "guest crash: " + run["crash"]
-    if run["status"] != 0:
+    if run["status"] != 0 and not (run.get("stopped") and
+                                   run.get("idle_cpu_pct", -1) >= 0):
         st = int(run["status"])
         return (("killed by signal %d" % (st - 128) if st > 128 else
                  "exit status %d" % st) +
@@ -177,6 +188,24 @@ def cpu_per_io(runs):
                                       * 1e3 / r["blk"]["ios"])
 
 
+# A vCPU thread: pvmm's "pvmm-vcpuN", QEMU's "CPU N/KVM".
+VCPU_THREAD = re.compile(r"^pvmm-vcpu\d+$|^CPU_\d+/KVM$")
+
+
+def idle_threads(vcpu, key):
+    """Over the idle window, the vCPU threads' (or all others': the main
+    and I/O loop, console, timers, workers) CPU in % of a core, or their
+    switch-ins (wakeups and preemptions) per second."""
+    def value(run):
+        ts, win = run.get("threads"), run.get("idle_ms", -1)
+        if not ts or win <= 0:
+            return None
+        got = sum(t[key] for t in ts
+                  if bool(VCPU_THREAD.match(t["name"])) == vcpu)
+        return got * 100.0 / win if key == "cpu_ms" else got * 1e3 / win
+    return value
+
+
 def first_entry_ms(run):
     ns = run.get("report", {}).get("phases_ns", {}).get("first_guest_entry")
     return ns / 1e6 if ns is not None else None
@@ -204,8 +233,26 @@ ROWS = [
      hcall_ns("min_ticks"), 0),
     ("idle guest 20 s: host CPU (% of a core)", "idle",
      lambda r: r["idle_cpu_pct"], 2),
+    ("  vCPU threads (% of a core)", "idle", idle_threads(True, "cpu_ms"),
+     2),
+    ("  other threads: loop, console, timers (% of a core)", "idle",
+     idle_threads(False, "cpu_ms"), 2),
+    ("  vCPU threads: switch-ins per s", "idle",
+     idle_threads(True, "switches"), 1),
+    ("  other threads: switch-ins per s", "idle",
+     idle_threads(False, "switches"), 1),
     ("  same, guest polling (powersave=off)", "idle-poll",
      lambda r: r["idle_cpu_pct"], 2),
+    ("idle guest with disk + rng: host CPU (% of a core)", "idle-dev",
+     lambda r: r["idle_cpu_pct"], 2),
+    ("  with devices: vCPU threads (% of a core)", "idle-dev",
+     idle_threads(True, "cpu_ms"), 2),
+    ("  with devices: other threads (% of a core)", "idle-dev",
+     idle_threads(False, "cpu_ms"), 2),
+    ("  with devices: vCPU threads: switch-ins per s", "idle-dev",
+     idle_threads(True, "switches"), 1),
+    ("  with devices: other threads: switch-ins per s", "idle-dev",
+     idle_threads(False, "switches"), 1),
     ("virtio-blk sequential read (MB/s)", "blk", blk("seq_read_mbs"), 1),
     ("virtio-blk sequential write (MB/s)", "blk", blk("seq_write_mbs"), 1),
     ("virtio-blk 4 KiB random read (IOPS)", "blk", blk("rand_read_iops"), 0),

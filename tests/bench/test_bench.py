@@ -120,6 +120,12 @@ class Failed(unittest.TestCase):
                 "BENCH boot pvmm 2\n[A] benchvmm: unknown VMM\n[A] \n"
                 "vmmrun: status=2 marker_ms=-1\n"))
 
+    def test_status_after_the_idle_window_is_not_the_measurement(self):
+        runs = bench.parse("BENCH idle qemu11-vof 1\nvmmrun: status=139 "
+                           "marker_ms=9 idle_cpu_pct=0.65 idle_ms=20000 "
+                           "stopped=1\n")
+        self.assertTrue(bench.ok(runs["idle"]["qemu11-vof"][0]))
+
     def test_signal(self):
         self.assertEqual("killed by signal 11", self.reason(
             "BENCH boot pvmm 2\nvmmrun: status=139 marker_ms=-1\n"))
@@ -144,6 +150,33 @@ class Failed(unittest.TestCase):
                              "responding\n")
         self.assertEqual(bench.scenario_results(out),
                          {"boot": "timeout: host stopped responding"})
+
+
+class Threads(unittest.TestCase):
+    def test_vcpu_and_other_threads(self):
+        out = ("BENCH idle pvmm 1\n[A] L2-WAITING\n"
+               "[A] vmmrun-thread: name=pvmm cpu_ms=0.00 switches=0\n"
+               "[A] vmmrun-thread: name=pvmm-io cpu_ms=10.00 switches=20\n"
+               "[A] vmmrun-thread: name=pvmm-vcpu0 cpu_ms=150.00 switches=60\n"
+               "[A] vmmrun: status=0 marker_ms=5 idle_cpu_pct=0.8 "
+               "idle_ms=20000 stopped=1\n"
+               "BENCH idle qemu11-vof 1\n"
+               "vmmrun-thread: name=CPU_0/KVM cpu_ms=100.00 switches=40\n"
+               "vmmrun-thread: name=call_rcu cpu_ms=2.00 switches=2\n"
+               "vmmrun: status=0 marker_ms=5 idle_cpu_pct=0.5 idle_ms=20000\n")
+        runs = bench.parse(out)
+        pvmm, new = runs["idle"]["pvmm"][0], runs["idle"]["qemu11-vof"][0]
+        self.assertEqual(pvmm["last_line"], "L2-WAITING")
+        self.assertAlmostEqual(bench.idle_threads(True, "cpu_ms")(pvmm), 0.75)
+        self.assertAlmostEqual(bench.idle_threads(False, "cpu_ms")(pvmm), 0.05)
+        self.assertAlmostEqual(bench.idle_threads(True, "switches")(new), 2.0)
+        self.assertAlmostEqual(bench.idle_threads(False, "switches")(new), 0.1)
+
+    def test_bad_thread_line_fails_the_run(self):
+        runs = bench.parse("BENCH idle pvmm 1\nvmmrun-thread: name=x "
+                           "cpu_ms=?\nvmmrun: status=0 marker_ms=5\n")
+        self.assertIn("bad vmmrun-thread line",
+                      bench.why_failed(runs["idle"]["pvmm"][0]))
 
 
 class Newest(unittest.TestCase):
