@@ -30,6 +30,9 @@ QEMU_ROOT = os.path.join(TOP, ".cache", "qemu", "root")
 QEMU11_TREE = os.path.join(TOP, ".cache", "qemu-sid", "root")
 QEMU11_ROOT = os.path.join(QEMU11_TREE, "opt", "qemu-sid")
 PVMM = os.path.join(TOP, "build", "pvmm.stripped")
+# Host A's RAM for the bench: room for 16 Linux guests and their VMMs at
+# once (the density rows); the e2e tests give it 2 GiB.
+HOST_MEM = "6G"
 RESULTS = os.path.join(TOP, "bench", "results")
 VMMS = ("pvmm", "qemu-vof", "qemu-slof", "qemu11-vof")
 HEADS = ("pvmm", "QEMU+VOF", "QEMU+SLOF", "QEMU-new+VOF")
@@ -61,7 +64,7 @@ def run_host(only, rounds=0):
            "--host", "A", "--scenarios", os.path.join(TOP, "bench", "scenarios"),
            "--pvmm", PVMM, "--add-tree", QEMU_ROOT,
            "--add-tree", os.path.join(TOP, "bench", "l1"),
-           "--add-tree", conf, "-v"]
+           "--add-tree", conf, "--host-mem", HOST_MEM, "-v"]
     if os.path.isdir(QEMU11_ROOT):
         cmd += ["--add-tree", QEMU11_TREE]
     for o in only:
@@ -253,6 +256,42 @@ ROWS = [
      idle_threads(True, "switches"), 1),
     ("  with devices: other threads: switch-ins per s", "idle-dev",
      idle_threads(False, "switches"), 1),
+    ("1 Linux guests (256 MiB) at once: all up (ms)", "density-linux-1",
+     lambda r: r["marker_ms"], 0),
+    ("  1 Linux: host memory used (MiB)", "density-linux-1",
+     lambda r: r.get("mem_used_kib", -1) / 1024, 0),
+    ("  1 Linux: VMMs' summed PSS (MiB)", "density-linux-1",
+     lambda r: r.get("pss_kib", -1) / 1024, 0),
+    ("4 Linux guests (256 MiB) at once: all up (ms)", "density-linux-4",
+     lambda r: r["marker_ms"], 0),
+    ("  4 Linux: host memory used (MiB)", "density-linux-4",
+     lambda r: r.get("mem_used_kib", -1) / 1024, 0),
+    ("  4 Linux: VMMs' summed PSS (MiB)", "density-linux-4",
+     lambda r: r.get("pss_kib", -1) / 1024, 0),
+    ("16 Linux guests (256 MiB) at once: all up (ms)", "density-linux-16",
+     lambda r: r["marker_ms"], 0),
+    ("  16 Linux: host memory used (MiB)", "density-linux-16",
+     lambda r: r.get("mem_used_kib", -1) / 1024, 0),
+    ("  16 Linux: VMMs' summed PSS (MiB)", "density-linux-16",
+     lambda r: r.get("pss_kib", -1) / 1024, 0),
+    ("1 test guests at once: all up (ms)", "density-hcall-1",
+     lambda r: r["marker_ms"], 0),
+    ("  1 test: host memory used (MiB)", "density-hcall-1",
+     lambda r: r.get("mem_used_kib", -1) / 1024, 0),
+    ("  1 test: VMMs' summed PSS (MiB)", "density-hcall-1",
+     lambda r: r.get("pss_kib", -1) / 1024, 0),
+    ("4 test guests at once: all up (ms)", "density-hcall-4",
+     lambda r: r["marker_ms"], 0),
+    ("  4 test: host memory used (MiB)", "density-hcall-4",
+     lambda r: r.get("mem_used_kib", -1) / 1024, 0),
+    ("  4 test: VMMs' summed PSS (MiB)", "density-hcall-4",
+     lambda r: r.get("pss_kib", -1) / 1024, 0),
+    ("16 test guests at once: all up (ms)", "density-hcall-16",
+     lambda r: r["marker_ms"], 0),
+    ("  16 test: host memory used (MiB)", "density-hcall-16",
+     lambda r: r.get("mem_used_kib", -1) / 1024, 0),
+    ("  16 test: VMMs' summed PSS (MiB)", "density-hcall-16",
+     lambda r: r.get("pss_kib", -1) / 1024, 0),
     ("virtio-blk sequential read (MB/s)", "blk", blk("seq_read_mbs"), 1),
     ("virtio-blk sequential write (MB/s)", "blk", blk("seq_write_mbs"), 1),
     ("virtio-blk 4 KiB random read (IOPS)", "blk", blk("rand_read_iops"), 0),

@@ -179,6 +179,28 @@ class Threads(unittest.TestCase):
                       bench.why_failed(runs["idle"]["pvmm"][0]))
 
 
+class Density(unittest.TestCase):
+    def test_rows_and_a_copy_that_did_not_get_up(self):
+        out = ("BENCH density-linux-4 pvmm 1\n"
+               "vmmrun: status=0 marker_ms=8000.5 n=4 up=4 "
+               "mem_used_kib=409600 pss_kib=512000 timeout=0\n"
+               "BENCH density-linux-4 qemu-vof 1\n"
+               "densityrun-fail: copy=2 status=137 last=Kernel panic - x\n"
+               "vmmrun: status=1 marker_ms=-1.0 n=4 up=3 "
+               "mem_used_kib=1 pss_kib=1 timeout=0\n")
+        runs = bench.parse(out)
+        self.assertIn("guest crash: Kernel panic",
+                      bench.why_failed(runs["density-linux-4"]["qemu-vof"][0]))
+        rows = bench.table(runs, {"pvmm": 1}, only=("density",))
+        got = {r[0]: r[1:3] for r in rows[1:]}
+        self.assertEqual(got["4 Linux guests (256 MiB) at once: all up (ms)"],
+                         ("8000 [8000-8000]", "n/a (1 failed)"))
+        self.assertEqual(got["  4 Linux: host memory used (MiB)"][0],
+                         "400 [400-400]")
+        self.assertEqual(got["  4 Linux: VMMs' summed PSS (MiB)"][0],
+                         "500 [500-500]")
+
+
 class Newest(unittest.TestCase):
     def test_column_and_ratio_only_when_it_ran(self):
         out = BOOT_OK % 1 + BOOT_OK.replace("pvmm", "qemu11-vof").replace(
