@@ -135,6 +135,10 @@ def parse(out):
         elif "BLKBENCH " in line:
             cur["blk"] = {k: float(v) for k, v in
                           re.findall(r"(\w+)=([\d.]+)", line)}
+        elif "BENCH-STRACE " in line:
+            m = STRACE_ROW.match(line.split("BENCH-STRACE ", 1)[1])
+            if m:
+                cur.setdefault("syscalls", {})[m.group(2)] = int(m.group(1))
         elif "HCALL-LOOP calls=" in line:
             cur["hcall"] = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", line)}
     return runs
@@ -191,6 +195,28 @@ def cpu_per_io(runs):
                                       * 1e3 / r["blk"]["ios"])
 
 
+# A row of strace -c's table: % time, seconds, usecs/call, calls, errors
+# (may be blank), syscall.
+STRACE_ROW = re.compile(r"^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?(\w+)\s*$")
+
+
+def syscalls_per_exit(run):
+    """pvmm under strace -c -f running the hcall loop: system calls other
+    than ioctl (KVM_RUN and set-up) per hcall exit; set-up's few dozen
+    spread over thousands of exits."""
+    sc, rep = run.get("syscalls"), run.get("report")
+    exits = (rep or {}).get("exits", {}).get("hcall")
+    if not sc or not exits:
+        return None
+    return (sc.get("total", 0) - sc.get("ioctl", 0)) / exits
+
+
+def ioctls_per_exit(run):
+    sc, rep = run.get("syscalls"), run.get("report")
+    exits = (rep or {}).get("exits", {}).get("hcall")
+    return sc.get("ioctl", 0) / exits if sc and exits else None
+
+
 # A vCPU thread: pvmm's "pvmm-vcpuN", QEMU's "CPU N/KVM".
 VCPU_THREAD = re.compile(r"^pvmm-vcpu\d+$|^CPU_\d+/KVM$")
 
@@ -234,6 +260,10 @@ ROWS = [
      hcall_ns("median_ticks"), 0),
     ("hcall round trip, fastest batch (ns)", "hcall",
      hcall_ns("min_ticks"), 0),
+    ("pvmm under strace -c: syscalls besides ioctl per hcall exit",
+     "hcall-strace", syscalls_per_exit, 3),
+    ("pvmm under strace -c: ioctls per hcall exit", "hcall-strace",
+     ioctls_per_exit, 3),
     ("idle guest 20 s: host CPU (% of a core)", "idle",
      lambda r: r["idle_cpu_pct"], 2),
     ("  vCPU threads (% of a core)", "idle", idle_threads(True, "cpu_ms"),
@@ -326,12 +356,15 @@ IOMMU_ROWS = [(label, fig) for label, fig, _, _ in ROWS if fig == "blk-iommu"]
 
 
 def tree_bytes(root, skip):
-    """Bytes of the regular files under @root, outside its @skip folder."""
+    """Bytes of the regular files under @root, outside its @skip folder
+    (and the bench's own strace, which shares the 7.2 tree's libc)."""
     total = 0
     for d, _, files in os.walk(root):
         if os.path.relpath(d, root) != skip:
             total += sum(os.path.getsize(os.path.join(d, f)) for f in files
-                         if not os.path.islink(os.path.join(d, f)))
+                         if not os.path.islink(os.path.join(d, f)) and
+                         os.path.join(os.path.relpath(d, root), f) !=
+                         os.path.join("usr", "bin", "strace"))
     return total
 
 

@@ -62,7 +62,8 @@ version=$(apt-cache "${ppc_apt[@]}" show --no-all-versions qemu-system-ppc \
 	2>/dev/null | sed -n 's/^Version: //p')
 [ -n "$version" ] || { log "qemu-system-ppc (ppc64el) does not resolve"; exit 1; }
 if [ -f "$q/done" ] && [ "$(cat "$q/done")" = "$version" ] &&
-   [ -x "$q/root/$prefix/usr/bin/qemu-system-ppc64" ]; then
+   [ -x "$q/root/$prefix/usr/bin/qemu-system-ppc64" ] &&
+   { [ -n "$suite" ] || [ -x "$q/root/usr/bin/strace" ]; }; then
 	log "up to date (qemu-system-ppc $version)"
 	exit 0
 fi
@@ -75,6 +76,9 @@ mapfile -t pkgs < <(apt-cache "${ppc_apt[@]}" depends --recurse \
 	--no-recommends --no-suggests --no-conflicts --no-breaks \
 	--no-replaces --no-enhances qemu-system-ppc 2>/dev/null |
 	grep -v '^[ <]' | sort -u)
+# strace for the hcall path check (bench/scenarios/hcall.scn): it needs
+# only libc, which the QEMU closure brings.
+[ -z "$suite" ] && pkgs+=(strace)
 (cd "$q/debs" && apt-get "${ppc_apt[@]}" -qq download "${pkgs[@]}" 2>&1 |
 	grep -v unsandboxed || true)
 for p in qemu-system-ppc qemu-system-data; do
@@ -118,6 +122,7 @@ ld=lib/$arch/ld64.so.2
 keep "$ld"
 mkdir -p "$t/lib64"
 ln -sfn "../$ld" "$t/lib64/ld64.so.2"
+[ -z "$suite" ] && keep usr/bin/strace
 keep usr/share/qemu/slof.bin
 keep usr/share/qemu/vof.bin
 

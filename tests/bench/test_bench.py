@@ -201,6 +201,28 @@ class Density(unittest.TestCase):
                          "500 [500-500]")
 
 
+class Strace(unittest.TestCase):
+    def test_syscalls_per_hcall_exit(self):
+        out = ("BENCH hcall-strace pvmm 1\n[A] HCALL-LOOP-START\n"
+               "[A] vmmrun: status=0 marker_ms=40\n"
+               "BENCH-STRACE % time     seconds  usecs/call     calls    "
+               "errors syscall\n"
+               "BENCH-STRACE ------ ----------- ----------- --------- "
+               "--------- ----------------\n"
+               "BENCH-STRACE  98.00    1.000000         238      4204"
+               "         3 ioctl\n"
+               "BENCH-STRACE   1.00    0.010000          10        21"
+               "           mmap\n"
+               "BENCH-STRACE 100.00    1.020000         242      4225"
+               "         3 total\n"
+               "BENCH-REPORT {\"exits\": {\"hcall\": 4200}}\n")
+        run = bench.parse(out)["hcall-strace"]["pvmm"][0]
+        self.assertEqual(run["syscalls"], {"ioctl": 4204, "mmap": 21,
+                                           "total": 4225})
+        self.assertAlmostEqual(bench.syscalls_per_exit(run), 0.005)
+        self.assertAlmostEqual(bench.ioctls_per_exit(run), 1.001, places=3)
+
+
 class Newest(unittest.TestCase):
     def test_column_and_ratio_only_when_it_ran(self):
         out = BOOT_OK % 1 + BOOT_OK.replace("pvmm", "qemu11-vof").replace(
