@@ -47,7 +47,8 @@ CRASH = re.compile(r"Kernel panic|Oops: |BUG: |Unable to handle kernel|"
 
 def bench_conf(rounds):
     """A tree for Host A's initramfs with /etc/bench.conf, which the
-    scenarios read: BENCH_ROUNDS (0: each scenario's own count)."""
+    scenarios read: BENCH_ROUNDS, at most that many rounds (0: each
+    scenario's own count)."""
     d = os.path.join(TOP, "build", "bench-conf.%d" % os.getpid())
     os.makedirs(os.path.join(d, "etc"), exist_ok=True)
     with open(os.path.join(d, "etc", "bench.conf"), "w") as f:
@@ -502,8 +503,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("only", nargs="*", help="run only the bench scenarios "
                     "whose name contains one of these (default: all)")
-    ap.add_argument("--rounds", type=int, default=0, help="rounds per "
-                    "scenario (default: each scenario's own)")
+    ap.add_argument("--rounds", type=int, default=0, help="at most this "
+                    "many rounds per scenario (default: each scenario's own)")
     args = ap.parse_args()
     if not os.path.isdir(QEMU_ROOT):
         sys.exit("bench: %s missing: run bench/setup-qemu.sh" % QEMU_ROOT)
