@@ -1,45 +1,94 @@
 #!/usr/bin/env python3
 """make bench: pvmm against QEMU's pseries machine, in one boot of Host A.
 
-bench/scenarios/ run pvmm, QEMU with VOF and QEMU with SLOF in turn, each
-several times, on the same guests (bench/l1/bin/benchvmm); this script
-reads what they print, shows one table of medians with [min-max] and the
-pvmm/QEMU ratio of the medians, and writes the raw results to
-bench/results/.  Figures are taken under emulation (QEMU TCG): only the
-ratios mean anything.
+bench/scenarios/ run pvmm, QEMU with VOF and QEMU with SLOF in turn (and
+the newest QEMU, Debian unstable's, with VOF), each several times, on the
+same guests (bench/l1/bin/benchvmm); this script reads what they print,
+shows one table of medians with [min-max] and the pvmm/QEMU ratio of the
+medians, and writes the raw results to bench/results/.  Figures are taken
+under emulation (QEMU TCG): only the ratios mean anything.
+
+A run that fails (no result line, non-zero exit, timeout, no marker, a
+guest crash, a bad --report) is kept with its reason and left out of the
+figures; the other runs still count, the raw results are always written,
+and the bench exits non-zero naming the rows that lost runs.
 """
+import argparse
 import datetime
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
+import traceback
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QEMU_ROOT = os.path.join(TOP, ".cache", "qemu", "root")
+# Debian unstable's QEMU (bench/setup-qemu.sh sid), under /opt/qemu-sid.
+QEMU11_TREE = os.path.join(TOP, ".cache", "qemu-sid", "root")
+QEMU11_ROOT = os.path.join(QEMU11_TREE, "opt", "qemu-sid")
 PVMM = os.path.join(TOP, "build", "pvmm.stripped")
-VMMS = ("pvmm", "qemu-vof", "qemu-slof")
-FIRMWARE = {"qemu-vof": "vof.bin", "qemu-slof": "slof.bin"}
+# Host A's RAM for the bench: room for 16 Linux guests and their VMMs at
+# once (the density rows); the e2e tests give it 2 GiB.
+HOST_MEM = "6G"
+RESULTS = os.path.join(TOP, "bench", "results")
+VMMS = ("pvmm", "qemu-vof", "qemu-slof", "qemu11-vof")
+HEADS = ("pvmm", "QEMU+VOF", "QEMU+SLOF", "QEMU-new+VOF")
+RATIOS = ("pvmm/VOF", "pvmm/SLOF", "pvmm/new VOF")
+FIRMWARE = {"qemu-vof": (QEMU_ROOT, "vof.bin"),
+            "qemu-slof": (QEMU_ROOT, "slof.bin"),
+            "qemu11-vof": (QEMU11_ROOT, "vof.bin")}
+# A console line in a run that means the guest crashed.
+CRASH = re.compile(r"Kernel panic|Oops: |BUG: |Unable to handle kernel|"
+                   r"pvmm: guest crash")
 
 
-def run_host(only):
-    """Boot Host A with the QEMU tree and the bench scenarios (those whose
+def bench_conf(rounds):
+    """A tree for Host A's initramfs with /etc/bench.conf, which the
+    scenarios read: BENCH_ROUNDS, at most that many rounds (0: each
+    scenario's own count)."""
+    d = os.path.join(TOP, "build", "bench-conf.%d" % os.getpid())
+    os.makedirs(os.path.join(d, "etc"), exist_ok=True)
+    with open(os.path.join(d, "etc", "bench.conf"), "w") as f:
+        f.write("BENCH_ROUNDS=%d\n" % rounds)
+    return d
+
+
+def run_host(only, rounds=0):
+    """Boot Host A with the QEMU trees and the bench scenarios (those whose
     name contains one of @only, if given); its output.  The harness's own
     lines (not the console's) show progress."""
+    conf = bench_conf(rounds)
     cmd = [sys.executable, os.path.join(TOP, "tests", "e2e", "run.py"),
            "--host", "A", "--scenarios", os.path.join(TOP, "bench", "scenarios"),
            "--pvmm", PVMM, "--add-tree", QEMU_ROOT,
-           "--add-tree", os.path.join(TOP, "bench", "l1"), "-v"]
+           "--add-tree", os.path.join(TOP, "bench", "l1"),
+           "--add-tree", conf, "--host-mem", HOST_MEM, "-v"]
+    if os.path.isdir(QEMU11_ROOT):
+        cmd += ["--add-tree", QEMU11_TREE]
     for o in only:
         cmd += ["--only", o]
     out = []
-    with subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True) as p:
-        for line in p.stdout:
-            out.append(line)
-            if not line.startswith("[A] "):
-                print(line, end="", flush=True)
+    try:
+        with subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True,
+                              errors="replace") as p:
+            for line in p.stdout:
+                out.append(line)
+                if not line.startswith("[A] "):
+                    print(line, end="", flush=True)
+        out.append("bench: harness exit status %d\n" % p.returncode)
+    finally:
+        shutil.rmtree(conf, ignore_errors=True)
     return "".join(out)
+
+
+def scenario_results(out):
+    """What the harness said of each bench scenario: name -> reason for
+    those that failed (a timeout there stops the host: runs are lost)."""
+    return {m.group(1): m.group(2) or "failed" for m in re.finditer(
+        r"^FAIL A (\S+) \([\d.]+ s\)(?:: (.*))?$", out, re.M)}
 
 
 def parse(out):
@@ -50,11 +99,33 @@ def parse(out):
         if m:
             cur = {"round": int(m.group(3))}
             runs.setdefault(m.group(1), {}).setdefault(m.group(2), []).append(cur)
-        elif cur is None:
             continue
+        if cur is None:
+            continue
+        text = re.sub(r"^\[A\] ", "", line).strip()
+        if "status" not in cur and text and not text.startswith("vmmrun"):
+            # The console's last words before a run ends: the clue when
+            # it fails (benchvmm's or the VMM's error, a kernel message).
+            cur["last_line"] = text[-160:]
+        if "vmmrun-thread: " in line:
+            t = dict(kv.partition("=")[::2] for kv in
+                     line.split("vmmrun-thread: ", 1)[1].split())
+            try:
+                cur.setdefault("threads", []).append(
+                    {"name": t["name"], "cpu_ms": float(t["cpu_ms"]),
+                     "switches": int(t["switches"])})
+            except (KeyError, ValueError):
+                cur.setdefault("error", "bad vmmrun-thread line: %s" %
+                               line[-200:])
         elif "vmmrun: " in line:
-            cur.update((k, float(v)) for k, v in (kv.split("=") for kv in
-                       line.split("vmmrun: ", 1)[1].split()))
+            for kv in line.split("vmmrun: ", 1)[1].split():
+                k, _, v = kv.partition("=")
+                try:
+                    cur[k] = float(v)
+                except ValueError:
+                    cur.setdefault("error", "bad vmmrun line: %s" % line[-200:])
+        elif "crash" not in cur and "status" not in cur and CRASH.search(line):
+            cur["crash"] = line[CRASH.search(line).start():].strip()[:160]
         elif "BENCH-REPORT " in line:
             # A guest that failed leaves an empty or cut report: the run
             # fails (below), the other runs' results are still kept.
@@ -65,15 +136,39 @@ def parse(out):
         elif "BLKBENCH " in line:
             cur["blk"] = {k: float(v) for k, v in
                           re.findall(r"(\w+)=([\d.]+)", line)}
+        elif "BENCH-STRACE " in line:
+            m = STRACE_ROW.match(line.split("BENCH-STRACE ", 1)[1])
+            if m:
+                cur.setdefault("syscalls", {})[m.group(2)] = int(m.group(1))
         elif "HCALL-LOOP calls=" in line:
             cur["hcall"] = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", line)}
     return runs
 
 
+def why_failed(run):
+    """None for a run that counts (ended as it should and saw its marker),
+    else the reason it does not."""
+    if "status" not in run:
+        return ("no vmmrun result: the run never ended (scenario timed out "
+                "or the host stopped)")
+    if run.get("timeout"):
+        return "timeout: killed after %.0f s" % (run.get("exit_ms", 0) / 1e3)
+    if "crash" in run:
+        return "guest crash: " + run["crash"]
+    if run["status"] != 0 and not (run.get("stopped") and
+                                   run.get("idle_cpu_pct", -1) >= 0):
+        st = int(run["status"])
+        return (("killed by signal %d" % (st - 128) if st > 128 else
+                 "exit status %d" % st) +
+                (" (last line: %s)" % run["last_line"]
+                 if "last_line" in run else ""))
+    if run.get("marker_ms", -1) < 0:
+        return "no marker"
+    return run.get("error")
+
+
 def ok(run):
-    """A run counts if it ended as it should and saw its marker."""
-    return (run.get("status") == 0 and run.get("marker_ms", -1) >= 0
-            and "error" not in run)
+    return why_failed(run) is None
 
 
 def hcall_ns(which):
@@ -101,6 +196,46 @@ def cpu_per_io(runs):
                                       * 1e3 / r["blk"]["ios"])
 
 
+# A row of strace -c's table: % time, seconds, usecs/call, calls, errors
+# (may be blank), syscall.
+STRACE_ROW = re.compile(r"^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?(\w+)\s*$")
+
+
+def syscalls_per_exit(run):
+    """pvmm under strace -c -f running the hcall loop: system calls other
+    than ioctl (KVM_RUN and set-up) per hcall exit; set-up's few dozen
+    spread over thousands of exits."""
+    sc, rep = run.get("syscalls"), run.get("report")
+    exits = (rep or {}).get("exits", {}).get("hcall")
+    if not sc or not exits:
+        return None
+    return (sc.get("total", 0) - sc.get("ioctl", 0)) / exits
+
+
+def ioctls_per_exit(run):
+    sc, rep = run.get("syscalls"), run.get("report")
+    exits = (rep or {}).get("exits", {}).get("hcall")
+    return sc.get("ioctl", 0) / exits if sc and exits else None
+
+
+# A vCPU thread: pvmm's "pvmm-vcpuN", QEMU's "CPU N/KVM".
+VCPU_THREAD = re.compile(r"^pvmm-vcpu\d+$|^CPU_\d+/KVM$")
+
+
+def idle_threads(vcpu, key):
+    """Over the idle window, the vCPU threads' (or all others': the main
+    and I/O loop, console, timers, workers) CPU in % of a core, or their
+    switch-ins (wakeups and preemptions) per second."""
+    def value(run):
+        ts, win = run.get("threads"), run.get("idle_ms", -1)
+        if not ts or win <= 0:
+            return None
+        got = sum(t[key] for t in ts
+                  if bool(VCPU_THREAD.match(t["name"])) == vcpu)
+        return got * 100.0 / win if key == "cpu_ms" else got * 1e3 / win
+    return value
+
+
 def first_entry_ms(run):
     ns = run.get("report", {}).get("phases_ns", {}).get("first_guest_entry")
     return ns / 1e6 if ns is not None else None
@@ -126,10 +261,68 @@ ROWS = [
      hcall_ns("median_ticks"), 0),
     ("hcall round trip, fastest batch (ns)", "hcall",
      hcall_ns("min_ticks"), 0),
+    ("pvmm under strace -c: syscalls besides ioctl per hcall exit",
+     "hcall-strace", syscalls_per_exit, 3),
+    ("pvmm under strace -c: ioctls per hcall exit", "hcall-strace",
+     ioctls_per_exit, 3),
     ("idle guest 20 s: host CPU (% of a core)", "idle",
      lambda r: r["idle_cpu_pct"], 2),
+    ("  vCPU threads (% of a core)", "idle", idle_threads(True, "cpu_ms"),
+     2),
+    ("  other threads: loop, console, timers (% of a core)", "idle",
+     idle_threads(False, "cpu_ms"), 2),
+    ("  vCPU threads: switch-ins per s", "idle",
+     idle_threads(True, "switches"), 1),
+    ("  other threads: switch-ins per s", "idle",
+     idle_threads(False, "switches"), 1),
     ("  same, guest polling (powersave=off)", "idle-poll",
      lambda r: r["idle_cpu_pct"], 2),
+    ("idle guest with disk + rng: host CPU (% of a core)", "idle-dev",
+     lambda r: r["idle_cpu_pct"], 2),
+    ("  with devices: vCPU threads (% of a core)", "idle-dev",
+     idle_threads(True, "cpu_ms"), 2),
+    ("  with devices: other threads (% of a core)", "idle-dev",
+     idle_threads(False, "cpu_ms"), 2),
+    ("  with devices: vCPU threads: switch-ins per s", "idle-dev",
+     idle_threads(True, "switches"), 1),
+    ("  with devices: other threads: switch-ins per s", "idle-dev",
+     idle_threads(False, "switches"), 1),
+    ("1 Linux guests (256 MiB) at once: all up (ms)", "density-linux-1",
+     lambda r: r["marker_ms"], 0),
+    ("  1 Linux: host memory used (MiB)", "density-linux-1",
+     lambda r: r.get("mem_used_kib", -1) / 1024, 0),
+    ("  1 Linux: VMMs' summed PSS (MiB)", "density-linux-1",
+     lambda r: r.get("pss_kib", -1) / 1024, 0),
+    ("4 Linux guests (256 MiB) at once: all up (ms)", "density-linux-4",
+     lambda r: r["marker_ms"], 0),
+    ("  4 Linux: host memory used (MiB)", "density-linux-4",
+     lambda r: r.get("mem_used_kib", -1) / 1024, 0),
+    ("  4 Linux: VMMs' summed PSS (MiB)", "density-linux-4",
+     lambda r: r.get("pss_kib", -1) / 1024, 0),
+    ("16 Linux guests (256 MiB) at once: all up (ms)", "density-linux-16",
+     lambda r: r["marker_ms"], 0),
+    ("  16 Linux: host memory used (MiB)", "density-linux-16",
+     lambda r: r.get("mem_used_kib", -1) / 1024, 0),
+    ("  16 Linux: VMMs' summed PSS (MiB)", "density-linux-16",
+     lambda r: r.get("pss_kib", -1) / 1024, 0),
+    ("1 test guests at once: all up (ms)", "density-hcall-1",
+     lambda r: r["marker_ms"], 0),
+    ("  1 test: host memory used (MiB)", "density-hcall-1",
+     lambda r: r.get("mem_used_kib", -1) / 1024, 0),
+    ("  1 test: VMMs' summed PSS (MiB)", "density-hcall-1",
+     lambda r: r.get("pss_kib", -1) / 1024, 0),
+    ("4 test guests at once: all up (ms)", "density-hcall-4",
+     lambda r: r["marker_ms"], 0),
+    ("  4 test: host memory used (MiB)", "density-hcall-4",
+     lambda r: r.get("mem_used_kib", -1) / 1024, 0),
+    ("  4 test: VMMs' summed PSS (MiB)", "density-hcall-4",
+     lambda r: r.get("pss_kib", -1) / 1024, 0),
+    ("16 test guests at once: all up (ms)", "density-hcall-16",
+     lambda r: r["marker_ms"], 0),
+    ("  16 test: host memory used (MiB)", "density-hcall-16",
+     lambda r: r.get("mem_used_kib", -1) / 1024, 0),
+    ("  16 test: VMMs' summed PSS (MiB)", "density-hcall-16",
+     lambda r: r.get("pss_kib", -1) / 1024, 0),
     ("virtio-blk sequential read (MB/s)", "blk", blk("seq_read_mbs"), 1),
     ("virtio-blk sequential write (MB/s)", "blk", blk("seq_write_mbs"), 1),
     ("virtio-blk 4 KiB random read (IOPS)", "blk", blk("rand_read_iops"), 0),
@@ -163,50 +356,73 @@ def shown(rows, runs, only):
 IOMMU_ROWS = [(label, fig) for label, fig, _, _ in ROWS if fig == "blk-iommu"]
 
 
+def tree_bytes(root, skip):
+    """Bytes of the regular files under @root, outside its @skip folder
+    (and the bench's own strace, which shares the 7.2 tree's libc)."""
+    total = 0
+    for d, _, files in os.walk(root):
+        if os.path.relpath(d, root) != skip:
+            total += sum(os.path.getsize(os.path.join(d, f)) for f in files
+                         if not os.path.islink(os.path.join(d, f)) and
+                         os.path.join(os.path.relpath(d, root), f) !=
+                         os.path.join("usr", "bin", "strace"))
+    return total
+
+
 def disk_bytes():
-    """Binary + shared libraries + firmware, as each VMM needs them."""
-    shared = 0
-    for d, _, files in os.walk(QEMU_ROOT):
-        if os.path.relpath(d, QEMU_ROOT) != os.path.join("usr", "share", "qemu"):
-            shared += sum(os.path.getsize(os.path.join(d, f)) for f in files
-                          if not os.path.islink(os.path.join(d, f)))
-    fw = os.path.join(QEMU_ROOT, "usr", "share", "qemu")
-    sizes = {v: shared + os.path.getsize(os.path.join(fw, f))
-             for v, f in FIRMWARE.items()}
+    """Binary + shared libraries + firmware, as each VMM needs them (a
+    QEMU that was not set up is left out)."""
+    fw = os.path.join("usr", "share", "qemu")
+    sizes = {}
+    for v, (root, f) in FIRMWARE.items():
+        if os.path.isdir(root):
+            sizes[v] = (tree_bytes(root, fw) +
+                        os.path.getsize(os.path.join(root, fw, f)))
     sizes["pvmm"] = os.path.getsize(PVMM)
     return sizes
 
 
-def cell(vals, digits):
+def cell(vals, digits, failed=0):
+    """median [min-max] of a row's good runs, and how many failed."""
+    bad = " (%d failed)" % failed if failed else ""
     if not vals:
-        return "n/a"
+        return "n/a" + bad
     f = "%%.%df" % digits
     return (f + " [" + f + "-" + f + "]") % (statistics.median(vals),
-                                            min(vals), max(vals))
+                                            min(vals), max(vals)) + bad
 
 
 def ratio(a, b):
     return "%.3gx" % (a / b) if a is not None and b else "-"
 
 
+def columns(runs):
+    """The VMMs with a column: the three of 7.2 always, the newest QEMU
+    when it ran."""
+    return [v for v in VMMS if v != "qemu11-vof" or
+            any(v in vs for vs in runs.values())]
+
+
 def table(runs, sizes, only=()):
     """Print the table; return its rows."""
-    head = ("figure (median [min-max])", "pvmm", "QEMU+VOF", "QEMU+SLOF",
-            "pvmm/VOF", "pvmm/SLOF")
+    cols = columns(runs)
+    head = (("figure (median [min-max])",) +
+            tuple(HEADS[VMMS.index(v)] for v in cols) +
+            tuple(RATIOS[VMMS.index(v) - 1] for v in cols[1:]))
     lines = []
     for label, fig, value, digits in shown(ROWS, runs, only):
         vals, med = [], []
-        for v in VMMS:
-            got = [value(r) for r in runs.get(fig, {}).get(v, []) if ok(r)]
+        for v in cols:
+            rs = runs.get(fig, {}).get(v, [])
+            got = [value(r) for r in rs if ok(r)]
             got = [x for x in got if x is not None and x >= 0]
-            vals.append(cell(got, digits))
+            vals.append(cell(got, digits, sum(not ok(r) for r in rs)))
             med.append(statistics.median(got) if got else None)
-        lines.append((label, *vals, ratio(med[0], med[1]),
-                      ratio(med[0], med[2])))
+        lines.append((label, *vals, *(ratio(med[0], m) for m in med[1:])))
     for label, fig in (r for r in IOMMU_ROWS if not only or r[1] in runs):
         value = next(v for l, f, v, _ in ROWS if l == label)
         cells = []
-        for v in VMMS:
+        for v in cols:
             on = [value(r) for r in runs.get(fig, {}).get(v, []) if ok(r)]
             off = [value(r) for r in runs.get("blk", {}).get(v, []) if ok(r)]
             on = [x for x in on if x is not None]
@@ -214,63 +430,115 @@ def table(runs, sizes, only=()):
             cells.append(ratio(statistics.median(on), statistics.median(off))
                          if on and off else "-")
         lines.append((label.replace("--iommu:", "--iommu / without:"),
-                      *cells, "-", "-"))
-    kib = [sizes[v] / 1024 for v in VMMS]
+                      *cells, *("-" for _ in cols[1:])))
+    kib = [sizes[v] / 1024 if v in sizes else None for v in cols]
     lines.append(("on disk: binary + libraries + firmware (KiB)",
-                  *("%.0f" % k for k in kib), ratio(kib[0], kib[1]),
-                  ratio(kib[0], kib[2])))
+                  *("%.0f" % k if k else "-" for k in kib),
+                  *(ratio(kib[0], k) for k in kib[1:])))
     widths = [max(len(l[i]) for l in [head] + lines) for i in range(len(head))]
     for l in [head] + lines:
         print("  ".join(c.ljust(w) for c, w in zip(l, widths)).rstrip())
     return [head] + lines
 
 
-def main():
-    if not os.path.isdir(QEMU_ROOT):
-        sys.exit("bench: %s missing: run bench/setup-qemu.sh" % QEMU_ROOT)
-    # make bench runs every figure; "bench.py blk" runs only the
-    # scenarios whose name contains blk (and requires only their rows).
-    only = sys.argv[1:]
-    load0, sizes = os.getloadavg(), disk_bytes()
-    out = run_host(only)
-    runs = parse(out)
-    if not runs:
-        print(out[-3000:])
-        sys.exit("bench: no results (see the console above)")
-    counts = {f: {v: "%d/%d" % (sum(map(ok, rs)), len(rs))
-                  for v, rs in vs.items()} for f, vs in runs.items()}
-    print("pvmm vs QEMU %s (KVM, ic-mode=xics,kernel-irqchip=on), Host A "
-          "(emulated POWER9 pseries, nested KVM-HV), 512 MiB, 1 vCPU" %
-          open(os.path.join(TOP, ".cache", "qemu", "done")).read().strip())
-    print("good runs: %s; x86 load average before %.1f, after %.1f" %
-          (json.dumps(counts, sort_keys=True), load0[0], os.getloadavg()[0]))
-    cpu_per_io(runs)
-    rows = table(runs, sizes, only)
+def qemu_versions():
+    """The packaged QEMU versions that were set up."""
+    got = {}
+    for v, d in (("7.2", "qemu"), ("newest", "qemu-sid")):
+        path = os.path.join(TOP, ".cache", d, "done")
+        if os.path.isfile(path):
+            got[v] = open(path).read().strip()
+    return got
+
+
+def finish(out, only, sizes, load0, results=None):
+    """Everything after the host ran: the table, the raw results (always
+    written, whatever failed) and the list of what failed."""
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime(
         "%Y%m%dT%H%M%SZ")
-    path = os.path.join(TOP, "bench", "results", "%s-hostA.json" % stamp)
-    with open(path, "w") as f:
-        json.dump({"date": stamp, "host": "A: qemu-system-ppc64 7.2 TCG "
-                   "pseries POWER9, nested KVM-HV, on x86_64",
-                   "x86_cpus": os.cpu_count(),
-                   "x86_loadavg_before_after": [load0, os.getloadavg()],
-                   "disk_bytes": sizes, "table": rows, "runs": runs}, f,
-                  indent=1)
-    print("raw results: %s" % os.path.relpath(path, TOP))
-    failed = failures(runs, rows)
+    raw = {"date": stamp, "host": "A: qemu-system-ppc64 7.2 TCG "
+           "pseries POWER9, nested KVM-HV, on x86_64",
+           "qemu": qemu_versions(), "x86_cpus": os.cpu_count(),
+           "only": list(only), "disk_bytes": sizes}
+    failed = []
+    try:
+        runs = parse(out)
+        raw["runs"] = runs
+        raw["failed_scenarios"] = scen = scenario_results(out)
+        if not runs:
+            raw["output_tail"] = out[-5000:]
+            print(out[-3000:])
+            failed.append("no results at all (see the console above)")
+            return failed
+        counts = {f: {v: "%d/%d" % (sum(map(ok, rs)), len(rs))
+                      for v, rs in vs.items()} for f, vs in runs.items()}
+        print("pvmm vs QEMU %s (KVM, ic-mode=xics,kernel-irqchip=on), Host A "
+              "(emulated POWER9 pseries, nested KVM-HV), 512 MiB, 1 vCPU" %
+              json.dumps(raw["qemu"]))
+        print("good runs: %s; x86 load average before %.1f, after %.1f" %
+              (json.dumps(counts, sort_keys=True), load0[0],
+               os.getloadavg()[0]))
+        cpu_per_io(runs)
+        rows = table(runs, sizes, only)
+        raw["table"] = rows
+        failed += failures(runs, rows, scen)
+    except Exception:       # a bug here must not lose the runs
+        raw["output_tail"] = out[-5000:]
+        raw["bench_error"] = traceback.format_exc()
+        print(raw["bench_error"], file=sys.stderr)
+        failed.append("bench.py: " + raw["bench_error"].splitlines()[-1])
+    finally:
+        raw["x86_loadavg_before_after"] = [load0, os.getloadavg()]
+        raw["failed"] = failed
+        results = results or RESULTS
+        os.makedirs(results, exist_ok=True)
+        path = os.path.join(results, "%s-hostA.json" % stamp)
+        with open(path, "w") as f:
+            json.dump(raw, f, indent=1)
+        print("raw results: %s" % path)
+    return failed
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("only", nargs="*", help="run only the bench scenarios "
+                    "whose name contains one of these (default: all)")
+    ap.add_argument("--rounds", type=int, default=0, help="at most this "
+                    "many rounds per scenario (default: each scenario's own)")
+    args = ap.parse_args()
+    if not os.path.isdir(QEMU_ROOT):
+        sys.exit("bench: %s missing: run bench/setup-qemu.sh" % QEMU_ROOT)
+    load0, sizes = os.getloadavg(), disk_bytes()
+    out = ""
+    try:
+        out = run_host(args.only, args.rounds)
+    finally:
+        # Even when interrupted: what ran is written down.
+        failed = finish(out, args.only, sizes, load0)
     if failed:
-        sys.exit("bench: FAILED: " + "; ".join(failed))
+        sys.exit("bench: FAILED:\n  " + "\n  ".join(failed))
 
 
-def failures(runs, rows):
-    """Why this bench run must not be taken as a result: failed runs, and
-    rows with no pvmm figure at all (never a row without data)."""
-    why = ["%s %s round %s: %s" % (f, v, r.get("round"),
-                                   r.get("error", "status %s" % r.get("status")))
-           for f, vs in sorted(runs.items()) for v, rs in sorted(vs.items())
-           for r in rs if not ok(r)]
+def failures(runs, rows, scen=None):
+    """Why this bench run must not be taken as a result: the rows that lost
+    runs (with each failed run's reason), rows with no pvmm figure at all
+    (never a row without data), and bench scenarios the harness failed."""
+    why = []
+    by_fig = {}
+    for label, fig, _, _ in ROWS:
+        by_fig.setdefault(fig, []).append(label)
+    for f, vs in sorted(runs.items()):
+        bad = ["%s round %s: %s" % (v, r.get("round"), why_failed(r))
+               for v, rs in sorted(vs.items()) for r in rs if not ok(r)]
+        if bad:
+            labels = [l for l in by_fig.get(f, [f])
+                      if any(row[0] == l for row in rows)] or [f]
+            why.append("rows %s: %d run(s) failed: %s" % (
+                ", ".join("'%s'" % l for l in labels), len(bad),
+                "; ".join(bad)))
     why += ["no pvmm data for '%s'" % row[0] for row in rows[1:]
-            if row[1] == "n/a"]
+            if row[1].startswith("n/a")]
+    why += ["scenario %s: %s" % (n, r) for n, r in sorted((scen or {}).items())]
     return why
 
 

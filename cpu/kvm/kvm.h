@@ -44,6 +44,10 @@ struct kvm_vcpu {
 	bool boot_entry;	/* that start is the boot image's entry */
 	bool sreset_pending;	/* deliver a system reset before running */
 	unsigned lpcr_gen;	/* generation of the LPCR last applied */
+	/* Set (after the flags above, under kvm_vm.lock) whenever one of
+	 * them may ask something of this vCPU: its thread takes the lock
+	 * only then, so an exit costs no lock when nothing is asked. */
+	_Atomic bool attention;
 };
 
 /* Per VM: fds set up by main before any vCPU runs, then read-only;
@@ -59,6 +63,7 @@ struct kvm_vm {
 	pthread_mutex_t lock;	/* vCPU start/stop and LPCR changes */
 	pthread_cond_t wake;	/* a stopped vCPU was started, or power off */
 	unsigned lpcr_gen;	/* bumped by each H_SET_MODE change */
+	uint64_t tb_hz;		/* timebase ticks per second, for exit times */
 	_Atomic int msi_fd[IRQ_MSI_COUNT];	/* irqfd + 1 per MSI source; 0: none yet */
 	char why[160];		/* what failed while creating the VM */
 	struct kvm_vcpu vcpu[];

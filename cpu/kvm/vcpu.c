@@ -168,16 +168,26 @@ static enum exit_kind exit_kind_of(unsigned reason)
 	}
 }
 
+/* The handler's time in timebase ticks: musl has no vDSO clock_gettime
+ * on powerpc64 (a syscall each), the timebase is one user-readable SPR. */
+static uint64_t ticks_to_ns(const struct kvm_vm *k, uint64_t ticks)
+{
+	return k->tb_hz ? (uint64_t)((unsigned __int128)ticks * 1000000000u /
+				     k->tb_hz) : 0;
+}
+
 /* Called as soon as KVM_RUN returns: the handler's time is the exit's. */
 static int vcpu_exit(struct vm *vm, struct vcpu *v, struct kvm_run *run)
 {
 	unsigned r = run->exit_reason;
 	exit_fn *fn = r < sizeof(exit_handlers) / sizeof(exit_handlers[0]) ?
 		      exit_handlers[r] : NULL;
-	uint64_t t0 = vm_now_ns();
+	uint64_t t0 = __builtin_ppc_get_timebase();
 	int rc = (fn ? fn : exit_fatal)(vm, v, run);
 
-	vm_exit_time(vm, exit_kind_of(r), vm_now_ns() - t0);
+	vm_exit_time(vm, exit_kind_of(r),
+		     ticks_to_ns(kvm_of(vm),
+				 __builtin_ppc_get_timebase() - t0));
 	return rc;
 }
 
@@ -198,12 +208,18 @@ static bool guest_fault(const struct kvm_run *run)
 	       run->papr_hcall.nr == KVM_H_RTAS;
 }
 
-/* Wait while stopped; false once the machine is stopping. */
+/* Wait while stopped; false once the machine is stopping.  A running
+ * vCPU (every exit but after stop-self) passes without the lock: only
+ * this thread stops it, and a power-off is seen on this load or the next
+ * exit's (vm_request_stop kicks the vCPUs out of KVM_RUN). */
 static bool vcpu_wait_running(struct vm *vm, struct vcpu *v)
 {
 	struct kvm_vm *k = kvm_of(vm);
 	bool on;
 
+	if (atomic_load(&vm->power) == POWER_ON &&
+	    atomic_load(&v->state) != VCPU_STOPPED)
+		return true;
 	pthread_mutex_lock(&k->lock);
 	while ((on = atomic_load(&vm->power) == POWER_ON) &&
 	       atomic_load(&v->state) == VCPU_STOPPED)
@@ -317,7 +333,10 @@ void *kvm_vcpu_thread(void *arg)
 		vm_request_stop(vm, POWER_ERROR);
 	}
 	while (vcpu_wait_running(vm, v)) {
-		err = vcpu_prepare(vm, v);
+		/* Cleared before the flags are read under the lock: a request
+		 * made meanwhile sets it again and is seen next time. */
+		err = atomic_exchange(&kv->attention, false) ?
+			      vcpu_prepare(vm, v) : 0;
 		if (err) {
 			fprintf(stderr, "pvmm: vCPU %d: cannot set its "
 				"registers: %s\n", v->id, strerror(-err));

@@ -179,6 +179,7 @@ static void vm_read_info(struct vm *vm, struct vm_info *info)
 		info->pvr = sregs.pvr;
 	info->timebase_hz = host_cpu_prop("timebase-frequency",
 					  DEFAULT_TIMEBASE_HZ);
+	kvm_of(vm)->tb_hz = info->timebase_hz;
 	info->clock_hz = host_cpu_prop("clock-frequency", DEFAULT_CLOCK_HZ);
 	info->hpt_order = kvm_of(vm)->cfg.hpt_order;
 	vm_read_mmu(vm, &info->mmu);
@@ -274,6 +275,7 @@ int vm_run(struct vm *vm)
 	boot->start_r3 = k->cfg.boot.r3;
 	k->vcpu[0].start_pending = true;
 	k->vcpu[0].boot_entry = true;
+	atomic_store(&k->vcpu[0].attention, true);
 	atomic_store(&boot->state, VCPU_RUNNING);
 
 	/* The lock holds every vCPU thread back before it first enters the
@@ -358,6 +360,8 @@ int hv_sync_lpcr(struct vm *vm)
 
 	pthread_mutex_lock(&k->lock);
 	k->lpcr_gen++;
+	for (int i = 0; i < vm->ncpus; i++)
+		atomic_store(&k->vcpu[i].attention, true);
 	pthread_mutex_unlock(&k->lock);
 	for (int i = 0; i < vm->ncpus; i++) {
 		struct kvm_vcpu *kv = &k->vcpu[i];
@@ -394,6 +398,7 @@ int hv_start_cpu(struct vm *vm, struct vcpu *v, uint64_t pc, uint64_t r3)
 	v->start_r3 = r3;
 	kvm_vcpu_of(v)->start_pending = true;
 	kvm_vcpu_of(v)->boot_entry = false;
+	atomic_store(&kvm_vcpu_of(v)->attention, true);
 	pthread_cond_broadcast(&k->wake);
 	pthread_mutex_unlock(&k->lock);
 	return 0;
@@ -420,6 +425,7 @@ int hv_system_reset(struct vm *vm, struct vcpu *v)
 
 	pthread_mutex_lock(&k->lock);
 	kv->sreset_pending = true;
+	atomic_store(&kv->attention, true);
 	pthread_mutex_unlock(&k->lock);
 	if (kv->thread_started && kv->thread != pthread_self())
 		vcpu_kick(kv);

@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
 """bench/bench.py's parser and verdict: a failed guest must fail the bench
 loudly, never turn into a row without data or a crash that loses results."""
+import glob
+import json
 import os
 import sys
+import tempfile
 import unittest
+from unittest import mock
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "bench"))
 import bench  # noqa: E402
@@ -19,6 +23,15 @@ class Parse(unittest.TestCase):
         self.assertTrue(bench.ok(run))
         self.assertEqual(run["blk"]["seq_read_mbs"], 10.5)
         self.assertEqual(run["report"], {"a": 1})
+
+    def test_figures_in_the_console_before_the_result(self):
+        runs = bench.parse("BENCH hcall pvmm 1\n[A] HCALL-LOOP-START\n"
+                           "[A] HCALL-LOOP calls=200 median_ticks=5120 "
+                           "min_ticks=2560 tb_hz=512000000\n"
+                           "[A] vmmrun: status=0 marker_ms=5\n")
+        run = runs["hcall"]["pvmm"][0]
+        self.assertTrue(bench.ok(run))
+        self.assertEqual(bench.hcall_ns("median_ticks")(run), 50)
 
     def test_empty_report_fails_the_run_only(self):
         out = GOOD + "BENCH blk pvmm 2\nvmmrun: status=0 marker_ms=12\nBENCH-REPORT \n"
@@ -65,6 +78,210 @@ class Parse(unittest.TestCase):
     def test_no_failures(self):
         runs = bench.parse(GOOD)
         self.assertEqual(bench.failures(runs, [("head",), ("x", "1 [1-1]")]), [])
+
+
+BOOT_OK = ("BENCH boot pvmm %d\nvmmrun: status=0 marker_ms=900 exit_ms=950 "
+           "guest_uptime_s=0.5 peak_rss_ex_guest_kib=100 timeout=0\n"
+           "BENCH-REPORT {\"phases_ns\": {\"first_guest_entry\": 5e6}}\n")
+
+
+class Failed(unittest.TestCase):
+    """Each way a run fails has its own reason, and only that run fails."""
+
+    def reason(self, text):
+        runs = bench.parse(BOOT_OK % 1 + text + BOOT_OK % 3)
+        first, bad, last = runs["boot"]["pvmm"]
+        self.assertTrue(bench.ok(first))
+        self.assertTrue(bench.ok(last))
+        self.assertFalse(bench.ok(bad))
+        return bench.why_failed(bad)
+
+    def test_timeout(self):
+        self.assertIn("timeout", self.reason(
+            "BENCH boot pvmm 2\nvmmrun: status=137 marker_ms=-1 "
+            "exit_ms=300000 timeout=1\n"))
+
+    def test_run_that_never_ended(self):
+        self.assertIn("no vmmrun result", self.reason("BENCH boot pvmm 2\n"))
+
+    def test_guest_crash(self):
+        self.assertIn("guest crash: Kernel panic - not syncing: x",
+                      self.reason("BENCH boot pvmm 2\n[A] Kernel panic - "
+                                  "not syncing: x\nvmmrun: status=0 "
+                                  "marker_ms=-1 timeout=0\n"))
+
+    def test_no_marker(self):
+        self.assertEqual("no marker", self.reason(
+            "BENCH boot pvmm 2\nvmmrun: status=0 marker_ms=-1 timeout=0\n"))
+
+    def test_exit_status_with_the_last_console_line(self):
+        self.assertEqual(
+            "exit status 2 (last line: benchvmm: unknown VMM)", self.reason(
+                "BENCH boot pvmm 2\n[A] benchvmm: unknown VMM\n[A] \n"
+                "vmmrun: status=2 marker_ms=-1\n"))
+
+    def test_status_after_the_idle_window_is_not_the_measurement(self):
+        runs = bench.parse("BENCH idle qemu11-vof 1\nvmmrun: status=139 "
+                           "marker_ms=9 idle_cpu_pct=0.65 idle_ms=20000 "
+                           "stopped=1\n")
+        self.assertTrue(bench.ok(runs["idle"]["qemu11-vof"][0]))
+
+    def test_signal(self):
+        self.assertEqual("killed by signal 11", self.reason(
+            "BENCH boot pvmm 2\nvmmrun: status=139 marker_ms=-1\n"))
+
+    def test_cut_vmmrun_line(self):
+        self.assertIn("bad vmmrun line", self.reason(
+            "BENCH boot pvmm 2\nvmmrun: status=0 marker_ms=12 exit_ms=\n"))
+
+    def test_failed_rows_are_named_and_counted(self):
+        out = BOOT_OK % 1 + "BENCH boot pvmm 2\n" + BOOT_OK % 3
+        runs = bench.parse(out)
+        rows = bench.table(runs, {v: 1024 for v in bench.VMMS}, only=("boot",))
+        row = next(r for r in rows if r[0].startswith("start -> Linux"))
+        self.assertEqual(row[1], "900 [900-900] (1 failed)")
+        why = bench.failures(runs, rows)
+        self.assertEqual(len(why), 1)
+        self.assertIn("'start -> Linux userspace marker (ms)'", why[0])
+        self.assertIn("pvmm round 2: no vmmrun result", why[0])
+
+    def test_scenario_failure_from_the_harness(self):
+        out = BOOT_OK % 1 + ("FAIL A boot (960.2 s): timeout: host stopped "
+                             "responding\n")
+        self.assertEqual(bench.scenario_results(out),
+                         {"boot": "timeout: host stopped responding"})
+
+
+class Threads(unittest.TestCase):
+    def test_vcpu_and_other_threads(self):
+        out = ("BENCH idle pvmm 1\n[A] L2-WAITING\n"
+               "[A] vmmrun-thread: name=pvmm cpu_ms=0.00 switches=0\n"
+               "[A] vmmrun-thread: name=pvmm-io cpu_ms=10.00 switches=20\n"
+               "[A] vmmrun-thread: name=pvmm-vcpu0 cpu_ms=150.00 switches=60\n"
+               "[A] vmmrun: status=0 marker_ms=5 idle_cpu_pct=0.8 "
+               "idle_ms=20000 stopped=1\n"
+               "BENCH idle qemu11-vof 1\n"
+               "vmmrun-thread: name=CPU_0/KVM cpu_ms=100.00 switches=40\n"
+               "vmmrun-thread: name=call_rcu cpu_ms=2.00 switches=2\n"
+               "vmmrun: status=0 marker_ms=5 idle_cpu_pct=0.5 idle_ms=20000\n")
+        runs = bench.parse(out)
+        pvmm, new = runs["idle"]["pvmm"][0], runs["idle"]["qemu11-vof"][0]
+        self.assertEqual(pvmm["last_line"], "L2-WAITING")
+        self.assertAlmostEqual(bench.idle_threads(True, "cpu_ms")(pvmm), 0.75)
+        self.assertAlmostEqual(bench.idle_threads(False, "cpu_ms")(pvmm), 0.05)
+        self.assertAlmostEqual(bench.idle_threads(True, "switches")(new), 2.0)
+        self.assertAlmostEqual(bench.idle_threads(False, "switches")(new), 0.1)
+
+    def test_bad_thread_line_fails_the_run(self):
+        runs = bench.parse("BENCH idle pvmm 1\nvmmrun-thread: name=x "
+                           "cpu_ms=?\nvmmrun: status=0 marker_ms=5\n")
+        self.assertIn("bad vmmrun-thread line",
+                      bench.why_failed(runs["idle"]["pvmm"][0]))
+
+
+class Density(unittest.TestCase):
+    def test_rows_and_a_copy_that_did_not_get_up(self):
+        out = ("BENCH density-linux-4 pvmm 1\n"
+               "vmmrun: status=0 marker_ms=8000.5 n=4 up=4 "
+               "mem_used_kib=409600 pss_kib=512000 timeout=0\n"
+               "BENCH density-linux-4 qemu-vof 1\n"
+               "densityrun-fail: copy=2 status=137 last=Kernel panic - x\n"
+               "vmmrun: status=1 marker_ms=-1.0 n=4 up=3 "
+               "mem_used_kib=1 pss_kib=1 timeout=0\n")
+        runs = bench.parse(out)
+        self.assertIn("guest crash: Kernel panic",
+                      bench.why_failed(runs["density-linux-4"]["qemu-vof"][0]))
+        rows = bench.table(runs, {"pvmm": 1}, only=("density",))
+        got = {r[0]: r[1:3] for r in rows[1:]}
+        self.assertEqual(got["4 Linux guests (256 MiB) at once: all up (ms)"],
+                         ("8000 [8000-8000]", "n/a (1 failed)"))
+        self.assertEqual(got["  4 Linux: host memory used (MiB)"][0],
+                         "400 [400-400]")
+        self.assertEqual(got["  4 Linux: VMMs' summed PSS (MiB)"][0],
+                         "500 [500-500]")
+
+
+class Strace(unittest.TestCase):
+    def test_syscalls_per_hcall_exit(self):
+        out = ("BENCH hcall-strace pvmm 1\n[A] HCALL-LOOP-START\n"
+               "[A] vmmrun: status=0 marker_ms=40\n"
+               "BENCH-STRACE % time     seconds  usecs/call     calls    "
+               "errors syscall\n"
+               "BENCH-STRACE ------ ----------- ----------- --------- "
+               "--------- ----------------\n"
+               "BENCH-STRACE  98.00    1.000000         238      4204"
+               "         3 ioctl\n"
+               "BENCH-STRACE   1.00    0.010000          10        21"
+               "           mmap\n"
+               "BENCH-STRACE 100.00    1.020000         242      4225"
+               "         3 total\n"
+               "BENCH-REPORT {\"exits\": {\"hcall\": 4200}}\n")
+        run = bench.parse(out)["hcall-strace"]["pvmm"][0]
+        self.assertEqual(run["syscalls"], {"ioctl": 4204, "mmap": 21,
+                                           "total": 4225})
+        self.assertAlmostEqual(bench.syscalls_per_exit(run), 0.005)
+        self.assertAlmostEqual(bench.ioctls_per_exit(run), 1.001, places=3)
+
+
+class Newest(unittest.TestCase):
+    def test_column_and_ratio_only_when_it_ran(self):
+        out = BOOT_OK % 1 + BOOT_OK.replace("pvmm", "qemu11-vof").replace(
+            "900", "1800") % 1
+        rows = bench.table(bench.parse(out), {"pvmm": 1024}, only=("boot",))
+        self.assertIn("QEMU-new+VOF", rows[0])
+        self.assertIn("pvmm/new VOF", rows[0])
+        row = next(r for r in rows if r[0].startswith("start -> Linux"))
+        self.assertEqual(row[-1], "0.5x")
+        rows = bench.table(bench.parse(BOOT_OK % 1), {"pvmm": 1024},
+                           only=("boot",))
+        self.assertNotIn("QEMU-new+VOF", rows[0])
+
+
+class Written(unittest.TestCase):
+    """The raw results are written whatever happened."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp()
+
+    def tearDown(self):
+        for f in glob.glob(os.path.join(self.dir, "*")):
+            os.unlink(f)
+        os.rmdir(self.dir)
+
+    def written(self):
+        (path,) = glob.glob(os.path.join(self.dir, "*-hostA.json"))
+        with open(path) as f:
+            return json.load(f)
+
+    def test_no_results(self):
+        failed = bench.finish("host start-up failed\n", (), {"pvmm": 1},
+                              (0, 0, 0), self.dir)
+        self.assertTrue(failed)
+        self.assertIn("host start-up failed", self.written()["output_tail"])
+
+    def test_table_error_keeps_runs(self):
+        with mock.patch.object(bench, "table", side_effect=KeyError("x")):
+            failed = bench.finish(BOOT_OK % 1, (), {"pvmm": 1}, (0, 0, 0),
+                                  self.dir)
+        raw = self.written()
+        self.assertIn("KeyError", failed[0])
+        self.assertEqual(raw["runs"]["boot"]["pvmm"][0]["marker_ms"], 900)
+        self.assertEqual(raw["failed"], failed)
+
+    def test_make_bench_exits_naming_failed_rows(self):
+        out = BOOT_OK % 1 + "BENCH boot pvmm 2\nvmmrun: status=1\n"
+        with mock.patch.object(bench, "run_host", return_value=out), \
+                mock.patch.object(bench, "disk_bytes",
+                                  return_value={"pvmm": 1}), \
+                mock.patch.object(bench, "RESULTS", self.dir), \
+                mock.patch.object(bench, "QEMU_ROOT", self.dir), \
+                mock.patch.object(sys, "argv", ["bench.py", "boot"]):
+            with self.assertRaises(SystemExit) as e:
+                bench.main()
+        self.assertIn("'start -> Linux userspace marker (ms)'",
+                      str(e.exception.code))
+        self.assertIn("exit status 1", str(e.exception.code))
+        self.assertEqual(len(self.written()["runs"]["boot"]["pvmm"]), 2)
 
 
 if __name__ == "__main__":

@@ -295,7 +295,10 @@ class HostRun:
             disk = ["-drive", "file=%s,format=raw,if=none,id=data,"
                     "cache=writeback" % self.disk,
                     "-device", "virtio-blk-pci,drive=data"]
-        return (["qemu-system-ppc64"] + h["machine"] +
+        machine = list(h["machine"])
+        if self.args.host_mem:      # the density bench's many guests
+            machine[machine.index("-m") + 1] = self.args.host_mem
+        return (["qemu-system-ppc64"] + machine +
                 ["-cpu", h.get("cpu", "POWER9"), "-nographic", "-nodefaults",
                  "-serial", "mon:stdio", "-kernel", self.env["VMLINUX"],
                  "-initrd", cpio, "-append", append] + disk)
@@ -517,6 +520,9 @@ def main():
     ap.add_argument("--add-tree", action="append", metavar="DIR",
                     help="also copy DIR's contents into the hosts' "
                     "initramfs root (repeatable)")
+    ap.add_argument("--host-mem", metavar="SIZE",
+                    help="the emulated hosts' RAM instead of their own "
+                    "(QEMU -m)")
     ap.add_argument("-v", "--verbose", action="store_true",
                     help="stream the hosts' consoles")
     args = ap.parse_args()

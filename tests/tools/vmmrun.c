@@ -1,19 +1,30 @@
 /* vmmrun: run a VMM and measure it from outside, for the benchmarks.
  *
- *   vmmrun [-m MARKER] [-g GUEST_RAM_BYTES] [-i SECS] -- CMD ARGS...
+ *   vmmrun [-m MARKER] [-g GUEST_RAM_BYTES] [-i SECS] [-t SECS] -- CMD ARGS...
  *
  * Relays the command's output and prints one line at the end:
  *   vmmrun: status=N first_byte_ms=F marker_ms=M exit_ms=E
  *           guest_uptime_s=U peak_rss_kib=R peak_rss_ex_guest_kib=X
- *           idle_cpu_pct=P cpu_ms=C
+ *           idle_cpu_pct=P idle_ms=W cpu_ms=C timeout=T stopped=S
  * first byte, marker line and exit are timed from just before exec; the
  * guest uptime is the number after "uptime=" on the marker line.  RSS is
  * sampled from /proc/PID/smaps every 5 ms; the "ex guest" figure leaves
  * out the mapping whose size is exactly the guest's RAM.  With -i, once
  * the marker is seen the VMM's CPU time (utime + stime of all its threads)
  * is measured over SECS seconds of an idle guest, reported as idle_cpu_pct
- * (percent of one host CPU), and the VMM is then sent SIGTERM. */
+ * (percent of one host CPU), and the VMM is then sent SIGTERM (stopped=1:
+ * its exit status is its answer to that, after the measurement).  Each of
+ * its threads gets a line of its own over that window:
+ *   vmmrun-thread: name=COMM cpu_ms=C switches=S
+ * COMM with blanks as '_', C its time on a CPU (schedstat, ns precision;
+ * for a vCPU thread the guest's time in KVM included), S how often it was
+ * switched in (schedstat's third field: its wakeups, and preemptions).
+ * With -t,
+ * a VMM still running SECS seconds after exec is killed (SIGKILL) and the
+ * line says timeout=1: one hung guest fails its own run, not the bench
+ * scenario and every run after it. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -45,6 +56,87 @@ static unsigned long long cpu_ticks(pid_t pid)
 			 "%*u %llu %llu", &ut, &st) != 2)
 		return 0;
 	return ut + st;
+}
+
+/* One thread's name, time on a CPU and switch-ins, from
+ * /proc/PID/task/TID/{comm,schedstat}. */
+struct thread {
+	int tid;
+	char name[32];
+	unsigned long long run_ns, switches;
+};
+
+#define MAX_THREADS 64
+
+static int read_threads(pid_t pid, struct thread *t)
+{
+	char path[96], buf[128];
+	struct dirent *e;
+	DIR *d;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while ((e = readdir(d)) && n < MAX_THREADS) {
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		t[n].tid = atoi(e->d_name);
+		t[n].name[0] = '\0';
+		t[n].run_ns = t[n].switches = 0;
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", pid,
+			 t[n].tid);
+		f = fopen(path, "r");
+		if (f) {
+			if (fgets(buf, sizeof(buf), f))
+				snprintf(t[n].name, sizeof(t[n].name), "%.31s",
+					 buf);
+			fclose(f);
+		}
+		for (char *c = t[n].name; *c; c++)
+			if (*c == ' ' || *c == '\n')
+				*c = *c == ' ' ? '_' : '\0';
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", pid,
+			 t[n].tid);
+		f = fopen(path, "r");
+		if (f) {
+			if (fscanf(f, "%llu %*u %llu", &t[n].run_ns,
+				   &t[n].switches) != 2)
+				t[n].run_ns = t[n].switches = 0;
+			fclose(f);
+		}
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* Each thread's share of the idle window: now minus @before, matched by
+ * thread id (a thread born in the window counts from zero). */
+static void print_threads(pid_t pid, const struct thread *before, int nb)
+{
+	struct thread now[MAX_THREADS];
+	int n = read_threads(pid, now);
+
+	for (int i = 0; i < n; i++) {
+		unsigned long long r = now[i].run_ns, s = now[i].switches;
+
+		for (int j = 0; j < nb; j++) {
+			if (before[j].tid == now[i].tid) {
+				r -= before[j].run_ns;
+				s -= before[j].switches;
+				break;
+			}
+		}
+		printf("\nvmmrun-thread: name=%s cpu_ms=%.2f switches=%llu",
+		       now[i].name[0] ? now[i].name : "?", r / 1e6, s);
+	}
+	if (n)
+		printf("\n");
+	fflush(stdout);
 }
 
 static double now_ms(void)
@@ -87,17 +179,22 @@ int main(int argc, char **argv)
 	unsigned long long guest = 512ULL << 20, all = 0, ex = 0, pall = 0,
 			   pex = 0;
 	double t0, first = -1, mark = -1, end, uptime = -1, idle_s = 0;
-	double idle_pct = -1, idle_t0 = 0, cpu;
+	double idle_pct = -1, idle_t0 = 0, idle_ms = -1, cpu, limit_s = 0;
+	int timed_out = 0, stopped = 0;
 	struct rusage ru;
 	unsigned long long idle_ticks0 = 0;
+	struct thread idle_threads[MAX_THREADS];
+	int idle_nthreads = 0;
 	char buf[4096], line[1024];
 	size_t ll = 0;
 	int c, p[2], status = 0;
 	pid_t pid;
 
-	while ((c = getopt(argc, argv, "m:g:i:")) != -1) {
+	while ((c = getopt(argc, argv, "m:g:i:t:")) != -1) {
 		if (c == 'm')
 			marker = optarg;
+		else if (c == 't')
+			limit_s = atof(optarg);
 		else if (c == 'i')
 			idle_s = atof(optarg);
 		else if (c == 'g')
@@ -124,9 +221,16 @@ int main(int argc, char **argv)
 		    now_ms() - idle_t0 >= idle_s * 1000) {
 			double ticks = (double)(cpu_ticks(pid) - idle_ticks0);
 
+			idle_ms = now_ms() - idle_t0;
 			idle_pct = 100.0 * ticks / sysconf(_SC_CLK_TCK) /
-				   ((now_ms() - idle_t0) / 1000);
+				   (idle_ms / 1000);
+			print_threads(pid, idle_threads, idle_nthreads);
 			kill(pid, SIGTERM);
+			stopped = 1;
+		}
+		if (limit_s > 0 && !timed_out && now_ms() - t0 >= limit_s * 1000) {
+			timed_out = 1;
+			kill(pid, SIGKILL);
 		}
 		if (poll(&pfd, 1, 5) == 0) {
 			sample_rss(pid, guest, &all, &ex);
@@ -155,6 +259,9 @@ int main(int argc, char **argv)
 					uptime = atof(u + 7);
 				idle_t0 = now_ms();
 				idle_ticks0 = cpu_ticks(pid);
+				if (idle_s > 0)
+					idle_nthreads = read_threads(
+						pid, idle_threads);
 			}
 		}
 	}
@@ -165,8 +272,10 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	printf("\nvmmrun: status=%d first_byte_ms=%.1f marker_ms=%.1f "
 	       "exit_ms=%.1f guest_uptime_s=%.2f peak_rss_kib=%llu "
-	       "peak_rss_ex_guest_kib=%llu idle_cpu_pct=%.2f cpu_ms=%.1f\n",
+	       "peak_rss_ex_guest_kib=%llu idle_cpu_pct=%.2f idle_ms=%.1f "
+	       "cpu_ms=%.1f timeout=%d stopped=%d\n",
 	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
-	       first, mark, end, uptime, pall, pex, idle_pct, cpu);
+	       first, mark, end, uptime, pall, pex, idle_pct, idle_ms, cpu,
+	       timed_out, stopped);
 	return 0;
 }
