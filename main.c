@@ -61,6 +61,7 @@ struct options {
 	int threads;
 	unsigned shutdown_timeout;
 	enum mmu_mode mmu;
+	enum irqchip irqchip;
 	bool legacy;
 	bool raw;
 	bool restart_on_reboot;
@@ -85,6 +86,9 @@ static const char usage[] =
 	"      --mmu auto|radix|hash\n"
 	"                      guest MMU mode (default auto: radix if the host\n"
 	"                      can, else hash)\n"
+	"      --irqchip auto|xive|xics\n"
+	"                      interrupt controller (default auto: XIVE\n"
+	"                      exploitation mode if the host can, else XICS)\n"
 	"      --legacy        the guest cannot run ISA 3.00 radix: hash, and\n"
 	"                      no radix in its device tree\n"
 	"      --raw           kernel is a flat image loaded and entered at 0\n"
@@ -333,7 +337,7 @@ enum { OPT_RAW = 256, OPT_REPORT, OPT_ON_REBOOT, OPT_SHUTDOWN,
        OPT_MMU, OPT_DUMP_HPT, OPT_CHECK_HPT, OPT_LEGACY,
        OPT_CHECK_VCPU, OPT_NVRAM, OPT_IOMMU, OPT_CONFIG, OPT_PRINT_CONFIG,
        OPT_EVENTS, OPT_AFFINITY, OPT_BACKING, OPT_ENTRY, OPT_RTC_BASE,
-       OPT_NO_SECCOMP, OPT_SECCOMP_VIOLATION };
+       OPT_NO_SECCOMP, OPT_SECCOMP_VIOLATION, OPT_IRQCHIP };
 
 static const struct option fixed_options[] = {
 	{ "kernel", required_argument, NULL, 'k' },
@@ -351,6 +355,7 @@ static const struct option fixed_options[] = {
 	{ "on-reboot", required_argument, NULL, OPT_ON_REBOOT },
 	{ "shutdown-timeout", required_argument, NULL, OPT_SHUTDOWN },
 	{ "mmu", required_argument, NULL, OPT_MMU },
+	{ "irqchip", required_argument, NULL, OPT_IRQCHIP },
 	{ "legacy", no_argument, NULL, OPT_LEGACY },
 	{ "debug-check-vcpu-state", no_argument, NULL, OPT_CHECK_VCPU },
 	{ "debug-dump-hpt", required_argument, NULL, OPT_DUMP_HPT },
@@ -384,6 +389,7 @@ static const struct {
 	{ "shutdown-timeout", "30" }, { "cmdline", "" },
 	{ "mem-backing", "normal" },   { "entry", "linux" },
 	{ "rtc-base", "utc" },
+	{ "irqchip", "auto" },
 };
 
 /* The options, as getopt and the config file see them. */
@@ -521,6 +527,10 @@ static void take_option(struct optset *s, struct options *o, int c, int key,
 		if (mmu_mode_parse(arg, &o->mmu) < 0)
 			fail("--mmu %s: must be auto, radix or hash",
 			     arg);
+		break;
+	case OPT_IRQCHIP:
+		if (irqchip_parse(arg, &o->irqchip) < 0)
+			fail("--irqchip %s: must be auto, xive or xics", arg);
 		break;
 	case OPT_SHUTDOWN:
 		if (parse_uint(arg, 0, 3600, &n) < 0)
@@ -746,7 +756,7 @@ static void load_guest(struct machine *m, const struct options *o,
 }
 
 static void build_fdt(struct machine *m, const struct options *o,
-		      const struct host_caps *h, const struct layout *l,
+		      const struct layout *l,
 		      const struct image *img, const struct vm_info *vi)
 {
 	struct fdt_params p = {
@@ -756,7 +766,8 @@ static void build_fdt(struct machine *m, const struct options *o,
 		.radix = m->mmu.mode == MMU_RADIX,
 		.hpt_order = m->mmu.mode == MMU_HASH ? m->mmu.hpt_order : 0,
 		.mmu = &vi->mmu,
-		.xics = h->xics,
+		.xics = m->vm.irqchip == IRQCHIP_XICS,
+		.xive = m->vm.irqchip == IRQCHIP_XIVE,
 		.cmdline = o->cmdline,
 		.initrd_start = l->initrd,
 		.initrd_end = l->initrd + l->initrd_size,
@@ -790,6 +801,17 @@ static void choose_mmu(struct machine *m, const struct options *o,
 		     "--mmu auto" : o->mmu == MMU_RADIX ? "--mmu radix" :
 		     "--mmu hash", why);
 	m->mmu.hpt_order = hpt_order_for_ram(m->vm.mem.size);
+}
+
+/* --irqchip, decided before the VM exists, like the MMU. */
+static void choose_irqchip(struct machine *m, const struct options *o,
+			   const struct host_caps *h)
+{
+	const char *why;
+
+	if (irqchip_choose(o->irqchip, h->xics, h->xive, &m->vm.irqchip,
+			   &why) < 0)
+		fail("--irqchip %s: %s", irqchip_name(o->irqchip), why);
 }
 
 /* --debug-dump-hpt: the stream as is, and decoded next to it. */
@@ -968,6 +990,7 @@ int main(int argc, char **argv)
 	if (host_open(&h, &caps, errbuf, sizeof(errbuf)) < 0)
 		fail("%s", errbuf);
 	choose_mmu(&m, &o, &caps);
+	choose_irqchip(&m, &o, &caps);
 	m.host = caps;
 
 	struct vm_config cfg = {
@@ -996,7 +1019,7 @@ int main(int argc, char **argv)
 	m.io.phb.iommu = o.iommu;
 	if ((err = devices_create(&m.io)) < 0)
 		fail("cannot create the devices: %s", strerror(-err));
-	build_fdt(&m, &o, &caps, &l, &img, &vi);
+	build_fdt(&m, &o, &l, &img, &vi);
 	events_init(&m.papr);
 	vm_mark(&m.vm, PHASE_VM_CREATED);
 	/* The guest's clock starts at --rtc-base as its first vCPU does. */

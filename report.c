@@ -203,7 +203,7 @@ void report_print(const struct machine *m, FILE *f, int exit_code)
 	/* Which interrupt controller ran, and whether the host's KVM would
 	 * have offered XIVE exploitation mode. */
 	fprintf(f, "  \"irqchip\": \"%s\",\n  \"host_xive\": %s,\n",
-		m->host.xics ? "xics" : "none",
+		irqchip_name(m->vm.irqchip),
 		m->host.xive ? "true" : "false");
 	print_phases(m, f);
 	print_exits(m, f);

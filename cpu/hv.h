@@ -111,4 +111,28 @@ void hv_tce_destroy(struct vm *vm, int fd, uint64_t *tces, uint64_t n);
  * goes back into the guest where it stopped (issue 14). */
 int hv_start_cpu(struct vm *vm, struct vcpu *v, uint64_t pc, uint64_t r3);
 
+/* XIVE exploitation mode (vm->irqchip == IRQCHIP_XIVE): what the H_INT_*
+ * hcalls (papr/hcall_xive.c) ask of the hypervisor's XIVE, after they
+ * checked every argument.  LISNs are those of irq_xive_valid(), servers
+ * vCPU ids, priorities 0..XIVE_PRIO_MAX.  All 0 or -errno.
+ *
+ * hv_xive_source_config: route @lisn to @server's queue of @prio with
+ * @eisn as the number the guest finds in that queue, or mask it.
+ * hv_xive_queue_config: give @server's queue of @prio the guest page at
+ * @qpage of 2^@qshift bytes (@qshift 0: no queue any more).
+ * hv_xive_sync: every interrupt @lisn sent so far is in its queue.
+ * hv_xive_reset: every source masked, every queue gone (H_INT_RESET).
+ * hv_xive_esb: one load (@store false: *@out is what it read) or store
+ * of @data at @offset in @lisn's ESB management page, for guests told to
+ * reach them by hcall (LSIs): an LSI's EOI load also sends the
+ * interrupt again while the line is still asserted. */
+int hv_xive_source_config(struct vm *vm, uint32_t lisn, uint32_t server,
+			  uint8_t prio, bool masked, uint32_t eisn);
+int hv_xive_queue_config(struct vm *vm, uint32_t server, uint8_t prio,
+			 uint64_t qpage, unsigned qshift);
+int hv_xive_sync(struct vm *vm, uint32_t lisn);
+int hv_xive_reset(struct vm *vm);
+int hv_xive_esb(struct vm *vm, uint32_t lisn, uint64_t offset, uint64_t data,
+		bool store, uint64_t *out);
+
 #endif

@@ -72,6 +72,56 @@ static inline bool irq_is_lsi(uint32_t irq)
 	return irq_valid(irq) && irq_kind_of(irq) == IRQ_KIND_LSI;
 }
 
+/* The interrupt controller the guest gets, decided before it starts
+ * (--irqchip): XICS (KVM emulates it on XIVE hardware) or XIVE
+ * exploitation mode (KVM_DEV_TYPE_XIVE: the guest routes, masks and
+ * acknowledges interrupts itself through the ESB pages and the thread
+ * management area, without exits).  Sources keep their numbers in both,
+ * and devices raise them through the same calls (cpu/hv.h). */
+enum irqchip {
+	IRQCHIP_AUTO, /* XIVE where the host's KVM offers it, else XICS */
+	IRQCHIP_XIVE,
+	IRQCHIP_XICS,
+};
+
+/* "auto", "xive", "xics" <-> enum irqchip; parse: 0 or -EINVAL. */
+const char *irqchip_name(enum irqchip c);
+int irqchip_parse(const char *s, enum irqchip *c);
+
+/* What @want becomes on a host whose KVM offers the in-kernel XICS
+ * (@host_xics) and XIVE exploitation mode (@host_xive): 0 and *@out
+ * (never AUTO), or -ENODEV with *@why saying what the host lacks. */
+int irqchip_choose(enum irqchip want, bool host_xics, bool host_xive,
+		   enum irqchip *out, const char **why);
+
+/* XIVE mode: the guest-physical places of the controller's pages (those
+ * of QEMU's pseries, far above RAM and the host bridge's windows).
+ * Each source has two 64 KiB ESB pages (trigger, then EOI/management),
+ * source n's at XIVE_ESB_BASE + n * XIVE_ESB_STRIDE; the thread
+ * management area has four 64 KiB pages (hardware, hypervisor, OS,
+ * user), of which the guest gets the OS one (and the user one in the
+ * tree, unmapped: Linux does not use it). */
+#define XIVE_ESB_BASE		0x0006010000000000ULL
+#define XIVE_ESB_SHIFT		16	/* one ESB page */
+#define XIVE_ESB_STRIDE		(2ULL << XIVE_ESB_SHIFT)
+#define XIVE_END_BASE		0x0006020000000000ULL	/* not mapped */
+#define XIVE_TIMA_BASE		0x0006030203180000ULL
+#define XIVE_TIMA_PAGE		(1ULL << 16)
+#define XIVE_TIMA_OS		2	/* page index of the OS ring */
+#define XIVE_TIMA_USER		3
+/* Priorities the guest may use: 0..6; 7 is KVM's escalation priority
+ * (the tree reserves it). */
+#define XIVE_PRIO_MAX		6
+#define XIVE_PRIO_MASKED	0xff
+
+/* XIVE mode: LISNs 0 .. @nipis-1 are the vCPUs' IPIs (the guest takes
+ * one per CPU from the tree's ibm,xive-lisn-ranges), then pvmm's
+ * sources above.  Is @lisn one of them? */
+static inline bool irq_xive_valid(uint32_t lisn, uint32_t nipis)
+{
+	return lisn < nipis || irq_valid(lisn);
+}
+
 /* Second cell of an "interrupts" specifier for @irq. */
 static inline uint32_t irq_dt_sense(uint32_t irq)
 {

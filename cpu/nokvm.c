@@ -183,3 +183,51 @@ void hv_tce_destroy(struct vm *vm, int fd, uint64_t *tces, uint64_t n)
 	(void)tces;
 	(void)n;
 }
+
+int hv_xive_source_config(struct vm *vm, uint32_t lisn, uint32_t server,
+			  uint8_t prio, bool masked, uint32_t eisn)
+{
+	(void)vm;
+	(void)lisn;
+	(void)server;
+	(void)prio;
+	(void)masked;
+	(void)eisn;
+	return -ENOSYS;
+}
+
+int hv_xive_queue_config(struct vm *vm, uint32_t server, uint8_t prio,
+			 uint64_t qpage, unsigned qshift)
+{
+	(void)vm;
+	(void)server;
+	(void)prio;
+	(void)qpage;
+	(void)qshift;
+	return -ENOSYS;
+}
+
+int hv_xive_sync(struct vm *vm, uint32_t lisn)
+{
+	(void)vm;
+	(void)lisn;
+	return -ENOSYS;
+}
+
+int hv_xive_reset(struct vm *vm)
+{
+	(void)vm;
+	return -ENOSYS;
+}
+
+int hv_xive_esb(struct vm *vm, uint32_t lisn, uint64_t offset, uint64_t data,
+		bool store, uint64_t *out)
+{
+	(void)vm;
+	(void)lisn;
+	(void)offset;
+	(void)data;
+	(void)store;
+	*out = 0;
+	return -ENOSYS;
+}

@@ -9,6 +9,7 @@ void vm_init(struct vm *vm, int ncpus, int threads)
 	memset(vm, 0, sizeof(*vm));
 	vm->ncpus = ncpus;
 	vm->threads_per_core = threads;
+	vm->irqchip = IRQCHIP_XICS;
 	for (int i = 0; i < ncpus; i++) {
 		vm->cpu[i].id = i;
 		vm->cpu[i].state = VCPU_STOPPED;

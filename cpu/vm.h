@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "cpu/gmem.h"
+#include "cpu/irq.h"
 #include "cpu/kvm/stats.h"
 
 enum power_state {
@@ -117,6 +118,9 @@ struct vm {
 	struct gmem mem;
 	int ncpus;	      /* vCPUs in all */
 	int threads_per_core; /* SMT: consecutive vCPUs share a core */
+	/* The interrupt controller (XICS or XIVE, never AUTO), chosen by
+	 * main before vm_create from what the host offers (--irqchip). */
+	enum irqchip irqchip;
 	struct vcpu cpu[CONFIG_MAX_CPUS];
 	struct vm_exits exits_to;
 
@@ -167,7 +171,7 @@ struct host_caps {
 	bool radix; /* the guest can run radix */
 	bool hash;  /* ... or hash */
 	bool xics;  /* in-kernel XICS interrupt controller */
-	bool xive;  /* ... and XIVE exploitation mode (not used yet) */
+	bool xive;  /* XIVE exploitation mode (KVM_CAP_PPC_IRQ_XIVE) */
 };
 
 /* Open the hypervisor and check what pvmm needs: 0, or -errno with one

@@ -12,6 +12,8 @@
 #include "cpu/irq.h"
 #include "papr/rtas.h"
 
+/* The interrupt controller's, XICS or XIVE: the host bridge's
+ * interrupt-map points at it. */
 #define XICS_PHANDLE	0x1000
 
 /* ISA 3.0 processor features (2-byte header, then feature bytes). */
@@ -61,8 +63,13 @@ static int fdt_pa_features(void *fdt, bool radix)
 	return fdt_property(fdt, "ibm,pa-features", pa, sizeof(pa));
 }
 
-static int fdt_root_props(void *fdt)
+static int fdt_root_props(void *fdt, const struct fdt_params *p)
 {
+	/* XIVE: priorities 7 and up are the hypervisor's (KVM escalates on
+	 * 7), so the guest uses 0-6 (Linux takes the highest it may). */
+	if (p->xive)
+		TRY(prop_u32_pair(fdt, "ibm,plat-res-int-priorities",
+				  XIVE_PRIO_MAX + 1, 0xff - XIVE_PRIO_MAX));
 	TRY(fdt_property_u32(fdt, "#address-cells", 2));
 	TRY(fdt_property_u32(fdt, "#size-cells", 2));
 	TRY(fdt_property_string(fdt, "device_type", "chrp"));
@@ -72,8 +79,10 @@ static int fdt_root_props(void *fdt)
 
 static int fdt_chosen(void *fdt, const struct fdt_params *p)
 {
-	/* Option vector 5 as negotiated: byte 24 the MMU (0x40 radix, 0 hash),
-	 * byte 26 GTSE.  Hash guests get it too, saying hash. */
+	/* Option vector 5 as negotiated: byte 23 the interrupt controller
+	 * (0x40 XIVE exploitation mode, 0 XICS), byte 24 the MMU (0x40
+	 * radix, 0 hash), byte 26 GTSE.  Hash guests get it too, saying
+	 * hash.  (Linux: OV5_XIVE_EXPLOIT, xive_spapr_disabled().) */
 	uint8_t vec5[32] = { 0 };
 
 	TRY(fdt_begin_node(fdt, "chosen"));
@@ -86,6 +95,8 @@ static int fdt_chosen(void *fdt, const struct fdt_params *p)
 	TRY(fdt_property_string(fdt, "linux,stdout-path",
 				"/vdevice/vty@71000000"));
 	TRY(fdt_property_string(fdt, "stdout-path", "/vdevice/vty@71000000"));
+	if (p->xive)
+		vec5[23] = 0x40;
 	if (p->radix) {
 		vec5[24] = 0x40;
 		vec5[26] = 0x40;
@@ -200,9 +211,13 @@ static int fdt_rtas(void *fdt, const struct papr *papr,
 {
 	TRY(fdt_begin_node(fdt, "rtas"));
 	TRY(fdt_hypertas(fdt, p));
-	for (size_t i = 0; i < rtas_ncalls; i++)
+	for (size_t i = 0; i < rtas_ncalls; i++) {
+		/* The XICS calls KVM answers exist only with the XICS. */
+		if (p->xive && !rtas_calls[i].fn)
+			continue;
 		TRY(fdt_property_u32(fdt, rtas_calls[i].name,
 				     rtas_token(rtas_calls[i].name)));
+	}
 	TRY(fdt_property_u32(fdt, "rtas-size", papr->rtas.size));
 	TRY(fdt_property_u32(fdt, "linux,rtas-base", papr->rtas.base));
 	TRY(fdt_property_u32(fdt, "linux,rtas-entry", papr->rtas.base));
@@ -278,10 +293,41 @@ static int fdt_xics(void *fdt, const struct papr *papr)
 	return fdt_end_node(fdt);
 }
 
+/* XIVE exploitation mode, as QEMU's pseries describes its spapr XIVE
+ * (hw/intc/spapr_xive.c; Linux reads it in sysdev/xive/spapr.c): the
+ * thread management area's user and OS pages (Linux maps the second),
+ * the one queue size offered, and the IPI numbers, one per server,
+ * from 0.  The same two-cell interrupt specifiers as the XICS (bit 0 of
+ * the second cell: level), so the rest of the tree does not change. */
+static int fdt_xive(void *fdt, const struct papr *papr)
+{
+	fdt64_t reg[4] = {
+		cpu_to_fdt64(XIVE_TIMA_BASE + XIVE_TIMA_USER * XIVE_TIMA_PAGE),
+		cpu_to_fdt64(XIVE_TIMA_PAGE),
+		cpu_to_fdt64(XIVE_TIMA_BASE + XIVE_TIMA_OS * XIVE_TIMA_PAGE),
+		cpu_to_fdt64(XIVE_TIMA_PAGE),
+	};
+	char name[48];
+
+	snprintf(name, sizeof(name), "interrupt-controller@%llx",
+		 (unsigned long long)XIVE_TIMA_BASE);
+	TRY(fdt_begin_node(fdt, name));
+	TRY(fdt_property_string(fdt, "device_type", "power-ivpe"));
+	TRY(fdt_property_string(fdt, "compatible", "ibm,power-ivpe"));
+	TRY(fdt_property(fdt, "reg", reg, sizeof(reg)));
+	TRY(fdt_property_u32(fdt, "ibm,xive-eq-sizes", 16));
+	TRY(prop_u32_pair(fdt, "ibm,xive-lisn-ranges", 0,
+			  (uint32_t)papr->vm->cpu[papr->vm->ncpus - 1].id + 1));
+	TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
+	TRY(fdt_property_u32(fdt, "#interrupt-cells", 2));
+	TRY(fdt_property_u32(fdt, "phandle", XICS_PHANDLE));
+	return fdt_end_node(fdt);
+}
+
 /* Event sources: the EPOW interrupt Linux's RAS code requests
  * (/event-sources/epow-events, platforms/pseries/ras.c).  The child has
  * no interrupt-parent, so Linux's lookup stops at /event-sources, the
- * nearest node with #interrupt-cells; the XICS domain claims any such
+ * nearest node with #interrupt-cells; the XICS (or XIVE) domain claims any such
  * controller node and maps the source number as the hardware number. */
 static int fdt_event_sources(void *fdt)
 {
@@ -317,16 +363,18 @@ int fdt_build(const struct papr *papr, const struct fdt_params *p,
 					     p->reserve[i].size));
 	TRY(fdt_finish_reservemap(fdt));
 	TRY(fdt_begin_node(fdt, ""));
-	TRY(fdt_root_props(fdt));
+	TRY(fdt_root_props(fdt, p));
 	TRY(fdt_chosen(fdt, p));
 	TRY(fdt_memory(fdt, papr));
 	TRY(fdt_cpus(fdt, papr, p));
 	TRY(fdt_rtas(fdt, papr, p));
 	TRY(fdt_vdevice(fdt));
-	if (p->xics) {
+	if (p->xive)
+		TRY(fdt_xive(fdt, papr));
+	else if (p->xics)
 		TRY(fdt_xics(fdt, papr));
+	if (p->xive || p->xics)
 		TRY(fdt_event_sources(fdt));
-	}
 	TRY(fdt_hypervisor(fdt));
 	TRY(fdt_end_node(fdt));
 	TRY(fdt_finish(fdt));

@@ -27,6 +27,7 @@ struct fdt_params {
 	unsigned hpt_order;		/* hash: ibm,pft-size (0: radix) */
 	const struct mmu_info *mmu;	/* page sizes (NULL: leave out) */
 	bool xics;			/* in-kernel XICS present */
+	bool xive;			/* XIVE exploitation mode instead */
 	const char *cmdline;
 	uint64_t initrd_start, initrd_end;	/* end == 0: no initrd */
 	struct fdt_reserve reserve[FDT_MAX_RESERVE];

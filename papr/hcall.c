@@ -32,6 +32,15 @@ static const struct hcall_entry hcall_table[HCALL_SLOTS] = {
 	HCALL(H_RESIZE_HPT_COMMIT, h_resize_hpt_commit),
 	HCALL(H_REGISTER_PROC_TBL, h_register_proc_tbl),
 	HCALL(H_SIGNAL_SYS_RESET, h_signal_sys_reset),
+	HCALL(H_INT_GET_SOURCE_INFO, h_int_get_source_info),
+	HCALL(H_INT_SET_SOURCE_CONFIG, h_int_set_source_config),
+	HCALL(H_INT_GET_SOURCE_CONFIG, h_int_get_source_config),
+	HCALL(H_INT_GET_QUEUE_INFO, h_int_get_queue_info),
+	HCALL(H_INT_SET_QUEUE_CONFIG, h_int_set_queue_config),
+	HCALL(H_INT_GET_QUEUE_CONFIG, h_int_get_queue_config),
+	HCALL(H_INT_ESB, h_int_esb),
+	HCALL(H_INT_SYNC, h_int_sync),
+	HCALL(H_INT_RESET, h_int_reset),
 	HCALL(KVMPPC_H_RTAS, h_rtas),
 };
 

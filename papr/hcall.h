@@ -46,6 +46,19 @@
 #define H_RESIZE_HPT_COMMIT	0x370
 #define H_REGISTER_PROC_TBL	0x37c
 #define H_SIGNAL_SYS_RESET	0x380
+/* XIVE exploitation mode (papr/hcall_xive.c; PAPR+ "Interrupt
+ * Controller hcalls", Linux arch/powerpc/include/asm/hvcall.h). */
+#define H_INT_GET_SOURCE_INFO	0x3a8
+#define H_INT_SET_SOURCE_CONFIG	0x3ac
+#define H_INT_GET_SOURCE_CONFIG	0x3b0
+#define H_INT_GET_QUEUE_INFO	0x3b4
+#define H_INT_SET_QUEUE_CONFIG	0x3b8
+#define H_INT_GET_QUEUE_CONFIG	0x3bc
+#define H_INT_SET_OS_REPORTING_LINE 0x3c0
+#define H_INT_GET_OS_REPORTING_LINE 0x3c4
+#define H_INT_ESB		0x3c8
+#define H_INT_SYNC		0x3cc
+#define H_INT_RESET		0x3d0
 #define H_RPT_INVALIDATE	0x448
 
 /* KVM's hypervisor-private range. */
@@ -104,6 +117,9 @@ hcall_fn h_set_sprg0, h_get_cpu_characteristics, h_signal_sys_reset;
 hcall_fn h_page_init, h_logical_ci_load, h_logical_ci_store;
 hcall_fn h_random;
 hcall_fn h_get_tce, h_put_tce, h_stuff_tce, h_put_tce_indirect;
+hcall_fn h_int_get_source_info, h_int_set_source_config,
+	h_int_get_source_config, h_int_get_queue_info, h_int_set_queue_config,
+	h_int_get_queue_config, h_int_esb, h_int_sync, h_int_reset;
 
 /* The multi-TCE hcalls (H_PUT_TCE_INDIRECT, H_STUFF_TCE), which KVM-HV
  * answers itself only once told to (vm_config.multi_tce). */

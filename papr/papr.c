@@ -11,5 +11,7 @@ void papr_init(struct papr *papr, struct vm *vm, struct mmu *mmu,
 	papr->phb = phb;
 	console_init(&papr->con);
 	events_reset(&papr->events);
+	pthread_mutex_init(&papr->xive.lock, NULL);
+	xive_reset(&papr->xive);
 	papr->nvram.fd = -1;	/* in memory until nvram_open says otherwise */
 }

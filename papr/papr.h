@@ -7,7 +7,8 @@
  * several at once.  con.out_lock covers the console's output, con.lock
  * the control line and the input ring the event loop thread fills (so a
  * stalled stdout cannot hold the event loop); events.lock the
- * event queue (posted from the loop thread too).  The rest is set up by
+ * event queue (posted from the loop thread too); xive.lock the XIVE
+ * routing tables.  The rest is set up by
  * main before the vCPUs run, or atomic (counters, the RTC offset, the
  * guest's exit status). */
 #ifndef PVMM_PAPR_H
@@ -19,6 +20,7 @@
 #include "papr/hcall.h"
 #include "papr/nvram.h"
 #include "papr/rtas.h"
+#include "papr/xive.h"
 
 struct mmu;
 struct phb;
@@ -33,6 +35,7 @@ struct papr {
 	struct nvram nvram;
 	struct os_term os_term;	/* the guest's last words, for main */
 	struct events events;
+	struct xive xive;	/* XIVE mode: the guest's routing, its lock */
 	struct hcall_stats hstats;	/* counters, apart from the state */
 	struct rtas_stats rstats;
 };

@@ -67,6 +67,8 @@ expect "net without tap" 125 "tap=NAME is required" -- --kernel "$guest" --net m
 expect "net bad mac" 125 "bad MAC address" -- --kernel "$guest" --net tap=t0,mac=01:00:00:00:00:01
 expect "vsock bad cid" 125 "bad cid" -- --kernel "$guest" --vsock cid=2,uds=/tmp/v
 expect "vsock without uds" 125 "uds=PATH is required" -- --kernel "$guest" --vsock cid=5
+expect "irqchip bad" 125 "^pvmm: --irqchip xive2: must be auto, xive or xics$" -- --kernel "$guest" --irqchip xive2
+expect "irqchip checked before the host" 125 "^pvmm: --irqchip XICS: must be" -- --kernel "$guest" --irqchip XICS
 expect "no KVM-HV here" 125 "(KVM_CAP_PPC_PAPR|/dev/kvm)" -- --kernel "$guest"
 expect "--iommu accepted" 125 "(KVM_CAP_PPC_PAPR|/dev/kvm)" -- \
 	--kernel "$guest" --iommu --rng
@@ -105,7 +107,7 @@ check "-V is --version" '"$pvmm" -V | cmp -s - "$tmp/version"'
 # back to the same options; the command line overrides the file.
 "$pvmm" --print-config --kernel "$guest" --mem 1G --cpus 2 --rng \
 	--disk "$tmp/disk.img,ro" --disk "$tmp/disk.img,direct" \
-	--cmdline 'console=hvc0 "quoted" \ back' --mmu hash >"$tmp/c1.json" 2>"$tmp/err"
+	--cmdline 'console=hvc0 "quoted" \ back' --mmu hash --irqchip xics >"$tmp/c1.json" 2>"$tmp/err"
 check "--print-config prints JSON" 'python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[\"cpus\"] == 2 and d[\"rng\"] is True and d[\"disk\"][1].endswith(\",direct\") and d[\"mem\"] == \"1G\" and d[\"net\"] == [] and d[\"initrd\"] is None" "$tmp/c1.json"'
 "$pvmm" --config "$tmp/c1.json" --print-config >"$tmp/c2.json" 2>"$tmp/err"
 check "config round trip" 'cmp -s "$tmp/c1.json" "$tmp/c2.json"'
@@ -115,7 +117,7 @@ check "no-seccomp defaults to false" 'python3 -c "import json,sys; d=json.load(o
 "$pvmm" --config "$tmp/s1.json" --print-config >"$tmp/s2.json" 2>"$tmp/err"
 check "no-seccomp round trip" 'cmp -s "$tmp/s1.json" "$tmp/s2.json" && python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[\"no-seccomp\"] is True and d[\"debug-seccomp-violation\"] == \"io\"" "$tmp/s2.json"'
 "$pvmm" --config "$tmp/c1.json" --cpus 4 --disk "$tmp/disk.img" --print-config >"$tmp/c3.json" 2>"$tmp/err"
-check "command line overrides the file" 'python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[\"cpus\"] == 4 and d[\"disk\"] == [sys.argv[2]] and d[\"mmu\"] == \"hash\"" "$tmp/c3.json" "$tmp/disk.img"'
+check "command line overrides the file" 'python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[\"cpus\"] == 4 and d[\"disk\"] == [sys.argv[2]] and d[\"mmu\"] == \"hash\" and d[\"irqchip\"] == \"xics\"" "$tmp/c3.json" "$tmp/disk.img"'
 # The README's example configuration is one pvmm takes.
 python3 -c 'import re,sys; print(re.search(r"```json\n(.*?)```", open(sys.argv[1]).read(), re.S).group(1))' \
 	"$(dirname "$0")/../README.md" >"$tmp/readme.json"
@@ -149,6 +151,7 @@ bad "negative number" '{"shutdown-timeout": -1}' "bad.json: shutdown-timeout: --
 bad "bad size" '{"mem": "12Q"}' "bad.json: mem: --mem 12Q: not a size$"
 bad "size too small" '{"mem": "1M"}' "bad.json: mem: --mem 1M: less than the"
 bad "bad choice" '{"mmu": "nested"}' "bad.json: mmu: --mmu nested: must be auto, radix or hash$"
+bad "bad irqchip" '{"irqchip": "mpic"}' "bad.json: irqchip: --irqchip mpic: must be auto, xive or xics$"
 bad "bad device option" "{\"disk\": [\"$tmp/disk.img\", \"$tmp/disk.img,rw\"]}" "bad.json: disk\[1\]: --disk: unknown option 'rw'"
 bad "bad device value" '{"net": ["tap=t0,mac=01:00:00:00:00:01"]}' "bad.json: net\[0\]: --net: bad MAC address"
 bad "missing device file" '{"disk": ["/nonexistent.img"]}' "^pvmm: --disk /nonexistent.img: No such file"

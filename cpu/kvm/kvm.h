@@ -57,7 +57,10 @@ struct kvm_vcpu {
 struct kvm_vm {
 	int kvm_fd;
 	int vm_fd;
-	int xics_fd;
+	int xics_fd;		/* in-kernel XICS, or -1 */
+	int xive_fd;		/* XIVE exploitation mode (xive.c), or -1 */
+	uint32_t xive_nipis;	/* XIVE: LISNs 0.. are the vCPUs' IPIs */
+	void *tima, *esb;	/* XIVE: KVM's pages, mapped into the guest */
 	size_t run_size;
 	struct vm_config cfg;
 	pthread_mutex_t lock;	/* vCPU start/stop and LPCR changes */
@@ -65,6 +68,9 @@ struct kvm_vm {
 	unsigned lpcr_gen;	/* bumped by each H_SET_MODE change */
 	uint64_t tb_hz;		/* timebase ticks per second, for exit times */
 	_Atomic int msi_fd[IRQ_MSI_COUNT];	/* irqfd + 1 per MSI source; 0: none yet */
+	/* Each LSI's line as pvmm last set it: XIVE sends an LSI again at
+	 * its EOI while the line is up (hv_xive_esb). */
+	_Atomic bool lsi_level[IRQ_LSI_COUNT];
 	char why[160];		/* what failed while creating the VM */
 	struct kvm_vcpu vcpu[];
 };
@@ -85,6 +91,12 @@ int kvm_one_reg_set(int vcpu_fd, uint64_t id, uint64_t val);
 /* In-kernel XICS: create it, define its RTAS tokens, connect a vCPU. */
 int kvm_xics_create(struct vm *vm);		/* 0 or -errno, k->why */
 int kvm_xics_connect(struct vm *vm, struct vcpu *v);	/* the same */
+
+/* XIVE exploitation mode: create the device, its sources and its pages
+ * in guest space; connect a vCPU; release it all (vm_destroy). */
+int kvm_xive_create(struct vm *vm);		/* 0 or -errno, k->why */
+int kvm_xive_connect(struct vm *vm, struct vcpu *v);	/* the same */
+void kvm_xive_destroy(struct kvm_vm *k);
 
 /* Let KVM answer the multi-TCE hcalls too (vm_config), where it can. */
 void kvm_tce_enable_hcalls(struct vm *vm);

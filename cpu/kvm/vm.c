@@ -63,6 +63,8 @@ static int vcpu_create(struct vm *vm, struct vcpu *v)
 	/* PAPR mode first: the XICS connection is refused before it. */
 	if (ioctl(kv->fd, KVM_ENABLE_CAP, &papr) < 0)
 		return kvm_fail(k, "KVM_ENABLE_CAP(PPC_PAPR)");
+	if (k->xive_fd >= 0)
+		return kvm_xive_connect(vm, v);
 	return k->xics_fd >= 0 ? kvm_xics_connect(vm, v) : 0;
 }
 
@@ -194,7 +196,14 @@ static int vm_check(const struct vm *vm, const struct host *h, char *why,
 			 vm->ncpus, h->max_vcpus);
 		return -EINVAL;
 	}
-	if (!h->xics) {
+	/* main chose the controller from the same capabilities; this
+	 * only guards the backend. */
+	if (vm->irqchip == IRQCHIP_XIVE && !h->xive) {
+		snprintf(why, len, "this host's KVM does not offer XIVE "
+			 "exploitation mode (KVM_CAP_PPC_IRQ_XIVE)");
+		return -ENODEV;
+	}
+	if (vm->irqchip != IRQCHIP_XIVE && !h->xics) {
 		snprintf(why, len, "this host's KVM has no in-kernel XICS "
 			 "interrupt controller (KVM_CAP_IRQ_XICS)");
 		return -ENODEV;
@@ -211,6 +220,7 @@ static int vm_build(struct vm *vm, const struct host *h,
 
 	k->kvm_fd = h->kvm_fd;
 	k->xics_fd = -1;
+	k->xive_fd = -1;
 	k->cfg = *cfg;
 	pthread_mutex_init(&k->lock, NULL);
 	pthread_cond_init(&k->wake, NULL);
@@ -225,7 +235,11 @@ static int vm_build(struct vm *vm, const struct host *h,
 	if (k->vm_fd < 0)
 		return kvm_fail(k, "KVM_CREATE_VM (is kvm-hv loaded?)");
 	if ((err = vm_memory(vm)) < 0 || (err = vm_smt(vm, h)) < 0 ||
-	    (err = vm_hpt(vm)) < 0 || (err = kvm_xics_create(vm)) < 0)
+	    (err = vm_hpt(vm)) < 0)
+		return err;
+	err = vm->irqchip == IRQCHIP_XIVE ? kvm_xive_create(vm) :
+					    kvm_xics_create(vm);
+	if (err < 0)
 		return err;
 	kvm_tce_enable_hcalls(vm);
 	for (int i = 0; i < vm->ncpus; i++)
@@ -318,6 +332,7 @@ void vm_destroy(struct vm *vm)
 	}
 	if (k->xics_fd >= 0)
 		close(k->xics_fd);
+	kvm_xive_destroy(k);
 	if (k->vm_fd > 0)
 		close(k->vm_fd);
 	free(k);

@@ -1,5 +1,7 @@
 /* KVM's in-kernel XICS: one device per VM, its RTAS calls answered in the
- * kernel once their tokens are defined, each vCPU a presentation server. */
+ * kernel once their tokens are defined, each vCPU a presentation server.
+ * Raising a source (hv_irq_*, irqfds) is the same in XIVE mode (xive.c):
+ * KVM routes KVM_IRQ_LINE to whichever controller the VM has. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -107,6 +109,7 @@ int hv_irq_set_level(struct vm *vm, uint32_t irq, int level)
 {
 	if (!irq_is_lsi(irq))
 		return -EINVAL;
+	atomic_store(&kvm_of(vm)->lsi_level[irq - IRQ_LSI_BASE], level != 0);
 	return xics_line(vm, irq, level ? KVM_INTERRUPT_SET_LEVEL :
 					 KVM_INTERRUPT_UNSET);
 }

@@ -1,7 +1,9 @@
 /* libFuzzer target: the hcall dispatcher (papr/hcall.c and the hcall_*.c
  * handlers, the TCE hcalls among them).  The input is a sequence of
  * hcalls: an opcode (one pvmm implements, or any number), nine argument
- * registers, and which vCPU makes the call. */
+ * registers, and which vCPU makes the call.  The first byte's top bit
+ * also picks the interrupt controller (XIVE: the H_INT_* calls reach
+ * their checks and the fake hypervisor's XIVE). */
 #include <stdlib.h>
 
 #include "papr/hcall.h"
@@ -36,6 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!nknown)
 		find_known();
 	fuzz_vm_start(&f);
+	f.m->vm.irqchip =
+		size && (data[0] & 0x80) ? IRQCHIP_XIVE : IRQCHIP_XICS;
 	for (int i = 0; i < CALLS && fin_left(&in); i++) {
 		uint8_t sel = fin_u8(&in), who = fin_u8(&in);
 		uint64_t nr = sel < 0xf0 ? known[sel % nknown] : fin_u64(&in);

@@ -235,3 +235,58 @@ void hv_tce_destroy(struct vm *vm, int fd, uint64_t *tces, uint64_t n)
 	free(tces);
 	close(fd);
 }
+
+int hv_xive_source_config(struct vm *vm, uint32_t lisn, uint32_t server,
+			  uint8_t prio, bool masked, uint32_t eisn)
+{
+	(void)vm;
+	fake_hv.xive_calls++;
+	fake_hv.xive_lisn = lisn;
+	fake_hv.xive_server = server;
+	fake_hv.xive_prio = prio;
+	fake_hv.xive_masked = masked;
+	fake_hv.xive_eisn = eisn;
+	return fake_hv.xive_ret;
+}
+
+int hv_xive_queue_config(struct vm *vm, uint32_t server, uint8_t prio,
+			 uint64_t qpage, unsigned qshift)
+{
+	(void)vm;
+	fake_hv.xive_calls++;
+	fake_hv.xive_server = server;
+	fake_hv.xive_prio = prio;
+	fake_hv.xive_qpage = qpage;
+	fake_hv.xive_qshift = qshift;
+	return fake_hv.xive_ret;
+}
+
+int hv_xive_sync(struct vm *vm, uint32_t lisn)
+{
+	(void)vm;
+	fake_hv.xive_calls++;
+	fake_hv.xive_syncs++;
+	fake_hv.xive_lisn = lisn;
+	return fake_hv.xive_ret;
+}
+
+int hv_xive_reset(struct vm *vm)
+{
+	(void)vm;
+	fake_hv.xive_calls++;
+	fake_hv.xive_resets++;
+	return fake_hv.xive_ret;
+}
+
+int hv_xive_esb(struct vm *vm, uint32_t lisn, uint64_t offset, uint64_t data,
+		bool store, uint64_t *out)
+{
+	(void)vm;
+	fake_hv.xive_calls++;
+	fake_hv.xive_lisn = lisn;
+	fake_hv.xive_offset = offset;
+	fake_hv.xive_data = data;
+	fake_hv.xive_store = store;
+	*out = store ? 0 : fake_hv.esb_out;
+	return fake_hv.xive_ret;
+}

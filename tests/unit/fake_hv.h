@@ -68,6 +68,19 @@ struct fake_hv {
 	uint32_t tce_liobn;
 	unsigned tce_shift;
 	uint64_t tce_bus, tce_n;
+
+	/* hv_xive_*: calls in all, the last one's arguments, and what each
+	 * returns (xive_ret; esb_out is what a load reads). */
+	int xive_calls;
+	int xive_ret;
+	uint32_t xive_lisn, xive_server, xive_eisn;
+	uint8_t xive_prio;
+	bool xive_masked;
+	uint64_t xive_qpage;
+	unsigned xive_qshift;
+	uint64_t xive_offset, xive_data, esb_out;
+	bool xive_store;
+	int xive_resets, xive_syncs;
 };
 
 extern struct fake_hv fake_hv;

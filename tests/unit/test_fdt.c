@@ -307,6 +307,74 @@ static void cells(int node, const char *name, const uint32_t *want, int n)
 				 fdt32_to_cpu(c[i]), want[i]);
 }
 
+/* XIVE exploitation mode: the controller node as Linux's
+ * xive_spapr_init reads it, option vector 5 saying XIVE, the reserved
+ * priorities, no XICS and none of its RTAS calls; the event sources and
+ * the bridge's interrupt map point at the XIVE instead. */
+static void xive_tree(void **state)
+{
+	struct machine *m = unit_machine(4);
+	struct fdt_params p = params(true);
+	int len, ic, phb;
+	const uint8_t *vec5;
+	const uint8_t *regp;
+	uint64_t reg[4];
+
+	(void)state;
+	p.xics = false;
+	p.xive = true;
+	pci_func_init(&func, "virtio-blk", 0x1af4, 0x1042, 1, 0x018000,
+		      0x1af4, 0x0002);
+	assert_int_equal(phb_add(&m->io.phb, &func), 0);
+	assert_int_equal(rtas_install(&m->papr, UNIT_RAM - 0x10000, 0x10000), 0);
+	assert_int_equal(fdt_build(&m->papr, &p, blob, sizeof(blob)), 0);
+
+	ic = node("/interrupt-controller@6030203180000");
+	assert_string_equal(prop(ic, "compatible", NULL), "ibm,power-ivpe");
+	assert_string_equal(prop(ic, "device_type", NULL), "power-ivpe");
+	regp = prop(ic, "reg", &len);
+	assert_int_equal(len, 32);
+	for (int i = 0; i < 4; i++)
+		reg[i] = be64_load(regp + 8 * i);
+	/* Entry 1 (the one Linux maps) is the OS page; entry 0 the user's. */
+	assert_int_equal(reg[2], XIVE_TIMA_BASE + 2 * 0x10000);
+	assert_int_equal(reg[3], 0x10000);
+	assert_int_equal(reg[0], XIVE_TIMA_BASE + 3 * 0x10000);
+	cells(ic, "ibm,xive-lisn-ranges", (uint32_t[]){ 0, 4 }, 2);
+	cells(ic, "ibm,xive-eq-sizes", (uint32_t[]){ 16 }, 1);
+	assert_non_null(prop(ic, "interrupt-controller", &len));
+	assert_int_equal(u32(ic, "#interrupt-cells"), 2);
+	assert_int_equal(fdt_get_phandle(blob, ic), 0x1000);
+	/* Priorities 7.. are the hypervisor's: the guest keeps 0-6. */
+	cells(0, "ibm,plat-res-int-priorities", (uint32_t[]){ 7, 0xf9 }, 2);
+	vec5 = prop(node("/chosen"), "ibm,architecture-vec-5", &len);
+	assert_true(len > 23);
+	assert_int_equal(vec5[23], 0x40);
+	assert_int_equal(fdt_node_offset_by_compatible(blob, -1, "IBM,ppc-xicp"),
+			 -FDT_ERR_NOTFOUND);
+	assert_null(fdt_getprop(blob, node("/rtas"), "ibm,set-xive", NULL));
+	assert_null(fdt_getprop(blob, node("/rtas"), "ibm,int-on", NULL));
+	assert_int_not_equal(u32(node("/rtas"), "ibm,change-msi"), 0);
+	assert_int_equal(fdt32_to_cpu(((const fdt32_t *)prop(
+			 node("/event-sources/epow-events"), "interrupts",
+			 &len))[0]), IRQ_EPOW);
+	phb = node(PHB_PATH);
+	cells(phb, "interrupt-map", (uint32_t[]){ 0, 0, 0, 1, 0x1000,
+						  func.lsi, 1 }, 7);
+	unit_machine_free(m);
+
+	/* The XICS tree says XICS in option vector 5 and has no XIVE. */
+	m = build(true, 2);
+	vec5 = prop(node("/chosen"), "ibm,architecture-vec-5", &len);
+	assert_int_equal(vec5[23], 0);
+	assert_int_equal(fdt_node_offset_by_compatible(blob, -1,
+						       "ibm,power-ivpe"),
+			 -FDT_ERR_NOTFOUND);
+	assert_null(fdt_getprop(blob, 0, "ibm,plat-res-int-priorities", NULL));
+	assert_int_not_equal(u32(node("/rtas"), "ibm,set-xive"), 0);
+	unit_machine_free(m);
+}
+
 static void pci_bridge(void **state)
 {
 	struct machine *m = build_pci();
@@ -447,6 +515,7 @@ int main(void)
 		cmocka_unit_test(rtas_vdevice_xics),
 		cmocka_unit_test(event_sources),
 		cmocka_unit_test(pci_bridge),
+		cmocka_unit_test(xive_tree),
 		cmocka_unit_test(pci_dma_windows),
 		cmocka_unit_test(pci_function),
 		cmocka_unit_test(pci_none),

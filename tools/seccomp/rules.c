@@ -89,6 +89,8 @@ const struct sandbox_rule sandbox_rules[] = {
 	IOCTL(R_VCPU, KVM_PPC_RESIZE_HPT_COMMIT, "H_RESIZE_HPT_COMMIT"),
 	IOCTL(R_VCPU, KVM_GET_STATS_FD,
 	      "KVM's counters for the report, as the vCPU stops"),
+	IOCTL(R_VCPU, KVM_SET_DEVICE_ATTR,
+	      "H_INT_* hcalls: XIVE source and queue routing, sync, reset"),
 	SYS(R_VCPU | R_IO, eventfd2, "an MSI's irqfd, made on first use"),
 	SYS(R_VCPU | R_IO, read, "eventfds, KVM stats; I/O: signalfd, stdin"),
 	SYS(R_VCPU | R_IO, pread64, "NVRAM file, KVM stats, thread schedstat"),
@@ -157,6 +159,7 @@ const char *const sandbox_ioctl_names[] = {
 	"KVM_PPC_RESIZE_HPT_PREPARE",
 	"KVM_PPC_RESIZE_HPT_COMMIT",
 	"KVM_GET_STATS_FD",
+	"KVM_SET_DEVICE_ATTR",
 	"KVM_CREATE_VM",
 };
 
