@@ -244,6 +244,8 @@ def main():
           open(os.path.join(TOP, ".cache", "qemu", "done")).read().strip())
     print("good runs: %s; x86 load average before %.1f, after %.1f" %
           (json.dumps(counts, sort_keys=True), load0[0], os.getloadavg()[0]))
+    print("pvmm stripped binary: %d bytes (issue #16 goal: < 307200)" %
+          sizes["pvmm"])
     cpu_per_io(runs)
     rows = table(runs, sizes, only)
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime(
