@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "cpu/hv.h"
 #include "cpu/kvm/kvm.h"
 #include "cpu/be.h"
@@ -264,6 +265,7 @@ int vm_run(struct vm *vm)
 	struct kvm_vm *k = kvm_of(vm);
 	struct sigaction sa = { .sa_handler = kick_handler };
 	struct vcpu *boot = &vm->cpu[0];
+	pthread_attr_t attr;
 	int err = 0;
 
 	sigemptyset(&sa.sa_mask);
@@ -275,10 +277,12 @@ int vm_run(struct vm *vm)
 	k->vcpu[0].boot_entry = true;
 	atomic_store(&boot->state, VCPU_RUNNING);
 
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, CONFIG_THREAD_STACK);
 	for (int i = 0; i < vm->ncpus; i++) {
 		struct kvm_vcpu *kv = &k->vcpu[i];
 
-		errno = pthread_create(&kv->thread, NULL, kvm_vcpu_thread,
+		errno = pthread_create(&kv->thread, &attr, kvm_vcpu_thread,
 				       &vm->cpu[i]);
 		if (errno) {
 			err = -errno;
@@ -287,6 +291,7 @@ int vm_run(struct vm *vm)
 		}
 		kv->thread_started = true;
 	}
+	pthread_attr_destroy(&attr);
 	for (int i = 0; i < vm->ncpus; i++)
 		if (k->vcpu[i].thread_started)
 			pthread_join(k->vcpu[i].thread, NULL);
