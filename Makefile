@@ -61,9 +61,10 @@ XOBJ	:= $(PVMM_SRC:%.c=$(B)/ppc/%.o) $(B)/ppc/compat/musl_fortify.o \
 # in musl, whose functions are one per object), no unwind tables (C, no
 # backtraces: scripts/no-eh-frame.ld drops the libraries' too), and no
 # RELRO, whose 64 KiB alignment only padded the file (a static binary
-# has no dynamic linker to make it read-only).  No LTO: it saved 12 KiB
-# but reorders the device modules' section (--help, slot order).
-XOPT	?= -Os -ffunction-sections -fdata-sections \
+# has no dynamic linker to make it read-only).  Not position-independent
+# code (the compiler's default), as the link is not.  No LTO: it saved
+# 12 KiB but reorders the device modules' section (--help, slot order).
+XOPT	?= -Os -ffunction-sections -fdata-sections -fno-pie \
 	   -fno-asynchronous-unwind-tables -fno-unwind-tables
 XLDOPT	:= -Wl,--gc-sections,-z,norelro,-T,scripts/no-eh-frame.ld
 
