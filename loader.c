@@ -323,7 +323,9 @@ static int elf_load_segment(const struct gmem *g, struct src *s,
 	dst = gmem_ptr(g, p->paddr, p->memsz);
 	if (!dst)
 		return LOAD_E_RANGE;
-	err = s->read(s, p->offset, dst, p->filesz);
+	/* Nothing to read for a segment of zeros (a gzip stream would
+	 * otherwise be inflated up to its offset for nothing). */
+	err = p->filesz ? s->read(s, p->offset, dst, p->filesz) : LOAD_OK;
 	if (err)
 		return err;
 	memset(dst + p->filesz, 0, p->memsz - p->filesz);

@@ -362,6 +362,30 @@ static void large_and_out_of_order(void **state)
 	gmem_free(&g);
 }
 
+/* A segment of zeros only (p_filesz 0) reads nothing: not even a gzip
+ * stream up to its offset, here past the stream's end. */
+static void zeros_only_segment(void **state)
+{
+	struct gmem g = ram();
+	struct test_elf e;
+	struct image img;
+	size_t gzlen;
+	uint8_t *gz;
+
+	(void)state;
+	make_elf(&e, false);
+	e.ph.p_filesz = 0;
+	e.ph.p_offset = 5000;
+	gz = gzip_of(&e, sizeof(e), &gzlen);
+	memset(g.host + 0x10000, 0x55, 64);
+	assert_int_equal(load_kernel(&g, mf(gz, gzlen), g.size, false, &img),
+			 LOAD_OK);
+	for (int i = 0; i < 64; i++)
+		assert_int_equal(g.host[0x10000 + i], 0);
+	free(gz);
+	gmem_free(&g);
+}
+
 /* Short streams: less than an ELF header, or not an ELF at all. */
 static void gzip_short(void **state)
 {
@@ -480,6 +504,7 @@ int main(void)
 		cmocka_unit_test(raw_and_gzip),
 		cmocka_unit_test(large_and_out_of_order),
 		cmocka_unit_test(gzip_short),
+		cmocka_unit_test(zeros_only_segment),
 		cmocka_unit_test(too_many_phdrs),
 		cmocka_unit_test(initrd),
 		cmocka_unit_test(file_changes),
