@@ -229,7 +229,7 @@ static struct blk_req *blk_req_new(struct virtio_dev *d, struct virtq *vq,
 				   const struct blk_cmd *cmd)
 {
 	struct blk_req *r = calloc(1, sizeof(*r) + (size_t)(c->nout + c->nin) *
-						       sizeof(r->iov[0]));
+							   sizeof(r->iov[0]));
 
 	if (!r)
 		return NULL;
