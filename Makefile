@@ -55,13 +55,26 @@ XINC	:= -nostdinc -isystem $(SYSROOT)/usr/include/powerpc64le-linux-musl \
 XOBJ	:= $(PVMM_SRC:%.c=$(B)/ppc/%.o) $(B)/ppc/compat/musl_fortify.o \
 	   $(B)/ppc/build_info.o $(B)/ppc/seccomp_filters.o
 
+# Size (issue #16): pvmm's own code for size (-Os: its hot paths are a
+# few instructions between syscalls), every function and object in its
+# own section so the link drops what nothing calls (--gc-sections, also
+# in musl, whose functions are one per object), no unwind tables (C, no
+# backtraces: scripts/no-eh-frame.ld drops the libraries' too), and no
+# RELRO, whose 64 KiB alignment only padded the file (a static binary
+# has no dynamic linker to make it read-only).  Not position-independent
+# code (the compiler's default), as the link is not.  No LTO: it saved
+# 12 KiB but reorders the device modules' section (--help, slot order).
+XOPT	?= -Os -ffunction-sections -fdata-sections -fno-pie \
+	   -fno-asynchronous-unwind-tables -fno-unwind-tables
+XLDOPT	:= -Wl,--gc-sections,-z,norelro,-T,scripts/no-eh-frame.ld
+
 # --version's text: git describe and the libraries' versions, written
 # by scripts/build-info.sh on every make, replaced only when it changes.
 $(B)/gen/%/build_info.c: FORCE
 	@scripts/build-info.sh $* $@
 
 $(B)/ppc/build_info.o: $(B)/gen/ppc/build_info.c
-	@$(XCC) $(XINC) $(CFLAGS) -c -o $@ $<
+	@$(XCC) $(XINC) $(CFLAGS) $(XOPT) -c -o $@ $<
 
 $(B)/native/build_info.o: $(B)/gen/native/build_info.c
 	@$(CC) $(CFLAGS) -c -o $@ $<
@@ -117,9 +130,9 @@ PVMM	?= pvmm
 
 all: $(PVMM)
 
-$(PVMM): $(XOBJ) | $(SYSROOT)
+$(PVMM): $(XOBJ) scripts/no-eh-frame.ld | $(SYSROOT)
 	@echo "  XLD     $@"
-	@$(XCC) -static -nostdlib -o $@ $(MUSL)/crt1.o $(MUSL)/crti.o \
+	@$(XCC) -static -nostdlib $(XLDOPT) $(XLDFLAGS) -o $@ $(MUSL)/crt1.o $(MUSL)/crti.o \
 		$(shell $(XCC) -print-file-name=crtbeginT.o) $(XOBJ) \
 		$(XLIB)/libfdt.a $(XLIB)/liburing.a $(XLIB)/libz.a \
 		$(XLIB)/libjansson.a -Wl,--start-group \
@@ -132,7 +145,7 @@ $(PVMM): $(XOBJ) | $(SYSROOT)
 $(B)/ppc/%.o: %.c | $(SYSROOT)
 	@mkdir -p $(dir $@)
 	@echo "  XCC     $<"
-	@$(XCC) $(XINC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	@$(XCC) $(XINC) $(CPPFLAGS) $(CFLAGS) $(XOPT) -c -o $@ $<
 
 $(SYSROOT):
 	scripts/setup.sh
@@ -282,6 +295,25 @@ demo: | $(SYSROOT)
 	$(MAKE) pvmm guests tools l2
 	python3 tests/e2e/run.py --demo
 
+# Issue #16: the stripped binary, all devices built in, should stay under
+# 300 KiB (SIZE_GOAL).  It does not yet (README "Footprint" says where the
+# bytes are and what would reach it), so `make check` runs `make size`,
+# which prints how far off the goal is and fails only above SIZE_CEILING,
+# a guard against growth (below the 461,224 bytes of 2026-12-04);
+# `make size-goal` fails above the goal itself.
+SIZE_GOAL ?= 307200
+SIZE_CEILING ?= 460800
+size: $(PVMM)
+	@s=$$(stat -c %s $(B)/pvmm.stripped); \
+	echo "pvmm: $$s bytes stripped; goal $(SIZE_GOAL): $$(( s - $(SIZE_GOAL) )) over; ceiling $(SIZE_CEILING): $$(( $(SIZE_CEILING) - s )) left"; \
+	if [ $$s -le $(SIZE_CEILING) ]; then echo "1 passed, 0 failed"; \
+	else echo "0 passed, 1 failed"; exit 1; fi
+
+size-goal: $(PVMM)
+	@s=$$(stat -c %s $(B)/pvmm.stripped); \
+	echo "pvmm: $$s bytes stripped, goal $(SIZE_GOAL)"; \
+	[ $$s -lt $(SIZE_GOAL) ]
+
 CPPCHECK := cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 	--inline-suppr -I. --std=c11 -D__GNUC__ *.c cpu papr hpt io migrate
 
@@ -328,5 +360,5 @@ clean:
 
 FORCE:
 
-.PHONY: FORCE man install all native unit fuzz fuzz-run fuzz-long guests tools l2 bench e2e check demo lint lint-report setup clean
+.PHONY: FORCE size size-goal man install all native unit fuzz fuzz-run fuzz-long guests tools l2 bench e2e check demo lint lint-report setup clean
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

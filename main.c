@@ -690,28 +690,43 @@ static void check_host(struct options *o)
 		fail("%s", err);
 }
 
-/* Map a whole file read-only; unmap it once copied into guest RAM, so
- * it does not stay in pvmm's footprint. */
-static const void *map_file(const char *path, size_t *len)
-{
-	struct stat st;
-	void *p;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+/* The kernel and initrd files, opened (and read ahead by the kernel)
+ * before guest RAM is mapped; read once into guest RAM by load_guest and
+ * closed there. */
+struct payload {
+	struct load_file kernel, initrd;
+};
 
-	if (fd < 0)
-		fail("%s: %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0)
-		fail("%s: %s", path, strerror(errno));
-	if (!S_ISREG(st.st_mode))
+static void open_file(struct load_file *f, const char *path)
+{
+	int err = load_file_open(f, path);
+
+	if (err == -EINVAL)
 		fail("%s: not a regular file", path);
-	*len = (size_t)st.st_size;
-	if (*len == 0)
+	if (err == -ENODATA)
 		fail("%s: empty file", path);
-	p = mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (p == MAP_FAILED)
-		fail("%s: %s", path, strerror(errno));
-	close(fd);
-	return p;
+	if (err)
+		fail("%s: %s", path, strerror(-err));
+}
+
+static void open_payload(struct payload *pl, const struct options *o)
+{
+	open_file(&pl->kernel, o->kernel);
+	pl->initrd.fd = -1;
+	pl->initrd.size = 0;
+	if (o->initrd)
+		open_file(&pl->initrd, o->initrd);
+}
+
+/* The guest has its own copy: a file changed while it was read is
+ * refused, one changed afterwards no longer matters. */
+static void close_loaded(struct load_file *f, const char *path)
+{
+	int err = load_file_check(f);
+
+	if (err)
+		fail("%s: %s", path, load_strerror(err));
+	load_file_close(f);
 }
 
 /* Guest-physical layout, from the top of RAM down: RTAS, FDT, initrd;
@@ -721,37 +736,37 @@ struct layout {
 };
 
 static void load_guest(struct machine *m, const struct options *o,
-		       struct layout *l, struct image *img)
+		       struct payload *pl, struct layout *l, struct image *img)
 {
-	const void *buf;
-	size_t len;
+	uint64_t len = pl->initrd.size;
 	int err;
 
 	l->rtas = m->vm.mem.size - CONFIG_RTAS_SIZE;
 	l->fdt = l->rtas - CONFIG_FDT_MAX;
-	buf = map_file(o->kernel, &len);
-	err = load_kernel_at(&m->vm.mem, buf, len, l->fdt, o->raw, o->fw_base,
-			     img);
-	munmap((void *)buf, len);
+	err = load_kernel_at(&m->vm.mem, &pl->kernel, l->fdt, o->raw,
+			     o->fw_base, img);
 	if (err == LOAD_E_NOT_ELF)
 		fail("%s: not an ELF file (use --raw for a flat image)",
 		     o->kernel);
 	if (err)
 		fail("%s: %s", o->kernel, load_strerror(err));
+	close_loaded(&pl->kernel, o->kernel);
 
 	l->initrd = l->fdt;
 	l->initrd_size = 0;
 	if (!o->initrd)
 		return;
-	buf = map_file(o->initrd, &len);
 	if (len > l->fdt - img->hi)
-		fail("%s: initrd too large (%zu bytes, %" PRIu64 " free after "
-		     "the kernel)", o->initrd, len, l->fdt - img->hi);
+		fail("%s: initrd too large (%" PRIu64 " bytes, %" PRIu64
+		     " free after the kernel)", o->initrd, len,
+		     l->fdt - img->hi);
 	l->initrd = (l->fdt - len) & ~(CONFIG_MEM_ALIGN - 1);
 	if (l->initrd < img->hi)
 		fail("%s: initrd too large for guest RAM", o->initrd);
-	gmem_write(&m->vm.mem, l->initrd, buf, len);
-	munmap((void *)buf, len);
+	err = load_file_at(&m->vm.mem, &pl->initrd, l->initrd);
+	if (err)
+		fail("%s: %s", o->initrd, load_strerror(err));
+	close_loaded(&pl->initrd, o->initrd);
 	l->initrd_size = len;
 }
 
@@ -935,6 +950,7 @@ int main(int argc, char **argv)
 	static struct evstream events;
 	struct options o;
 	struct layout l;
+	struct payload pl;
 	struct image img;
 	struct vm_rtas_token rtas[8];
 	struct host_caps caps;
@@ -956,6 +972,7 @@ int main(int argc, char **argv)
 		fail("--on-reboot restart: cannot start the guest's "
 		     "process: %s", strerror(-err));
 	setup_sandbox(&o);
+	open_payload(&pl, &o);
 	machine_init(&m, o.cpus, o.threads);
 	for (int i = 0; i < o.affinity.nvcpu; i++)
 		m.vm.cpu[i].host_cpu = o.affinity.vcpu[i];
@@ -984,7 +1001,7 @@ int main(int argc, char **argv)
 	if (o.affinity.io >= 0 && (err = loop_pin(m.io.loop, o.affinity.io)) < 0)
 		fail("--cpu-affinity: cannot pin the I/O thread to CPU %d: %s",
 		     o.affinity.io, strerror(-err));
-	load_guest(&m, &o, &l, &img);
+	load_guest(&m, &o, &pl, &l, &img);
 	if (rtas_install(&m.papr, l.rtas, CONFIG_RTAS_SIZE) < 0)
 		fail("cannot place RTAS");
 	if (host_open(&h, &caps, errbuf, sizeof(errbuf)) < 0)

@@ -478,6 +478,8 @@ def finish(out, only, sizes, load0, results=None):
         print("good runs: %s; x86 load average before %.1f, after %.1f" %
               (json.dumps(counts, sort_keys=True), load0[0],
                os.getloadavg()[0]))
+        print("pvmm stripped binary: %d bytes (issue #16 goal: < 307200)" %
+              sizes["pvmm"])
         cpu_per_io(runs)
         rows = table(runs, sizes, only)
         raw["table"] = rows

@@ -18,6 +18,7 @@
 
 #include <liburing.h>
 
+#include "config.h"
 #include "cpu/thread.h"
 #include "io/loop.h"
 
@@ -344,6 +345,7 @@ int loop_pin(struct loop *l, int cpu)
 int loop_init(struct loop **lp, unsigned entries)
 {
 	struct loop *l = calloc(1, sizeof(*l));
+	pthread_attr_t attr;
 	int err;
 
 	if (!l)
@@ -358,7 +360,10 @@ int loop_init(struct loop **lp, unsigned entries)
 		free(l);
 		return err;
 	}
-	err = pthread_create(&l->thread, NULL, loop_thread, l);
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, CONFIG_THREAD_STACK);
+	err = pthread_create(&l->thread, &attr, loop_thread, l);
+	pthread_attr_destroy(&attr);
 	if (err) {
 		close(l->call_fd);
 		free(l);

@@ -76,11 +76,13 @@ struct blk_req {
 	uint8_t *bounce;	/* O_DIRECT copy of misaligned data */
 	size_t bounce_len;	/* its bytes, counted in bounce_bytes */
 	bool bounce_in;		/* bounce holds data read for the guest */
-	unsigned niov;
-	struct iovec iov[VIRTQ_MAX_SEGS];
 	uint32_t type;		/* discard / write-zeroes: retried below */
 	int mode;		/* their fallocate mode */
 	uint64_t off, len;	/* their byte range */
+	unsigned niov;
+	/* As many as the chain has buffers (a slice of it never has more),
+	 * not VIRTQ_MAX_SEGS: a request in flight costs what it uses. */
+	struct iovec iov[];
 };
 
 /* The request being parsed. */
@@ -226,7 +228,8 @@ static struct blk_req *blk_req_new(struct virtio_dev *d, struct virtq *vq,
 				   const struct virtq_chain *c,
 				   const struct blk_cmd *cmd)
 {
-	struct blk_req *r = calloc(1, sizeof(*r));
+	struct blk_req *r = calloc(1, sizeof(*r) + (size_t)(c->nout + c->nin) *
+							   sizeof(r->iov[0]));
 
 	if (!r)
 		return NULL;
@@ -249,10 +252,10 @@ static int blk_submit_rw(struct virtio_dev *d, struct blk_req *r,
 	/* Never more pieces than the chain has: r->iov holds them all. */
 	if (in)
 		r->niov = iov_slice(c->iov + c->nout, c->nin, 0, cmd->data_len,
-				    r->iov, VIRTQ_MAX_SEGS);
+				    r->iov, c->nin);
 	else
 		r->niov = iov_slice(c->iov, c->nout, BLK_HDR, cmd->data_len,
-				    r->iov, VIRTQ_MAX_SEGS);
+				    r->iov, c->nout);
 	r->expect = cmd->data_len;
 	r->used_len = in ? cmd->data_len + 1 : 1;
 	if (b->direct && !iov_aligned(r->iov, r->niov) &&

@@ -35,6 +35,7 @@ stage() {
 }
 
 stage lint make -s lint-report
+stage size make -s size
 stage unit tests/unit/run.sh build
 stage fuzz tests/fuzz/run.sh build 10
 stage kmods python3 tests/kmods_test.py

@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "cpu/hv.h"
 #include "cpu/kvm/kvm.h"
 #include "cpu/thread.h"
@@ -280,6 +281,7 @@ int vm_run(struct vm *vm)
 	struct kvm_vm *k = kvm_of(vm);
 	struct sigaction sa = { .sa_handler = kick_handler };
 	struct vcpu *boot = &vm->cpu[0];
+	pthread_attr_t attr;
 	int err = 0;
 
 	sigemptyset(&sa.sa_mask);
@@ -296,10 +298,12 @@ int vm_run(struct vm *vm)
 	 * guest (vcpu_wait_running) until this thread, which made them, is
 	 * in its own sandbox: made last, so that they do not inherit it. */
 	pthread_mutex_lock(&k->lock);
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, CONFIG_THREAD_STACK);
 	for (int i = 0; i < vm->ncpus; i++) {
 		struct kvm_vcpu *kv = &k->vcpu[i];
 
-		errno = pthread_create(&kv->thread, NULL, kvm_vcpu_thread,
+		errno = pthread_create(&kv->thread, &attr, kvm_vcpu_thread,
 				       &vm->cpu[i]);
 		if (errno) {
 			err = -errno;
@@ -312,6 +316,7 @@ int vm_run(struct vm *vm)
 	pthread_mutex_unlock(&k->lock);
 	if (err)
 		vm_request_stop(vm, POWER_ERROR);
+	pthread_attr_destroy(&attr);
 	for (int i = 0; i < vm->ncpus; i++)
 		if (k->vcpu[i].thread_started)
 			pthread_join(k->vcpu[i].thread, NULL);
