@@ -68,6 +68,10 @@ struct fake_hv {
 	uint32_t tce_liobn;
 	unsigned tce_shift;
 	uint64_t tce_bus, tce_n;
+
+	/* hv_cpu_char: cpu_char_ret, and the two words when it is 0 */
+	int cpu_char_calls, cpu_char_ret;
+	uint64_t cpu_char[2];
 };
 
 extern struct fake_hv fake_hv;
