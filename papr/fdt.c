@@ -46,11 +46,11 @@ static const uint8_t pa_features_isa300[] = {
  *                     KVM's HPT code (with hcall-bulk Linux flushes
  *                     batches of HPTEs in one call)
  *   hcall-hpt-resize  hash guests: H_RESIZE_HPT_PREPARE/COMMIT
- * Not announced, as QEMU does: hcall-dabr (H_SET_DABR/XDABR, unused on
- * ISA 3.0 guests, which set the DAWR through H_SET_MODE), hcall-debug
- * (pvmm has H_LOGICAL_CI_LOAD/STORE but not the cache-inhibited and
- * icbi/dcbf ones), hcall-vio, hcall-join, hcall-vphn and hcall-watchdog
- * (none of their calls is implemented). */
+ * Not announced, though QEMU announces them: hcall-dabr (H_SET_DABR,
+ * H_SET_XDABR; ISA 3.0 guests set the DAWR through H_SET_MODE instead),
+ * hcall-debug (of its logical load/store and cache calls pvmm has only
+ * H_LOGICAL_CI_LOAD/STORE), hcall-vio, hcall-join, hcall-vphn and
+ * hcall-watchdog (none of their calls is implemented). */
 static const char hypertas_base[] =
 	"hcall-term\0hcall-set-mode\0hcall-splpar\0hcall-tce\0"
 	"hcall-multi-tce\0hcall-sprg0\0hcall-copy";
