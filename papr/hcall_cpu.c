@@ -57,6 +57,7 @@ int papr_cpu_char(struct papr *papr)
 		return err;
 	papr->cpu_char = c;
 	papr->cpu_behav = b;
+	papr->cpu_char_host = true;
 	return 0;
 }
 

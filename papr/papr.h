@@ -36,6 +36,7 @@ struct papr {
 	/* H_GET_CPU_CHARACTERISTICS' answer: the host's (papr_cpu_char),
 	 * else pvmm's conservative one.  Set before the vCPUs run. */
 	uint64_t cpu_char, cpu_behav;
+	bool cpu_char_host; /* the host's, not the conservative one */
 	struct hcall_stats hstats;	/* counters, apart from the state */
 	struct rtas_stats rstats;
 };

@@ -643,7 +643,9 @@ static void test_cpu_char_from_host(void **state)
 	(void)state;
 	fake_hv.cpu_char[0] = c;
 	fake_hv.cpu_char[1] = b;
+	assert_false(mach.papr.cpu_char_host);
 	assert_int_equal(papr_cpu_char(&mach.papr), 0);
+	assert_true(mach.papr.cpu_char_host);
 	for (int i = 0; i < 3; i++) {
 		args[0] = args[1] = ~0ULL;
 		assert_int_equal(call(H_GET_CPU_CHARACTERISTICS,
@@ -681,6 +683,7 @@ static void test_cpu_char_host_cannot_tell(void **state)
 	fake_hv.cpu_char[0] = fake_hv.cpu_char[1] = 0x1234;
 	fake_hv.cpu_char_ret = -ENODATA;
 	assert_int_equal(papr_cpu_char(&mach.papr), -ENODATA);
+	assert_false(mach.papr.cpu_char_host);
 	assert_int_equal(call(H_GET_CPU_CHARACTERISTICS, &mach.vm.cpu[0], args),
 			 H_SUCCESS);
 	assert_true(args[0] == PVMM_CPU_CHARACTERISTICS);
