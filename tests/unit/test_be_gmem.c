@@ -25,9 +25,11 @@ static void gmem_aligned(void **state)
 		g.host[0] = 1;
 		g.host[size - 1] = 2;
 		assert_int_equal(mincore(g.host, (size_t)page, &vec), 0);
-		assert_int_equal(mincore(g.host - page, (size_t)page, &vec), -1);
+		assert_int_equal(mincore(g.host - page, (size_t)page, &vec),
+				 -1);
 		assert_int_equal(errno, ENOMEM);
-		assert_int_equal(mincore(g.host + size, (size_t)page, &vec), -1);
+		assert_int_equal(mincore(g.host + size, (size_t)page, &vec),
+				 -1);
 		assert_int_equal(errno, ENOMEM);
 		gmem_free(&g);
 	}

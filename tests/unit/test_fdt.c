@@ -111,7 +111,8 @@ static void root_chosen_memory(void **state)
 	assert_true(len > 26);
 	assert_int_equal(vec5[24] & 0xc0, 0x40);	/* radix */
 	assert_int_equal(vec5[26] & 0x40, 0x40);	/* GTSE */
-	assert_int_equal(vec5[5], 0x80);		/* form 1 affinity */
+	/* form 1 affinity */
+	assert_int_equal(vec5[5], 0x80);
 	reg = prop(chosen, "rng-seed", &len);
 	assert_int_equal(len, FDT_RNG_SEED);
 	assert_memory_equal(reg, seed, sizeof(seed));
@@ -237,6 +238,7 @@ static void rtas_numa_lrdr(void **state)
 	struct machine *m = unit_machine(4);
 	struct fdt_params p = params(true);
 	const fdt32_t *v;
+	uint64_t ram;
 	int rtas, len;
 
 	(void)state;
@@ -254,11 +256,12 @@ static void rtas_numa_lrdr(void **state)
 	assert_int_equal(fdt32_to_cpu(v[4]), 1);
 	v = prop(rtas, "ibm,lrdr-capacity", &len);
 	assert_int_equal(len, 20);
-	assert_int_equal(((uint64_t)fdt32_to_cpu(v[0]) << 32) |
-			 fdt32_to_cpu(v[1]), UNIT_RAM);
+	ram = (uint64_t)fdt32_to_cpu(v[0]) << 32 | fdt32_to_cpu(v[1]);
+	assert_int_equal(ram, UNIT_RAM);
 	assert_int_equal(fdt32_to_cpu(v[2]), 0);
 	assert_int_equal(fdt32_to_cpu(v[3]), 256u << 20);
-	assert_int_equal(fdt32_to_cpu(v[4]), 2);	/* cores, not threads */
+	/* cores, not threads */
+	assert_int_equal(fdt32_to_cpu(v[4]), 2);
 	/* A core's node carries its first thread's number. */
 	v = prop(node("/cpus/PowerPC,POWER9@2"), "ibm,associativity", &len);
 	assert_int_equal(fdt32_to_cpu(v[5]), 2);

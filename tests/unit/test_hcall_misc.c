@@ -638,7 +638,7 @@ static void test_cpu_char_from_host(void **state)
 	const uint64_t b = H_CPU_BEHAV_FAVOUR_SECURITY |
 			   H_CPU_BEHAV_L1D_FLUSH_PR |
 			   H_CPU_BEHAV_BNDS_CHK_SPEC_BAR;
-	uint64_t args[HCALL_NARGS] = { ~0ULL, ~0ULL, 7 };
+	uint64_t args[HCALL_NARGS] = {~0ULL, ~0ULL, 7};
 
 	(void)state;
 	fake_hv.cpu_char[0] = c;
@@ -648,8 +648,9 @@ static void test_cpu_char_from_host(void **state)
 	assert_true(mach.papr.cpu_char_host);
 	for (int i = 0; i < 3; i++) {
 		args[0] = args[1] = ~0ULL;
-		assert_int_equal(call(H_GET_CPU_CHARACTERISTICS,
-				      &mach.vm.cpu[i], args), H_SUCCESS);
+		assert_int_equal(
+			call(H_GET_CPU_CHARACTERISTICS, &mach.vm.cpu[i], args),
+			H_SUCCESS);
 		assert_true(args[0] == c);
 		assert_true(args[1] == b);
 		assert_true(args[2] == 7);
@@ -660,12 +661,12 @@ static void test_cpu_char_from_host(void **state)
 /* A host with no mitigation needed says so, and the guest hears it. */
 static void test_cpu_char_host_fixed(void **state)
 {
-	uint64_t args[HCALL_NARGS] = { 0 };
+	uint64_t args[HCALL_NARGS] = {0};
 
 	(void)state;
 	fake_hv.cpu_char[0] = H_CPU_CHAR_COUNT_CACHE_DISABLED;
-	fake_hv.cpu_char[1] = H_CPU_BEHAV_FAVOUR_SECURITY |
-			      H_CPU_BEHAV_NO_L1D_FLUSH_ENTRY;
+	fake_hv.cpu_char[1] =
+		H_CPU_BEHAV_FAVOUR_SECURITY | H_CPU_BEHAV_NO_L1D_FLUSH_ENTRY;
 	assert_int_equal(papr_cpu_char(&mach.papr), 0);
 	assert_int_equal(call(H_GET_CPU_CHARACTERISTICS, &mach.vm.cpu[0], args),
 			 H_SUCCESS);
@@ -677,7 +678,7 @@ static void test_cpu_char_host_fixed(void **state)
 /* A hypervisor that cannot tell leaves the conservative answer whole. */
 static void test_cpu_char_host_cannot_tell(void **state)
 {
-	uint64_t args[HCALL_NARGS] = { 0 };
+	uint64_t args[HCALL_NARGS] = {0};
 
 	(void)state;
 	fake_hv.cpu_char[0] = fake_hv.cpu_char[1] = 0x1234;
