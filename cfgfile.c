@@ -6,13 +6,20 @@
 #include <string.h>
 
 #include "cfgfile.h"
+#include "cpu/ratelimit.h"
 
 #include <jansson.h>
 
+/* A key path comes from the file: an unknown key may hold any byte
+ * (JSON escapes give newlines and terminal escapes), so it is printed
+ * escaped and the refusal stays one printable line. */
 static int refuse(char *err, size_t errlen, const char *file, const char *path,
 		  const char *why)
 {
-	snprintf(err, errlen, "%s: %s: %s", file, path, why);
+	char esc[4 * 64 + 1];
+
+	ratelimit_escape(esc, sizeof(esc), path, strlen(path));
+	snprintf(err, errlen, "%s: %s: %s", file, esc, why);
 	return -EINVAL;
 }
 
@@ -105,6 +112,7 @@ int cfgfile_load(const char *file, const struct cfg_key *keys, size_t nkeys,
 		 struct cfg_args *out, char *err, size_t errlen)
 {
 	json_error_t jerr;
+	char esc[4 * JSON_ERROR_TEXT_LENGTH + 1];
 	const char *name;
 	json_t *root, *v;
 	int rc = 0;
@@ -112,11 +120,14 @@ int cfgfile_load(const char *file, const struct cfg_key *keys, size_t nkeys,
 	*out = (struct cfg_args){0};
 	root = json_load_file(file, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
+		/* jansson quotes the text near the error: the file's bytes. */
+		ratelimit_escape(esc, sizeof(esc), jerr.text,
+				 strlen(jerr.text));
 		if (jerr.line > 0)
 			snprintf(err, errlen, "%s: line %d column %d: %s", file,
-				 jerr.line, jerr.column, jerr.text);
+				 jerr.line, jerr.column, esc);
 		else
-			snprintf(err, errlen, "%s: %s", file, jerr.text);
+			snprintf(err, errlen, "%s: %s", file, esc);
 		return -EINVAL;
 	}
 	if (!json_is_object(root)) {

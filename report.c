@@ -106,6 +106,8 @@ static void print_hcalls(const struct machine *m, FILE *f)
 		atomic_load(&m->papr.hstats.unimplemented));
 	fprintf(f, "  \"hcalls_out_of_range\": %" PRIu64 ",\n",
 		atomic_load(&m->papr.hstats.out_of_range));
+	fprintf(f, "  \"hcalls_errors\": %" PRIu64 ",\n",
+		atomic_load(&m->papr.hstats.errors));
 }
 
 /* DMA windows: TCE hcalls that reached pvmm (KVM answers the others when

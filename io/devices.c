@@ -132,8 +132,10 @@ void io_report(const struct io *io, FILE *f)
 			continue;
 		fprintf(f,
 			"%s{\"slot\": %u, \"name\": \"%s\", \"requests\": "
-			"%" PRIu64 "}",
-			sep, s, fn->name, atomic_load(&d->requests));
+			"%" PRIu64 ", \"needs_reset\": %" PRIu64
+			", \"resets\": %" PRIu64 "}",
+			sep, s, fn->name, atomic_load(&d->requests),
+			atomic_load(&d->failures), atomic_load(&d->resets));
 		sep = ", ";
 	}
 	fprintf(f, "]},\n");

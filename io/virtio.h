@@ -110,6 +110,8 @@ struct virtio_dev {
 	uint32_t generation;		/* bumped at every reset and failure */
 
 	_Atomic uint64_t requests;	/* chains served (--report) */
+	_Atomic uint64_t failures;	/* put in DEVICE_NEEDS_RESET */
+	_Atomic uint64_t resets;	/* driver resets (status 0) */
 	struct ratelimit fail_lines;	/* virtio_fail's, under lock */
 	void *priv;			/* the device model's own state */
 };

@@ -142,6 +142,7 @@ void virtio_fail(struct virtio_dev *d, const char *why)
 			d->ops->name, why);
 	}
 	status_store(d, s | VIRTIO_STATUS_NEEDS_RESET);
+	atomic_fetch_add(&d->failures, 1);
 	if (d->ops->reset)
 		d->ops->reset(d);
 	d->generation++;
@@ -233,6 +234,7 @@ static void status_write(struct virtio_dev *d, uint32_t val)
 	uint8_t add = (uint8_t)val & ~old & ~VIRTIO_STATUS_NEEDS_RESET;
 
 	if (val == 0) {
+		atomic_fetch_add(&d->resets, 1);
 		transport_reset(d);
 		return;
 	}

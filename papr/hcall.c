@@ -78,16 +78,22 @@ int64_t hcall_dispatch(struct papr *papr, struct vcpu *v, uint64_t nr,
 		       uint64_t *args)
 {
 	int slot = hcall_slot(nr);
+	int64_t rc;
 
 	if (slot < 0) {
 		atomic_fetch_add(&papr->hstats.out_of_range, 1);
 		atomic_fetch_add(&papr->hstats.unimplemented, 1);
+		atomic_fetch_add(&papr->hstats.errors, 1);
 		return H_FUNCTION;
 	}
 	atomic_fetch_add(&papr->hstats.calls[slot], 1);
 	if (!hcall_table[slot].fn) {
 		atomic_fetch_add(&papr->hstats.unimplemented, 1);
+		atomic_fetch_add(&papr->hstats.errors, 1);
 		return H_FUNCTION;
 	}
-	return hcall_table[slot].fn(papr, v, args);
+	rc = hcall_table[slot].fn(papr, v, args);
+	if (rc < 0)	/* refused: what a hostile guest's calls get */
+		atomic_fetch_add(&papr->hstats.errors, 1);
+	return rc;
 }

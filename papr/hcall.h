@@ -72,6 +72,7 @@ struct hcall_stats {
 	_Atomic uint64_t calls[HCALL_SLOTS];	/* every call, by opcode */
 	_Atomic uint64_t unimplemented;		/* answered H_FUNCTION */
 	_Atomic uint64_t out_of_range;		/* opcode outside both ranges */
+	_Atomic uint64_t errors;		/* answered < 0, H_FUNCTION too */
 };
 
 /* The guest's return code for a host-side -errno (the backend's answer,

@@ -17,8 +17,10 @@ for t in "$dir"/bin/fuzz_*; do
 	find=$dir/findings/$name
 	mkdir -p "$find"
 	[ -d "tests/fuzz/corpus/$name" ] && cp -r "tests/fuzz/corpus/$name/." "$work/"
+	dict=
+	[ -f "tests/fuzz/$name.dict" ] && dict=-dict=tests/fuzz/$name.dict
 	out=$("$t" -max_total_time="$secs" -timeout=5 -rss_limit_mb=1024 \
-		-artifact_prefix="$find/" -print_final_stats=1 "$work" 2>&1)
+		-artifact_prefix="$find/" -print_final_stats=1 $dict "$work" 2>&1)
 	rc=$?
 	rm -rf "$work"
 	runs=$(printf '%s\n' "$out" | sed -n 's/^stat::number_of_executed_units: *//p')

@@ -126,9 +126,34 @@ def vsock():
     put("vsock", "guest-request", req + bytes([4, 0]))
 
 
+def cfgfile():
+    # The README's example, then one key of each kind and a few refusals
+    # (wrong type, duplicate key, not an object, an unknown key).
+    put("cfgfile", "example", b"""{
+  "kernel": "/boot/vmlinux",
+  "cmdline": "console=hvc0 root=/dev/vda",
+  "mem": "2G",
+  "cpus": 4,
+  "shutdown-timeout": 30,
+  "iommu": false,
+  "disk": ["/var/lib/vm1/root.img", "/srv/base.img,ro"],
+  "net": ["tap=tap-vm1,mac=02:00:00:00:01:01"],
+  "rng": true,
+  "vsock": ["uds=/run/vm1/vsock,cid=3"]
+}
+""")
+    put("cfgfile", "nulls", b'{"kernel": null, "disk": [], "rng": null}')
+    put("cfgfile", "escapes", b'{"cmdline": "a\\u00e9\\t\\"b\\"", "cpus": -1}')
+    put("cfgfile", "wrong-type", b'{"cpus": "2", "rng": 1}')
+    put("cfgfile", "duplicate", b'{"mem": "1G", "mem": "2G"}')
+    put("cfgfile", "array", b'["kernel", "/boot/vmlinux"]')
+    put("cfgfile", "unknown", b'{"kernal": "/boot/vmlinux"}')
+
+
 hpt()
 loader()
 virtq()
 rtas()
 hcalls()
 vsock()
+cfgfile()

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "papr/hcall.h"
+#include "report.h"
 #include "cpu/irq.h"
 #include "cpu/ratelimit.h"
 #include "tests/unit/unit.h"
@@ -25,6 +26,9 @@ static int64_t call(struct machine *m, uint64_t nr, uint64_t a0, uint64_t a1,
 static void unimplemented(void **state)
 {
 	struct machine *m = unit_machine(1);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
 
 	(void)state;
 	assert_int_equal(call(m, 0x3f0, 0, 0, 0, 0, NULL), H_FUNCTION);
@@ -35,6 +39,13 @@ static void unimplemented(void **state)
 			 H_FUNCTION);
 	assert_int_equal(m->papr.hstats.unimplemented, 4);
 	assert_int_equal(m->papr.hstats.out_of_range, 3);
+	assert_int_equal(m->papr.hstats.errors, 4);
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	report_print(m, f, 0);
+	fclose(f);
+	assert_non_null(strstr(text, "\"hcalls_errors\": 4,\n"));
+	free(text);
 	assert_null(hcall_name(0x3f0));
 	assert_string_equal(hcall_name(H_PUT_TERM_CHAR), "H_PUT_TERM_CHAR");
 	assert_string_equal(hcall_name(KVMPPC_H_RTAS), "KVMPPC_H_RTAS");
@@ -79,6 +90,8 @@ static void put_term_char(void **state)
 			 H_SUCCESS);
 	assert_int_equal(read(rd, buf, sizeof(buf)), -1);	/* nothing */
 	assert_int_equal(m->papr.con.out_bytes, 29);
+	/* The report counts the two refused, not the three answered. */
+	assert_int_equal(m->papr.hstats.errors, 2);
 	close(rd);
 	unit_machine_free(m);
 }

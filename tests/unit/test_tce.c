@@ -521,6 +521,8 @@ static void report(void **state)
 				     "16, \"entries\": 1024, \"mapped\": 1, "
 				     "\"in_kernel\": false, \"translated\": "
 				     "1}"));
+	/* The device behind the bridge, with its refusal counters. */
+	assert_non_null(strstr(text, "\"needs_reset\": 0, \"resets\": 0}"));
 	free(text);
 }
 

@@ -593,6 +593,7 @@ static int fail_lines(const char *why)
 static void fail_intx(void **state)
 {
 	uint32_t isr = drv.off[VIRTIO_PCI_CAP_ISR_CFG];
+	uint64_t resets;
 	uint32_t gen;
 
 	(void)state;
@@ -602,6 +603,7 @@ static void fail_intx(void **state)
 	assert_true(vdrv_status(&drv) & VIRTIO_STATUS_NEEDS_RESET);
 	assert_false(virtio_running(d));
 	assert_int_equal(dev.resets, 1);
+	assert_int_equal(d->failures, 1);
 	assert_int_equal(d->generation, gen + 1);
 	assert_int_equal(lsi_level(), 1);		/* config interrupt */
 	assert_int_equal(vdrv_rd(&drv, isr, 1), 2);
@@ -615,10 +617,14 @@ static void fail_intx(void **state)
 			       VIRTIO_STATUS_DRIVER_OK);
 	assert_true(vdrv_status(&drv) & VIRTIO_STATUS_NEEDS_RESET);
 	assert_false(virtio_running(d));
+	assert_int_equal(d->failures, 1);	/* counted once, too */
 	/* ...except by resetting. */
+	resets = d->resets;
 	CWR(STATUS, 1, 0);
+	assert_int_equal(d->resets, resets + 1);
 	driver_up();
 	assert_int_equal(fail_lines("again"), 1);
+	assert_int_equal(d->failures, 2);
 }
 
 static void fail_msix(void **state)
