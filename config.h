@@ -12,6 +12,13 @@
 #define CONFIG_MIN_MEM		(64ULL << 20)
 #define CONFIG_MAX_MEM		(1ULL << 40)
 #define CONFIG_MEM_ALIGN	(64ULL << 10)	/* largest base page size */
+/* Where guest RAM starts in pvmm's address space: a multiple of every
+ * host's PMD size (2 MiB radix, 16 MiB hash with 64K pages), so
+ * transparent huge pages can back it from its first byte. */
+#define CONFIG_RAM_HOST_ALIGN	(16ULL << 20)
+/* The memory block size the device tree gives (ibm,lrdr-capacity), as
+ * QEMU's pseries (SPAPR_MEMORY_BLOCK_SIZE). */
+#define CONFIG_MEM_BLOCK	(256u << 20)
 
 /* Guest-physical layout, counted down from the top of RAM. */
 #define CONFIG_RTAS_SIZE	(64ULL << 10)

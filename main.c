@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -774,8 +775,13 @@ static void build_fdt(struct machine *m, const struct options *o,
 		      const struct layout *l,
 		      const struct image *img, const struct vm_info *vi)
 {
+	uint8_t seed[FDT_RNG_SEED];
 	struct fdt_params p = {
 		.pvr = vi->pvr,
+		.arch_compat = vi->arch_compat,
+		.dec_bits = vi->dec_bits,
+		.dcache_size = vi->dcache_size,
+		.icache_size = vi->icache_size,
 		.timebase_hz = vi->timebase_hz,
 		.clock_hz = vi->clock_hz,
 		.radix = m->mmu.mode == MMU_RADIX,
@@ -794,6 +800,10 @@ static void build_fdt(struct machine *m, const struct options *o,
 	};
 	int err;
 
+	/* Without blocking: a host whose own pool is not ready yet gives
+	 * the guest no seed rather than a late start. */
+	if (getrandom(seed, sizeof(seed), GRND_NONBLOCK) == (ssize_t)sizeof(seed))
+		p.rng_seed = seed;
 	if (l->initrd_size)
 		p.reserve[p.nreserve++] = (struct fdt_reserve){
 			l->initrd, l->initrd_size };
@@ -1029,6 +1039,8 @@ int main(int argc, char **argv)
 		fail("%s", errbuf);
 	if (vi.hpt_order)
 		m.mmu.hpt_order = vi.hpt_order;
+	/* A hypervisor that cannot say leaves the conservative answer. */
+	papr_cpu_char(&m.papr);
 	/* Only page sizes guest RAM (anonymous memory, the host's base
 	 * pages) can be backed with. */
 	mmu_info_filter(&vi.mmu,

@@ -272,6 +272,13 @@ void report_print(const struct machine *m, FILE *f, int exit_code)
 	fprintf(f, "  \"rtas\": {\"calls\": %" PRIu64 ", \"errors\": %" PRIu64
 		"},\n", atomic_load(&m->papr.rstats.calls),
 		atomic_load(&m->papr.rstats.errors));
+	/* H_GET_CPU_CHARACTERISTICS' answer: which mitigations the guest
+	 * was asked for, and whether the host's KVM said so. */
+	fprintf(f,
+		"  \"cpu_char\": {\"character\": %" PRIu64
+		", \"behaviour\": %" PRIu64 ", \"from_host\": %s},\n",
+		m->papr.cpu_char, m->papr.cpu_behav,
+		m->papr.cpu_char_host ? "true" : "false");
 	fprintf(f, "  \"console_bytes\": %" PRIu64 "\n}\n", m->papr.con.out_bytes);
 }
 

@@ -2,16 +2,29 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "config.h"
 #include "cpu/gmem.h"
 
+/* Guest RAM starts on a CONFIG_RAM_HOST_ALIGN boundary, as QEMU aligns
+ * its RAM: the kernel can then back it with transparent huge pages from
+ * guest address 0 (a huge page needs the same offset in host and guest
+ * memory to map the guest's partition table with it).  Map that much
+ * more, keep the aligned part, give the rest back. */
 int gmem_alloc(struct gmem *g, uint64_t size)
 {
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	const uint64_t align = CONFIG_RAM_HOST_ALIGN;
+	uint8_t *p = mmap(NULL, size + align, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	uint64_t head;
 
 	if (p == MAP_FAILED)
 		return -errno;
-	g->host = p;
+	head = (align - (uintptr_t)p % align) % align;
+	if (head)
+		munmap(p, head);
+	if (align - head)
+		munmap(p + head + size, align - head);
+	g->host = p + head;
 	g->size = size;
 	return 0;
 }

@@ -104,6 +104,12 @@ int hv_tce_create(struct vm *vm, uint32_t liobn, unsigned shift,
 /* Unmap and release such a table; the hypervisor forgets its LIOBN. */
 void hv_tce_destroy(struct vm *vm, int fd, uint64_t *tces, uint64_t n);
 
+/* The host's speculation-mitigation state as the hypervisor reports it
+ * (KVM_PPC_GET_CPU_CHAR): H_GET_CPU_CHARACTERISTICS' two words, each cut
+ * to the bits the hypervisor knows.  0, or -errno when it cannot tell
+ * (nothing written then). */
+int hv_cpu_char(struct vm *vm, uint64_t *character, uint64_t *behaviour);
+
 /* RTAS start-cpu: enter a stopped vCPU at @pc with r3 = @r3; -EBUSY if
  * it is not stopped.  The state change and the pending start are one
  * step under the backend's lock, so the vCPU's thread (maybe just back

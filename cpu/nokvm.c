@@ -31,6 +31,14 @@ void vm_destroy(struct vm *vm)
 	(void)vm;
 }
 
+int hv_cpu_char(struct vm *vm, uint64_t *character, uint64_t *behaviour)
+{
+	(void)vm;
+	(void)character;
+	(void)behaviour;
+	return -ENOSYS;
+}
+
 void hv_kick_all(struct vm *vm)
 {
 	(void)vm;

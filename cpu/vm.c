@@ -4,6 +4,26 @@
 #include "cpu/hv.h"
 #include "cpu/vm.h"
 
+/* By the PVR's version field (its upper half): Linux cputable.c. */
+static const struct {
+	uint16_t version;
+	uint32_t level;
+} pvr_levels[] = {
+	{0x004b, PVR_ARCH_207}, /* POWER8E */
+	{0x004c, PVR_ARCH_207}, /* POWER8NVL */
+	{0x004d, PVR_ARCH_207}, /* POWER8 */
+	{0x004e, PVR_ARCH_300}, /* POWER9 */
+	{0x0080, PVR_ARCH_31},	/* POWER10 */
+};
+
+uint32_t pvr_arch_compat(uint32_t pvr)
+{
+	for (size_t i = 0; i < sizeof(pvr_levels) / sizeof(pvr_levels[0]); i++)
+		if (pvr_levels[i].version == pvr >> 16)
+			return pvr_levels[i].level;
+	return 0;
+}
+
 void vm_init(struct vm *vm, int ncpus, int threads)
 {
 	memset(vm, 0, sizeof(*vm));

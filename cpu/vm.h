@@ -231,11 +231,28 @@ struct vm_config {
 /* What the VM reports about its processors, for the device tree. */
 struct vm_info {
 	uint32_t pvr;
+	/* The architected level (PVR_ARCH_*) the vCPUs were set to run at
+	 * (KVM_REG_PPC_ARCH_COMPAT), 0: none, they run as the raw PVR. */
+	uint32_t arch_compat;
+	/* Decrementer width with LPCR[LD] set on every vCPU, 0: 32 bits. */
+	uint32_t dec_bits;
+	uint32_t dcache_size, icache_size; /* the host's L1, bytes */
 	uint64_t timebase_hz;
 	uint64_t clock_hz;
 	unsigned hpt_order;  /* the HPT the hypervisor allocated */
 	struct mmu_info mmu; /* page sizes, as the host offers them */
 };
+
+/* Processor compatibility levels ("logical PVRs", PAPR and Linux
+ * asm/reg.h PVR_ARCH_*): what a guest runs at when the hypervisor sets
+ * its compatibility register; cpu-version then names the level. */
+#define PVR_ARCH_207	0x0f000004u	/* ISA 2.07: POWER8 */
+#define PVR_ARCH_300	0x0f000005u	/* ISA 3.00: POWER9 */
+#define PVR_ARCH_31	0x0f000006u	/* ISA 3.1: POWER10 */
+
+/* The architected level of processor @pvr (its own, the highest it
+ * offers), or 0 for a processor pvmm knows none for. */
+uint32_t pvr_arch_compat(uint32_t pvr);
 
 /* Create the VM with the machine's RAM and vCPUs: 0, or -errno with one
  * line in @why saying what failed (vm_destroy() then frees what was

@@ -29,12 +29,33 @@ static const uint8_t pa_features_isa300[] = {
 	0x00, 0x00,
 };
 
-/* Hypervisor call groups pvmm (with KVM-HV) implements: hcall-tce is
- * H_GET_TCE/H_PUT_TCE, hcall-multi-tce H_PUT_TCE_INDIRECT and
- * H_STUFF_TCE (Linux: FW_FEATURE_PUT_TCE_IND, FW_FEATURE_STUFF_TCE). */
-static const char hypertas[] =
+/* Hypervisor call groups ("function sets", PAPR's hypertas table) that
+ * pvmm and KVM-HV together implement, and no group only part of whose
+ * calls are there: the guest enables a feature per group it finds
+ * (Linux: hypertas_fw_features_table in platforms/pseries/firmware.c).
+ *   hcall-term        H_GET_TERM_CHAR, H_PUT_TERM_CHAR (papr/console.c)
+ *   hcall-set-mode    H_SET_MODE (papr/hcall_mode.c)
+ *   hcall-splpar      H_REGISTER_VPA, H_CEDE, H_CONFER, H_PROD (KVM)
+ *   hcall-tce         H_GET_TCE, H_PUT_TCE
+ *   hcall-multi-tce   H_PUT_TCE_INDIRECT, H_STUFF_TCE
+ *   hcall-sprg0       H_SET_SPRG0 (papr/hcall_cpu.c)
+ *   hcall-copy        H_PAGE_INIT (papr/hcall_mem.c)
+ * and, by what the machine is:
+ *   hcall-interrupt   H_CPPR, H_EOI, H_IPI, H_IPOLL, H_XIRR: the
+ *                     in-kernel XICS
+ *   hcall-pft, hcall-bulk   hash guests: H_ENTER, H_REMOVE, H_READ,
+ *                     H_PROTECT, H_CLEAR_MOD/REF, H_BULK_REMOVE, all in
+ *                     KVM's HPT code (with hcall-bulk Linux flushes
+ *                     batches of HPTEs in one call)
+ *   hcall-hpt-resize  hash guests: H_RESIZE_HPT_PREPARE/COMMIT
+ * Not announced, though QEMU announces them: hcall-dabr (H_SET_DABR,
+ * H_SET_XDABR; ISA 3.0 guests set the DAWR through H_SET_MODE instead),
+ * hcall-debug (of its logical load/store and cache calls pvmm has only
+ * H_LOGICAL_CI_LOAD/STORE), hcall-vio, hcall-join, hcall-vphn and
+ * hcall-watchdog (none of their calls is implemented). */
+static const char hypertas_base[] =
 	"hcall-term\0hcall-set-mode\0hcall-splpar\0hcall-tce\0"
-	"hcall-multi-tce";
+	"hcall-multi-tce\0hcall-sprg0\0hcall-copy";
 
 static int prop_u64_pair(void *fdt, const char *name, uint64_t a,
 			 uint64_t b)
@@ -77,13 +98,21 @@ static int fdt_root_props(void *fdt, const struct fdt_params *p)
 	return fdt_property_string(fdt, "compatible", CONFIG_COMPATIBLE);
 }
 
+/* Option vector 5 as negotiated (PAPR client-architecture-support; Linux
+ * prom.h OV5_*): byte 5 0x80 form 1 affinity (the NUMA properties are
+ * form 1, as QEMU answers), byte 24 the MMU (0x40 radix, 0 hash), byte
+ * 26 GTSE.  Hash guests get it too, saying hash. */
+#define OV5_FORM1_BYTE 5
+#define OV5_FORM1_BIT  0x80
+
 static int fdt_chosen(void *fdt, const struct fdt_params *p)
 {
-	/* Option vector 5 as negotiated: byte 23 the interrupt controller
-	 * (0x40 XIVE exploitation mode, 0 XICS), byte 24 the MMU (0x40
-	 * radix, 0 hash), byte 26 GTSE.  Hash guests get it too, saying
-	 * hash.  (Linux: OV5_XIVE_EXPLOIT, xive_spapr_disabled().) */
-	uint8_t vec5[32] = { 0 };
+	/* Option vector 5 as negotiated: byte 5 form 1 affinity (above),
+	 * byte 23 the interrupt controller (0x40 XIVE exploitation mode, 0
+	 * XICS), byte 24 the MMU (0x40 radix, 0 hash), byte 26 GTSE.  Hash
+	 * guests get it too, saying hash.  (Linux: OV5_XIVE_EXPLOIT,
+	 * xive_spapr_disabled().) */
+	uint8_t vec5[32] = { [OV5_FORM1_BYTE] = OV5_FORM1_BIT };
 
 	TRY(fdt_begin_node(fdt, "chosen"));
 	TRY(fdt_property_string(fdt, "bootargs", p->cmdline ? p->cmdline : ""));
@@ -102,7 +131,36 @@ static int fdt_chosen(void *fdt, const struct fdt_params *p)
 		vec5[26] = 0x40;
 	}
 	TRY(fdt_property(fdt, "ibm,architecture-vec-5", vec5, sizeof(vec5)));
+	/* Entropy for the guest's RNG from its first instruction: Linux
+	 * credits it at once (early_init_dt_scan_chosen, then erases it
+	 * in the tree), so its crng is ready before any driver asks. */
+	if (p->rng_seed)
+		TRY(fdt_property(fdt, "rng-seed", p->rng_seed, FDT_RNG_SEED));
 	return fdt_end_node(fdt);
+}
+
+/* NUMA: one domain at every level, as QEMU's pseries describes a machine
+ * without NUMA nodes (PAPR "ibm,associativity"; Linux
+ * arch/powerpc/mm/numa.c).  The reference points say the primary domain
+ * is the 4th cell of an associativity list (Linux: the node id), the
+ * secondary the 2nd; the domain counts give one node, so Linux makes
+ * node 0 the only possible one.  Memory lists 4 domains; a CPU a 5th,
+ * its own server number, as QEMU gives it. */
+#define NUMA_LEVELS	4
+
+static int fdt_assoc_memory(void *fdt)
+{
+	fdt32_t a[NUMA_LEVELS + 1] = { cpu_to_fdt32(NUMA_LEVELS) };
+
+	return fdt_property(fdt, "ibm,associativity", a, sizeof(a));
+}
+
+static int fdt_assoc_cpu(void *fdt, int id)
+{
+	fdt32_t a[NUMA_LEVELS + 2] = { cpu_to_fdt32(NUMA_LEVELS + 1) };
+
+	a[NUMA_LEVELS + 1] = cpu_to_fdt32((uint32_t)id);
+	return fdt_property(fdt, "ibm,associativity", a, sizeof(a));
 }
 
 static int fdt_memory(void *fdt, const struct papr *papr)
@@ -110,6 +168,7 @@ static int fdt_memory(void *fdt, const struct papr *papr)
 	TRY(fdt_begin_node(fdt, "memory@0"));
 	TRY(fdt_property_string(fdt, "device_type", "memory"));
 	TRY(prop_u64_pair(fdt, "reg", 0, papr->vm->mem.size));
+	TRY(fdt_assoc_memory(fdt));
 	return fdt_end_node(fdt);
 }
 
@@ -140,6 +199,17 @@ static int fdt_cpu_mmu(void *fdt, const struct mmu_info *mi)
 	return 0;
 }
 
+/* L1 sizes (the host's): without d-cache-size Linux assumes 64 KiB and
+ * sizes its L1D flush on every kernel exit for that (setup_64.c). */
+static int fdt_cpu_caches(void *fdt, const struct fdt_params *p)
+{
+	if (p->dcache_size)
+		TRY(fdt_property_u32(fdt, "d-cache-size", p->dcache_size));
+	if (p->icache_size)
+		TRY(fdt_property_u32(fdt, "i-cache-size", p->icache_size));
+	return 0;
+}
+
 /* One node per virtual core, listing its threads' server numbers. */
 static int fdt_cpu(void *fdt, const struct fdt_params *p,
 		   const struct vcpu *threads, int nthreads)
@@ -157,7 +227,10 @@ static int fdt_cpu(void *fdt, const struct fdt_params *p,
 	TRY(fdt_begin_node(fdt, name));
 	TRY(fdt_property_string(fdt, "device_type", "cpu"));
 	TRY(fdt_property_u32(fdt, "reg", id));
-	TRY(fdt_property_u32(fdt, "cpu-version", p->pvr));
+	/* The architected level when the vCPUs run at one (Linux then
+	 * takes its CPU features from the level, not from the raw PVR). */
+	TRY(fdt_property_u32(fdt, "cpu-version",
+			     p->arch_compat ? p->arch_compat : p->pvr));
 	TRY(fdt_property_u32(fdt, "timebase-frequency", p->timebase_hz));
 	TRY(fdt_property_u32(fdt, "clock-frequency", p->clock_hz));
 	TRY(fdt_property(fdt, "ibm,ppc-interrupt-server#s", server,
@@ -169,6 +242,14 @@ static int fdt_cpu(void *fdt, const struct fdt_params *p,
 	TRY(fdt_property_u32(fdt, "ibm,purr", 1));
 	TRY(fdt_property_u32(fdt, "ibm,spurr", 1));
 	TRY(fdt_cpu_mmu(fdt, p->mmu));
+	TRY(fdt_cpu_caches(fdt, p));
+	/* Large decrementer, enabled in LPCR by the backend (Linux
+	 * time.c: set_decrementer_max trusts this width). */
+	if (p->dec_bits)
+		TRY(fdt_property_u32(fdt, "ibm,dec-bits", p->dec_bits));
+	TRY(fdt_property_u32(fdt, "ibm,chip-id", 0)); /* one socket */
+	TRY(fdt_assoc_cpu(fdt, id));
+	TRY(fdt_property(fdt, "64-bit", NULL, 0));
 	TRY(fdt_property_u32(fdt, "d-cache-block-size", 128));
 	TRY(fdt_property_u32(fdt, "i-cache-block-size", 128));
 	TRY(fdt_property_u32(fdt, "d-cache-line-size", 128));
@@ -191,19 +272,57 @@ static int fdt_cpus(void *fdt, const struct papr *papr,
 	return fdt_end_node(fdt);
 }
 
-/* The hcall groups, plus HPT resizing for hash guests. */
+static size_t add_group(char *buf, size_t len, const char *group)
+{
+	size_t n = strlen(group) + 1;
+
+	memcpy(buf + len, group, n);
+	return len + n;
+}
+
+/* The groups above for this machine. */
 static int fdt_hypertas(void *fdt, const struct fdt_params *p)
 {
-	static const char hpt_resize[] = "hcall-hpt-resize";
-	char buf[sizeof(hypertas) + sizeof(hpt_resize)];
-	size_t len = sizeof(hypertas);
+	char buf[sizeof(hypertas_base) + 64];
+	size_t len = sizeof(hypertas_base);
 
-	memcpy(buf, hypertas, sizeof(hypertas));
+	memcpy(buf, hypertas_base, sizeof(hypertas_base));
+	if (p->xics)
+		len = add_group(buf, len, "hcall-interrupt");
 	if (p->hpt_order) {
-		memcpy(buf + len, hpt_resize, sizeof(hpt_resize));
-		len += sizeof(hpt_resize);
+		len = add_group(buf, len, "hcall-pft");
+		len = add_group(buf, len, "hcall-bulk");
+		len = add_group(buf, len, "hcall-hpt-resize");
 	}
 	return fdt_property(fdt, "ibm,hypertas-functions", buf, (int)len);
+}
+
+/* In /rtas: the reference points, the domain counts and, in
+ * ibm,lrdr-capacity, the partition's limits (PAPR: the highest memory
+ * address it can have, the smallest memory block, the most processors):
+ * no memory or CPU hotplug, so RAM's size and the cores it has. */
+static int fdt_rtas_numa(void *fdt, const struct papr *papr)
+{
+	const fdt32_t ref[] = {cpu_to_fdt32(4), cpu_to_fdt32(4),
+			       cpu_to_fdt32(2)};
+	const fdt32_t dom[NUMA_LEVELS + 1] = {
+		cpu_to_fdt32(NUMA_LEVELS), 0, 0, 0, cpu_to_fdt32(1),
+	};
+	uint64_t ram = papr->vm->mem.size;
+	const fdt32_t lrdr[] = {
+		cpu_to_fdt32((uint32_t)(ram >> 32)),
+		cpu_to_fdt32((uint32_t)ram),
+		cpu_to_fdt32(0),
+		cpu_to_fdt32(CONFIG_MEM_BLOCK),
+		cpu_to_fdt32((uint32_t)(papr->vm->ncpus /
+					papr->vm->threads_per_core)),
+	};
+
+	TRY(fdt_property(fdt, "ibm,associativity-reference-points", ref,
+			 sizeof(ref)));
+	TRY(fdt_property(fdt, "ibm,max-associativity-domains", dom,
+			 sizeof(dom)));
+	return fdt_property(fdt, "ibm,lrdr-capacity", lrdr, sizeof(lrdr));
 }
 
 static int fdt_rtas(void *fdt, const struct papr *papr,
@@ -211,6 +330,7 @@ static int fdt_rtas(void *fdt, const struct papr *papr,
 {
 	TRY(fdt_begin_node(fdt, "rtas"));
 	TRY(fdt_hypertas(fdt, p));
+	TRY(fdt_rtas_numa(fdt, papr));
 	for (size_t i = 0; i < rtas_ncalls; i++) {
 		/* The XICS calls KVM answers exist only with the XICS. */
 		if (p->xive && !rtas_calls[i].fn)

@@ -19,8 +19,16 @@ struct fdt_reserve {
 };
 
 /* What the tree describes beyond the machine itself. */
+#define FDT_RNG_SEED	32	/* bytes of /chosen/rng-seed */
+
 struct fdt_params {
 	uint32_t pvr;			/* processor version */
+	/* cpu-version: the architected level the vCPUs run at (the
+	 * hypervisor's compatibility register holds it), 0: the raw PVR. */
+	uint32_t arch_compat;
+	uint32_t dec_bits;		/* large decrementer width, 0: 32 */
+	uint32_t dcache_size, icache_size;	/* L1, bytes; 0: left out */
+	const uint8_t *rng_seed;	/* FDT_RNG_SEED bytes, NULL: none */
 	uint64_t timebase_hz;
 	uint64_t clock_hz;
 	bool radix;			/* post-negotiation MMU: radix + GTSE */

@@ -13,9 +13,16 @@ int64_t h_set_sprg0(struct papr *papr, struct vcpu *v, uint64_t *args)
 	return hv_set_sprg0(papr->vm, v, args[0]) < 0 ? H_HARDWARE : H_SUCCESS;
 }
 
-/* pvmm cannot know which speculation mitigations the host has (an emulated
- * host may even report cap-cfpc=broken), so it promises none and asks a
- * Linux guest to use every software mitigation it has.
+/* The answer is what the host has, as the hypervisor reports it
+ * (papr_cpu_char; KVM_PPC_GET_CPU_CHAR): on a POWER host KVM reads it
+ * from firmware (OPAL's fw-features) or, nested, asks its own
+ * hypervisor the same hcall.  That is what QEMU answers too when its
+ * spapr caps are set to what KVM allows: the guest then runs the
+ * mitigations the host needs and no others, with the same flush
+ * instructions firmware says work.
+ *
+ * A hypervisor that cannot tell gets pvmm's conservative answer, which
+ * promises nothing and asks the guest for every software mitigation:
  *
  * Characteristics (r4): none.  Each bit would claim hardware or firmware
  * we cannot vouch for: SPEC_BAR_ORI31 / L1D_FLUSH_ORI30 / L1D_FLUSH_TRIG2
@@ -41,13 +48,27 @@ int64_t h_set_sprg0(struct papr *papr, struct vcpu *v, uint64_t *args)
  * - NO_L1D_FLUSH_ENTRY, NO_L1D_FLUSH_UACCESS, NO_STF_BARRIER stay clear:
  *   each would switch a mitigation (L1D flush on kernel entry and around
  *   user accesses, store-forwarding barrier) off. */
+int papr_cpu_char(struct papr *papr)
+{
+	uint64_t c, b;
+	int err = hv_cpu_char(papr->vm, &c, &b);
+
+	if (err)
+		return err;
+	papr->cpu_char = c;
+	papr->cpu_behav = b;
+	papr->cpu_char_host = true;
+	return 0;
+}
+
+/* Answered from what papr_cpu_char left, without a system call: this is
+ * the bench's hcall round trip. */
 int64_t h_get_cpu_characteristics(struct papr *papr, struct vcpu *v,
 				  uint64_t *args)
 {
-	(void)papr;
 	(void)v;
-	args[0] = PVMM_CPU_CHARACTERISTICS;
-	args[1] = PVMM_CPU_BEHAVIOUR;
+	args[0] = papr->cpu_char;
+	args[1] = papr->cpu_behav;
 	return H_SUCCESS;
 }
 

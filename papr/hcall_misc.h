@@ -45,7 +45,8 @@
 #define H_CPU_BEHAV_NO_L1D_FLUSH_UACCESS PAPR_BIT(8)
 #define H_CPU_BEHAV_NO_STF_BARRIER	PAPR_BIT(9)
 
-/* What pvmm answers (see papr/hcall_cpu.c for the reasons). */
+/* What pvmm answers when the hypervisor cannot say what the host has
+ * (see papr/hcall_cpu.c for the reasons). */
 #define PVMM_CPU_CHARACTERISTICS	0ULL
 #define PVMM_CPU_BEHAVIOUR		(H_CPU_BEHAV_FAVOUR_SECURITY | \
 					 H_CPU_BEHAV_L1D_FLUSH_PR | \

@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "papr/papr.h"
+#include "papr/hcall_misc.h"
 
 void papr_init(struct papr *papr, struct vm *vm, struct mmu *mmu,
 	       struct phb *phb)
@@ -14,4 +15,6 @@ void papr_init(struct papr *papr, struct vm *vm, struct mmu *mmu,
 	pthread_mutex_init(&papr->xive.lock, NULL);
 	xive_reset(&papr->xive);
 	papr->nvram.fd = -1;	/* in memory until nvram_open says otherwise */
+	papr->cpu_char = PVMM_CPU_CHARACTERISTICS;
+	papr->cpu_behav = PVMM_CPU_BEHAVIOUR;
 }

@@ -36,11 +36,19 @@ struct papr {
 	struct os_term os_term;	/* the guest's last words, for main */
 	struct events events;
 	struct xive xive;	/* XIVE mode: the guest's routing, its lock */
+	/* H_GET_CPU_CHARACTERISTICS' answer: the host's (papr_cpu_char),
+	 * else pvmm's conservative one.  Set before the vCPUs run. */
+	uint64_t cpu_char, cpu_behav;
+	bool cpu_char_host; /* the host's, not the conservative one */
 	struct hcall_stats hstats;	/* counters, apart from the state */
 	struct rtas_stats rstats;
 };
 
 void papr_init(struct papr *papr, struct vm *vm, struct mmu *mmu,
 	       struct phb *phb);
+
+/* Take H_GET_CPU_CHARACTERISTICS' answer from the hypervisor, once,
+ * before the vCPUs run: 0, or -errno and the conservative answer stays. */
+int papr_cpu_char(struct papr *papr);
 
 #endif

@@ -17,6 +17,8 @@
 #define LPCR_ILE	(1ULL << 25)
 #define LPCR_AIL_SHIFT	23
 #define LPCR_AIL	(3ULL << LPCR_AIL_SHIFT)
+/* Large decrementer (ISA 3.0): pvmm sets it once, before the guest runs. */
+#define LPCR_LD		(1ULL << 17)
 
 #define MSR_SF		(1ULL << 63)
 #define MSR_ME		(1ULL << 12)

@@ -172,6 +172,71 @@ static int vm_hpt(struct vm *vm)
 	return 0;
 }
 
+static int one_reg_set32(int fd, uint64_t id, uint32_t val)
+{
+	struct kvm_one_reg r = {.id = id, .addr = (uintptr_t)&val};
+
+	return ioctl(fd, KVM_SET_ONE_REG, &r) < 0 ? -errno : 0;
+}
+
+/* Run every vCPU at its processor's architected level, as QEMU's pseries
+ * does after client-architecture negotiation: KVM then sets the PCR to
+ * it (kvmppc_set_arch_compat).  All or none: a level KVM refuses leaves
+ * the guest at the raw PVR. */
+static uint32_t vm_arch_compat(struct vm *vm, uint32_t pvr)
+{
+	struct kvm_vm *k = kvm_of(vm);
+	uint32_t level = pvr_arch_compat(pvr);
+
+	if (!level)
+		return 0;
+	for (int i = 0; i < vm->ncpus; i++) {
+		if (one_reg_set32(k->vcpu[i].fd, KVM_REG_PPC_ARCH_COMPAT,
+				  level) == 0)
+			continue;
+		while (i-- > 0)
+			one_reg_set32(k->vcpu[i].fd, KVM_REG_PPC_ARCH_COMPAT,
+				      0);
+		return 0;
+	}
+	return level;
+}
+
+/* LPCR[LD] on or off for one vCPU; whether it then reads back so. */
+static bool vcpu_large_dec(int fd, bool on)
+{
+	uint64_t lpcr;
+
+	if (kvm_one_reg_get(fd, KVM_REG_PPC_LPCR_64, &lpcr) < 0)
+		return false;
+	lpcr = on ? lpcr | LPCR_LD : lpcr & ~LPCR_LD;
+	if (kvm_one_reg_set(fd, KVM_REG_PPC_LPCR_64, lpcr) < 0 ||
+	    kvm_one_reg_get(fd, KVM_REG_PPC_LPCR_64, &lpcr) < 0)
+		return false;
+	return !!(lpcr & LPCR_LD) == on;
+}
+
+/* The large decrementer the host's CPUs have (its ibm,dec-bits), enabled
+ * in every vCPU's LPCR (KVM lets userspace set LD on ISA 3.0 hosts);
+ * the guest trusts ibm,dec-bits, so it is announced only when every vCPU
+ * has LD.  0: the 32-bit decrementer. */
+static uint32_t vm_large_dec(struct vm *vm)
+{
+	struct kvm_vm *k = kvm_of(vm);
+	uint32_t bits = (uint32_t)host_cpu_prop("ibm,dec-bits", 0);
+
+	if (bits <= 32 || bits > 64)
+		return 0;
+	for (int i = 0; i < vm->ncpus; i++) {
+		if (vcpu_large_dec(k->vcpu[i].fd, true))
+			continue;
+		while (i-- > 0)
+			vcpu_large_dec(k->vcpu[i].fd, false);
+		return 0;
+	}
+	return bits;
+}
+
 static void vm_read_info(struct vm *vm, struct vm_info *info)
 {
 	struct kvm_sregs sregs;
@@ -186,6 +251,11 @@ static void vm_read_info(struct vm *vm, struct vm_info *info)
 	info->clock_hz = host_cpu_prop("clock-frequency", DEFAULT_CLOCK_HZ);
 	info->hpt_order = kvm_of(vm)->cfg.hpt_order;
 	vm_read_mmu(vm, &info->mmu);
+	info->arch_compat = vm_arch_compat(vm, info->pvr);
+	info->dec_bits = vm_large_dec(vm);
+	/* POWER8 to POWER10 all have 32 KiB L1 caches. */
+	info->dcache_size = (uint32_t)host_cpu_prop("d-cache-size", 32768);
+	info->icache_size = (uint32_t)host_cpu_prop("i-cache-size", 32768);
 }
 
 /* What vm_create can refuse before it makes anything. */
@@ -269,6 +339,22 @@ int vm_create(struct vm *vm, const struct host *h,
 	if (err)
 		snprintf(why, len, "%s", k->why);
 	return err;
+}
+
+/* Both words cut to the bits KVM knows; a KVM that knows none (a pseries
+ * host whose hypervisor did not answer leaves the masks 0) cannot tell. */
+int hv_cpu_char(struct vm *vm, uint64_t *character, uint64_t *behaviour)
+{
+	struct kvm_ppc_cpu_char c;
+
+	memset(&c, 0, sizeof(c));
+	if (ioctl(kvm_of(vm)->vm_fd, KVM_PPC_GET_CPU_CHAR, &c) < 0)
+		return -errno;
+	if (!c.behaviour_mask)
+		return -ENODATA;
+	*character = c.character & c.character_mask;
+	*behaviour = c.behaviour & c.behaviour_mask;
+	return 0;
 }
 
 static void kick_handler(int sig)

@@ -24,6 +24,17 @@ int fake_hv_sreset_count(struct vcpu *v)
 	return n;
 }
 
+int hv_cpu_char(struct vm *vm, uint64_t *character, uint64_t *behaviour)
+{
+	(void)vm;
+	fake_hv.cpu_char_calls++;
+	if (fake_hv.cpu_char_ret)
+		return fake_hv.cpu_char_ret;
+	*character = fake_hv.cpu_char[0];
+	*behaviour = fake_hv.cpu_char[1];
+	return 0;
+}
+
 void hv_kick_all(struct vm *vm)
 {
 	(void)vm;

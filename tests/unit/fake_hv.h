@@ -81,6 +81,9 @@ struct fake_hv {
 	uint64_t xive_offset, xive_data, esb_out;
 	bool xive_store;
 	int xive_resets, xive_syncs;
+	/* hv_cpu_char: cpu_char_ret, and the two words when it is 0 */
+	int cpu_char_calls, cpu_char_ret;
+	uint64_t cpu_char[2];
 };
 
 extern struct fake_hv fake_hv;

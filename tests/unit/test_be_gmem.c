@@ -1,9 +1,39 @@
 /* Big-endian helpers and the guest-memory door. */
 #include <errno.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
+#include "config.h"
 #include "cpu/be.h"
 #include "tests/unit/unit.h"
+
+/* Guest RAM on a huge-page boundary, exactly its size mapped: the pages
+ * just before and after it are given back. */
+static void gmem_aligned(void **state)
+{
+	const uint64_t size = (3ULL << 20) + 4096;
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned char vec;
+	struct gmem g;
+
+	(void)state;
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(gmem_alloc(&g, size), 0);
+		assert_int_equal((uintptr_t)g.host % CONFIG_RAM_HOST_ALIGN, 0);
+		assert_int_equal(g.size, size);
+		g.host[0] = 1;
+		g.host[size - 1] = 2;
+		assert_int_equal(mincore(g.host, (size_t)page, &vec), 0);
+		assert_int_equal(mincore(g.host - page, (size_t)page, &vec),
+				 -1);
+		assert_int_equal(errno, ENOMEM);
+		assert_int_equal(mincore(g.host + size, (size_t)page, &vec),
+				 -1);
+		assert_int_equal(errno, ENOMEM);
+		gmem_free(&g);
+	}
+}
 
 static void be_layout(void **state)
 {
@@ -61,6 +91,7 @@ int main(void)
 		cmocka_unit_test(be_layout),
 		cmocka_unit_test(gmem_bounds),
 		cmocka_unit_test(gmem_copy),
+		cmocka_unit_test(gmem_aligned),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,10 +16,18 @@ static const struct mmu_info mi = {
 	.nap = 2, .radix_ap = { 0x0000000c, 0xa0000010 },
 };
 
+static const uint8_t seed[FDT_RNG_SEED] = {
+	0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba,
+	0x98, 0x76, 0x54, 0x32, 0x10, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66,
+	0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 0x5a,
+};
+
 static struct fdt_params params(bool radix)
 {
 	return (struct fdt_params){
-		.pvr = 0x004e1200, .timebase_hz = 512000000,
+		.pvr = 0x004e1200, .arch_compat = 0x0f000005, .dec_bits = 56,
+		.dcache_size = 32768, .icache_size = 65536, .rng_seed = seed,
+		.timebase_hz = 512000000,
 		.clock_hz = 1000000000, .radix = radix, .xics = true,
 		.hpt_order = radix ? 0 : 22, .mmu = &mi,
 		.cmdline = "console=hvc0 quiet",
@@ -45,6 +53,16 @@ static uint32_t u32(int node, const char *name)
 
 	assert_int_equal(len, 4);
 	return fdt32_to_cpu(*p);
+}
+
+/* Strings in a string-list property. */
+static int nstrings(const char *list, int len)
+{
+	int n = 0;
+
+	for (int i = 0; i < len; i++)
+		n += list[i] == '\0';
+	return n;
 }
 
 static int node(const char *path)
@@ -93,9 +111,20 @@ static void root_chosen_memory(void **state)
 	assert_true(len > 26);
 	assert_int_equal(vec5[24] & 0xc0, 0x40);	/* radix */
 	assert_int_equal(vec5[26] & 0x40, 0x40);	/* GTSE */
+	/* form 1 affinity */
+	assert_int_equal(vec5[5], 0x80);
+	reg = prop(chosen, "rng-seed", &len);
+	assert_int_equal(len, FDT_RNG_SEED);
+	assert_memory_equal(reg, seed, sizeof(seed));
 	reg = prop(node("/memory@0"), "reg", &len);
 	assert_int_equal(len, 16);
 	assert_int_equal(be64_load(reg + 8), UNIT_RAM);
+	/* One NUMA domain: 4 levels, all 0. */
+	reg = prop(node("/memory@0"), "ibm,associativity", &len);
+	assert_int_equal(len, 20);
+	assert_int_equal(be32_load(reg), 4);
+	for (int i = 1; i < 5; i++)
+		assert_int_equal(be32_load(reg + 4 * i), 0);
 	assert_int_equal(fdt_num_mem_rsv(blob), 2);
 	assert_int_equal(fdt_get_mem_rsv(blob, 1, &a, &s), 0);
 	assert_int_equal(a, 0x3fe0000);
@@ -109,7 +138,7 @@ static void cpus(void **state)
 	struct machine *m = build(true, 2);
 	int len;
 	const uint8_t *pa;
-	const fdt32_t *ap;
+	const fdt32_t *ap, *assoc;
 
 	(void)state;
 	for (int id = 0; id < 2; id++) {
@@ -122,7 +151,21 @@ static void cpus(void **state)
 		assert_int_equal(u32(cpu, "reg"), id);
 		assert_int_equal(u32(cpu, "ibm,ppc-interrupt-server#s"), id);
 		assert_int_equal(u32(cpu, "timebase-frequency"), 512000000);
-		assert_int_equal(u32(cpu, "cpu-version"), 0x004e1200);
+		/* The architected level, not the raw PVR. */
+		assert_int_equal(u32(cpu, "cpu-version"), 0x0f000005);
+		assert_int_equal(u32(cpu, "ibm,dec-bits"), 56);
+		assert_int_equal(u32(cpu, "d-cache-size"), 32768);
+		assert_int_equal(u32(cpu, "i-cache-size"), 65536);
+		assert_int_equal(u32(cpu, "d-cache-line-size"), 128);
+		assert_int_equal(u32(cpu, "ibm,chip-id"), 0);
+		prop(cpu, "64-bit", &len);
+		assert_int_equal(len, 0);
+		assoc = prop(cpu, "ibm,associativity", &len);
+		assert_int_equal(len, 24);
+		assert_int_equal(fdt32_to_cpu(assoc[0]), 5);
+		for (int c = 1; c < 5; c++)
+			assert_int_equal(fdt32_to_cpu(assoc[c]), 0);
+		assert_int_equal(fdt32_to_cpu(assoc[5]), id);
 		assert_int_equal(u32(cpu, "ibm,vmx"), 2);
 		assert_int_equal(u32(cpu, "ibm,slb-size"), 32);
 		pa = prop(cpu, "ibm,pa-features", &len);
@@ -158,8 +201,70 @@ static void hash_guest(void **state)
 	assert_int_equal(fdt_stringlist_contains(tas, len, "hcall-hpt-resize"),
 			 1);
 	assert_int_equal(fdt_stringlist_contains(tas, len, "hcall-term"), 1);
+	assert_int_equal(fdt_stringlist_contains(tas, len, "hcall-pft"), 1);
+	assert_int_equal(fdt_stringlist_contains(tas, len, "hcall-bulk"), 1);
+	assert_int_equal(nstrings(tas, len), 11);
 	prop(cpu, "ibm,segment-page-sizes", &len);
 	assert_int_equal(len, 20);
+	unit_machine_free(m);
+}
+
+/* What the backend could not give is left out, not made up: no level
+ * (cpu-version is the PVR), no large decrementer, no cache sizes, no
+ * seed. */
+static void cpu_optional_left_out(void **state)
+{
+	struct machine *m = unit_machine(1);
+	struct fdt_params p = params(true);
+	int cpu;
+
+	(void)state;
+	p.arch_compat = p.dec_bits = p.dcache_size = p.icache_size = 0;
+	p.rng_seed = NULL;
+	assert_int_equal(fdt_build(&m->papr, &p, blob, sizeof(blob)), 0);
+	cpu = node("/cpus/PowerPC,POWER9@0");
+	assert_int_equal(u32(cpu, "cpu-version"), 0x004e1200);
+	assert_null(fdt_getprop(blob, cpu, "ibm,dec-bits", NULL));
+	assert_null(fdt_getprop(blob, cpu, "d-cache-size", NULL));
+	assert_null(fdt_getprop(blob, cpu, "i-cache-size", NULL));
+	assert_null(fdt_getprop(blob, node("/chosen"), "rng-seed", NULL));
+	unit_machine_free(m);
+}
+
+/* NUMA and partition limits in /rtas, as Linux's numa.c and QEMU read
+ * them: primary domain at index 4, one domain, RAM and cores. */
+static void rtas_numa_lrdr(void **state)
+{
+	struct machine *m = unit_machine(4);
+	struct fdt_params p = params(true);
+	const fdt32_t *v;
+	uint64_t ram;
+	int rtas, len;
+
+	(void)state;
+	m->vm.threads_per_core = 2;
+	assert_int_equal(fdt_build(&m->papr, &p, blob, sizeof(blob)), 0);
+	rtas = node("/rtas");
+	v = prop(rtas, "ibm,associativity-reference-points", &len);
+	assert_int_equal(len, 12);
+	assert_int_equal(fdt32_to_cpu(v[0]), 4);
+	assert_int_equal(fdt32_to_cpu(v[1]), 4);
+	assert_int_equal(fdt32_to_cpu(v[2]), 2);
+	v = prop(rtas, "ibm,max-associativity-domains", &len);
+	assert_int_equal(len, 20);
+	assert_int_equal(fdt32_to_cpu(v[0]), 4);
+	assert_int_equal(fdt32_to_cpu(v[4]), 1);
+	v = prop(rtas, "ibm,lrdr-capacity", &len);
+	assert_int_equal(len, 20);
+	ram = (uint64_t)fdt32_to_cpu(v[0]) << 32 | fdt32_to_cpu(v[1]);
+	assert_int_equal(ram, UNIT_RAM);
+	assert_int_equal(fdt32_to_cpu(v[2]), 0);
+	assert_int_equal(fdt32_to_cpu(v[3]), 256u << 20);
+	/* cores, not threads */
+	assert_int_equal(fdt32_to_cpu(v[4]), 2);
+	/* A core's node carries its first thread's number. */
+	v = prop(node("/cpus/PowerPC,POWER9@2"), "ibm,associativity", &len);
+	assert_int_equal(fdt32_to_cpu(v[5]), 2);
 	unit_machine_free(m);
 }
 
@@ -200,9 +305,24 @@ static void rtas_vdevice_xics(void **state)
 	assert_int_equal(fdt_stringlist_contains(tas, len, "hcall-term"), 1);
 	assert_int_equal(fdt_stringlist_contains(tas, len, "hcall-set-mode"), 1);
 	assert_int_equal(fdt_stringlist_contains(tas, len, "hcall-splpar"), 1);
+	assert_int_equal(fdt_stringlist_contains(tas, len, "hcall-tce"), 1);
+	assert_int_equal(fdt_stringlist_contains(tas, len, "hcall-multi-tce"), 1);
+	assert_int_equal(fdt_stringlist_contains(tas, len, "hcall-sprg0"), 1);
+	assert_int_equal(fdt_stringlist_contains(tas, len, "hcall-copy"), 1);
+	assert_int_equal(fdt_stringlist_contains(tas, len, "hcall-interrupt"), 1);
+	/* Groups with calls nobody implements are not announced. */
 	assert_int_equal(fdt_stringlist_contains(tas, len, "hcall-join"), 0);
+	assert_int_equal(fdt_stringlist_contains(tas, len, "hcall-vphn"), 0);
+	assert_int_equal(fdt_stringlist_contains(tas, len, "hcall-dabr"), 0);
+	assert_int_equal(fdt_stringlist_contains(tas, len, "hcall-debug"), 0);
+	assert_int_equal(fdt_stringlist_contains(tas, len, "hcall-watchdog"), 0);
+	assert_int_equal(fdt_stringlist_contains(tas, len, "hcall-vio"), 0);
+	/* Radix: no HPT calls. */
 	assert_int_equal(fdt_stringlist_contains(tas, len, "hcall-hpt-resize"),
-			 0);				/* radix */
+			 0);
+	assert_int_equal(fdt_stringlist_contains(tas, len, "hcall-pft"), 0);
+	assert_int_equal(fdt_stringlist_contains(tas, len, "hcall-bulk"), 0);
+	assert_int_equal(nstrings(tas, len), 8);
 	for (int i = 0; i < 2; i++) {
 		const char *path = i ? "/vdevice/vty@71000001" :
 				       "/vdevice/vty@71000000";
@@ -511,6 +631,8 @@ int main(void)
 		cmocka_unit_test(root_chosen_memory),
 		cmocka_unit_test(cpus),
 		cmocka_unit_test(hash_guest),
+		cmocka_unit_test(cpu_optional_left_out),
+		cmocka_unit_test(rtas_numa_lrdr),
 		cmocka_unit_test(smt_cores),
 		cmocka_unit_test(rtas_vdevice_xics),
 		cmocka_unit_test(event_sources),

@@ -629,6 +629,68 @@ static void test_cpu_char_conservative(void **state)
 	assert_true(args[2] == 3);
 }
 
+/* What the host has (QEMU's answer with Host A's caps: branch hints
+ * honoured; favour security, L1D flush on exit, bounds-check barrier),
+ * passed on as the hypervisor gave it, asked once and not per call. */
+static void test_cpu_char_from_host(void **state)
+{
+	const uint64_t c = H_CPU_CHAR_BRANCH_HINTS_HONORED;
+	const uint64_t b = H_CPU_BEHAV_FAVOUR_SECURITY |
+			   H_CPU_BEHAV_L1D_FLUSH_PR |
+			   H_CPU_BEHAV_BNDS_CHK_SPEC_BAR;
+	uint64_t args[HCALL_NARGS] = {~0ULL, ~0ULL, 7};
+
+	(void)state;
+	fake_hv.cpu_char[0] = c;
+	fake_hv.cpu_char[1] = b;
+	assert_false(mach.papr.cpu_char_host);
+	assert_int_equal(papr_cpu_char(&mach.papr), 0);
+	assert_true(mach.papr.cpu_char_host);
+	for (int i = 0; i < 3; i++) {
+		args[0] = args[1] = ~0ULL;
+		assert_int_equal(
+			call(H_GET_CPU_CHARACTERISTICS, &mach.vm.cpu[i], args),
+			H_SUCCESS);
+		assert_true(args[0] == c);
+		assert_true(args[1] == b);
+		assert_true(args[2] == 7);
+	}
+	assert_int_equal(fake_hv.cpu_char_calls, 1);
+}
+
+/* A host with no mitigation needed says so, and the guest hears it. */
+static void test_cpu_char_host_fixed(void **state)
+{
+	uint64_t args[HCALL_NARGS] = {0};
+
+	(void)state;
+	fake_hv.cpu_char[0] = H_CPU_CHAR_COUNT_CACHE_DISABLED;
+	fake_hv.cpu_char[1] =
+		H_CPU_BEHAV_FAVOUR_SECURITY | H_CPU_BEHAV_NO_L1D_FLUSH_ENTRY;
+	assert_int_equal(papr_cpu_char(&mach.papr), 0);
+	assert_int_equal(call(H_GET_CPU_CHARACTERISTICS, &mach.vm.cpu[0], args),
+			 H_SUCCESS);
+	assert_true(args[0] == H_CPU_CHAR_COUNT_CACHE_DISABLED);
+	assert_true(args[1] == (H_CPU_BEHAV_FAVOUR_SECURITY |
+				H_CPU_BEHAV_NO_L1D_FLUSH_ENTRY));
+}
+
+/* A hypervisor that cannot tell leaves the conservative answer whole. */
+static void test_cpu_char_host_cannot_tell(void **state)
+{
+	uint64_t args[HCALL_NARGS] = {0};
+
+	(void)state;
+	fake_hv.cpu_char[0] = fake_hv.cpu_char[1] = 0x1234;
+	fake_hv.cpu_char_ret = -ENODATA;
+	assert_int_equal(papr_cpu_char(&mach.papr), -ENODATA);
+	assert_false(mach.papr.cpu_char_host);
+	assert_int_equal(call(H_GET_CPU_CHARACTERISTICS, &mach.vm.cpu[0], args),
+			 H_SUCCESS);
+	assert_true(args[0] == PVMM_CPU_CHARACTERISTICS);
+	assert_true(args[1] == PVMM_CPU_BEHAVIOUR);
+}
+
 /* --- H_SIGNAL_SYS_RESET --------------------------------------------------- */
 
 static int64_t sys_reset(struct vcpu *caller, int64_t target)
@@ -758,6 +820,9 @@ int main(void)
 		T(test_random_failure),
 		T(test_random_interrupted_and_short),
 		T(test_cpu_char_conservative),
+		T(test_cpu_char_from_host),
+		T(test_cpu_char_host_fixed),
+		T(test_cpu_char_host_cannot_tell),
 		T(test_sreset_one),
 		T(test_sreset_all),
 		T(test_sreset_all_others),

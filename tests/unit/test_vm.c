@@ -10,6 +10,22 @@
 /* The first kill sets the exit code; a second one, racing or late,
  * cannot overwrite it (it used to: the code was written before the
  * compare-and-swap that decides who stops the machine). */
+/* Architected levels by processor: POWER9 DD2.0 and DD2.2, POWER10,
+ * POWER8 and POWER8E; POWER7+ has none here, nor does a level itself or
+ * nothing. */
+static void arch_compat_levels(void **state)
+{
+	(void)state;
+	assert_int_equal(pvr_arch_compat(0x004e1200), 0x0f000005);
+	assert_int_equal(pvr_arch_compat(0x004e1202), 0x0f000005);
+	assert_int_equal(pvr_arch_compat(0x00800200), 0x0f000006);
+	assert_int_equal(pvr_arch_compat(0x004d0200), 0x0f000004);
+	assert_int_equal(pvr_arch_compat(0x004b0201), 0x0f000004);
+	assert_int_equal(pvr_arch_compat(0x004a0201), 0);
+	assert_int_equal(pvr_arch_compat(0x0f000005), 0);
+	assert_int_equal(pvr_arch_compat(0), 0);
+}
+
 static void kill_code_first_wins(void **state)
 {
 	struct machine *m = unit_machine(2);
@@ -156,6 +172,7 @@ static void events_lines(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(arch_compat_levels),
 		cmocka_unit_test(kill_code_first_wins),
 		cmocka_unit_test(kill_after_power_off),
 		cmocka_unit_test(stop_marks_once),
