@@ -5,6 +5,7 @@ checks.  Run it again after changing a target's input format."""
 import gzip
 import os
 import struct
+import zlib
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
 
@@ -126,9 +127,31 @@ def vsock():
     put("vsock", "guest-request", req + bytes([4, 0]))
 
 
+def snap_section(typ, inst, payload):
+    hdr = struct.pack(">IIQ", typ, inst, len(payload))
+    return hdr + struct.pack(">II", zlib.crc32(hdr + payload), 0) + payload
+
+
+def snapshot():
+    ram = 64 << 10
+    # RAM size, radix, no HPT, 2 vCPUs, 1 per core, no flags, one device
+    cfg = struct.pack(">QIIIIII", ram, 1, 0, 2, 1, 0, 1) + struct.pack(">HH", 2, 1)
+    body = b"PVMMSNAP" + struct.pack(">II", 1, 16 + len(cfg) + 4) + cfg
+    head = body + struct.pack(">I", zlib.crc32(body))
+    secs = snap_section(1, 0, bytes(16)) + snap_section(2, 0, bytes(8))
+    end = snap_section(0xFFFFFFFF, 0, b"")
+    put("snapshot", "stream", head + secs + end)
+    at = len(head) + len(secs) + 2 * 24 + 16
+    at = (at + (64 << 10) - 1) & ~((64 << 10) - 1)
+    ramsec = snap_section(5, 0, struct.pack(">QQ", at, ram))
+    f = head + secs + ramsec + end
+    put("snapshot", "file", f + bytes(at - len(f)) + bytes(ram))
+
+
 hpt()
 loader()
 virtq()
 rtas()
 hcalls()
 vsock()
+snapshot()
