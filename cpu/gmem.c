@@ -48,6 +48,18 @@ int gmem_alloc_backed(struct gmem *g, uint64_t size, enum gmem_backing backing,
 	return 0;
 }
 
+int gmem_map_file(struct gmem *g, uint64_t size, int fd, uint64_t off)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd,
+		       (off_t)off);
+
+	if (p == MAP_FAILED)
+		return -errno;
+	g->host = p;
+	g->size = size;
+	return 0;
+}
+
 void gmem_free(struct gmem *g)
 {
 	if (g->host)

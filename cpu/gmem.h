@@ -47,6 +47,11 @@ enum gmem_backing {
  * -ENOMEM when the host has too few huge pages free. */
 int gmem_alloc_backed(struct gmem *g, uint64_t size, enum gmem_backing backing,
 		      uint64_t huge);
+/* Guest RAM mapped privately from @fd at @off (a snapshot, --restore):
+ * pages come in from the file as the guest touches them, and what it
+ * writes stays in this process.  0 or -errno. */
+int gmem_map_file(struct gmem *g, uint64_t size, int fd, uint64_t off);
+
 void gmem_free(struct gmem *g);
 
 /* Copy into / out of guest RAM with the same bounds check; 0 or -EFAULT. */

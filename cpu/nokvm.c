@@ -183,3 +183,58 @@ void hv_tce_destroy(struct vm *vm, int fd, uint64_t *tces, uint64_t n)
 	(void)tces;
 	(void)n;
 }
+
+int vm_pause(struct vm *vm)
+{
+	(void)vm;
+	return -ENOSYS;
+}
+
+int vm_resume(struct vm *vm)
+{
+	(void)vm;
+	return -EALREADY;
+}
+
+bool vm_paused(const struct vm *vm)
+{
+	(void)vm;
+	return false;
+}
+
+int hv_vcpu_get_cpu(struct vm *vm, struct vcpu *v, struct vcpu_cpu *s)
+{
+	(void)vm;
+	(void)v;
+	(void)s;
+	return -ENOSYS;
+}
+
+int hv_vcpu_set_cpu(struct vm *vm, struct vcpu *v, const struct vcpu_cpu *s)
+{
+	(void)vm;
+	(void)v;
+	(void)s;
+	return -ENOSYS;
+}
+
+bool hv_reg_known(uint64_t id, uint32_t len)
+{
+	(void)id;
+	(void)len;
+	return false;
+}
+
+int hv_xics_get(struct vm *vm, struct xics_state *s)
+{
+	(void)vm;
+	(void)s;
+	return -ENOSYS;
+}
+
+int hv_xics_set(struct vm *vm, const struct xics_state *s)
+{
+	(void)vm;
+	(void)s;
+	return -ENOSYS;
+}

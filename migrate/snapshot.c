@@ -368,7 +368,7 @@ int snap_parse(const uint8_t *buf, size_t len, bool ram_required,
 	       struct snap_file *f, char *why, size_t wlen)
 {
 	const struct snap_sec *ram = NULL;
-	size_t off;
+	size_t off = 0;
 	int err;
 
 	memset(f, 0, sizeof(*f));

@@ -44,6 +44,7 @@ struct kvm_vcpu {
 	bool boot_entry;	/* that start is the boot image's entry */
 	bool sreset_pending;	/* deliver a system reset before running */
 	unsigned lpcr_gen;	/* generation of the LPCR last applied */
+	bool parked;		/* waiting: stopped, or paused (vm_pause) */
 };
 
 /* Per VM: fds set up by main before any vCPU runs, then read-only;
@@ -57,8 +58,11 @@ struct kvm_vm {
 	size_t run_size;
 	struct vm_config cfg;
 	pthread_mutex_t lock;	/* vCPU start/stop and LPCR changes */
-	pthread_cond_t wake;	/* a stopped vCPU was started, or power off */
+	pthread_cond_t wake;	/* a stopped vCPU was started, power off,
+				 * pause or resume, a vCPU parked */
 	unsigned lpcr_gen;	/* bumped by each H_SET_MODE change */
+	bool pause;		/* vm_pause asked every vCPU to wait */
+	int nparked;		/* vCPU threads waiting (kvm_vcpu.parked) */
 	_Atomic int msi_fd[IRQ_MSI_COUNT];	/* irqfd + 1 per MSI source; 0: none yet */
 	char why[160];		/* what failed while creating the VM */
 	struct kvm_vcpu vcpu[];

@@ -197,16 +197,51 @@ static bool guest_fault(const struct kvm_run *run)
 	       run->papr_hcall.nr == KVM_H_RTAS;
 }
 
-/* Wait while stopped; false once the machine is stopping. */
+/* KVM completes the exit userspace handled (an hcall's return into r3
+ * and r4-r12, an MMIO load into its register) only on the next KVM_RUN;
+ * with immediate_exit set, that KVM_RUN does just this and returns EINTR
+ * without entering the guest (api.rst, "immediate_exit"). */
+static void vcpu_complete_exit(struct kvm_vcpu *kv)
+{
+	kv->run->immediate_exit = 1;
+	ioctl(kv->fd, KVM_RUN, 0);
+	kv->run->immediate_exit = 0;
+}
+
+static void vcpu_park(struct kvm_vm *k, struct kvm_vcpu *kv, bool on)
+{
+	if (kv->parked == on)
+		return;
+	kv->parked = on;
+	k->nparked += on ? 1 : -1;
+	if (on)
+		pthread_cond_broadcast(&k->wake);
+}
+
+/* Wait while stopped or paused; false once the machine is stopping.  A
+ * vCPU that pauses completes its last exit first, with the lock dropped
+ * (vm_pause waits for it to park). */
 static bool vcpu_wait_running(struct vm *vm, struct vcpu *v)
 {
 	struct kvm_vm *k = kvm_of(vm);
+	struct kvm_vcpu *kv = kvm_vcpu_of(v);
 	bool on;
 
 	pthread_mutex_lock(&k->lock);
-	while ((on = atomic_load(&vm->power) == POWER_ON) &&
-	       atomic_load(&v->state) == VCPU_STOPPED)
+	while ((on = atomic_load(&vm->power) == POWER_ON)) {
+		if (k->pause && !kv->parked &&
+		    atomic_load(&v->state) == VCPU_RUNNING && v->ran) {
+			pthread_mutex_unlock(&k->lock);
+			vcpu_complete_exit(kv);
+			pthread_mutex_lock(&k->lock);
+		} else if (!k->pause &&
+			   atomic_load(&v->state) == VCPU_RUNNING) {
+			break;
+		}
+		vcpu_park(k, kv, true);
 		pthread_cond_wait(&k->wake, &k->lock);
+	}
+	vcpu_park(k, kv, false);
 	pthread_mutex_unlock(&k->lock);
 	return on;
 }

@@ -235,3 +235,61 @@ void hv_tce_destroy(struct vm *vm, int fd, uint64_t *tces, uint64_t n)
 	free(tces);
 	close(fd);
 }
+
+int vm_pause(struct vm *vm)
+{
+	(void)vm;
+	fake_hv.pause_calls++;
+	if (fake_hv.paused)
+		return -EALREADY;
+	fake_hv.paused = true;
+	return 0;
+}
+
+int vm_resume(struct vm *vm)
+{
+	(void)vm;
+	fake_hv.resume_calls++;
+	if (!fake_hv.paused)
+		return -EALREADY;
+	fake_hv.paused = false;
+	return 0;
+}
+
+bool vm_paused(const struct vm *vm)
+{
+	(void)vm;
+	return fake_hv.paused;
+}
+
+int hv_vcpu_get_cpu(struct vm *vm, struct vcpu *v, struct vcpu_cpu *s)
+{
+	*s = fake_hv.cpu[v - vm->cpu];
+	return fake_hv.state_ret;
+}
+
+int hv_vcpu_set_cpu(struct vm *vm, struct vcpu *v, const struct vcpu_cpu *s)
+{
+	fake_hv.cpu[v - vm->cpu] = *s;
+	return fake_hv.state_ret;
+}
+
+/* The fake knows the ids below 0x1000 of the sizes ONE_REG has. */
+bool hv_reg_known(uint64_t id, uint32_t len)
+{
+	return id < 0x1000 && (len == 4 || len == 8 || len == 16);
+}
+
+int hv_xics_get(struct vm *vm, struct xics_state *s)
+{
+	(void)vm;
+	*s = fake_hv.xics;
+	return fake_hv.state_ret;
+}
+
+int hv_xics_set(struct vm *vm, const struct xics_state *s)
+{
+	(void)vm;
+	fake_hv.xics = *s;
+	return fake_hv.state_ret;
+}

@@ -60,6 +60,14 @@ struct fake_hv {
 	struct vcpu_papr papr;		/* what get returns, set stores */
 	int papr_ret;
 
+	/* Snapshot state: per vCPU what get returns and set stores, the
+	 * XICS's likewise; vm_pause/vm_resume calls and the pause flag. */
+	struct vcpu_cpu cpu[CONFIG_MAX_CPUS];
+	struct xics_state xics;
+	int state_ret;
+	int pause_calls, resume_calls;
+	bool paused;
+
 	/* hv_tce_create: a table "in the hypervisor" (calloc'd, with a real
 	 * fd) when tce_in_kernel, else tce_ret (0: -EOPNOTSUPP). */
 	bool tce_in_kernel;
