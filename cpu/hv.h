@@ -144,6 +144,17 @@ int hv_htab_read(int fd, hv_htab_fn *fn, void *ctx);
 int hv_htab_write(int fd, uint32_t index, uint16_t n_valid,
 		  uint16_t n_invalid, const uint8_t *hptes);
 
+/* Live migration's dirty log on guest RAM (KVM_MEM_LOG_DIRTY_PAGES on
+ * its slot).  hv_dirty_log: turn it on or off; on, every page the guest
+ * writes from then on is marked.  hv_dirty_get: the pages marked since
+ * the last call (or since it was turned on) into @bitmap, one bit per
+ * page of *@page_bytes (the host's base page; bit n of word n / 64 is
+ * page n), @words long enough for guest RAM, and clears them.  Only what
+ * the guest writes is marked, not what pvmm writes through gmem. */
+int hv_dirty_log(struct vm *vm, bool on);
+int hv_dirty_get(struct vm *vm, uint64_t *bitmap, size_t words,
+		 uint64_t *page_bytes);
+
 /* Test aid (HPT migration check): make @spare a second VM beside @vm, with
  * no RAM and no vCPUs, only an empty HPT of 2^@order bytes; vm_destroy()
  * ends it. */

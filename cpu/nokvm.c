@@ -238,3 +238,20 @@ int hv_xics_set(struct vm *vm, const struct xics_state *s)
 	(void)s;
 	return -ENOSYS;
 }
+
+int hv_dirty_log(struct vm *vm, bool on)
+{
+	(void)vm;
+	(void)on;
+	return -ENOSYS;
+}
+
+int hv_dirty_get(struct vm *vm, uint64_t *bitmap, size_t words,
+		 uint64_t *page_bytes)
+{
+	(void)vm;
+	(void)bitmap;
+	(void)words;
+	(void)page_bytes;
+	return -ENOSYS;
+}

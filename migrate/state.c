@@ -209,8 +209,10 @@ static int write_devices(const struct snap_parts *p, struct snap_writer *w,
 	return err;
 }
 
-int snapshot_write(const struct snap_parts *p, int fd, bool ram, char *why,
-		   size_t wlen)
+/* @ram: guest RAM after the sections (a file); @hpt: the HPT section
+ * (a live migration sends the HPT in passes before). */
+static int write_state(const struct snap_parts *p, int fd, bool ram, bool hpt,
+		       char *why, size_t wlen)
 {
 	struct snap_config cfg;
 	struct snap_writer w;
@@ -227,7 +229,7 @@ int snapshot_write(const struct snap_parts *p, int fd, bool ram, char *why,
 	err = put(&w, SNAP_SEC_MACHINE, 0, &o);
 	if (!err)
 		err = write_vcpus(p, &w, &o, why, wlen);
-	if (!err)
+	if (!err && hpt)
 		err = write_hpt(p, &w, why, wlen);
 	if (!err)
 		err = write_devices(p, &w, &o);
@@ -243,6 +245,18 @@ int snapshot_write(const struct snap_parts *p, int fd, bool ram, char *why,
 	if (err && !why[0])
 		snprintf(why, wlen, "cannot write it: %s", strerror(-err));
 	return err;
+}
+
+int snapshot_write(const struct snap_parts *p, int fd, bool ram, char *why,
+		   size_t wlen)
+{
+	return write_state(p, fd, ram, true, why, wlen);
+}
+
+int snapshot_write_live(const struct snap_parts *p, int fd, char *why,
+			size_t wlen)
+{
+	return write_state(p, fd, false, false, why, wlen);
 }
 
 /* --- loading ------------------------------------------------------------- */
@@ -322,12 +336,14 @@ static int no_apply(void *ctx, uint32_t index, uint16_t n_valid,
 }
 
 static int check_hpt(const struct snap_parts *p, const struct snap_file *f,
-		     struct snap_state *s, char *why, size_t wlen)
+		     bool live, struct snap_state *s, char *why, size_t wlen)
 {
 	const struct snap_sec *sec = snap_find(f, SNAP_SEC_HPT, 0);
 	uint32_t order = 0;
 	int err;
 
+	if (live)
+		return sec ? say(why, wlen, "an HPT in a live state") : 0;
 	if (p->mmu->mode != MMU_HASH)
 		return sec ? say(why, wlen, "an HPT in a radix snapshot") : 0;
 	if (!sec)
@@ -400,7 +416,7 @@ static int check_extra(const struct snap_parts *p, const struct snap_file *f,
 }
 
 static int check_all(const struct snap_parts *p, const struct snap_file *f,
-		     struct snap_state *s, char *why, size_t wlen)
+		     bool live, struct snap_state *s, char *why, size_t wlen)
 {
 	struct snap_config want;
 	const struct snap_sec *sec;
@@ -434,12 +450,13 @@ static int check_all(const struct snap_parts *p, const struct snap_file *f,
 		return -EINVAL;
 	if (papr_decode(sec, &s->papr))
 		return say(why, wlen, "PAPR section out of range");
-	err = check_hpt(p, f, s, why, wlen);
+	err = check_hpt(p, f, live, s, why, wlen);
 	return err ? err : check_devices(p, f, s, why, wlen);
 }
 
-int snapshot_check(const struct snap_parts *p, const struct snap_file *f,
-		   struct snap_state **out, char *why, size_t wlen)
+static int check_state(const struct snap_parts *p, const struct snap_file *f,
+		       bool live, struct snap_state **out, char *why,
+		       size_t wlen)
 {
 	struct snap_state *s = calloc(1, sizeof(*s));
 	int err;
@@ -447,13 +464,25 @@ int snapshot_check(const struct snap_parts *p, const struct snap_file *f,
 	*out = NULL;
 	if (!s)
 		return say(why, wlen, "out of memory");
-	err = check_all(p, f, s, why, wlen);
+	err = check_all(p, f, live, s, why, wlen);
 	if (err) {
 		free(s);
 		return err;
 	}
 	*out = s;
 	return 0;
+}
+
+int snapshot_check(const struct snap_parts *p, const struct snap_file *f,
+		   struct snap_state **out, char *why, size_t wlen)
+{
+	return check_state(p, f, false, out, why, wlen);
+}
+
+int snapshot_check_live(const struct snap_parts *p, const struct snap_file *f,
+			struct snap_state **out, char *why, size_t wlen)
+{
+	return check_state(p, f, true, out, why, wlen);
 }
 
 static void papr_load(struct papr *papr, const struct papr_saved *s)

@@ -55,4 +55,12 @@ int snapshot_apply(const struct snap_parts *p, const struct snap_state *s,
 
 void snapshot_state_free(struct snap_state *s);
 
+/* Live migration (migrate/live.h): the same sections without RAM and
+ * without the HPT, which travel in passes before the vCPUs stop; and
+ * the check of such a state, which must then have no HPT section. */
+int snapshot_write_live(const struct snap_parts *p, int fd, char *why,
+			size_t wlen);
+int snapshot_check_live(const struct snap_parts *p, const struct snap_file *f,
+			struct snap_state **out, char *why, size_t wlen);
+
 #endif

@@ -293,3 +293,33 @@ int hv_xics_set(struct vm *vm, const struct xics_state *s)
 	fake_hv.xics = *s;
 	return fake_hv.state_ret;
 }
+
+int hv_dirty_log(struct vm *vm, bool on)
+{
+	(void)vm;
+	fake_hv.dirty_log_calls++;
+	if (fake_hv.dirty_ret)
+		return fake_hv.dirty_ret;
+	fake_hv.dirty_on = on;
+	return 0;
+}
+
+int hv_dirty_get(struct vm *vm, uint64_t *bitmap, size_t words,
+		 uint64_t *page_bytes)
+{
+	uint64_t page = fake_hv.dirty_page ? fake_hv.dirty_page : 65536;
+	size_t need = (size_t)((vm->mem.size / page + 63) / 64);
+
+	fake_hv.dirty_get_calls++;
+	if (fake_hv.dirty_hook)
+		fake_hv.dirty_hook(fake_hv.dirty_get_calls);
+	if (fake_hv.dirty_ret)
+		return fake_hv.dirty_ret;
+	if (!fake_hv.dirty_on || words < need ||
+	    need > sizeof(fake_hv.dirty) / 8)
+		return -EINVAL;
+	memcpy(bitmap, fake_hv.dirty, need * 8);
+	memset(fake_hv.dirty, 0, sizeof(fake_hv.dirty));
+	*page_bytes = page;
+	return 0;
+}

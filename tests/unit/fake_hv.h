@@ -57,6 +57,16 @@ struct fake_hv {
 
 	int htab_calls;			/* hv_htab_*, hv_vm_spare */
 
+	/* Dirty log: on/off and the calls; hv_dirty_get hands out and
+	 * clears dirty[] (pages of dirty_page bytes; 0: 64 KiB), or
+	 * returns dirty_ret.  dirty_hook, if set, runs inside each get
+	 * (a "guest" that writes while a migration goes on). */
+	bool dirty_on;
+	int dirty_log_calls, dirty_get_calls, dirty_ret;
+	uint64_t dirty_page;
+	uint64_t dirty[1024];
+	void (*dirty_hook)(int call);
+
 	struct vcpu_papr papr;		/* what get returns, set stores */
 	int papr_ret;
 
