@@ -55,6 +55,14 @@ expect "missing initrd" 125 "/nonexistent.cpio: No such file" -- --kernel "$gues
 expect "initrd too large" 125 "initrd too large" -- --kernel "$guest" --mem 64M --initrd "$tmp/big.cpio"
 expect "cmdline too long" 125 "--cmdline: longer than" -- --kernel "$guest" --cmdline "$(printf 'x%.0s' $(seq 5000))"
 expect "stray argument" 125 "unexpected argument" -- --kernel "$guest" stray
+# --restore: the snapshot is checked whole before anything else is built
+snapfile="$(dirname "$0")/fuzz/corpus/snapshot/file"
+head -c 150 "$snapfile" >"$tmp/snap-truncated"
+expect "restore missing" 125 "^pvmm: --restore /nonexistent: No such file" -- --restore /nonexistent
+expect "restore not a snapshot" 125 "--restore .*: not a pvmm snapshot" -- --restore "$tmp/text"
+expect "restore empty" 125 "--restore .*: not a snapshot \(empty file\)" -- --restore "$tmp/empty"
+expect "restore truncated" 125 "--restore .*: truncated" -- --restore "$tmp/snap-truncated"
+expect "restore other RAM size" 125 "--restore .*: snapshot of a 0 MiB guest, this one has 512 MiB" -- --restore "$snapfile"
 truncate -s 1M "$tmp/disk.img"
 : >"$tmp/tiny.img"
 expect "missing disk" 125 "^pvmm: --disk /nonexistent.img: No such file" -- --kernel "$guest" --disk /nonexistent.img

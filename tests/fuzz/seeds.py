@@ -148,6 +148,12 @@ def snapshot():
     put("snapshot", "file", f + bytes(at - len(f)) + bytes(ram))
 
 
+def api():
+    put("api", "pause", b'{"request":"pause"}')
+    put("api", "snapshot", b'{"request":"snapshot","path":"/tmp/s"}')
+    put("api", "migrate", b'{"request":"migrate","uds":"/tmp/m"}')
+
+
 hpt()
 loader()
 virtq()
@@ -155,3 +161,4 @@ rtas()
 hcalls()
 vsock()
 snapshot()
+api()
