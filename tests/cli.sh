@@ -56,7 +56,9 @@ expect "initrd too large" 125 "initrd too large" -- --kernel "$guest" --mem 64M 
 expect "cmdline too long" 125 "--cmdline: longer than" -- --kernel "$guest" --cmdline "$(printf 'x%.0s' $(seq 5000))"
 expect "stray argument" 125 "unexpected argument" -- --kernel "$guest" stray
 # --restore: the snapshot is checked whole before anything else is built
-snapfile="$(dirname "$0")/fuzz/corpus/snapshot/file"
+# (the fuzz seed without its leading mode byte: a 64 KiB-RAM snapshot)
+snapfile=$tmp/snap
+tail -c +2 "$(dirname "$0")/fuzz/corpus/snapshot/file" >"$snapfile"
 head -c 150 "$snapfile" >"$tmp/snap-truncated"
 expect "restore missing" 125 "^pvmm: --restore /nonexistent: No such file" -- --restore /nonexistent
 expect "restore not a snapshot" 125 "--restore .*: not a pvmm snapshot" -- --restore "$tmp/text"
