@@ -54,8 +54,6 @@ struct options {
 	const char *nvram;
 	bool iommu;
 	const char *rtc_base; /* checked when parsed, applied at start */
-	bool check_hpt;
-	bool check_vcpu_state;
 	uint64_t mem;
 	const char *mem_arg;
 	int cpus;
@@ -137,13 +135,6 @@ static const char usage_tail[] =
 	"      --debug-dump-hpt FILE\n"
 	"                      hash guests: at the end, write the HPT as a\n"
 	"                      migration stream to FILE and decoded to FILE.txt\n"
-	"      --debug-check-hpt-migration\n"
-	"                      hash guests: at the end, load the HPT into a\n"
-	"                      second VM, read it back and compare\n"
-	"      --debug-check-vcpu-state\n"
-	"                      at the end, load one vCPU's PAPR state (VPA,\n"
-	"                      DTL, SLB shadow, DEC, TB offset) into a vCPU\n"
-	"                      that never ran and compare\n"
 	"\n"
 	"console: stdin/stdout; a terminal is put in raw mode, so Ctrl-C goes\n"
 	"to the guest.  Ctrl-A x stops pvmm, Ctrl-A Ctrl-A sends Ctrl-A.\n"
@@ -329,8 +320,7 @@ static void print_version(void)
 }
 
 enum { OPT_RAW = 256, OPT_REPORT, OPT_ON_REBOOT, OPT_SHUTDOWN,
-       OPT_MMU, OPT_DUMP_HPT, OPT_CHECK_HPT, OPT_LEGACY,
-       OPT_CHECK_VCPU, OPT_NVRAM, OPT_IOMMU, OPT_CONFIG, OPT_PRINT_CONFIG,
+       OPT_MMU, OPT_DUMP_HPT, OPT_LEGACY, OPT_NVRAM, OPT_IOMMU, OPT_CONFIG, OPT_PRINT_CONFIG,
        OPT_EVENTS, OPT_AFFINITY, OPT_BACKING, OPT_ENTRY, OPT_RTC_BASE,
        OPT_API, OPT_RESTORE };
 
@@ -351,9 +341,7 @@ static const struct option fixed_options[] = {
 	{ "shutdown-timeout", required_argument, NULL, OPT_SHUTDOWN },
 	{ "mmu", required_argument, NULL, OPT_MMU },
 	{ "legacy", no_argument, NULL, OPT_LEGACY },
-	{ "debug-check-vcpu-state", no_argument, NULL, OPT_CHECK_VCPU },
 	{ "debug-dump-hpt", required_argument, NULL, OPT_DUMP_HPT },
-	{ "debug-check-hpt-migration", no_argument, NULL, OPT_CHECK_HPT },
 	{ "events", required_argument, NULL, OPT_EVENTS },
 	{ "cpu-affinity", required_argument, NULL, OPT_AFFINITY },
 	{ "mem-backing", required_argument, NULL, OPT_BACKING },
@@ -495,8 +483,6 @@ static void take_option(struct optset *s, struct options *o, int c, int key,
 		break;
 	case OPT_DUMP_HPT: o->dump_hpt = arg; break;
 	case OPT_LEGACY: o->legacy = true; break;
-	case OPT_CHECK_VCPU: o->check_vcpu_state = true; break;
-	case OPT_CHECK_HPT: o->check_hpt = true; break;
 	case OPT_ON_REBOOT:
 		if (strcmp(arg, "restart") && strcmp(arg, "exit"))
 			fail("--on-reboot %s: must be exit or restart",
@@ -810,37 +796,6 @@ static void dump_hpt(struct machine *m, const char *path,
 	free(stream);
 }
 
-static void check_hpt_migration(struct machine *m)
-{
-	size_t bytes = 0;
-	int err = htab_check_migration(&m->vm, m->mmu.hpt_order, &bytes);
-
-	if (err == -EILSEQ)
-		fprintf(stderr, "pvmm: HPT migration check: streams differ\n");
-	else if (err)
-		fprintf(stderr, "pvmm: HPT migration check: %s\n",
-			strerror(-err));
-	else
-		fprintf(stderr, "pvmm: HPT migration check: identical streams "
-			"(%zu bytes)\n", bytes);
-}
-
-static void check_vcpu_state(struct machine *m)
-{
-	struct vcpu_papr s = { 0 };
-	int err = vcpu_state_check(&m->vm, &s);
-
-	if (err == -EILSEQ)
-		fprintf(stderr, "pvmm: vCPU state check: read back differs\n");
-	else if (err)
-		fprintf(stderr, "pvmm: vCPU state check: %s\n", strerror(-err));
-	else
-		fprintf(stderr, "pvmm: vCPU state check: equal (vpa %#" PRIx64
-			" slb %#" PRIx64 "/%" PRIu64 " dtl %#" PRIx64 "/%" PRIu64
-			")\n", s.vpa_addr, s.slb_addr, s.slb_len, s.dtl_addr,
-			s.dtl_len);
-}
-
 /* --nvram FILE, or a fresh NVRAM in memory.  An image pvmm cannot use
  * is left as it is: the guest's logs in it may be what the user wants. */
 static void open_nvram(struct machine *m, const char *path)
@@ -1070,10 +1025,6 @@ int main(int argc, char **argv)
 	code = machine_exit_code(&m);
 	if (m.mmu.mode == MMU_HASH && o.dump_hpt)
 		dump_hpt(&m, o.dump_hpt, &vi.mmu);
-	if (m.mmu.mode == MMU_HASH && o.check_hpt)
-		check_hpt_migration(&m);
-	if (o.check_vcpu_state)
-		check_vcpu_state(&m);
 	if (o.report && (err = report_write(&m, o.report, code)) < 0)
 		fprintf(stderr, "pvmm: --report %s: %s\n", o.report,
 			strerror(-err));

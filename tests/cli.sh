@@ -189,14 +189,16 @@ expect "entry with --raw" 125 "^pvmm: --entry firmware: not with --raw" -- --ker
 expect "entry beyond RAM" 125 "segment outside usable RAM|outside" -- --kernel "$guest" --mem 64M --entry firmware:0x8000000
 expect "entry firmware accepted" 125 "(KVM_CAP_PPC_PAPR|/dev/kvm)" -- --kernel "$guest" --entry firmware:0x800000
 
-# Debugging aids live under --debug-*; the old names are gone.
-for old in --check-vcpu-state --check-hpt-migration "--dump-hpt $tmp/h"; do
+# Debugging aids live under --debug-*; the old names are gone, and so are
+# the two checks snapshot and restore replaced.
+for old in --check-vcpu-state --check-hpt-migration "--dump-hpt $tmp/h" \
+	--debug-check-vcpu-state --debug-check-hpt-migration; do
 	# shellcheck disable=SC2086
 	"$pvmm" --kernel "$guest" $old >/dev/null 2>"$tmp/err"
 	rc=$?
 	check "old test aid ${old%% *} refused" '[ $rc -eq 125 ] && grep -q "unrecognized option" "$tmp/err"'
 done
-expect "--debug-check-vcpu-state accepted" 125 "(KVM_CAP_PPC_PAPR|/dev/kvm)" -- \
-	--kernel "$guest" --debug-check-vcpu-state --debug-check-hpt-migration --debug-dump-hpt "$tmp/h"
+expect "--debug-dump-hpt accepted" 125 "(KVM_CAP_PPC_PAPR|/dev/kvm)" -- \
+	--kernel "$guest" --debug-dump-hpt "$tmp/h"
 
 finish
