@@ -3,8 +3,12 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "api.h"
+#include "tests/unit/fake_sys.h"
 #include "tests/unit/unit.h"
 
 static struct api_req r;
@@ -89,12 +93,152 @@ static void long_path(void **state)
 	free(s);
 }
 
+/* --- the server, on the fake loop: the test says when an fd is ready -- */
+
+static struct machine *m;
+static int lfd; /* the server's listening socket */
+static char sock_path[64];
+
+/* The fd the server's next accept4 returns: the lowest free one. */
+static int next_fd(void)
+{
+	int fd = dup(0);
+
+	close(fd);
+	return fd;
+}
+
+static int client(int *server_fd)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	assert_true(fd >= 0);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock_path);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	*server_fd = next_fd();
+	assert_true(fake_loop_ready(lfd)); /* accepted */
+	return fd;
+}
+
+/* Send @req, let the server read it, return its answer line. */
+static char *ask(int c, int sfd, const char *req, char *buf, size_t len)
+{
+	ssize_t n;
+
+	assert_int_equal(write(c, req, strlen(req)), (ssize_t)strlen(req));
+	assert_true(fake_loop_ready(sfd));
+	n = read(c, buf, len - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	return buf;
+}
+
+static int server_up(void **state)
+{
+	char why[160];
+
+	(void)state;
+	m = unit_machine(1);
+	snprintf(sock_path, sizeof(sock_path), "/tmp/pvmm-api-test.%d",
+		 (int)getpid());
+	unlink(sock_path);
+	lfd = next_fd();
+	assert_int_equal(api_start(m, sock_path, why, sizeof(why)), 0);
+	return 0;
+}
+
+static int server_down(void **state)
+{
+	(void)state;
+	api_stop();
+	unit_machine_free(m);
+	assert_int_equal(access(sock_path, F_OK), -1); /* removed */
+	return 0;
+}
+
+static void serves(void **state)
+{
+	char buf[512];
+	int sfd, c;
+
+	(void)state;
+	c = client(&sfd);
+	assert_non_null(strstr(
+		ask(c, sfd, "{\"request\":\"pause\"}\n", buf, sizeof(buf)),
+		"{\"ok\":true,\"state\":\"paused\"}\n"));
+	assert_int_equal(fake_hv.pause_calls, 1);
+	/* Paused already: refused, nothing done. */
+	assert_non_null(strstr(
+		ask(c, sfd, "{\"request\":\"pause\"}\n", buf, sizeof(buf)),
+		"\"error\":\"already paused\""));
+	assert_non_null(strstr(
+		ask(c, sfd, "{\"request\":\"info\"}\n", buf, sizeof(buf)),
+		"\"state\":\"paused\""));
+	assert_non_null(strstr(
+		ask(c, sfd, "{\"request\":\"migrate\"}\n", buf, sizeof(buf)),
+		"not supported yet"));
+	assert_non_null(strstr(
+		ask(c, sfd, "{\"request\":\"bogus\"}\n", buf, sizeof(buf)),
+		"unknown request"));
+	/* Two requests in one write: two answers, in order. */
+	ask(c, sfd, "{\"request\":\"resume\"}\n{\"request\":\"info\"}\n", buf,
+	    sizeof(buf));
+	assert_non_null(strstr(buf, "{\"ok\":true,\"state\":\"running\"}\n{"));
+	assert_non_null(strstr(buf, "\"requests\":"));
+	assert_int_equal(fake_hv.resume_calls, 1);
+	assert_false(fake_hv.paused);
+	close(c);
+	assert_true(fake_loop_ready(sfd)); /* EOF: the server lets it go */
+	assert_false(fake_loop_ready(sfd));
+}
+
+/* A line cut off by the client's going away is not acted on. */
+static void cut_off(void **state)
+{
+	int sfd, c;
+
+	(void)state;
+	c = client(&sfd);
+	assert_int_equal(write(c, "{\"request\":\"pause\"}", 19), 19);
+	assert_true(fake_loop_ready(sfd));
+	close(c);
+	assert_true(fake_loop_ready(sfd));
+	assert_int_equal(fake_hv.pause_calls, 0);
+	assert_false(fake_hv.paused);
+}
+
+/* A line longer than the buffer: one error, dropped to its newline,
+ * and the next request is served. */
+static void too_long(void **state)
+{
+	char buf[512], big[API_LINE_MAX + 100];
+	int sfd, c;
+
+	(void)state;
+	c = client(&sfd);
+	memset(big, 'x', sizeof(big));
+	assert_int_equal(write(c, big, sizeof(big)), (ssize_t)sizeof(big));
+	assert_true(fake_loop_ready(sfd)); /* a buffer full: answered */
+	assert_true(fake_loop_ready(sfd)); /* the rest, still dropped */
+	ask(c, sfd, "\n{\"request\":\"pause\"}\n", buf, sizeof(buf));
+	assert_non_null(strstr(buf, "longer than 4095 bytes"));
+	assert_non_null(strstr(buf, "\"state\":\"paused\""));
+	assert_int_equal(fake_hv.pause_calls, 1);
+	close(c);
+	assert_true(fake_loop_ready(sfd));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(accepted),
 		cmocka_unit_test(refused),
 		cmocka_unit_test(long_path),
+		cmocka_unit_test_setup_teardown(serves, server_up, server_down),
+		cmocka_unit_test_setup_teardown(cut_off, server_up,
+						server_down),
+		cmocka_unit_test_setup_teardown(too_long, server_up,
+						server_down),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
