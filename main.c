@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "api.h"
 #include "cfgfile.h"
 #include "config.h"
 #include "evstream.h"
@@ -32,6 +33,7 @@
 #include "io/loop.h"
 #include "migrate/hpt_dump.h"
 #include "migrate/htab.h"
+#include "migrate/state.h"
 #include "migrate/vcpu_state.h"
 #include "papr/events.h"
 #include "papr/fdt.h"
@@ -52,8 +54,6 @@ struct options {
 	const char *nvram;
 	bool iommu;
 	const char *rtc_base; /* checked when parsed, applied at start */
-	bool check_hpt;
-	bool check_vcpu_state;
 	uint64_t mem;
 	const char *mem_arg;
 	int cpus;
@@ -64,6 +64,8 @@ struct options {
 	bool raw;
 	bool restart_on_reboot;
 	const char *events;
+	const char *api;     /* --api: the control socket's path */
+	const char *restore; /* --restore: the snapshot to start from */
 	uint64_t fw_base; /* --entry firmware: where; else LOAD_AT_PADDR */
 	struct cpu_affinity affinity;
 	struct mem_backing backing;
@@ -71,6 +73,7 @@ struct options {
 
 static const char usage[] =
 	"usage: pvmm --kernel FILE [options]\n"
+	"       pvmm --restore FILE [options]\n"
 	"  -k, --kernel FILE   ELF vmlinux or test guest (required)\n"
 	"  -i, --initrd FILE   initial ramdisk\n"
 	"  -c, --cmdline STR   kernel command line\n"
@@ -116,6 +119,11 @@ static const char usage_tail[] =
 	"      --mem-backing normal|thp|hugetlb[:SIZE]\n"
 	"                      guest RAM: base pages (default), transparent\n"
 	"                      huge pages, or hugetlbfs pages (reserved)\n"
+	"      --api PATH      control socket: pause, resume, snapshot, stop,\n"
+	"                      info as JSON lines on the unix socket PATH\n"
+	"      --restore FILE  start the guest from a snapshot instead of a\n"
+	"                      kernel; the other options must describe the\n"
+	"                      machine it was taken of (devices by path)\n"
 	"      --config FILE   options from FILE, a JSON object with one key\n"
 	"                      per long option; the command line overrides it\n"
 	"      --print-config  print the effective options as such a JSON\n"
@@ -127,13 +135,6 @@ static const char usage_tail[] =
 	"      --debug-dump-hpt FILE\n"
 	"                      hash guests: at the end, write the HPT as a\n"
 	"                      migration stream to FILE and decoded to FILE.txt\n"
-	"      --debug-check-hpt-migration\n"
-	"                      hash guests: at the end, load the HPT into a\n"
-	"                      second VM, read it back and compare\n"
-	"      --debug-check-vcpu-state\n"
-	"                      at the end, load one vCPU's PAPR state (VPA,\n"
-	"                      DTL, SLB shadow, DEC, TB offset) into a vCPU\n"
-	"                      that never ran and compare\n"
 	"\n"
 	"console: stdin/stdout; a terminal is put in raw mode, so Ctrl-C goes\n"
 	"to the guest.  Ctrl-A x stops pvmm, Ctrl-A Ctrl-A sends Ctrl-A.\n"
@@ -319,9 +320,9 @@ static void print_version(void)
 }
 
 enum { OPT_RAW = 256, OPT_REPORT, OPT_ON_REBOOT, OPT_SHUTDOWN,
-       OPT_MMU, OPT_DUMP_HPT, OPT_CHECK_HPT, OPT_LEGACY,
-       OPT_CHECK_VCPU, OPT_NVRAM, OPT_IOMMU, OPT_CONFIG, OPT_PRINT_CONFIG,
-       OPT_EVENTS, OPT_AFFINITY, OPT_BACKING, OPT_ENTRY, OPT_RTC_BASE };
+       OPT_MMU, OPT_DUMP_HPT, OPT_LEGACY, OPT_NVRAM, OPT_IOMMU, OPT_CONFIG, OPT_PRINT_CONFIG,
+       OPT_EVENTS, OPT_AFFINITY, OPT_BACKING, OPT_ENTRY, OPT_RTC_BASE,
+       OPT_API, OPT_RESTORE };
 
 static const struct option fixed_options[] = {
 	{ "kernel", required_argument, NULL, 'k' },
@@ -340,12 +341,12 @@ static const struct option fixed_options[] = {
 	{ "shutdown-timeout", required_argument, NULL, OPT_SHUTDOWN },
 	{ "mmu", required_argument, NULL, OPT_MMU },
 	{ "legacy", no_argument, NULL, OPT_LEGACY },
-	{ "debug-check-vcpu-state", no_argument, NULL, OPT_CHECK_VCPU },
 	{ "debug-dump-hpt", required_argument, NULL, OPT_DUMP_HPT },
-	{ "debug-check-hpt-migration", no_argument, NULL, OPT_CHECK_HPT },
 	{ "events", required_argument, NULL, OPT_EVENTS },
 	{ "cpu-affinity", required_argument, NULL, OPT_AFFINITY },
 	{ "mem-backing", required_argument, NULL, OPT_BACKING },
+	{ "api", required_argument, NULL, OPT_API },
+	{ "restore", required_argument, NULL, OPT_RESTORE },
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "print-config", no_argument, NULL, OPT_PRINT_CONFIG },
 	{ "version", no_argument, NULL, 'V' },
@@ -482,8 +483,6 @@ static void take_option(struct optset *s, struct options *o, int c, int key,
 		break;
 	case OPT_DUMP_HPT: o->dump_hpt = arg; break;
 	case OPT_LEGACY: o->legacy = true; break;
-	case OPT_CHECK_VCPU: o->check_vcpu_state = true; break;
-	case OPT_CHECK_HPT: o->check_hpt = true; break;
 	case OPT_ON_REBOOT:
 		if (strcmp(arg, "restart") && strcmp(arg, "exit"))
 			fail("--on-reboot %s: must be exit or restart",
@@ -502,6 +501,8 @@ static void take_option(struct optset *s, struct options *o, int c, int key,
 		o->shutdown_timeout = (unsigned)n;
 		break;
 	case OPT_EVENTS: o->events = arg; break;
+	case OPT_API: o->api = arg; break;
+	case OPT_RESTORE: o->restore = arg; break;
 	case OPT_ENTRY:
 		if (parse_entry(arg, &o->fw_base) < 0)
 			fail("--entry %s: must be linux, firmware or "
@@ -631,7 +632,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 			fail("--print-config: %s", strerror(errno));
 		exit(0);
 	}
-	if (!o->kernel)
+	if (!o->kernel && !o->restore)
 		fail("no --kernel given (see --help)");
 }
 
@@ -795,37 +796,6 @@ static void dump_hpt(struct machine *m, const char *path,
 	free(stream);
 }
 
-static void check_hpt_migration(struct machine *m)
-{
-	size_t bytes = 0;
-	int err = htab_check_migration(&m->vm, m->mmu.hpt_order, &bytes);
-
-	if (err == -EILSEQ)
-		fprintf(stderr, "pvmm: HPT migration check: streams differ\n");
-	else if (err)
-		fprintf(stderr, "pvmm: HPT migration check: %s\n",
-			strerror(-err));
-	else
-		fprintf(stderr, "pvmm: HPT migration check: identical streams "
-			"(%zu bytes)\n", bytes);
-}
-
-static void check_vcpu_state(struct machine *m)
-{
-	struct vcpu_papr s = { 0 };
-	int err = vcpu_state_check(&m->vm, &s);
-
-	if (err == -EILSEQ)
-		fprintf(stderr, "pvmm: vCPU state check: read back differs\n");
-	else if (err)
-		fprintf(stderr, "pvmm: vCPU state check: %s\n", strerror(-err));
-	else
-		fprintf(stderr, "pvmm: vCPU state check: equal (vpa %#" PRIx64
-			" slb %#" PRIx64 "/%" PRIu64 " dtl %#" PRIx64 "/%" PRIu64
-			")\n", s.vpa_addr, s.slb_addr, s.slb_len, s.dtl_addr,
-			s.dtl_len);
-}
-
 /* --nvram FILE, or a fresh NVRAM in memory.  An image pvmm cannot use
  * is left as it is: the guest's logs in it may be what the user wants. */
 static void open_nvram(struct machine *m, const char *path)
@@ -862,6 +832,59 @@ static void print_os_term(const struct machine *m)
 			"at %#" PRIx32 ")\n", t->addr);
 }
 
+/* --restore: the snapshot file, checked whole before anything is built
+ * from it; its guest RAM is mapped, not read. */
+struct restore {
+	int fd;
+	const uint8_t *buf;
+	size_t len;
+	struct snap_file f;
+};
+
+static void restore_open(struct restore *r, const char *path, uint64_t mem)
+{
+	char why[256];
+	struct stat st;
+	void *p;
+
+	r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (r->fd < 0 || fstat(r->fd, &st) < 0)
+		fail("--restore %s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode) || st.st_size == 0)
+		fail("--restore %s: not a snapshot (%s)", path,
+		     S_ISREG(st.st_mode) ? "empty file" : "not a regular file");
+	r->len = (size_t)st.st_size;
+	p = mmap(NULL, r->len, PROT_READ, MAP_PRIVATE, r->fd, 0);
+	if (p == MAP_FAILED)
+		fail("--restore %s: %s", path, strerror(errno));
+	r->buf = p;
+	if (snap_parse(r->buf, r->len, true, &r->f, why, sizeof(why)) < 0)
+		fail("--restore %s: %s", path, why);
+	if (r->f.cfg.ram_size != mem)
+		fail("--restore %s: snapshot of a %" PRIu64 " MiB guest, this "
+		     "one has %" PRIu64 " MiB (--mem)", path,
+		     r->f.cfg.ram_size >> 20, mem >> 20);
+}
+
+/* Every section checked against the machine built for it, then loaded;
+ * the vCPUs have not run. */
+static void restore_apply(struct machine *m, struct restore *r,
+			  const char *path)
+{
+	struct snap_parts p = { &m->vm, &m->mmu, &m->io.phb, &m->papr };
+	struct snap_state *s;
+	char why[256];
+
+	if (snapshot_check(&p, &r->f, &s, why, sizeof(why)) < 0)
+		fail("--restore %s: %s", path, why);
+	if (snapshot_apply(&p, s, why, sizeof(why)) < 0)
+		fail("--restore %s: %s", path, why);
+	snapshot_state_free(s);
+	m->vm.restored = true;
+	munmap((void *)r->buf, r->len);
+	close(r->fd);
+}
+
 /* A reboot with --on-reboot restart: start over as a new process image,
  * so nothing of the old guest survives. */
 static void restart(char **argv)
@@ -882,6 +905,7 @@ int main(int argc, char **argv)
 	struct host_caps caps;
 	struct host *h;
 	struct vm_info vi;
+	static struct restore rs;
 	char errbuf[256];
 	int err, code;
 
@@ -901,8 +925,16 @@ int main(int argc, char **argv)
 							 evstream_phase };
 	}
 	vm_mark(&m.vm, PHASE_START);
-	err = gmem_alloc_backed(&m.vm.mem, o.mem, o.backing.kind,
-				o.backing.huge);
+	if (o.restore) {
+		restore_open(&rs, o.restore, o.mem);
+		err = gmem_map_file(&m.vm.mem, o.mem, rs.fd, rs.f.ram_offset);
+		if (err)
+			fail("--restore %s: cannot map guest RAM: %s",
+			     o.restore, strerror(-err));
+	} else {
+		err = gmem_alloc_backed(&m.vm.mem, o.mem, o.backing.kind,
+					o.backing.huge);
+	}
 	if (err)
 		fail("cannot map %" PRIu64 " MiB of guest RAM%s: %s",
 		     o.mem >> 20, o.backing.kind == GMEM_HUGETLB ?
@@ -918,9 +950,13 @@ int main(int argc, char **argv)
 	if (o.affinity.io >= 0 && (err = loop_pin(m.io.loop, o.affinity.io)) < 0)
 		fail("--cpu-affinity: cannot pin the I/O thread to CPU %d: %s",
 		     o.affinity.io, strerror(-err));
-	load_guest(&m, &o, &l, &img);
-	if (rtas_install(&m.papr, l.rtas, CONFIG_RTAS_SIZE) < 0)
-		fail("cannot place RTAS");
+	memset(&l, 0, sizeof(l));
+	memset(&img, 0, sizeof(img));
+	if (!o.restore) {
+		load_guest(&m, &o, &l, &img);
+		if (rtas_install(&m.papr, l.rtas, CONFIG_RTAS_SIZE) < 0)
+			fail("cannot place RTAS");
+	}
 	if (host_open(&h, &caps, errbuf, sizeof(errbuf)) < 0)
 		fail("%s", errbuf);
 	choose_mmu(&m, &o, &caps);
@@ -952,11 +988,14 @@ int main(int argc, char **argv)
 	m.io.phb.iommu = o.iommu;
 	if ((err = devices_create(&m.io)) < 0)
 		fail("cannot create the devices: %s", strerror(-err));
-	build_fdt(&m, &o, &caps, &l, &img, &vi);
+	if (!o.restore)
+		build_fdt(&m, &o, &caps, &l, &img, &vi);
 	events_init(&m.papr);
+	if (o.restore)
+		restore_apply(&m, &rs, o.restore);
 	vm_mark(&m.vm, PHASE_VM_CREATED);
 	/* The guest's clock starts at --rtc-base as its first vCPU does. */
-	if (o.rtc_base) {
+	if (o.rtc_base && !o.restore) {
 		int64_t off = 0;
 
 		rtc_base_offset(o.rtc_base, time(NULL), &off);
@@ -965,6 +1004,8 @@ int main(int argc, char **argv)
 	if (lifecycle_start(&m, o.shutdown_timeout) < 0 ||
 	    tty_start(&m) < 0 || io_loop_start(&m.io) < 0)
 		fail("cannot start pvmm's threads");
+	if (o.api && api_start(&m, o.api, errbuf, sizeof(errbuf)) < 0)
+		fail("%s", errbuf);
 	if ((err = vm_run(&m.vm)) < 0) {
 		fprintf(stderr, "pvmm: cannot run the vCPUs: %s\n",
 			strerror(-err));
@@ -972,6 +1013,7 @@ int main(int argc, char **argv)
 	}
 	vm_mark(&m.vm, PHASE_EXIT);
 	io_loop_stop(&m.io);
+	api_stop();
 	tty_stop(&m);
 	lifecycle_stop(&m);
 	print_os_term(&m);
@@ -983,10 +1025,6 @@ int main(int argc, char **argv)
 	code = machine_exit_code(&m);
 	if (m.mmu.mode == MMU_HASH && o.dump_hpt)
 		dump_hpt(&m, o.dump_hpt, &vi.mmu);
-	if (m.mmu.mode == MMU_HASH && o.check_hpt)
-		check_hpt_migration(&m);
-	if (o.check_vcpu_state)
-		check_vcpu_state(&m);
 	if (o.report && (err = report_write(&m, o.report, code)) < 0)
 		fprintf(stderr, "pvmm: --report %s: %s\n", o.report,
 			strerror(-err));

@@ -49,7 +49,7 @@ enum snap_section {
 	SNAP_SEC_XICS = 3,    /* ICPs and sources */
 	SNAP_SEC_HPT = 4,     /* hash guests: the HPT stream */
 	SNAP_SEC_RAM = 5,     /* where guest RAM lies in the file */
-	SNAP_SEC_PHB = 6,     /* host bridge: MSI grants, DMA windows */
+	SNAP_SEC_PHB = 6,     /* host bridge: its DMA windows */
 	SNAP_SEC_DEVICE = 7,  /* one per PCI function (instance = slot) */
 	SNAP_SEC_PAPR = 8,    /* console, event queue, NVRAM */
 	SNAP_SEC_KINDS,

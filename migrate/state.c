@@ -43,6 +43,7 @@ struct snap_state {
 	struct xics_state xics;
 	struct dev_saved dev[PHB_SLOTS];
 	struct papr_saved papr;
+	struct tce_state tce;
 	const uint8_t *hpt; /* the HPT stream, in the file */
 	size_t hpt_len;
 };
@@ -190,6 +191,43 @@ static int write_hpt(const struct snap_parts *p, struct snap_writer *w,
 	return err;
 }
 
+/* The DMA windows: each window's shape, then its mapped entries. */
+static int write_phb(const struct snap_parts *p, struct snap_writer *w,
+		     char *why, size_t wlen)
+{
+	struct tce_state st;
+	struct snap_out o = {NULL, 0, 0, false};
+	size_t cap = 8;
+	int err = tce_get_state(&p->phb->dma, &st);
+
+	if (err) {
+		snprintf(why, wlen, "cannot read the DMA windows: %s",
+			 strerror(-err));
+		return err;
+	}
+	for (int i = 0; i < TCE_WINDOWS; i++)
+		cap += 36 + 16 * (size_t)st.win[i].nent;
+	o.p = malloc(cap);
+	o.cap = o.p ? cap : 0;
+	for (int i = 0; i < TCE_WINDOWS; i++) {
+		const struct tce_win_state *ws = &st.win[i];
+
+		snap_put_u32(&o, ws->liobn);
+		snap_put_u32(&o, ws->shift);
+		snap_put_u64(&o, ws->bus);
+		snap_put_u64(&o, ws->n);
+		snap_put_u64(&o, ws->nent);
+		for (uint64_t k = 0; k < ws->nent; k++) {
+			snap_put_u64(&o, ws->idx[k]);
+			snap_put_u64(&o, ws->tce[k]);
+		}
+	}
+	err = o.p ? put(w, SNAP_SEC_PHB, 0, &o) : -ENOMEM;
+	free(o.p);
+	tce_state_free(&st);
+	return err;
+}
+
 static int write_devices(const struct snap_parts *p, struct snap_writer *w,
 			 struct snap_out *o)
 {
@@ -231,6 +269,8 @@ static int write_state(const struct snap_parts *p, int fd, bool ram, bool hpt,
 		err = write_vcpus(p, &w, &o, why, wlen);
 	if (!err && hpt)
 		err = write_hpt(p, &w, why, wlen);
+	if (!err)
+		err = write_phb(p, &w, why, wlen);
 	if (!err)
 		err = write_devices(p, &w, &o);
 	if (!err) {
@@ -308,6 +348,35 @@ static int papr_decode(const struct snap_sec *sec, struct papr_saved *s)
 	if (s->exit_status < -1 || s->exit_status > 255)
 		return -EINVAL;
 	snap_get_bytes(&in, s->nvram, NVRAM_SIZE);
+	return snap_in_done(&in) ? 0 : -EINVAL;
+}
+
+static int phb_decode(const struct snap_sec *sec, struct tce_state *st)
+{
+	struct snap_in in = snap_in_of(sec);
+
+	for (int i = 0; i < TCE_WINDOWS; i++) {
+		struct tce_win_state *ws = &st->win[i];
+
+		ws->liobn = snap_get_u32(&in);
+		ws->shift = snap_get_u32(&in);
+		ws->bus = snap_get_u64(&in);
+		ws->n = snap_get_u64(&in);
+		ws->nent = snap_get_u64(&in);
+		/* Each entry takes 16 bytes: no more than are there. */
+		if (in.bad || ws->nent > (in.len - in.off) / 16)
+			return -EINVAL;
+		if (!ws->nent)
+			continue;
+		ws->idx = malloc(ws->nent * sizeof(uint64_t));
+		ws->tce = malloc(ws->nent * sizeof(uint64_t));
+		if (!ws->idx || !ws->tce)
+			return -ENOMEM;
+		for (uint64_t k = 0; k < ws->nent; k++) {
+			ws->idx[k] = snap_get_u64(&in);
+			ws->tce[k] = snap_get_u64(&in);
+		}
+	}
 	return snap_in_done(&in) ? 0 : -EINVAL;
 }
 
@@ -406,7 +475,7 @@ static int check_extra(const struct snap_parts *p, const struct snap_file *f,
 		    (s->type == SNAP_SEC_VCPU &&
 		     s->instance >= (uint32_t)p->vm->ncpus) ||
 		    (s->type == SNAP_SEC_DEVICE && s->instance >= PHB_SLOTS) ||
-		    s->type == SNAP_SEC_PHB)
+		    (s->type == SNAP_SEC_PHB && s->instance))
 			return say(why, wlen,
 				   "section %u instance %u is not "
 				   "one this machine has",
@@ -450,6 +519,12 @@ static int check_all(const struct snap_parts *p, const struct snap_file *f,
 		return -EINVAL;
 	if (papr_decode(sec, &s->papr))
 		return say(why, wlen, "PAPR section out of range");
+	if (!(sec = need(f, SNAP_SEC_PHB, 0, "PHB", why, wlen)))
+		return -EINVAL;
+	if (phb_decode(sec, &s->tce) || tce_state_check(&p->phb->dma, &s->tce))
+		return say(why, wlen,
+			   "DMA windows: not ones this bridge can "
+			   "have, or entries outside them or RAM");
 	err = check_hpt(p, f, live, s, why, wlen);
 	return err ? err : check_devices(p, f, s, why, wlen);
 }
@@ -466,7 +541,7 @@ static int check_state(const struct snap_parts *p, const struct snap_file *f,
 		return say(why, wlen, "out of memory");
 	err = check_all(p, f, live, s, why, wlen);
 	if (err) {
-		free(s);
+		snapshot_state_free(s);
 		return err;
 	}
 	*out = s;
@@ -498,11 +573,18 @@ static void papr_load(struct papr *papr, const struct papr_saved *s)
 	memcpy(papr->nvram.bytes, s->nvram, NVRAM_SIZE);
 }
 
+/* A load the backend refused: @what and why, -errno. */
+static int refused(char *why, size_t wlen, const char *what, int err)
+{
+	snprintf(why, wlen, "cannot load %s: %s", what, strerror(-err));
+	return err;
+}
+
 int snapshot_apply(const struct snap_parts *p, const struct snap_state *s,
 		   char *why, size_t wlen)
 {
 	const struct machine_saved *m = &s->machine;
-	int err = 0;
+	int err;
 
 	p->vm->lpcr_ile = m->lpcr_ile;
 	p->vm->lpcr_ail = m->lpcr_ail;
@@ -513,24 +595,21 @@ int snapshot_apply(const struct snap_parts *p, const struct snap_state *s,
 	p->papr->rtas.size = m->rtas_size;
 	if (m->pate1 &&
 	    (err = hv_configure_mmu(p->vm, m->cfg_flags, m->pate1)) < 0)
-		return snprintf(why, wlen,
-				"cannot register the process "
-				"table: %s",
-				strerror(-err)),
-		       err;
+		return refused(why, wlen, "the process table", err);
 	if (s->hpt && (err = htab_load(p->vm, s->hpt, s->hpt_len)) < 0)
-		return snprintf(why, wlen, "cannot load the HPT: %s",
-				strerror(-err)),
-		       err;
-	for (int i = 0; i < p->vm->ncpus; i++)
-		if ((err = vcpu_load(p->vm, &p->vm->cpu[i], &s->vcpu[i])) < 0)
-			return snprintf(why, wlen, "cannot load vCPU %d: %s", i,
-					strerror(-err)),
-			       err;
+		return refused(why, wlen, "the HPT", err);
+	for (int i = 0; i < p->vm->ncpus; i++) {
+		err = vcpu_load(p->vm, &p->vm->cpu[i], &s->vcpu[i]);
+		if (err < 0) {
+			snprintf(why, wlen, "cannot load vCPU %d: %s", i,
+				 strerror(-err));
+			return err;
+		}
+	}
+	if ((err = tce_set_state(&p->phb->dma, &s->tce)) < 0)
+		return refused(why, wlen, "the DMA windows", err);
 	if ((err = hv_xics_set(p->vm, &s->xics)) < 0)
-		return snprintf(why, wlen, "cannot load the XICS: %s",
-				strerror(-err)),
-		       err;
+		return refused(why, wlen, "the XICS", err);
 	for (unsigned i = 0; i < PHB_SLOTS; i++) {
 		struct virtio_dev *d = virtio_of(p->phb->func[i]);
 
@@ -543,5 +622,7 @@ int snapshot_apply(const struct snap_parts *p, const struct snap_state *s,
 
 void snapshot_state_free(struct snap_state *s)
 {
+	if (s)
+		tce_state_free(&s->tce);
 	free(s);
 }

@@ -40,10 +40,4 @@ int vcpu_saved_decode(const struct snap_sec *sec, struct vcpu_saved *s);
 /* Load a decoded state into @v, which has not run.  0 or -errno. */
 int vcpu_load(struct vm *vm, struct vcpu *v, const struct vcpu_saved *s);
 
-/* Test aid (--debug-check-vcpu-state): read the PAPR state of the first vCPU
- * with a VPA, load it into the last vCPU that never ran, read it back.
- * 0 if equal (*seen: the state), -EILSEQ if not, -ENOENT without such a
- * pair of vCPUs, or the backend's -errno. */
-int vcpu_state_check(struct vm *vm, struct vcpu_papr *seen);
-
 #endif

@@ -140,12 +140,22 @@ def snapshot():
     head = body + struct.pack(">I", zlib.crc32(body))
     secs = snap_section(1, 0, bytes(16)) + snap_section(2, 0, bytes(8))
     end = snap_section(0xFFFFFFFF, 0, b"")
-    put("snapshot", "stream", head + secs + end)
+    # byte 0: 0 = checksums as they are (the target can fix them: 1)
+    put("snapshot", "stream", b"\0" + head + secs + end)
     at = len(head) + len(secs) + 2 * 24 + 16
     at = (at + (64 << 10) - 1) & ~((64 << 10) - 1)
     ramsec = snap_section(5, 0, struct.pack(">QQ", at, ram))
     f = head + secs + ramsec + end
-    put("snapshot", "file", f + bytes(at - len(f)) + bytes(ram))
+    put("snapshot", "file", b"\0" + f + bytes(at - len(f)) + bytes(ram))
+    # "machine", a stream of the target's own machine, is written by the
+    # target: FUZZ_SNAPSHOT_SEED=tests/fuzz/corpus/snapshot/machine \
+    #     build/fuzz/bin/fuzz_snapshot
+
+
+def api():
+    put("api", "pause", b'{"request":"pause"}')
+    put("api", "snapshot", b'{"request":"snapshot","path":"/tmp/s"}')
+    put("api", "migrate", b'{"request":"migrate","uds":"/tmp/m"}')
 
 
 hpt()
@@ -155,3 +165,4 @@ rtas()
 hcalls()
 vsock()
 snapshot()
+api()

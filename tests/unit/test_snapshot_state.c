@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io/tce.h"
 #include "io/virtio_rng.h"
 #include "migrate/dev_state.h"
 #include "migrate/state.h"
@@ -220,12 +221,73 @@ static void device_checks(void **state)
 	free(good);
 }
 
+/* DMA windows: both, with entries, carried to a fresh bridge; shapes
+ * and entries the bridge could not have are refused. */
+static void dma_windows(void **state)
+{
+	struct machine *m = unit_machine(1), *m2;
+	struct tce_set *a = &m->io.phb.dma, *b;
+	struct tce_state st, bad;
+	uint64_t tces[3] = {0x10000 | TCE_READ, 0x20000 | TCE_PERMS,
+			    0x30000 | TCE_WRITE};
+	uint64_t bus, v;
+	uint32_t liobn;
+	uint64_t idx[2];
+
+	(void)state;
+	tce_setup(a, &m->vm);
+	assert_int_equal(tce_start(a), 0);
+	assert_int_equal(tce_write(a, TCE_LIOBN_DEFAULT, 0x5000, tces, 3), 0);
+	assert_int_equal(tce_ddw_create(a, 16, 26, &liobn, &bus), 0);
+	assert_int_equal(
+		tce_write(a, TCE_LIOBN_DDW, bus + (3 << 16), &tces[1], 1), 0);
+	assert_int_equal(tce_get_state(a, &st), 0);
+	assert_int_equal(st.win[TCE_WIN_DEFAULT].nent, 3);
+	assert_int_equal(st.win[TCE_WIN_DDW].nent, 1);
+	assert_int_equal(st.win[TCE_WIN_DDW].idx[0], 3);
+
+	m2 = unit_machine(1);
+	b = &m2->io.phb.dma;
+	tce_setup(b, &m2->vm);
+	assert_int_equal(tce_start(b), 0);
+	assert_int_equal(tce_state_check(b, &st), 0);
+	assert_int_equal(tce_set_state(b, &st), 0);
+	assert_int_equal(tce_read(b, TCE_LIOBN_DEFAULT, 0x6000, &v), 0);
+	assert_int_equal(v, tces[1]);
+	assert_int_equal(tce_read(b, TCE_LIOBN_DDW, bus + (3 << 16), &v), 0);
+	assert_int_equal(v, tces[1]);
+	assert_int_equal(b->win[TCE_WIN_DDW].n, 1u << 10);
+
+	bad = st;
+	bad.win[TCE_WIN_DDW].shift = 13; /* not a DDW page size */
+	assert_int_equal(tce_state_check(b, &bad), -EINVAL);
+	bad = st;
+	bad.win[TCE_WIN_DDW].n = 1ull << 40; /* more than RAM needs */
+	assert_int_equal(tce_state_check(b, &bad), -EINVAL);
+	bad = st;
+	bad.win[TCE_WIN_DEFAULT].bus = 0x1000;
+	assert_int_equal(tce_state_check(b, &bad), -EINVAL);
+	bad = st;
+	bad.win[TCE_WIN_DEFAULT].tce[0] = UNIT_RAM | TCE_READ; /* past RAM */
+	assert_int_equal(tce_state_check(b, &bad), -EINVAL);
+	bad.win[TCE_WIN_DEFAULT].tce[0] = tces[0];
+	idx[0] = st.win[TCE_WIN_DEFAULT].idx[1];
+	idx[1] = st.win[TCE_WIN_DEFAULT].idx[0];
+	bad.win[TCE_WIN_DEFAULT].idx = idx; /* out of order */
+	bad.win[TCE_WIN_DEFAULT].nent = 2;
+	assert_int_equal(tce_state_check(b, &bad), -EINVAL);
+	tce_state_free(&st);
+	unit_machine_free(m);
+	unit_machine_free(m2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(round_trip),
 		cmocka_unit_test(refused),
 		cmocka_unit_test(device_checks),
+		cmocka_unit_test(dma_windows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
