@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "io/loop.h"
 #include "lifecycle.h"
 #include "machine.h"
+#include "migrate/live.h"
 #include "migrate/state.h"
 #include "report.h"
 
@@ -57,6 +59,33 @@ static int check_keys(json_t *o, enum api_op op, char *why, size_t wlen)
 	return 0;
 }
 
+/* migrate: exactly one of "uds" (a path) and "fd" (a descriptor). */
+static int parse_migrate(json_t *o, struct api_req *r, char *why, size_t wlen)
+{
+	json_t *uds = json_object_get(o, "uds"), *fd = json_object_get(o, "fd");
+	size_t n;
+
+	if (!uds == !fd)
+		return refuse(why, wlen,
+			      "migrate needs one of \"uds\" and \"fd\"", NULL);
+	if (fd) {
+		if (!json_is_integer(fd) || json_integer_value(fd) < 0 ||
+		    json_integer_value(fd) > 65535)
+			return refuse(why, wlen,
+				      "\"fd\" must be a descriptor number",
+				      NULL);
+		r->fd = (int)json_integer_value(fd);
+		return 0;
+	}
+	n = json_is_string(uds) ? json_string_length(uds) : 0;
+	if (!n || n >= sizeof(((struct sockaddr_un *)0)->sun_path) ||
+	    memchr(json_string_value(uds), '\0', n))
+		return refuse(why, wlen, "bad \"uds\" path", NULL);
+	memcpy(r->path, json_string_value(uds), n);
+	r->path[n] = '\0';
+	return 0;
+}
+
 static int parse_obj(json_t *o, struct api_req *r, char *why, size_t wlen)
 {
 	json_t *req = json_object_get(o, "request"), *path;
@@ -73,6 +102,9 @@ static int parse_obj(json_t *o, struct api_req *r, char *why, size_t wlen)
 	r->op = ops[i].op;
 	if (check_keys(o, r->op, why, wlen))
 		return -EINVAL;
+	r->fd = -1;
+	if (r->op == API_MIGRATE)
+		return parse_migrate(o, r, why, wlen);
 	if (r->op != API_SNAPSHOT)
 		return 0;
 	path = json_object_get(o, "path");
@@ -132,6 +164,15 @@ static struct {
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct client c[API_CLIENTS_MAX];
 	struct pending snap;
+	struct migration {
+		bool active; /* a migration thread runs */
+		int client;
+		unsigned gen;
+		int fd; /* the stream to the destination */
+		pthread_t thread;
+		struct mig_report r; /* the thread's until it is done */
+		unsigned tries;
+	} mig;
 	uint64_t requests, errors, snapshots;
 } api = {.fd = -1};
 
@@ -204,6 +245,41 @@ static json_t *info(struct machine *m)
 		"phases_ns", phases, "exits", exits, "api", "requests",
 		(json_int_t)api.requests, "errors", (json_int_t)api.errors,
 		"snapshots", (json_int_t)api.snapshots);
+}
+
+static json_t *api_migration_json(const struct mig_report *r);
+
+static json_t *info_all(struct machine *m)
+{
+	json_t *a = info(m);
+
+	if (api.mig.active)
+		json_object_set_new(a, "migration",
+				    json_pack("{s:s}", "state", "running"));
+	else if (m->migration)
+		json_object_set_new(a, "migration",
+				    api_migration_json(m->migration));
+	return a;
+}
+
+/* The last migration's numbers (README, "Live migration"). */
+static json_t *api_migration_json(const struct mig_report *r)
+{
+	json_t *passes = json_array(), *hpt = json_array();
+
+	for (uint32_t i = 0; i < r->passes && i < MIG_MAX_PASSES; i++)
+		json_array_append_new(
+			passes, json_integer((json_int_t)r->pass_bytes[i]));
+	for (uint32_t i = 0; i < r->hpt_passes && i < MIG_MAX_PASSES; i++)
+		json_array_append_new(
+			hpt, json_integer((json_int_t)r->hpt_bytes[i]));
+	return json_pack("{s:b, s:s, s:i, s:o, s:i, s:o, s:I, s:I, s:I}", "ok",
+			 !r->err, "error", r->err ? r->why : "", "passes",
+			 (int)r->passes, "pass_bytes", passes, "hpt_passes",
+			 (int)r->hpt_passes, "hpt_pass_bytes", hpt, "bytes",
+			 (json_int_t)r->bytes, "total_ms",
+			 (json_int_t)(r->total_ns / 1000000), "downtime_ms",
+			 (json_int_t)(r->downtime_ns / 1000000));
 }
 
 static struct client *pending_client(void)
@@ -328,6 +404,97 @@ static void snapshot_start(struct machine *m, struct client *c,
 	snapshot_poll(m);
 }
 
+/* --- migrate ------------------------------------------------------------- */
+
+/* On the loop thread once the migration thread ended: answer, and end
+ * this process if the destination runs the guest now. */
+static void migrate_done(void *arg, int res)
+{
+	struct machine *m = arg;
+	struct client *c = &api.c[api.mig.client];
+	json_t *a;
+
+	(void)res;
+	pthread_join(api.mig.thread, NULL);
+	close(api.mig.fd);
+	api.mig.active = false;
+	m->migration = &api.mig.r;
+	if (c->fd >= 0 && c->gen == api.mig.gen) {
+		a = api_migration_json(&api.mig.r);
+		if (api.mig.r.err)
+			api.errors++;
+		answer(c, a);
+	}
+	/* The guest runs there now: here it stays paused and ends, with
+	 * status 0 (vCPUs leave without entering it again). */
+	if (!api.mig.r.err)
+		vm_request_kill(&m->vm, 0);
+}
+
+static void *migrate_thread(void *arg)
+{
+	struct machine *m = arg;
+	struct snap_parts p = {&m->vm, &m->mmu, &m->io.phb, &m->papr};
+	struct mig_params prm = MIG_DEFAULT_PARAMS;
+
+	mig_source(&p, api.mig.fd, &prm, &api.mig.r);
+	/* The loop thread answers; if the loop cannot take the call there
+	 * is nobody to answer, and the guest runs on. */
+	while (loop_call(m->io.loop, migrate_done, m) < 0 &&
+	       api.mig.tries++ < 1000)
+		usleep(1000);
+	return NULL;
+}
+
+static int connect_uds(const char *path, char *why, size_t wlen)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	/* parse_migrate checked the length. */
+	memcpy(sa.sun_path, path, strnlen(path, sizeof(sa.sun_path) - 1));
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int err = -errno;
+
+		snprintf(why, wlen, "cannot connect to %.100s: %s", path,
+			 strerror(-err));
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static void migrate_start(struct machine *m, struct client *c,
+			  const struct api_req *r)
+{
+	char why[200];
+	int fd;
+
+	if (r->fd >= 0) {
+		/* Our own copy: the thread closes it when done. */
+		fd = fcntl(r->fd, F_DUPFD_CLOEXEC, 3);
+		if (fd < 0) {
+			snprintf(why, sizeof(why), "fd %d: %s", r->fd,
+				 strerror(errno));
+			answer_error(c, why);
+			return;
+		}
+	} else if ((fd = connect_uds(r->path, why, sizeof(why))) < 0) {
+		answer_error(c, why);
+		return;
+	}
+	api.mig = (struct migration){.active = true,
+				     .client = (int)(c - api.c),
+				     .gen = c->gen,
+				     .fd = fd};
+	if (pthread_create(&api.mig.thread, NULL, migrate_thread, m)) {
+		api.mig.active = false;
+		close(fd);
+		answer_error(c, "cannot start the migration thread");
+	}
+}
+
 static void serve(struct machine *m, struct client *c, const char *line,
 		  size_t len)
 {
@@ -345,9 +512,11 @@ static void serve(struct machine *m, struct client *c, const char *line,
 	} else if (api.snap.active) {
 		answer_error(c, "busy: a snapshot is being taken");
 	} else if (r->op == API_INFO) {
-		answer(c, info(m));
+		answer(c, info_all(m));
+	} else if (api.mig.active && r->op != API_INFO) {
+		answer_error(c, "busy: a migration is in progress");
 	} else if (r->op == API_MIGRATE) {
-		answer_error(c, "migrate: not supported yet");
+		migrate_start(m, c, r);
 	} else if (r->op == API_SNAPSHOT) {
 		snapshot_start(m, c, r);
 	} else if (r->op == API_STOP) {

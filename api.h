@@ -28,7 +28,10 @@ enum api_op {
 
 struct api_req {
 	enum api_op op;
-	char path[API_LINE_MAX]; /* snapshot: where to write it */
+	char path[API_LINE_MAX]; /* snapshot: where to write it; migrate:
+				  * the destination's unix socket ("uds") */
+	int fd;			 /* migrate: an inherited stream ("fd"),
+				  * or -1 */
 };
 
 /* Parse one request line (without its newline): 0, or -EINVAL with the

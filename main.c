@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "api.h"
@@ -33,6 +35,7 @@
 #include "io/loop.h"
 #include "migrate/hpt_dump.h"
 #include "migrate/htab.h"
+#include "migrate/live.h"
 #include "migrate/state.h"
 #include "migrate/vcpu_state.h"
 #include "papr/events.h"
@@ -66,6 +69,7 @@ struct options {
 	const char *events;
 	const char *api;     /* --api: the control socket's path */
 	const char *restore; /* --restore: the snapshot to start from */
+	const char *incoming; /* --incoming: uds=PATH or fd:N */
 	uint64_t fw_base; /* --entry firmware: where; else LOAD_AT_PADDR */
 	struct cpu_affinity affinity;
 	struct mem_backing backing;
@@ -74,6 +78,7 @@ struct options {
 static const char usage[] =
 	"usage: pvmm --kernel FILE [options]\n"
 	"       pvmm --restore FILE [options]\n"
+	"       pvmm --incoming uds=PATH|fd:N [options]\n"
 	"  -k, --kernel FILE   ELF vmlinux or test guest (required)\n"
 	"  -i, --initrd FILE   initial ramdisk\n"
 	"  -c, --cmdline STR   kernel command line\n"
@@ -124,6 +129,10 @@ static const char usage_tail[] =
 	"      --restore FILE  start the guest from a snapshot instead of a\n"
 	"                      kernel; the other options must describe the\n"
 	"                      machine it was taken of (devices by path)\n"
+	"      --incoming uds=PATH|fd:N\n"
+	"                      receive a live migration (control socket\n"
+	"                      `migrate`) on the unix socket PATH or on the\n"
+	"                      inherited stream N, then run the guest\n"
 	"      --config FILE   options from FILE, a JSON object with one key\n"
 	"                      per long option; the command line overrides it\n"
 	"      --print-config  print the effective options as such a JSON\n"
@@ -322,7 +331,7 @@ static void print_version(void)
 enum { OPT_RAW = 256, OPT_REPORT, OPT_ON_REBOOT, OPT_SHUTDOWN,
        OPT_MMU, OPT_DUMP_HPT, OPT_LEGACY, OPT_NVRAM, OPT_IOMMU, OPT_CONFIG, OPT_PRINT_CONFIG,
        OPT_EVENTS, OPT_AFFINITY, OPT_BACKING, OPT_ENTRY, OPT_RTC_BASE,
-       OPT_API, OPT_RESTORE };
+       OPT_API, OPT_RESTORE, OPT_INCOMING };
 
 static const struct option fixed_options[] = {
 	{ "kernel", required_argument, NULL, 'k' },
@@ -347,6 +356,7 @@ static const struct option fixed_options[] = {
 	{ "mem-backing", required_argument, NULL, OPT_BACKING },
 	{ "api", required_argument, NULL, OPT_API },
 	{ "restore", required_argument, NULL, OPT_RESTORE },
+	{ "incoming", required_argument, NULL, OPT_INCOMING },
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "print-config", no_argument, NULL, OPT_PRINT_CONFIG },
 	{ "version", no_argument, NULL, 'V' },
@@ -503,6 +513,7 @@ static void take_option(struct optset *s, struct options *o, int c, int key,
 	case OPT_EVENTS: o->events = arg; break;
 	case OPT_API: o->api = arg; break;
 	case OPT_RESTORE: o->restore = arg; break;
+	case OPT_INCOMING: o->incoming = arg; break;
 	case OPT_ENTRY:
 		if (parse_entry(arg, &o->fw_base) < 0)
 			fail("--entry %s: must be linux, firmware or "
@@ -632,7 +643,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 			fail("--print-config: %s", strerror(errno));
 		exit(0);
 	}
-	if (!o->kernel && !o->restore)
+	if (o->incoming && o->restore)
+		fail("--incoming and --restore: one or the other");
+	if (!o->kernel && !o->restore && !o->incoming)
 		fail("no --kernel given (see --help)");
 }
 
@@ -885,6 +898,55 @@ static void restore_apply(struct machine *m, struct restore *r,
 	close(r->fd);
 }
 
+/* --incoming: the stream a live migration comes in on.  uds=PATH: listen
+ * on PATH (which must not exist) for the source's one connection; fd:N:
+ * an inherited, connected stream. */
+static int incoming_open(const char *spec)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	uint64_t n;
+	int lfd, fd;
+
+	if (!strncmp(spec, "fd:", 3)) {
+		if (parse_uint(spec + 3, 0, INT32_MAX, &n) < 0 ||
+		    fcntl((int)n, F_GETFD) < 0)
+			fail("--incoming %s: not an open file descriptor", spec);
+		return (int)n;
+	}
+	if (strncmp(spec, "uds=", 4) || !spec[4])
+		fail("--incoming %s: give uds=PATH or fd:N", spec);
+	if (strlen(spec + 4) >= sizeof(sa.sun_path))
+		fail("--incoming %s: path too long", spec);
+	memcpy(sa.sun_path, spec + 4, strlen(spec + 4));
+	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(lfd, 1) < 0)
+		fail("--incoming %s: %s", spec, strerror(errno));
+	do
+		fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0)
+		fail("--incoming %s: %s", spec, strerror(errno));
+	close(lfd);
+	unlink(sa.sun_path);
+	return fd;
+}
+
+/* Receive the machine; nothing of the guest runs until all of it is
+ * checked and loaded.  A failed migration exits 125 with its reason. */
+static int incoming_receive(struct machine *m, const char *spec,
+			    struct mig_report *r)
+{
+	struct snap_parts p = { &m->vm, &m->mmu, &m->io.phb, &m->papr };
+	int fd = incoming_open(spec);
+
+	if (mig_dest(&p, fd, r) < 0)
+		fail("--incoming %s: migration failed: %s", spec, r->why);
+	m->migration = r;
+	m->vm.restored = true;
+	return fd;
+}
+
 /* A reboot with --on-reboot restart: start over as a new process image,
  * so nothing of the old guest survives. */
 static void restart(char **argv)
@@ -906,6 +968,9 @@ int main(int argc, char **argv)
 	struct host *h;
 	struct vm_info vi;
 	static struct restore rs;
+	static struct mig_report mig_in;
+	bool fresh;
+	int in_fd = -1;
 	char errbuf[256];
 	int err, code;
 
@@ -925,6 +990,8 @@ int main(int argc, char **argv)
 							 evstream_phase };
 	}
 	vm_mark(&m.vm, PHASE_START);
+	/* Neither a snapshot nor a migration: a boot. */
+	fresh = !o.restore && !o.incoming;
 	if (o.restore) {
 		restore_open(&rs, o.restore, o.mem);
 		err = gmem_map_file(&m.vm.mem, o.mem, rs.fd, rs.f.ram_offset);
@@ -952,7 +1019,7 @@ int main(int argc, char **argv)
 		     o.affinity.io, strerror(-err));
 	memset(&l, 0, sizeof(l));
 	memset(&img, 0, sizeof(img));
-	if (!o.restore) {
+	if (fresh) {
 		load_guest(&m, &o, &l, &img);
 		if (rtas_install(&m.papr, l.rtas, CONFIG_RTAS_SIZE) < 0)
 			fail("cannot place RTAS");
@@ -988,14 +1055,16 @@ int main(int argc, char **argv)
 	m.io.phb.iommu = o.iommu;
 	if ((err = devices_create(&m.io)) < 0)
 		fail("cannot create the devices: %s", strerror(-err));
-	if (!o.restore)
+	if (fresh)
 		build_fdt(&m, &o, &caps, &l, &img, &vi);
 	events_init(&m.papr);
 	if (o.restore)
 		restore_apply(&m, &rs, o.restore);
+	if (o.incoming)
+		in_fd = incoming_receive(&m, o.incoming, &mig_in);
 	vm_mark(&m.vm, PHASE_VM_CREATED);
 	/* The guest's clock starts at --rtc-base as its first vCPU does. */
-	if (o.rtc_base && !o.restore) {
+	if (o.rtc_base && fresh) {
 		int64_t off = 0;
 
 		rtc_base_offset(o.rtc_base, time(NULL), &off);
@@ -1006,6 +1075,14 @@ int main(int argc, char **argv)
 		fail("cannot start pvmm's threads");
 	if (o.api && api_start(&m, o.api, errbuf, sizeof(errbuf)) < 0)
 		fail("%s", errbuf);
+	/* The source ends once it hears this: if it cannot, the guest
+	 * must not run here too. */
+	if (in_fd >= 0) {
+		if ((err = mig_dest_running(in_fd)) < 0)
+			fail("--incoming %s: cannot tell the source: %s",
+			     o.incoming, strerror(-err));
+		close(in_fd);
+	}
 	if ((err = vm_run(&m.vm)) < 0) {
 		fprintf(stderr, "pvmm: cannot run the vCPUs: %s\n",
 			strerror(-err));

@@ -6,6 +6,7 @@
 #include "machine.h"
 #include "report.h"
 #include "io/devices.h"
+#include "migrate/live.h"
 #include "papr/vpa.h"
 
 static const char *const phase_names[PHASE_MAX] = {
@@ -189,6 +190,27 @@ static void print_vcpus(const struct machine *m, FILE *f)
 	fprintf(f, "  ],\n");
 }
 
+/* The last live migration (out or in): passes, bytes of each, total
+ * time and downtime, or why it failed. */
+static void print_migration(const struct mig_report *r, FILE *f)
+{
+	fprintf(f, "  \"migration\": {\"ok\": %s, \"error\": \"",
+		r->err ? "false" : "true");
+	for (const char *c = r->why; r->err && *c; c++)
+		if (*c >= 0x20 && *c != '"' && *c != '\\')
+			fputc(*c, f);
+	fprintf(f, "\", \"passes\": %u, \"pass_bytes\": [", r->passes);
+	for (uint32_t i = 0; i < r->passes && i < MIG_MAX_PASSES; i++)
+		fprintf(f, "%s%" PRIu64, i ? ", " : "", r->pass_bytes[i]);
+	fprintf(f, "], \"hpt_passes\": %u, \"hpt_pass_bytes\": [",
+		r->hpt_passes);
+	for (uint32_t i = 0; i < r->hpt_passes && i < MIG_MAX_PASSES; i++)
+		fprintf(f, "%s%" PRIu64, i ? ", " : "", r->hpt_bytes[i]);
+	fprintf(f, "], \"bytes\": %" PRIu64 ", \"total_ns\": %" PRIu64
+		", \"downtime_ns\": %" PRIu64 "},\n", r->bytes, r->total_ns,
+		r->downtime_ns);
+}
+
 void report_print(const struct machine *m, FILE *f, int exit_code)
 {
 	int power = atomic_load(&m->vm.power);
@@ -212,6 +234,8 @@ void report_print(const struct machine *m, FILE *f, int exit_code)
 	fprintf(f, "  \"rtas\": {\"calls\": %" PRIu64 ", \"errors\": %" PRIu64
 		"},\n", atomic_load(&m->papr.rstats.calls),
 		atomic_load(&m->papr.rstats.errors));
+	if (m->migration)
+		print_migration(m->migration, f);
 	fprintf(f, "  \"console_bytes\": %" PRIu64 "\n}\n", m->papr.con.out_bytes);
 }
 

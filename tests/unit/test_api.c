@@ -39,6 +39,10 @@ static void accepted(void **state)
 	assert_int_equal(parse("{\"request\":\"migrate\",\"uds\":\"/x\"}", why),
 			 0);
 	assert_int_equal(r.op, API_MIGRATE);
+	assert_string_equal(r.path, "/x");
+	assert_int_equal(r.fd, -1);
+	assert_int_equal(parse("{\"request\":\"migrate\",\"fd\":7}", why), 0);
+	assert_int_equal(r.fd, 7);
 }
 
 static void refused(void **state)
@@ -56,6 +60,15 @@ static void refused(void **state)
 		{"{\"request\":\"pause\",\"path\":\"/x\"}", "unknown key"},
 		{"{\"request\":\"pause\",\"request\":\"stop\"}", "not JSON"},
 		{"{\"request\":\"snapshot\"}", "needs a \"path\""},
+		{"{\"request\":\"migrate\"}", "one of \"uds\" and \"fd\""},
+		{"{\"request\":\"migrate\",\"uds\":\"/a\",\"fd\":3}",
+		 "one of \"uds\" and \"fd\""},
+		{"{\"request\":\"migrate\",\"fd\":-1}", "descriptor number"},
+		{"{\"request\":\"migrate\",\"fd\":\"3\"}", "descriptor number"},
+		{"{\"request\":\"migrate\",\"uds\":\"\"}", "bad \"uds\""},
+		{"{\"request\":\"migrate\",\"uds\":3}", "bad \"uds\""},
+		{"{\"request\":\"migrate\",\"uds\":\"/x\",\"path\":\"/y\"}",
+		 "unknown key"},
 		{"{\"request\":\"snapshot\",\"path\":\"\"}",
 		 "needs a \"path\""},
 		{"{\"request\":\"snapshot\",\"path\":3}", "needs a \"path\""},
@@ -175,8 +188,10 @@ static void serves(void **state)
 		ask(c, sfd, "{\"request\":\"info\"}\n", buf, sizeof(buf)),
 		"\"state\":\"paused\""));
 	assert_non_null(strstr(
-		ask(c, sfd, "{\"request\":\"migrate\"}\n", buf, sizeof(buf)),
-		"not supported yet"));
+		ask(c, sfd,
+		    "{\"request\":\"migrate\",\"uds\":\"/nonexistent/x\"}\n",
+		    buf, sizeof(buf)),
+		"cannot connect to /nonexistent/x"));
 	assert_non_null(strstr(
 		ask(c, sfd, "{\"request\":\"bogus\"}\n", buf, sizeof(buf)),
 		"unknown request"));
