@@ -152,6 +152,30 @@ def snapshot():
     #     build/fuzz/bin/fuzz_snapshot
 
 
+def mig_rec(typ, arg, payload):
+    return struct.pack(">BBI", typ, arg, len(payload)) + payload
+
+
+def migrate():
+    # fuzz_migrate: mode byte (1: good greeting + HELLO first, 2: records
+    # framed with good checksums), then the stream.
+    put("migrate", "hello-only", b"\x01")
+    put("migrate", "raw", b"\x00PVMMMIGR" + struct.pack(">II", 1, 0))
+    recs = (mig_rec(2, 0, struct.pack(">Q", 0x10000) + bytes(range(64))) +
+            mig_rec(3, 0, struct.pack(">QQ", 0x20000, 0x10000)) +
+            mig_rec(5, 0, struct.pack(">Q", 100)) +
+            mig_rec(7, 0, b""))
+    put("migrate", "records", b"\x03" + recs)
+    # The fuzz machine's own state (the snapshot target's seed, without
+    # its mode byte), then DONE: a stream the destination accepts.
+    mach = os.path.join(ROOT, "snapshot", "machine")
+    if os.path.exists(mach):
+        with open(mach, "rb") as f:
+            state = f.read()[1:]
+        put("migrate", "state", b"\x03" + mig_rec(5, 0, struct.pack(">Q", 0)) +
+            mig_rec(6, 0, state) + mig_rec(7, 0, b""))
+
+
 def api():
     put("api", "pause", b'{"request":"pause"}')
     put("api", "snapshot", b'{"request":"snapshot","path":"/tmp/s"}')
@@ -165,4 +189,5 @@ rtas()
 hcalls()
 vsock()
 snapshot()
+migrate()
 api()
