@@ -62,6 +62,7 @@ struct src {
 	struct mig_report *r;
 	uint64_t *dirty; /* pages still to send, one bit each */
 	uint64_t *fresh; /* what the dirty log just handed out */
+	uint64_t *ulog;	 /* what pvmm handed out (gmem's log, 4 KiB) */
 	size_t words;
 	uint64_t page, npages;
 	uint8_t *buf; /* one RAM record being built */
@@ -341,6 +342,25 @@ static int drain(struct src *s)
 	return 0;
 }
 
+/* Every page pvmm's devices were handed since the passes began: they
+ * may have written it, which KVM's log does not see.  Paused and
+ * drained, nothing is writing any more. */
+static void add_device_pages(struct src *s)
+{
+	for (size_t w = 0; w < s->words; w++) {
+		uint64_t bits = __atomic_load_n(&s->ulog[w], __ATOMIC_RELAXED);
+
+		while (bits) {
+			uint64_t pg = ((uint64_t)w * 64 +
+				       (uint64_t)__builtin_ctzll(bits)) *
+				      GMEM_LOG_PAGE / s->page;
+
+			s->dirty[pg / 64] |= 1ull << (pg % 64);
+			bits &= bits - 1;
+		}
+	}
+}
+
 static int stop_and_copy(struct src *s, uint32_t last)
 {
 	uint8_t *state = NULL;
@@ -350,6 +370,8 @@ static int stop_and_copy(struct src *s, uint32_t last)
 
 	if (!err)
 		err = collect(s, &left);
+	if (!err)
+		add_device_pages(s);
 	if (!err)
 		err = pass(s, last, false);
 	if (!err)
@@ -373,6 +395,7 @@ static int precopy(struct src *s, bool *paused, uint64_t *t_stop)
 				strerror(-err));
 	/* Learn the log's page size, and start it empty. */
 	err = hv_dirty_get(s->p->vm, s->fresh, s->words, &s->page);
+	gmem_log_start(&s->p->vm->mem, s->ulog);
 	if (err || !s->page || s->page > MIG_RAM_CHUNK ||
 	    (s->page & (s->page - 1)) || s->p->vm->mem.size % s->page)
 		return mig_fail(s->r, err ? err : -EIO,
@@ -405,6 +428,26 @@ static int precopy(struct src *s, bool *paused, uint64_t *t_stop)
 	return stop_and_copy(s, i);
 }
 
+/* gmem's log outlives each migration: a device thread may still be
+ * marking it just after the log was turned off, so it is never freed,
+ * only cleared for the next migration (of the same RAM). */
+static uint64_t *ulog_get(size_t words)
+{
+	static uint64_t *keep;
+	static size_t kept;
+
+	if (keep && kept == words) {
+		for (size_t i = 0; i < words; i++)
+			__atomic_store_n(&keep[i], 0, __ATOMIC_RELAXED);
+		return keep;
+	}
+	if (keep)
+		return NULL;
+	keep = calloc(words, 8);
+	kept = keep ? words : 0;
+	return keep;
+}
+
 static int src_alloc(struct src *s)
 {
 	unsigned order = s->p->mmu->mode == MMU_HASH ? s->p->mmu->hpt_order : 0;
@@ -413,10 +456,11 @@ static int src_alloc(struct src *s)
 	s->words = (size_t)((s->p->vm->mem.size / 4096 + 63) / 64);
 	s->dirty = calloc(s->words, 8);
 	s->fresh = calloc(s->words, 8);
+	s->ulog = ulog_get(s->words);
 	s->buf = malloc(8 + MIG_RAM_CHUNK);
 	s->hpt_cap = (size_t)mig_max_len(MIG_HPT, order);
 	s->hpt = order ? malloc(s->hpt_cap) : NULL;
-	if (!s->dirty || !s->fresh || !s->buf || (order && !s->hpt))
+	if (!s->dirty || !s->fresh || !s->ulog || !s->buf || (order && !s->hpt))
 		return mig_fail(s->r, -ENOMEM, "out of memory");
 	return 0;
 }
@@ -435,6 +479,7 @@ int mig_source(const struct snap_parts *p, int fd, const struct mig_params *prm,
 			       prm->max_passes, MIG_MAX_PASSES - 1);
 	else if (!(err = src_alloc(&s)) && !(err = hello(&s)))
 		err = precopy(&s, &paused, &t_stop);
+	gmem_log_start(&p->vm->mem, NULL);
 	hv_dirty_log(p->vm, false);
 	if (s.htab >= 0)
 		close(s.htab);

@@ -109,6 +109,8 @@ static void guest_writes(int call)
 		memset(ram + (uint64_t)pg * PAGE, call, 100);
 		fake_hv.dirty[pg / 64] |= 1ull << (pg % 64);
 	}
+	/* A device fills a buffer (through gmem, not in KVM's log). */
+	memset(gmem_ptr(&src_m->vm.mem, 600ull * PAGE + 4096, 100), call, 100);
 	/* A page that becomes zero again must arrive as zero. */
 	memset(ram + 1000ull * PAGE, 0, PAGE);
 	fake_hv.dirty[1000 / 64] |= 1ull << (1000 % 64);
