@@ -166,29 +166,63 @@ long hv_resize_hpt(struct vm *vm, bool commit, unsigned shift)
 	return fake_hv.resize_ret;
 }
 
-/* The HTAB calls are not faked beyond counting: migrate/htab.c runs only
- * on POWER (e2e hpt-migration-stream). */
+/* The HTAB calls: counted and refused (-ENOSYS), unless the test set
+ * htab_fake and the tables. */
+static bool htab_first = true;
+
 int hv_htab_open(struct vm *vm, bool write)
 {
 	(void)vm;
-	(void)write;
-	return fake_hv.htab_calls++, -ENOSYS;
+	fake_hv.htab_calls++;
+	if (!fake_hv.htab_fake)
+		return -ENOSYS;
+	if (!write)
+		htab_first = true;
+	return eventfd(0, EFD_CLOEXEC);
 }
 
 int hv_htab_read(int fd, hv_htab_fn *fn, void *ctx)
 {
-	(void)fn;
-	(void)ctx;
-	return fake_hv.htab_calls++, fd < 0 ? -EBADF : -ENOSYS;
+	const uint8_t zero[16] = {0};
+	int err = 0;
+
+	fake_hv.htab_calls++;
+	if (fd < 0)
+		return -EBADF;
+	if (!fake_hv.htab_fake)
+		return -ENOSYS;
+	fake_hv.htab_reads++;
+	/* One run per entry to report: valid (not all zero) or invalid. */
+	for (uint32_t i = 0; !err && i < FAKE_HPT_ENTRIES; i++) {
+		const uint8_t *e = fake_hv.hpt + (size_t)i * 16;
+		bool valid = memcmp(e, zero, 16) != 0;
+
+		if (!htab_first && !fake_hv.hpt_changed[i])
+			continue;
+		/* As KVM: the first pass covers every entry, invalid
+		 * ones as runs of n_invalid. */
+		err = fn(ctx, i, valid, !valid, e);
+		fake_hv.hpt_changed[i] = 0;
+	}
+	htab_first = false;
+	return err;
 }
 
 int hv_htab_write(int fd, uint32_t index, uint16_t n_valid,
 		  uint16_t n_invalid, const uint8_t *hptes)
 {
-	(void)index;
-	(void)hptes;
 	fake_hv.htab_calls++;
-	return fd < 0 || n_valid + n_invalid == 0 ? -EINVAL : -ENOSYS;
+	if (fd < 0 || n_valid + n_invalid == 0)
+		return -EINVAL;
+	if (!fake_hv.htab_fake)
+		return -ENOSYS;
+	if ((uint64_t)index + n_valid + n_invalid > FAKE_HPT_ENTRIES)
+		return -EINVAL;
+	memcpy(fake_hv.hpt_in + (size_t)index * 16, hptes,
+	       (size_t)n_valid * 16);
+	memset(fake_hv.hpt_in + ((size_t)index + n_valid) * 16, 0,
+	       (size_t)n_invalid * 16);
+	return 0;
 }
 
 int hv_vm_spare(struct vm *vm, struct vm *spare, unsigned order)

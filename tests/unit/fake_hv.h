@@ -11,6 +11,8 @@
 struct vcpu;
 
 #define FAKE_HV_MAX_CALLS	64
+#define FAKE_HPT_ORDER		18
+#define FAKE_HPT_ENTRIES	((1u << FAKE_HPT_ORDER) / 16)
 
 struct fake_hv {
 	int kick_calls;
@@ -56,6 +58,15 @@ struct fake_hv {
 	int irq_line_ret;
 
 	int htab_calls;			/* hv_htab_*, hv_vm_spare */
+
+	/* With htab_fake, an HPT of FAKE_HPT_ENTRIES: hpt[] is the source
+	 * VM's (a read fd's first pass gives all of it, later passes the
+	 * entries whose hpt_changed is set, clearing it), hpt_in[] what
+	 * write fds stored. */
+	bool htab_fake;
+	uint8_t *hpt, *hpt_in;		/* FAKE_HPT_ENTRIES x 16 bytes */
+	uint8_t *hpt_changed;		/* one byte per entry */
+	int htab_reads;
 
 	/* Dirty log: on/off and the calls; hv_dirty_get hands out and
 	 * clears dirty[] (pages of dirty_page bytes; 0: 64 KiB), or

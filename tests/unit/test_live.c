@@ -170,6 +170,65 @@ static void migrate_radix(void **state)
 	done();
 }
 
+/* The "guest" of a hash machine: it also changes HPT entries (an
+ * mmap/munmap loop: some become valid, some invalid). */
+static void hpt_churn(int call)
+{
+	guest_writes(call);
+	if (fake_hv.paused || call > 4)
+		return;
+	for (unsigned i = 0; i < 10; i++) {
+		unsigned e = 100 + (unsigned)call * 37 + i;
+
+		memset(fake_hv.hpt + e * 16, call, 16);
+		fake_hv.hpt_changed[e] = 1;
+	}
+	memset(fake_hv.hpt + 5 * 16, 0, 16); /* unmapped again */
+	fake_hv.hpt_changed[5] = 1;
+}
+
+static void migrate_hash(void **state)
+{
+	struct mig_params prm = MIG_DEFAULT_PARAMS;
+	struct dst_run d = {0};
+	struct mig_report r;
+	size_t bytes = (size_t)FAKE_HPT_ENTRIES * 16;
+
+	(void)state;
+	two(2, UNIT_RAM);
+	src_m->mmu.mode = dst_m->mmu.mode = MMU_HASH;
+	src_m->mmu.hpt_order = dst_m->mmu.hpt_order = FAKE_HPT_ORDER;
+	src_m->mmu.pate1 = 0;
+	src_m->mmu.cfg_flags = 0;
+	fake_hv.htab_fake = true;
+	fake_hv.hpt = calloc(1, bytes);
+	fake_hv.hpt_in = malloc(bytes);
+	fake_hv.hpt_changed = calloc(1, FAKE_HPT_ENTRIES);
+	/* Stale entries in the destination's table must go. */
+	memset(fake_hv.hpt_in, 0x5a, bytes);
+	for (unsigned e = 0; e < FAKE_HPT_ENTRIES; e += 3)
+		memset(fake_hv.hpt + e * 16, 0x11, 16);
+	prm.stop_bytes = 2 * PAGE;
+	writes_left = 3;
+	fake_hv.dirty_hook = hpt_churn;
+
+	assert_int_equal(run(&prm, &d, &r), 0);
+	assert_int_equal(d.err, 0);
+	assert_memory_equal(src_m->vm.mem.host, dst_m->vm.mem.host, UNIT_RAM);
+	assert_memory_equal(fake_hv.hpt, fake_hv.hpt_in, bytes);
+	/* One HPT pass per RAM pass: the whole table, then only changes. */
+	assert_int_equal(r.passes, 4);
+	assert_int_equal(r.hpt_passes, 4);
+	assert_int_equal(d.r.hpt_passes, 4);
+	assert_true(r.hpt_bytes[0] > (FAKE_HPT_ENTRIES / 3) * 16);
+	assert_true(r.hpt_bytes[1] > 0 && r.hpt_bytes[1] < 1024);
+	assert_true(r.hpt_bytes[0] > 50 * r.hpt_bytes[2]);
+	free(fake_hv.hpt);
+	free(fake_hv.hpt_in);
+	free(fake_hv.hpt_changed);
+	done();
+}
+
 /* A guest that dirties more than the threshold every time: the pass
  * limit ends the pre-copy. */
 static void pass_limit(void **state)
@@ -384,9 +443,12 @@ static void hostile(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(migrate_radix),  cmocka_unit_test(pass_limit),
-		cmocka_unit_test(refused_config), cmocka_unit_test(dest_gone),
+		cmocka_unit_test(migrate_radix),
+		cmocka_unit_test(pass_limit),
+		cmocka_unit_test(refused_config),
+		cmocka_unit_test(dest_gone),
 		cmocka_unit_test(hostile),
+		cmocka_unit_test(migrate_hash),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
