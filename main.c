@@ -601,6 +601,22 @@ static void take_config(struct optset *s, struct options *o, const char *path)
 	fail_where = NULL;
 }
 
+/* --incoming's syntax, before anything is built. */
+static void incoming_check(const char *spec)
+{
+	uint64_t n;
+
+	if (!strncmp(spec, "fd:", 3)) {
+		if (parse_uint(spec + 3, 0, INT32_MAX, &n) < 0)
+			fail("--incoming %s: give uds=PATH or fd:N", spec);
+		return;
+	}
+	if (strncmp(spec, "uds=", 4) || !spec[4])
+		fail("--incoming %s: give uds=PATH or fd:N", spec);
+	if (strlen(spec + 4) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+		fail("--incoming %s: path too long", spec);
+}
+
 static void parse_options(int argc, char **argv, struct options *o)
 {
 	static struct optset s;
@@ -645,6 +661,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 	}
 	if (o->incoming && o->restore)
 		fail("--incoming and --restore: one or the other");
+	if (o->incoming)
+		incoming_check(o->incoming);
 	if (!o->kernel && !o->restore && !o->incoming)
 		fail("no --kernel given (see --help)");
 }
@@ -907,16 +925,13 @@ static int incoming_open(const char *spec)
 	uint64_t n;
 	int lfd, fd;
 
+	/* incoming_check vetted the syntax. */
 	if (!strncmp(spec, "fd:", 3)) {
 		if (parse_uint(spec + 3, 0, INT32_MAX, &n) < 0 ||
 		    fcntl((int)n, F_GETFD) < 0)
 			fail("--incoming %s: not an open file descriptor", spec);
 		return (int)n;
 	}
-	if (strncmp(spec, "uds=", 4) || !spec[4])
-		fail("--incoming %s: give uds=PATH or fd:N", spec);
-	if (strlen(spec + 4) >= sizeof(sa.sun_path))
-		fail("--incoming %s: path too long", spec);
 	memcpy(sa.sun_path, spec + 4, strlen(spec + 4));
 	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||

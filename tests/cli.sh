@@ -65,6 +65,12 @@ expect "restore not a snapshot" 125 "--restore .*: not a pvmm snapshot" -- --res
 expect "restore empty" 125 "--restore .*: not a snapshot \(empty file\)" -- --restore "$tmp/empty"
 expect "restore truncated" 125 "--restore .*: truncated" -- --restore "$tmp/snap-truncated"
 expect "restore other RAM size" 125 "--restore .*: snapshot of a 0 MiB guest, this one has 512 MiB" -- --restore "$snapfile"
+# --incoming: its syntax checked before anything is built
+expect "incoming bad spec" 125 "^pvmm: --incoming bogus: give uds=PATH or fd:N" -- --incoming bogus
+expect "incoming empty path" 125 "^pvmm: --incoming uds=: give uds=PATH or fd:N" -- --incoming uds=
+expect "incoming bad fd" 125 "^pvmm: --incoming fd:x: give uds=PATH or fd:N" -- --incoming fd:x
+expect "incoming path too long" 125 "^pvmm: --incoming uds=.*: path too long" -- --incoming "uds=/$(printf 'x%.0s' $(seq 120))"
+expect "incoming and restore" 125 "^pvmm: --incoming and --restore: one or the other" -- --incoming uds=/tmp/x --restore "$snapfile"
 truncate -s 1M "$tmp/disk.img"
 : >"$tmp/tiny.img"
 expect "missing disk" 125 "^pvmm: --disk /nonexistent.img: No such file" -- --kernel "$guest" --disk /nonexistent.img
