@@ -949,17 +949,15 @@ static int incoming_open(const char *spec)
 
 /* Receive the machine; nothing of the guest runs until all of it is
  * checked and loaded.  A failed migration exits 125 with its reason. */
-static int incoming_receive(struct machine *m, const char *spec,
-			    struct mig_report *r)
+static void incoming_receive(struct machine *m, const char *spec, int fd,
+			     struct mig_report *r)
 {
 	struct snap_parts p = { &m->vm, &m->mmu, &m->io.phb, &m->papr };
-	int fd = incoming_open(spec);
 
 	if (mig_dest(&p, fd, r) < 0)
 		fail("--incoming %s: migration failed: %s", spec, r->why);
 	m->migration = r;
 	m->vm.restored = true;
-	return fd;
 }
 
 /* A reboot with --on-reboot restart: start over as a new process image,
@@ -1025,6 +1023,10 @@ int main(int argc, char **argv)
 	if (devices_open(errbuf, sizeof(errbuf)) < 0)
 		fail("%s", errbuf);
 	open_nvram(&m, o.nvram);
+	/* The source's connection, while SIGTERM still ends a pvmm that
+	 * waits for one (the stream then waits in the socket). */
+	if (o.incoming)
+		in_fd = incoming_open(o.incoming);
 	/* Before any thread: every thread inherits the blocked signals. */
 	lifecycle_block_signals();
 	if ((err = io_loop_init(&m.io)) < 0)
@@ -1076,7 +1078,7 @@ int main(int argc, char **argv)
 	if (o.restore)
 		restore_apply(&m, &rs, o.restore);
 	if (o.incoming)
-		in_fd = incoming_receive(&m, o.incoming, &mig_in);
+		incoming_receive(&m, o.incoming, in_fd, &mig_in);
 	vm_mark(&m.vm, PHASE_VM_CREATED);
 	/* The guest's clock starts at --rtc-base as its first vCPU does. */
 	if (o.rtc_base && fresh) {
