@@ -11,7 +11,10 @@
 #include <unistd.h>
 
 #include "cpu/be.h"
+#include <jansson.h>
+
 #include "migrate/live.h"
+#include "report.h"
 #include "tests/unit/unit.h"
 
 #define PAGE (64u << 10)
@@ -131,6 +134,40 @@ static int run(struct mig_params *prm, struct dst_run *d, struct mig_report *r)
 	return err;
 }
 
+/* --report gives the migration, as valid JSON, passes and bytes as the
+ * migration counted them; a failure's reason with its quotes dropped. */
+static void report_has(struct machine *m, struct mig_report *r)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	json_error_t jerr;
+	json_t *o, *mig;
+
+	assert_non_null(f);
+	m->migration = r;
+	report_print(m, f, 0);
+	fclose(f);
+	o = json_loads(text, 0, &jerr);
+	assert_non_null(o);
+	mig = json_object_get(o, "migration");
+	assert_non_null(mig);
+	assert_int_equal(json_integer_value(json_object_get(mig, "passes")),
+			 r->passes);
+	assert_int_equal(json_array_size(json_object_get(mig, "pass_bytes")),
+			 r->passes);
+	assert_int_equal(json_integer_value(json_array_get(
+				 json_object_get(mig, "pass_bytes"), 1)),
+			 r->pass_bytes[1]);
+	assert_int_equal(
+		json_integer_value(json_object_get(mig, "downtime_ns")),
+		r->downtime_ns);
+	assert_true(json_is_true(json_object_get(mig, "ok")) == !r->err);
+	json_decref(o);
+	free(text);
+	m->migration = NULL;
+}
+
 static void migrate_radix(void **state)
 {
 	struct mig_params prm = MIG_DEFAULT_PARAMS;
@@ -167,6 +204,7 @@ static void migrate_radix(void **state)
 	assert_int_equal(fake_hv.mmu_proc_tbl, 0x8000000000abc005ull);
 	assert_int_equal(dst_m->papr.nvram.bytes[7], 0x42);
 	assert_int_equal(dst_m->mmu.pate1, 0x8000000000abc005ull);
+	report_has(src_m, &r);
 	done();
 }
 
@@ -262,6 +300,7 @@ static void refused_config(void **state)
 	memset(src_m->vm.mem.host, 0x11, PAGE);
 	assert_int_equal(run(&prm, &d, &r), -EINVAL);
 	assert_non_null(strstr(r.why, "refused HELLO"));
+
 	assert_non_null(strstr(r.why, "vCPUs"));
 	assert_int_equal(fake_hv.pause_calls, 0);
 	assert_int_equal(fake_hv.dirty_get_calls, 0);
@@ -270,6 +309,8 @@ static void refused_config(void **state)
 	assert_int_equal(dst_m->vm.mem.host[0], 0);
 	assert_int_not_equal(d.err, 0);
 	assert_non_null(strstr(d.r.why, "another machine"));
+	snprintf(r.why, sizeof(r.why), "a \"quoted\" \\ reason");
+	report_has(src_m, &r);
 	done();
 
 	two(2, 32ull << 20);
