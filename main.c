@@ -619,6 +619,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 	if (o->raw && o->fw_base != LOAD_AT_PADDR)
 		fail("--entry firmware: not with --raw (a flat image has no "
 		     "addresses to place)");
+	if (o->restore && o->restart_on_reboot)
+		fail("--on-reboot restart: not with --restore (a restored guest "
+		     "has no kernel to boot again)");
 	if (o->cpus % o->threads)
 		fail("--cpus %d: not a multiple of --threads-per-core %d",
 		     o->cpus, o->threads);
