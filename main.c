@@ -963,6 +963,12 @@ int main(int argc, char **argv)
 	if (host_open(&h, &caps, errbuf, sizeof(errbuf)) < 0)
 		fail("%s", errbuf);
 	choose_mmu(&m, &o, &caps);
+	/* The guest may have resized its HPT (H_RESIZE_HPT_*): the restored
+	 * one is allocated at the snapshot's size. */
+	if (o.restore && m.mmu.mode == MMU_HASH &&
+	    rs.f.cfg.hpt_order >= HPT_ORDER_MIN &&
+	    rs.f.cfg.hpt_order <= HPT_ORDER_MAX)
+		m.mmu.hpt_order = rs.f.cfg.hpt_order;
 	m.host = caps;
 
 	struct vm_config cfg = {
