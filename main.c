@@ -646,6 +646,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 	if (o->raw && o->fw_base != LOAD_AT_PADDR)
 		fail("--entry firmware: not with --raw (a flat image has no "
 		     "addresses to place)");
+	if (o->restore && o->restart_on_reboot)
+		fail("--on-reboot restart: not with --restore (a restored guest "
+		     "has no kernel to boot again)");
 	if (o->cpus % o->threads)
 		fail("--cpus %d: not a multiple of --threads-per-core %d",
 		     o->cpus, o->threads);
@@ -1044,6 +1047,12 @@ int main(int argc, char **argv)
 	if (host_open(&h, &caps, errbuf, sizeof(errbuf)) < 0)
 		fail("%s", errbuf);
 	choose_mmu(&m, &o, &caps);
+	/* The guest may have resized its HPT (H_RESIZE_HPT_*): the restored
+	 * one is allocated at the snapshot's size. */
+	if (o.restore && m.mmu.mode == MMU_HASH &&
+	    rs.f.cfg.hpt_order >= HPT_ORDER_MIN &&
+	    rs.f.cfg.hpt_order <= HPT_ORDER_MAX)
+		m.mmu.hpt_order = rs.f.cfg.hpt_order;
 	m.host = caps;
 
 	struct vm_config cfg = {

@@ -79,6 +79,12 @@ struct virtio_ops {
 	 * once has none. */
 	unsigned (*inflight)(struct virtio_dev *d);
 
+	/* The device was just loaded from a snapshot with its driver
+	 * running (virtio_set_state): tell the driver what did not come
+	 * along (vsock: the host ends of its connections).  Under d->lock,
+	 * before the guest runs.  Optional. */
+	void (*restored)(struct virtio_dev *d);
+
 	/* The driver reset the device (status 0) or it failed: drop
 	 * in-flight work.  Completions still on their way must check
 	 * d->generation and drop themselves.  Under d->lock. Optional. */
@@ -200,8 +206,9 @@ void virtio_get_state(struct virtio_dev *d, struct virtio_state *s);
  * it offers, queue sizes it allows, enabled queues whose rings lie in
  * guest RAM (mapped already)?  0 or -EINVAL. */
 int virtio_state_check(struct virtio_dev *d, const struct virtio_state *s);
-/* Load a checked state; a running device then looks at every enabled
- * queue once (buffers the driver added while the snapshot was taken).
+/* Load a checked state; a running device then hears ops->restored and
+ * looks at every enabled queue once (buffers the driver added while the
+ * snapshot was taken).
  * Takes d->lock. */
 void virtio_set_state(struct virtio_dev *d, const struct virtio_state *s);
 /* The virtio device behind PCI function @f, or NULL if it is none. */

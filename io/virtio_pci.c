@@ -919,6 +919,8 @@ void virtio_set_state(struct virtio_dev *d, const struct virtio_state *s)
 	for (unsigned i = 0; i < d->ops->nqueues; i++)
 		queue_of(d, s, i, &d->vq[i]);
 	status_store(d, s->status);
+	if (virtio_running(d) && d->ops->restored)
+		d->ops->restored(d);
 	if (virtio_running(d))
 		kick_enabled(d);
 	pthread_mutex_unlock(&d->lock);

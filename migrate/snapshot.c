@@ -236,12 +236,55 @@ int snap_write_end(struct snap_writer *w)
 	return snap_write_section(w, SNAP_SEC_END, 0, NULL, 0);
 }
 
+/* All zero: the first 8 bytes are, and every byte equals the one 8
+ * bytes before it (no 64 KiB table of zeros in the binary). */
+static bool chunk_zero(const uint8_t *b, size_t n)
+{
+	static const uint8_t zero[8];
+
+	if (n <= 8)
+		return !memcmp(b, zero, n);
+	return !memcmp(b, zero, 8) && !memcmp(b, b + 8, n - 8);
+}
+
+/* RAM written chunk by chunk, all-zero chunks skipped: they stay holes
+ * in the (fresh) file, which read and map as zeros.  A guest's RAM is
+ * mostly pages it never touched. */
+static void put_ram(struct snap_writer *w, const uint8_t *b, uint64_t len)
+{
+	uint64_t off = 0;
+
+	while (!w->err && off < len) {
+		uint64_t run = off;
+
+		while (run < len &&
+		       !chunk_zero(b + run, (size_t)(len - run < SNAP_RAM_ALIGN
+							     ? len - run
+							     : SNAP_RAM_ALIGN)))
+			run += SNAP_RAM_ALIGN;
+		if (run > len)
+			run = len;
+		put_all(w, b + off, (size_t)(run - off));
+		off = run;
+		while (off < len &&
+		       chunk_zero(b + off, (size_t)(len - off < SNAP_RAM_ALIGN
+							    ? len - off
+							    : SNAP_RAM_ALIGN)))
+			off += SNAP_RAM_ALIGN;
+		if (off > len)
+			off = len;
+		if (!w->err &&
+		    lseek(w->fd, (off_t)(w->pos + off - run), SEEK_SET) < 0)
+			w->err = -errno;
+		w->pos += off - run;
+	}
+}
+
 int snap_write_ram_end(struct snap_writer *w, const void *ram, uint64_t ram_len)
 {
 	uint8_t p[RAM_PAYLOAD];
 	/* Where RAM starts: after this section and the end section. */
 	uint64_t at = w->pos + 2 * SNAP_SECTION_HEADER + RAM_PAYLOAD;
-	const uint8_t *b = ram;
 
 	at = (at + SNAP_RAM_ALIGN - 1) & ~(uint64_t)(SNAP_RAM_ALIGN - 1);
 	be64_store(p, at);
@@ -253,14 +296,10 @@ int snap_write_ram_end(struct snap_writer *w, const void *ram, uint64_t ram_len)
 	if (lseek(w->fd, (off_t)at, SEEK_SET) < 0)
 		return w->err = -errno;
 	w->pos = at;
-	/* In pieces: write() moves at most ~2 GiB at a time on Linux. */
-	while (!w->err && ram_len) {
-		size_t n = ram_len > (1u << 30) ? (1u << 30) : (size_t)ram_len;
-
-		put_all(w, b, n);
-		b += n;
-		ram_len -= n;
-	}
+	put_ram(w, ram, ram_len);
+	/* The file as long as RAM says, trailing holes included. */
+	if (!w->err && ftruncate(w->fd, (off_t)w->pos) < 0)
+		w->err = -errno;
 	return w->err;
 }
 

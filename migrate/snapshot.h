@@ -94,7 +94,8 @@ int snap_write_header(struct snap_writer *w, const struct snap_config *cfg);
 int snap_write_section(struct snap_writer *w, uint32_t type, uint32_t instance,
 		       const void *payload, size_t len);
 /* The RAM section, the end section, and @ram_len bytes of guest RAM at
- * the next SNAP_RAM_ALIGN boundary (a file only: it seeks).  For a
+ * the next SNAP_RAM_ALIGN boundary (a fresh, empty file only: it seeks
+ * over all-zero chunks, leaving holes).  For a
  * stream without RAM, snap_write_end(). */
 int snap_write_ram_end(struct snap_writer *w, const void *ram,
 		       uint64_t ram_len);

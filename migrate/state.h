@@ -44,7 +44,8 @@ struct snap_state;
  * as (its configuration, each vCPU, the interrupt controller, the HPT
  * stream, each device; guest RAM must be in place for the queues'
  * check).  0 with *@out to apply, or -EINVAL with one line in @why and
- * nothing changed. */
+ * nothing changed.  *@out points into @f's buffer (the HPT stream):
+ * keep it until snapshot_apply. */
 int snapshot_check(const struct snap_parts *p, const struct snap_file *f,
 		   struct snap_state **out, char *why, size_t wlen);
 

@@ -64,6 +64,7 @@ expect "restore missing" 125 "^pvmm: --restore /nonexistent: No such file" -- --
 expect "restore not a snapshot" 125 "--restore .*: not a pvmm snapshot" -- --restore "$tmp/text"
 expect "restore empty" 125 "--restore .*: not a snapshot \(empty file\)" -- --restore "$tmp/empty"
 expect "restore truncated" 125 "--restore .*: truncated" -- --restore "$tmp/snap-truncated"
+expect "restore with reboot restart" 125 "--on-reboot restart: not with --restore" -- --restore "$snapfile" --on-reboot restart
 expect "restore other RAM size" 125 "--restore .*: snapshot of a 0 MiB guest, this one has 512 MiB" -- --restore "$snapfile"
 # --incoming: its syntax checked before anything is built
 expect "incoming bad spec" 125 "^pvmm: --incoming bogus: give uds=PATH or fd:N" -- --incoming bogus

@@ -218,6 +218,48 @@ static void stream(void **state)
 	free(f);
 }
 
+/* All-zero RAM chunks are holes: the file reads back as RAM was, and
+ * takes less room than RAM. */
+static void sparse_ram(void **state)
+{
+	const size_t len = 16 * SNAP_RAM_ALIGN;
+	uint8_t *ram = calloc(1, len), *back = malloc(len);
+	struct snap_file *f = malloc(sizeof(*f));
+	struct snap_config c = cfg;
+	struct snap_writer w;
+	struct stat st;
+	uint8_t *buf;
+	char why[160];
+	FILE *fp = tmpfile();
+
+	(void)state;
+	c.ram_size = len;
+	ram[SNAP_RAM_ALIGN + 5] = 1;	 /* chunk 1 */
+	ram[2 * SNAP_RAM_ALIGN] = 2;	 /* chunk 2, with 1: one run */
+	ram[9 * SNAP_RAM_ALIGN - 1] = 3; /* chunk 8, its last byte */
+	snap_writer_init(&w, fileno(fp));
+	snap_write_header(&w, &c);
+	assert_int_equal(snap_write_ram_end(&w, ram, len), 0);
+	assert_int_equal(fstat(fileno(fp), &st), 0);
+	buf = malloc((size_t)st.st_size);
+	assert_int_equal(pread(fileno(fp), buf, (size_t)st.st_size, 0),
+			 st.st_size);
+	assert_int_equal(
+		snap_parse(buf, (size_t)st.st_size, true, f, why, sizeof(why)),
+		0);
+	assert_int_equal((uint64_t)st.st_size, f->ram_offset + len);
+	memcpy(back, buf + f->ram_offset, len);
+	assert_memory_equal(back, ram, len);
+	/* 3 chunks of data and the header's block: far less than 16. */
+	assert_true((uint64_t)st.st_blocks * 512 <
+		    f->ram_offset + 8 * SNAP_RAM_ALIGN);
+	fclose(fp);
+	free(buf);
+	free(back);
+	free(ram);
+	free(f);
+}
+
 static void cursors(void **state)
 {
 	uint8_t b[11];
@@ -247,6 +289,7 @@ int main(void)
 		cmocka_unit_test(round_trip), cmocka_unit_test(truncated),
 		cmocka_unit_test(corrupt),    cmocka_unit_test(foreign),
 		cmocka_unit_test(stream),     cmocka_unit_test(cursors),
+		cmocka_unit_test(sparse_ram),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
