@@ -953,11 +953,12 @@ static int incoming_open(const char *spec)
 /* Receive the machine; nothing of the guest runs until all of it is
  * checked and loaded.  A failed migration exits 125 with its reason. */
 static void incoming_receive(struct machine *m, const char *spec, int fd,
+			     const struct snap_config *cfg,
 			     struct mig_report *r)
 {
 	struct snap_parts p = { &m->vm, &m->mmu, &m->io.phb, &m->papr };
 
-	if (mig_dest(&p, fd, r) < 0)
+	if (mig_dest(&p, fd, cfg, r) < 0)
 		fail("--incoming %s: migration failed: %s", spec, r->why);
 	m->migration = r;
 	m->vm.restored = true;
@@ -985,6 +986,7 @@ int main(int argc, char **argv)
 	struct vm_info vi;
 	static struct restore rs;
 	static struct mig_report mig_in;
+	struct snap_config in_cfg;
 	bool fresh;
 	int in_fd = -1;
 	char errbuf[256];
@@ -1028,8 +1030,12 @@ int main(int argc, char **argv)
 	open_nvram(&m, o.nvram);
 	/* The source's connection, while SIGTERM still ends a pvmm that
 	 * waits for one (the stream then waits in the socket). */
-	if (o.incoming)
+	if (o.incoming) {
 		in_fd = incoming_open(o.incoming);
+		if (mig_dest_hello(in_fd, &in_cfg, &mig_in) < 0)
+			fail("--incoming %s: migration failed: %s",
+			     o.incoming, mig_in.why);
+	}
 	/* Before any thread: every thread inherits the blocked signals. */
 	lifecycle_block_signals();
 	if ((err = io_loop_init(&m.io)) < 0)
@@ -1053,6 +1059,11 @@ int main(int argc, char **argv)
 	    rs.f.cfg.hpt_order >= HPT_ORDER_MIN &&
 	    rs.f.cfg.hpt_order <= HPT_ORDER_MAX)
 		m.mmu.hpt_order = rs.f.cfg.hpt_order;
+	/* Likewise a migrating guest's, at the source's size. */
+	if (o.incoming && m.mmu.mode == MMU_HASH &&
+	    in_cfg.hpt_order >= HPT_ORDER_MIN &&
+	    in_cfg.hpt_order <= HPT_ORDER_MAX)
+		m.mmu.hpt_order = in_cfg.hpt_order;
 	m.host = caps;
 
 	struct vm_config cfg = {
@@ -1087,7 +1098,7 @@ int main(int argc, char **argv)
 	if (o.restore)
 		restore_apply(&m, &rs, o.restore);
 	if (o.incoming)
-		incoming_receive(&m, o.incoming, in_fd, &mig_in);
+		incoming_receive(&m, o.incoming, in_fd, &in_cfg, &mig_in);
 	vm_mark(&m.vm, PHASE_VM_CREATED);
 	/* The guest's clock starts at --rtc-base as its first vCPU does. */
 	if (o.rtc_base && fresh) {

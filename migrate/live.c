@@ -533,18 +533,15 @@ static int htab_apply(void *ctx, uint32_t index, uint16_t n_valid,
 	return hv_htab_write(*(int *)ctx, index, n_valid, n_invalid, hptes);
 }
 
-static int dst_hello(struct dst *d, const uint8_t *pl, uint64_t len)
+/* Is the source's machine this one? */
+static int dst_match(struct dst *d, const struct snap_config *have)
 {
 	struct snap_config want;
 	char why[200];
-	int err = snap_parse(pl, (size_t)len, false, d->file, why, sizeof(why));
+	int err;
 
-	if (err)
-		return mig_fail(d->r, -EPROTO, "configuration: %s", why);
-	if (d->file->nsec)
-		return mig_fail(d->r, -EPROTO, "configuration with sections");
 	snap_config_of(d->p, &want);
-	if ((err = snap_config_match(&d->file->cfg, &want, why, sizeof(why))))
+	if ((err = snap_config_match(have, &want, why, sizeof(why))))
 		return mig_fail(d->r, err, "another machine: %s", why);
 	return 0;
 }
@@ -662,15 +659,11 @@ static void zero_ram(struct gmem *g)
 
 static int dst_run(struct dst *d)
 {
-	uint8_t g[MIG_GREETING], *pl = NULL;
+	uint8_t *pl = NULL;
 	struct mig_hdr h;
 	char why[200];
-	int err = mig_read_raw(d->fd, g, sizeof(g), DST_WAIT_MS);
+	int err;
 
-	if (err || (err = mig_greeting_check(g, why, sizeof(why))))
-		return mig_fail(d->r, err, "greeting: %s",
-				err == -EPROTO ? why : strerror(-err));
-	d->r->bytes += sizeof(g);
 	for (;;) {
 		err = mig_recv(d->fd, d->order, DST_WAIT_MS, &h, &pl, why,
 			       sizeof(why));
@@ -681,16 +674,7 @@ static int dst_run(struct dst *d)
 						? "the source went away"
 						: strerror(-err));
 		d->r->bytes += MIG_HEADER + h.len;
-		if (d->type == 0 && h.type != MIG_HELLO)
-			err = mig_fail(d->r, -EPROTO, "%s before HELLO",
-				       mig_type_name(h.type));
-		else if (d->type == 0) {
-			d->type = MIG_HELLO;
-			err = dst_hello(d, pl, h.len);
-			reply(d->fd, MIG_HELLO, err, err ? d->r->why : "ok");
-			if (!err)
-				zero_ram(&d->p->vm->mem);
-		} else if (h.type == MIG_HELLO)
+		if (h.type == MIG_HELLO)
 			err = mig_fail(d->r, -EPROTO, "a second HELLO");
 		else
 			err = dst_record(d, &h, pl);
@@ -702,19 +686,80 @@ static int dst_run(struct dst *d)
 	}
 }
 
-int mig_dest(const struct snap_parts *p, int fd, struct mig_report *r)
+/* The greeting and HELLO: the source's configuration. */
+static int hello_read(int fd, struct snap_config *cfg, struct mig_report *r)
 {
-	struct dst d = {.p = p, .fd = fd, .r = r, .htab = -1};
+	uint8_t g[MIG_GREETING], *pl = NULL;
+	struct snap_file *f = malloc(sizeof(*f));
+	struct mig_hdr h;
+	char why[200];
+	int err = f ? mig_read_raw(fd, g, sizeof(g), DST_WAIT_MS) : -ENOMEM;
+
+	if (!err && !(err = mig_greeting_check(g, why, sizeof(why)))) {
+		r->bytes += sizeof(g);
+		err = mig_recv(fd, 0, DST_WAIT_MS, &h, &pl, why, sizeof(why));
+	} else if (err != -EPROTO) {
+		snprintf(why, sizeof(why), "greeting: %s", strerror(-err));
+	}
+	if (!err) {
+		r->bytes += MIG_HEADER + h.len;
+		if (h.type != MIG_HELLO)
+			err = mig_fail(r, -EPROTO, "%s before HELLO",
+				       mig_type_name(h.type));
+		else if (snap_parse(pl, (size_t)h.len, false, f, why,
+				    sizeof(why)) ||
+			 f->nsec)
+			err = mig_fail(r, -EPROTO, "configuration: %s",
+				       f->nsec ? "with sections" : why);
+		else
+			*cfg = f->cfg;
+	} else {
+		mig_fail(r, err, "%s",
+			 err == -ECONNRESET ? "the source went away" : why);
+	}
+	free(pl);
+	free(f);
+	return err;
+}
+
+int mig_dest_hello(int fd, struct snap_config *cfg, struct mig_report *r)
+{
 	uint64_t t0 = vm_now_ns();
 	int err;
 
 	memset(r, 0, sizeof(*r));
+	memset(cfg, 0, sizeof(*cfg));
+	err = hello_read(fd, cfg, r);
+	if (err && r->err != -ECONNRESET)
+		reply(fd, MIG_HELLO, err, r->why);
+	r->total_ns = vm_now_ns() - t0;
+	r->err = err;
+	return err;
+}
+
+int mig_dest(const struct snap_parts *p, int fd, const struct snap_config *cfg,
+	     struct mig_report *r)
+{
+	struct dst d = {.p = p, .fd = fd, .r = r, .htab = -1};
+	uint64_t t0 = vm_now_ns() - r->total_ns;
+	int err;
+
 	d.order = p->mmu->mode == MMU_HASH ? p->mmu->hpt_order : 0;
 	d.file = malloc(sizeof(*d.file));
-	err = d.file ? dst_run(&d) : mig_fail(r, -ENOMEM, "out of memory");
+	err = d.file ? dst_match(&d, cfg)
+		     : mig_fail(r, -ENOMEM, "out of memory");
+	reply(fd, MIG_HELLO, err, err ? r->why : "ok");
+	if (!err) {
+		/* Check-then-use starts from a RAM the source's pass 0
+		 * assumes: zero where it sends nothing. */
+		zero_ram(&p->vm->mem);
+		d.type = MIG_HELLO;
+		err = dst_run(&d);
+	}
 	if (err == 1)
 		err = 0;
-	else if (d.type > MIG_HELLO && r->err != -ECANCELED)
+	else if (d.type > MIG_HELLO && r->err != -ECANCELED &&
+		 r->err != -ECONNRESET)
 		reply(fd, d.type, err, r->why);
 	if (d.htab >= 0)
 		close(d.htab);

@@ -55,11 +55,17 @@ struct mig_report {
 int mig_source(const struct snap_parts *p, int fd, const struct mig_params *prm,
 	       struct mig_report *r);
 
-/* Destination: receive a machine into @p (built as the source's, vCPUs
- * not started) from @fd.  0 with everything loaded: the caller starts
- * the vCPUs (vm->restored) and then calls mig_dest_running().  -errno
- * with @r->why (the source was told why, when it could be). */
-int mig_dest(const struct snap_parts *p, int fd, struct mig_report *r);
+/* Destination, in two steps.  mig_dest_hello: read the greeting and the
+ * source's configuration (*@cfg) from @fd, before the machine is built
+ * (a hash guest's HPT is allocated at the source's size: the guest may
+ * have resized it).  mig_dest: check @cfg against the machine @p built
+ * for it (vCPUs not started) and answer, then receive it.  0 with
+ * everything loaded: the caller starts the vCPUs (vm->restored), then
+ * calls mig_dest_running().  -errno with @r->why (the source was told
+ * why, when it could be). */
+int mig_dest_hello(int fd, struct snap_config *cfg, struct mig_report *r);
+int mig_dest(const struct snap_parts *p, int fd, const struct snap_config *cfg,
+	     struct mig_report *r);
 int mig_dest_running(int fd);
 
 #endif

@@ -81,6 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fuzz_vm vm;
 	struct snap_parts p;
 	struct mig_report r;
+	struct snap_config cfg;
 	size_t at = 0;
 	int sv[2], sz = 1 << 20, err;
 	uint8_t mode;
@@ -111,7 +112,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (write(sv[0], out, at) != (ssize_t)at)
 		abort();
 	shutdown(sv[0], SHUT_WR);
-	err = mig_dest(&p, sv[1], &r);
+	err = mig_dest_hello(sv[1], &cfg, &r);
+	if (!err)
+		err = mig_dest(&p, sv[1], &cfg, &r);
 	if (getenv("FUZZ_MIGRATE_VERBOSE"))
 		fprintf(stderr, "%s: %s\n", err ? "refused" : "accepted",
 			r.why);

@@ -84,7 +84,11 @@ static void *dst_thread(void *arg)
 		close(d->fd);
 		return NULL;
 	}
-	d->err = mig_dest(&p, d->fd, &d->r);
+	struct snap_config cfg;
+
+	d->err = mig_dest_hello(d->fd, &cfg, &d->r);
+	if (!d->err)
+		d->err = mig_dest(&p, d->fd, &cfg, &d->r);
 	if (!d->err)
 		d->err = mig_dest_running(d->fd);
 	close(d->fd);
@@ -390,12 +394,15 @@ static size_t prefix(uint8_t *buf)
 static int feed(const uint8_t *buf, size_t len, struct mig_report *r)
 {
 	struct snap_parts p = parts_of(dst_m);
+	struct snap_config cfg;
 	int sv[2], err;
 
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	assert_int_equal(write(sv[0], buf, len), (ssize_t)len);
 	shutdown(sv[0], SHUT_WR);
-	err = mig_dest(&p, sv[1], r);
+	err = mig_dest_hello(sv[1], &cfg, r);
+	if (!err)
+		err = mig_dest(&p, sv[1], &cfg, r);
 	close(sv[0]);
 	close(sv[1]);
 	return err;
