@@ -36,7 +36,8 @@ SRC_CONFIG_VIRTIO_VSOCK := io/virtio_vsock.c io/vsock_conn.c \
 			   io/vsock_host.c io/vsock_events.c
 TEST_CONFIG_VIRTIO_BLK   := tests/unit/test_virtio_blk.c
 TEST_CONFIG_VIRTIO_NET   := tests/unit/test_virtio_net.c
-TEST_CONFIG_VIRTIO_RNG   := tests/unit/test_virtio_rng.c tests/unit/test_tce.c
+TEST_CONFIG_VIRTIO_RNG   := tests/unit/test_virtio_rng.c tests/unit/test_tce.c \
+			    tests/unit/test_snapshot_state.c
 TEST_CONFIG_VIRTIO_VSOCK := tests/unit/test_vsock.c
 DEV_OFF   := $(foreach c,$(DEV_CONFIGS),$(if $(filter 1,$(call config_of,$(c))),,$(c)))
 DEV_SKIP  := $(foreach c,$(DEV_OFF),$(SRC_$(c)))
@@ -175,7 +176,7 @@ UNIT_HELP := $(filter-out $(wildcard tests/unit/test_*.c),$(wildcard tests/unit/
 UNIT_HOBJ := $(UNIT_HELP:%.c=$(B)/native/%.o)
 
 # Link-time seams besides fake_hv.c: tests/unit/fake_sys.h.
-UNIT_WRAP := -Wl,--wrap=loop_call,--wrap=loop_watch,--wrap=getrandom
+UNIT_WRAP := -Wl,--wrap=loop_call,--wrap=loop_watch,--wrap=loop_unwatch,--wrap=getrandom
 
 $(B)/native/tests/%: $(B)/native/tests/unit/%.o $(UNIT_HOBJ) $(NOBJ_PORT)
 	@mkdir -p $(dir $@)

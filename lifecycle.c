@@ -67,22 +67,30 @@ static void shutdown_timer_start(struct machine *m)
 		fprintf(stderr, "pvmm: cannot arm the shutdown timer\n");
 }
 
+/* One stop request: the first asks the guest, a later one stops it. */
+static void stop_request(struct machine *m, int sig)
+{
+	if (lc.first || events_request_shutdown(&m->papr) < 0) {
+		vm_request_kill(&m->vm, PVMM_EXIT_SIGNAL + sig);
+		return;
+	}
+	lc.first = sig;
+	shutdown_timer_start(m);
+}
+
+void lifecycle_request_stop(struct machine *m)
+{
+	stop_request(m, SIGTERM);
+}
+
 static void on_signal(void *arg, int res)
 {
 	struct machine *m = arg;
 	struct signalfd_siginfo si;
-	int sig;
 
 	(void)res;
-	while (read(lc.fd, &si, sizeof(si)) == sizeof(si)) {
-		sig = (int)si.ssi_signo;
-		if (lc.first || events_request_shutdown(&m->papr) < 0) {
-			vm_request_kill(&m->vm, PVMM_EXIT_SIGNAL + sig);
-			continue;
-		}
-		lc.first = sig;
-		shutdown_timer_start(m);
-	}
+	while (read(lc.fd, &si, sizeof(si)) == sizeof(si))
+		stop_request(m, (int)si.ssi_signo);
 }
 
 int lifecycle_start(struct machine *m, unsigned timeout_s)

@@ -13,6 +13,10 @@ void lifecycle_block_signals(void);
  * without power-off into a forced stop (exit 128 + signal).  Stop after
  * the loop has stopped. */
 int lifecycle_start(struct machine *m, unsigned timeout_s);
+/* What a SIGTERM does, asked otherwise (the control socket's "stop"):
+ * the first request asks the guest to power off and starts the timer, a
+ * later one stops it at once.  Event loop thread. */
+void lifecycle_request_stop(struct machine *m);
 void lifecycle_stop(struct machine *m);
 
 /* --on-reboot restart: from here on this process only supervises.  Each

@@ -14,6 +14,8 @@
 #include "io/io.h"
 #include "papr/papr.h"
 
+struct mig_report;
+
 /* pvmm's exit status when the guest does not choose one (README, --help). */
 enum {
 	PVMM_EXIT_OK = 0,	  /* guest powered off */
@@ -33,6 +35,9 @@ struct machine {
 	struct io io;	  /* io/io.h */
 	struct papr papr; /* papr/papr.h */
 	struct host_caps host; /* what the host offered (main, --report) */
+	/* The last live migration, out (api.c) or in (main): set once it
+	 * ended, read by `info` and --report. */
+	const struct mig_report *migration;
 };
 
 /* @ncpus vCPUs, @threads per virtual core; every part initialised and

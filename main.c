@@ -15,9 +15,12 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
+#include "api.h"
 #include "cfgfile.h"
 #include "config.h"
 #include "evstream.h"
@@ -34,6 +37,8 @@
 #include "io/loop.h"
 #include "migrate/hpt_dump.h"
 #include "migrate/htab.h"
+#include "migrate/live.h"
+#include "migrate/state.h"
 #include "migrate/vcpu_state.h"
 #include "papr/events.h"
 #include "papr/fdt.h"
@@ -54,8 +59,6 @@ struct options {
 	const char *nvram;
 	bool iommu;
 	const char *rtc_base; /* checked when parsed, applied at start */
-	bool check_hpt;
-	bool check_vcpu_state;
 	uint64_t mem;
 	const char *mem_arg;
 	int cpus;
@@ -67,6 +70,9 @@ struct options {
 	bool raw;
 	bool restart_on_reboot;
 	const char *events;
+	const char *api;     /* --api: the control socket's path */
+	const char *restore; /* --restore: the snapshot to start from */
+	const char *incoming; /* --incoming: uds=PATH or fd:N */
 	uint64_t fw_base; /* --entry firmware: where; else LOAD_AT_PADDR */
 	struct cpu_affinity affinity;
 	struct mem_backing backing;
@@ -76,6 +82,8 @@ struct options {
 
 static const char usage[] =
 	"usage: pvmm --kernel FILE [options]\n"
+	"       pvmm --restore FILE [options]\n"
+	"       pvmm --incoming uds=PATH|fd:N [options]\n"
 	"  -k, --kernel FILE   ELF vmlinux or test guest (required)\n"
 	"  -i, --initrd FILE   initial ramdisk\n"
 	"  -c, --cmdline STR   kernel command line\n"
@@ -127,6 +135,15 @@ static const char usage_tail[] =
 	"      --no-seccomp    no seccomp sandbox (for debugging pvmm): by\n"
 	"                      default each thread may make only the system\n"
 	"                      calls it needs once the guest runs\n"
+	"      --api PATH      control socket: pause, resume, snapshot, stop,\n"
+	"                      info as JSON lines on the unix socket PATH\n"
+	"      --restore FILE  start the guest from a snapshot instead of a\n"
+	"                      kernel; the other options must describe the\n"
+	"                      machine it was taken of (devices by path)\n"
+	"      --incoming uds=PATH|fd:N\n"
+	"                      receive a live migration (control socket\n"
+	"                      `migrate`) on the unix socket PATH or on the\n"
+	"                      inherited stream N, then run the guest\n"
 	"      --config FILE   options from FILE, a JSON object with one key\n"
 	"                      per long option; the command line overrides it\n"
 	"      --print-config  print the effective options as such a JSON\n"
@@ -138,13 +155,6 @@ static const char usage_tail[] =
 	"      --debug-dump-hpt FILE\n"
 	"                      hash guests: at the end, write the HPT as a\n"
 	"                      migration stream to FILE and decoded to FILE.txt\n"
-	"      --debug-check-hpt-migration\n"
-	"                      hash guests: at the end, load the HPT into a\n"
-	"                      second VM, read it back and compare\n"
-	"      --debug-check-vcpu-state\n"
-	"                      at the end, load one vCPU's PAPR state (VPA,\n"
-	"                      DTL, SLB shadow, DEC, TB offset) into a vCPU\n"
-	"                      that never ran and compare\n"
 	"      --debug-seccomp-violation main|vcpu|io\n"
 	"                      that thread makes a system call its sandbox\n"
 	"                      forbids as soon as it is in it\n"
@@ -335,10 +345,10 @@ static void print_version(void)
 }
 
 enum { OPT_RAW = 256, OPT_REPORT, OPT_ON_REBOOT, OPT_SHUTDOWN,
-       OPT_MMU, OPT_DUMP_HPT, OPT_CHECK_HPT, OPT_LEGACY,
-       OPT_CHECK_VCPU, OPT_NVRAM, OPT_IOMMU, OPT_CONFIG, OPT_PRINT_CONFIG,
-       OPT_EVENTS, OPT_AFFINITY, OPT_BACKING, OPT_ENTRY, OPT_RTC_BASE,
-       OPT_NO_SECCOMP, OPT_SECCOMP_VIOLATION, OPT_IRQCHIP };
+       OPT_MMU, OPT_DUMP_HPT, OPT_LEGACY, OPT_NVRAM, OPT_IOMMU, OPT_CONFIG,
+       OPT_PRINT_CONFIG, OPT_EVENTS, OPT_AFFINITY, OPT_BACKING, OPT_ENTRY,
+       OPT_RTC_BASE, OPT_NO_SECCOMP, OPT_SECCOMP_VIOLATION, OPT_IRQCHIP,
+       OPT_API, OPT_RESTORE, OPT_INCOMING };
 
 static const struct option fixed_options[] = {
 	{ "kernel", required_argument, NULL, 'k' },
@@ -358,15 +368,16 @@ static const struct option fixed_options[] = {
 	{ "mmu", required_argument, NULL, OPT_MMU },
 	{ "irqchip", required_argument, NULL, OPT_IRQCHIP },
 	{ "legacy", no_argument, NULL, OPT_LEGACY },
-	{ "debug-check-vcpu-state", no_argument, NULL, OPT_CHECK_VCPU },
 	{ "debug-dump-hpt", required_argument, NULL, OPT_DUMP_HPT },
-	{ "debug-check-hpt-migration", no_argument, NULL, OPT_CHECK_HPT },
 	{ "debug-seccomp-violation", required_argument, NULL,
 	  OPT_SECCOMP_VIOLATION },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	{ "events", required_argument, NULL, OPT_EVENTS },
 	{ "cpu-affinity", required_argument, NULL, OPT_AFFINITY },
 	{ "mem-backing", required_argument, NULL, OPT_BACKING },
+	{ "api", required_argument, NULL, OPT_API },
+	{ "restore", required_argument, NULL, OPT_RESTORE },
+	{ "incoming", required_argument, NULL, OPT_INCOMING },
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "print-config", no_argument, NULL, OPT_PRINT_CONFIG },
 	{ "version", no_argument, NULL, 'V' },
@@ -504,8 +515,6 @@ static void take_option(struct optset *s, struct options *o, int c, int key,
 		break;
 	case OPT_DUMP_HPT: o->dump_hpt = arg; break;
 	case OPT_LEGACY: o->legacy = true; break;
-	case OPT_CHECK_VCPU: o->check_vcpu_state = true; break;
-	case OPT_CHECK_HPT: o->check_hpt = true; break;
 	case OPT_NO_SECCOMP: o->no_seccomp = true; break;
 	case OPT_SECCOMP_VIOLATION:
 		if (!strcmp(arg, "main"))
@@ -540,6 +549,9 @@ static void take_option(struct optset *s, struct options *o, int c, int key,
 		o->shutdown_timeout = (unsigned)n;
 		break;
 	case OPT_EVENTS: o->events = arg; break;
+	case OPT_API: o->api = arg; break;
+	case OPT_RESTORE: o->restore = arg; break;
+	case OPT_INCOMING: o->incoming = arg; break;
 	case OPT_ENTRY:
 		if (parse_entry(arg, &o->fw_base) < 0)
 			fail("--entry %s: must be linux, firmware or "
@@ -627,6 +639,22 @@ static void take_config(struct optset *s, struct options *o, const char *path)
 	fail_where = NULL;
 }
 
+/* --incoming's syntax, before anything is built. */
+static void incoming_check(const char *spec)
+{
+	uint64_t n;
+
+	if (!strncmp(spec, "fd:", 3)) {
+		if (parse_uint(spec + 3, 0, INT32_MAX, &n) < 0)
+			fail("--incoming %s: give uds=PATH or fd:N", spec);
+		return;
+	}
+	if (strncmp(spec, "uds=", 4) || !spec[4])
+		fail("--incoming %s: give uds=PATH or fd:N", spec);
+	if (strlen(spec + 4) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+		fail("--incoming %s: path too long", spec);
+}
+
 static void parse_options(int argc, char **argv, struct options *o)
 {
 	static struct optset s;
@@ -657,6 +685,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 	if (o->raw && o->fw_base != LOAD_AT_PADDR)
 		fail("--entry firmware: not with --raw (a flat image has no "
 		     "addresses to place)");
+	if (o->restore && o->restart_on_reboot)
+		fail("--on-reboot restart: not with --restore (a restored guest "
+		     "has no kernel to boot again)");
 	if (o->cpus % o->threads)
 		fail("--cpus %d: not a multiple of --threads-per-core %d",
 		     o->cpus, o->threads);
@@ -670,7 +701,11 @@ static void parse_options(int argc, char **argv, struct options *o)
 			fail("--print-config: %s", strerror(errno));
 		exit(0);
 	}
-	if (!o->kernel)
+	if (o->incoming && o->restore)
+		fail("--incoming and --restore: one or the other");
+	if (o->incoming)
+		incoming_check(o->incoming);
+	if (!o->kernel && !o->restore && !o->incoming)
 		fail("no --kernel given (see --help)");
 }
 
@@ -870,37 +905,6 @@ static void dump_hpt(struct machine *m, const char *path,
 	free(stream);
 }
 
-static void check_hpt_migration(struct machine *m)
-{
-	size_t bytes = 0;
-	int err = htab_check_migration(&m->vm, m->mmu.hpt_order, &bytes);
-
-	if (err == -EILSEQ)
-		fprintf(stderr, "pvmm: HPT migration check: streams differ\n");
-	else if (err)
-		fprintf(stderr, "pvmm: HPT migration check: %s\n",
-			strerror(-err));
-	else
-		fprintf(stderr, "pvmm: HPT migration check: identical streams "
-			"(%zu bytes)\n", bytes);
-}
-
-static void check_vcpu_state(struct machine *m)
-{
-	struct vcpu_papr s = { 0 };
-	int err = vcpu_state_check(&m->vm, &s);
-
-	if (err == -EILSEQ)
-		fprintf(stderr, "pvmm: vCPU state check: read back differs\n");
-	else if (err)
-		fprintf(stderr, "pvmm: vCPU state check: %s\n", strerror(-err));
-	else
-		fprintf(stderr, "pvmm: vCPU state check: equal (vpa %#" PRIx64
-			" slb %#" PRIx64 "/%" PRIu64 " dtl %#" PRIx64 "/%" PRIu64
-			")\n", s.vpa_addr, s.slb_addr, s.slb_len, s.dtl_addr,
-			s.dtl_len);
-}
-
 /* --nvram FILE, or a fresh NVRAM in memory.  An image pvmm cannot use
  * is left as it is: the guest's logs in it may be what the user wants. */
 static void open_nvram(struct machine *m, const char *path)
@@ -937,14 +941,111 @@ static void print_os_term(const struct machine *m)
 			"at %#" PRIx32 ")\n", t->addr);
 }
 
+/* --restore: the snapshot file, checked whole before anything is built
+ * from it; its guest RAM is mapped, not read. */
+struct restore {
+	int fd;
+	const uint8_t *buf;
+	size_t len;
+	struct snap_file f;
+};
+
+static void restore_open(struct restore *r, const char *path, uint64_t mem)
+{
+	char why[256];
+	struct stat st;
+	void *p;
+
+	r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (r->fd < 0 || fstat(r->fd, &st) < 0)
+		fail("--restore %s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode) || st.st_size == 0)
+		fail("--restore %s: not a snapshot (%s)", path,
+		     S_ISREG(st.st_mode) ? "empty file" : "not a regular file");
+	r->len = (size_t)st.st_size;
+	p = mmap(NULL, r->len, PROT_READ, MAP_PRIVATE, r->fd, 0);
+	if (p == MAP_FAILED)
+		fail("--restore %s: %s", path, strerror(errno));
+	r->buf = p;
+	if (snap_parse(r->buf, r->len, true, &r->f, why, sizeof(why)) < 0)
+		fail("--restore %s: %s", path, why);
+	if (r->f.cfg.ram_size != mem)
+		fail("--restore %s: snapshot of a %" PRIu64 " MiB guest, this "
+		     "one has %" PRIu64 " MiB (--mem)", path,
+		     r->f.cfg.ram_size >> 20, mem >> 20);
+}
+
+/* Every section checked against the machine built for it, then loaded;
+ * the vCPUs have not run. */
+static void restore_apply(struct machine *m, struct restore *r,
+			  const char *path)
+{
+	struct snap_parts p = { &m->vm, &m->mmu, &m->io.phb, &m->papr };
+	struct snap_state *s;
+	char why[256];
+
+	if (snapshot_check(&p, &r->f, &s, why, sizeof(why)) < 0)
+		fail("--restore %s: %s", path, why);
+	if (snapshot_apply(&p, s, why, sizeof(why)) < 0)
+		fail("--restore %s: %s", path, why);
+	snapshot_state_free(s);
+	m->vm.restored = true;
+	munmap((void *)r->buf, r->len);
+	close(r->fd);
+}
+
+/* --incoming: the stream a live migration comes in on.  uds=PATH: listen
+ * on PATH (which must not exist) for the source's one connection; fd:N:
+ * an inherited, connected stream. */
+static int incoming_open(const char *spec)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	uint64_t n;
+	int lfd, fd;
+
+	/* incoming_check vetted the syntax. */
+	if (!strncmp(spec, "fd:", 3)) {
+		if (parse_uint(spec + 3, 0, INT32_MAX, &n) < 0 ||
+		    fcntl((int)n, F_GETFD) < 0)
+			fail("--incoming %s: not an open file descriptor", spec);
+		return (int)n;
+	}
+	memcpy(sa.sun_path, spec + 4, strlen(spec + 4));
+	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(lfd, 1) < 0)
+		fail("--incoming %s: %s", spec, strerror(errno));
+	do
+		fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0)
+		fail("--incoming %s: %s", spec, strerror(errno));
+	close(lfd);
+	unlink(sa.sun_path);
+	return fd;
+}
+
+/* Receive the machine; nothing of the guest runs until all of it is
+ * checked and loaded.  A failed migration exits 125 with its reason. */
+static void incoming_receive(struct machine *m, const char *spec, int fd,
+			     const struct snap_config *cfg,
+			     struct mig_report *r)
+{
+	struct snap_parts p = { &m->vm, &m->mmu, &m->io.phb, &m->papr };
+
+	if (mig_dest(&p, fd, cfg, r) < 0)
+		fail("--incoming %s: migration failed: %s", spec, r->why);
+	m->migration = r;
+	m->vm.restored = true;
+}
+
 /* The sandbox, before any thread exists: each thread enters its filter
  * once set up (sandbox.c). */
 static void setup_sandbox(const struct options *o)
 {
 	struct sandbox_options s = {
 		.off = o->no_seccomp,
-		.debug_main = o->dump_hpt || o->check_hpt ||
-			      o->check_vcpu_state,
+		.debug_main = o->dump_hpt,
 		.violate = o->seccomp_violation,
 	};
 	int err = sandbox_setup(&s);
@@ -966,6 +1067,11 @@ int main(int argc, char **argv)
 	struct host_caps caps;
 	struct host *h;
 	struct vm_info vi;
+	static struct restore rs;
+	static struct mig_report mig_in;
+	struct snap_config in_cfg;
+	bool fresh;
+	int in_fd = -1;
 	char errbuf[256];
 	int err, code;
 
@@ -982,7 +1088,10 @@ int main(int argc, char **argv)
 		fail("--on-reboot restart: cannot start the guest's "
 		     "process: %s", strerror(-err));
 	setup_sandbox(&o);
-	open_payload(&pl, &o);
+	/* Neither a snapshot nor a migration: a boot. */
+	fresh = !o.restore && !o.incoming;
+	if (fresh)
+		open_payload(&pl, &o);
 	machine_init(&m, o.cpus, o.threads);
 	for (int i = 0; i < o.affinity.nvcpu; i++)
 		m.vm.cpu[i].host_cpu = o.affinity.vcpu[i];
@@ -994,8 +1103,16 @@ int main(int argc, char **argv)
 							 evstream_phase };
 	}
 	vm_mark(&m.vm, PHASE_START);
-	err = gmem_alloc_backed(&m.vm.mem, o.mem, o.backing.kind,
-				o.backing.huge);
+	if (o.restore) {
+		restore_open(&rs, o.restore, o.mem);
+		err = gmem_map_file(&m.vm.mem, o.mem, rs.fd, rs.f.ram_offset);
+		if (err)
+			fail("--restore %s: cannot map guest RAM: %s",
+			     o.restore, strerror(-err));
+	} else {
+		err = gmem_alloc_backed(&m.vm.mem, o.mem, o.backing.kind,
+					o.backing.huge);
+	}
 	if (err)
 		fail("cannot map %" PRIu64 " MiB of guest RAM%s: %s",
 		     o.mem >> 20, o.backing.kind == GMEM_HUGETLB ?
@@ -1004,6 +1121,14 @@ int main(int argc, char **argv)
 	if (devices_open(errbuf, sizeof(errbuf)) < 0)
 		fail("%s", errbuf);
 	open_nvram(&m, o.nvram);
+	/* The source's connection, while SIGTERM still ends a pvmm that
+	 * waits for one (the stream then waits in the socket). */
+	if (o.incoming) {
+		in_fd = incoming_open(o.incoming);
+		if (mig_dest_hello(in_fd, &in_cfg, &mig_in) < 0)
+			fail("--incoming %s: migration failed: %s",
+			     o.incoming, mig_in.why);
+	}
 	/* Before any thread: every thread inherits the blocked signals. */
 	lifecycle_block_signals();
 	if ((err = io_loop_init(&m.io)) < 0)
@@ -1011,13 +1136,28 @@ int main(int argc, char **argv)
 	if (o.affinity.io >= 0 && (err = loop_pin(m.io.loop, o.affinity.io)) < 0)
 		fail("--cpu-affinity: cannot pin the I/O thread to CPU %d: %s",
 		     o.affinity.io, strerror(-err));
-	load_guest(&m, &o, &pl, &l, &img);
-	if (rtas_install(&m.papr, l.rtas, CONFIG_RTAS_SIZE) < 0)
-		fail("cannot place RTAS");
+	memset(&l, 0, sizeof(l));
+	memset(&img, 0, sizeof(img));
+	if (fresh) {
+		load_guest(&m, &o, &pl, &l, &img);
+		if (rtas_install(&m.papr, l.rtas, CONFIG_RTAS_SIZE) < 0)
+			fail("cannot place RTAS");
+	}
 	if (host_open(&h, &caps, errbuf, sizeof(errbuf)) < 0)
 		fail("%s", errbuf);
 	choose_mmu(&m, &o, &caps);
 	choose_irqchip(&m, &o, &caps);
+	/* The guest may have resized its HPT (H_RESIZE_HPT_*): the restored
+	 * one is allocated at the snapshot's size. */
+	if (o.restore && m.mmu.mode == MMU_HASH &&
+	    rs.f.cfg.hpt_order >= HPT_ORDER_MIN &&
+	    rs.f.cfg.hpt_order <= HPT_ORDER_MAX)
+		m.mmu.hpt_order = rs.f.cfg.hpt_order;
+	/* Likewise a migrating guest's, at the source's size. */
+	if (o.incoming && m.mmu.mode == MMU_HASH &&
+	    in_cfg.hpt_order >= HPT_ORDER_MIN &&
+	    in_cfg.hpt_order <= HPT_ORDER_MAX)
+		m.mmu.hpt_order = in_cfg.hpt_order;
 	m.host = caps;
 
 	struct vm_config cfg = {
@@ -1048,11 +1188,16 @@ int main(int argc, char **argv)
 	m.io.phb.iommu = o.iommu;
 	if ((err = devices_create(&m.io)) < 0)
 		fail("cannot create the devices: %s", strerror(-err));
-	build_fdt(&m, &o, &l, &img, &vi);
+	if (fresh)
+		build_fdt(&m, &o, &l, &img, &vi);
 	events_init(&m.papr);
+	if (o.restore)
+		restore_apply(&m, &rs, o.restore);
+	if (o.incoming)
+		incoming_receive(&m, o.incoming, in_fd, &in_cfg, &mig_in);
 	vm_mark(&m.vm, PHASE_VM_CREATED);
 	/* The guest's clock starts at --rtc-base as its first vCPU does. */
-	if (o.rtc_base) {
+	if (o.rtc_base && fresh) {
 		int64_t off = 0;
 
 		rtc_base_offset(o.rtc_base, time(NULL), &off);
@@ -1061,6 +1206,16 @@ int main(int argc, char **argv)
 	if (lifecycle_start(&m, o.shutdown_timeout) < 0 ||
 	    tty_start(&m) < 0 || io_loop_start(&m.io) < 0)
 		fail("cannot start pvmm's threads");
+	if (o.api && api_start(&m, o.api, errbuf, sizeof(errbuf)) < 0)
+		fail("%s", errbuf);
+	/* The source ends once it hears this: if it cannot, the guest
+	 * must not run here too. */
+	if (in_fd >= 0) {
+		if ((err = mig_dest_running(in_fd)) < 0)
+			fail("--incoming %s: cannot tell the source: %s",
+			     o.incoming, strerror(-err));
+		close(in_fd);
+	}
 	if ((err = vm_run(&m.vm)) < 0) {
 		fprintf(stderr, "pvmm: cannot run the vCPUs: %s\n",
 			strerror(-err));
@@ -1068,6 +1223,7 @@ int main(int argc, char **argv)
 	}
 	vm_mark(&m.vm, PHASE_EXIT);
 	io_loop_stop(&m.io);
+	api_stop();
 	tty_stop(&m);
 	lifecycle_stop(&m);
 	print_os_term(&m);
@@ -1079,10 +1235,6 @@ int main(int argc, char **argv)
 	code = machine_exit_code(&m);
 	if (m.mmu.mode == MMU_HASH && o.dump_hpt)
 		dump_hpt(&m, o.dump_hpt, &vi.mmu);
-	if (m.mmu.mode == MMU_HASH && o.check_hpt)
-		check_hpt_migration(&m);
-	if (o.check_vcpu_state)
-		check_vcpu_state(&m);
 	if (o.report && (err = report_write(&m, o.report, code)) < 0)
 		fprintf(stderr, "pvmm: --report %s: %s\n", o.report,
 			strerror(-err));

@@ -9,6 +9,7 @@
 #include "machine.h"
 #include "report.h"
 #include "io/devices.h"
+#include "migrate/live.h"
 #include "papr/vpa.h"
 
 static const char *const phase_names[PHASE_MAX] = {
@@ -248,6 +249,27 @@ static void print_memory(const struct machine *m, FILE *f)
 		rss, hwm, ram, rss >= 0 && ram >= 0 ? rss - ram : -1);
 }
 
+/* The last live migration (out or in): passes, bytes of each, total
+ * time and downtime, or why it failed. */
+static void print_migration(const struct mig_report *r, FILE *f)
+{
+	fprintf(f, "  \"migration\": {\"ok\": %s, \"error\": \"",
+		r->err ? "false" : "true");
+	for (const char *c = r->why; r->err && *c; c++)
+		if (*c >= 0x20 && *c != '"' && *c != '\\')
+			fputc(*c, f);
+	fprintf(f, "\", \"passes\": %u, \"pass_bytes\": [", r->passes);
+	for (uint32_t i = 0; i < r->passes && i < MIG_MAX_PASSES; i++)
+		fprintf(f, "%s%" PRIu64, i ? ", " : "", r->pass_bytes[i]);
+	fprintf(f, "], \"hpt_passes\": %u, \"hpt_pass_bytes\": [",
+		r->hpt_passes);
+	for (uint32_t i = 0; i < r->hpt_passes && i < MIG_MAX_PASSES; i++)
+		fprintf(f, "%s%" PRIu64, i ? ", " : "", r->hpt_bytes[i]);
+	fprintf(f, "], \"bytes\": %" PRIu64 ", \"total_ns\": %" PRIu64
+		", \"downtime_ns\": %" PRIu64 "},\n", r->bytes, r->total_ns,
+		r->downtime_ns);
+}
+
 void report_print(const struct machine *m, FILE *f, int exit_code)
 {
 	int power = atomic_load(&m->vm.power);
@@ -273,12 +295,16 @@ void report_print(const struct machine *m, FILE *f, int exit_code)
 		"},\n", atomic_load(&m->papr.rstats.calls),
 		atomic_load(&m->papr.rstats.errors));
 	/* H_GET_CPU_CHARACTERISTICS' answer: which mitigations the guest
-	 * was asked for, and whether the host's KVM said so. */
+	 * was asked for, and whether the host's KVM said so.  Bit masks,
+	 * as hex strings: bit 0 set is above what JSON readers such as
+	 * jansson take as an integer (2^63 - 1). */
 	fprintf(f,
-		"  \"cpu_char\": {\"character\": %" PRIu64
-		", \"behaviour\": %" PRIu64 ", \"from_host\": %s},\n",
+		"  \"cpu_char\": {\"character\": \"%#" PRIx64
+		"\", \"behaviour\": \"%#" PRIx64 "\", \"from_host\": %s},\n",
 		m->papr.cpu_char, m->papr.cpu_behav,
 		m->papr.cpu_char_host ? "true" : "false");
+	if (m->migration)
+		print_migration(m->migration, f);
 	fprintf(f, "  \"console_bytes\": %" PRIu64 "\n}\n", m->papr.con.out_bytes);
 }
 

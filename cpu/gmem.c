@@ -26,6 +26,7 @@ int gmem_alloc(struct gmem *g, uint64_t size)
 		munmap(p + head + size, align - head);
 	g->host = p + head;
 	g->size = size;
+	g->log = NULL;
 	return 0;
 }
 
@@ -58,6 +59,20 @@ int gmem_alloc_backed(struct gmem *g, uint64_t size, enum gmem_backing backing,
 		return -errno;
 	g->host = p;
 	g->size = size;
+	g->log = NULL;
+	return 0;
+}
+
+int gmem_map_file(struct gmem *g, uint64_t size, int fd, uint64_t off)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd,
+		       (off_t)off);
+
+	if (p == MAP_FAILED)
+		return -errno;
+	g->host = p;
+	g->size = size;
+	g->log = NULL;
 	return 0;
 }
 
@@ -88,4 +103,18 @@ int gmem_read(const struct gmem *g, uint64_t gpa, void *dst, uint64_t len)
 		return -EFAULT;
 	memcpy(dst, src, len);
 	return 0;
+}
+
+void gmem_log_range(uint64_t *log, uint64_t gpa, uint64_t len)
+{
+	uint64_t last = (gpa + len - 1) >> GMEM_LOG_SHIFT;
+
+	for (uint64_t p = gpa >> GMEM_LOG_SHIFT; p <= last; p++)
+		__atomic_fetch_or(&log[p / 64], 1ull << (p % 64),
+				  __ATOMIC_RELAXED);
+}
+
+void gmem_log_start(struct gmem *g, uint64_t *log)
+{
+	__atomic_store_n(&g->log, log, __ATOMIC_RELEASE);
 }

@@ -16,15 +16,34 @@
 struct gmem {
 	uint8_t *host;		/* host mapping of guest-physical 0 */
 	uint64_t size;		/* bytes of RAM from guest-physical 0 */
+	/* Live migration (gmem_log_start): while set, every range handed
+	 * out is marked here, one bit per GMEM_LOG_PAGE, because pvmm may
+	 * write it and KVM's dirty log sees only the guest's writes.  Set
+	 * and cleared by the migration thread, read atomically. */
+	uint64_t *log;
 };
+
+#define GMEM_LOG_SHIFT	12
+#define GMEM_LOG_PAGE	(1ull << GMEM_LOG_SHIFT)
+
+void gmem_log_range(uint64_t *log, uint64_t gpa, uint64_t len);
 
 /* Host pointer to [gpa, gpa + len) or NULL if any byte is outside RAM. */
 static inline void *gmem_ptr(const struct gmem *g, uint64_t gpa, uint64_t len)
 {
+	uint64_t *log;
+
 	if (gpa > g->size || len > g->size - gpa)
 		return NULL;
+	log = __atomic_load_n(&g->log, __ATOMIC_ACQUIRE);
+	if (__builtin_expect(log != NULL, 0) && len)
+		gmem_log_range(log, gpa, len);
 	return g->host + gpa;
 }
+
+/* Start marking into @log (zeroed, a bit per GMEM_LOG_PAGE of RAM), or
+ * stop (NULL). */
+void gmem_log_start(struct gmem *g, uint64_t *log);
 
 static inline bool gmem_contains(const struct gmem *g, uint64_t gpa,
 				 uint64_t len)
@@ -47,6 +66,11 @@ enum gmem_backing {
  * -ENOMEM when the host has too few huge pages free. */
 int gmem_alloc_backed(struct gmem *g, uint64_t size, enum gmem_backing backing,
 		      uint64_t huge);
+/* Guest RAM mapped privately from @fd at @off (a snapshot, --restore):
+ * pages come in from the file as the guest touches them, and what it
+ * writes stays in this process.  0 or -errno. */
+int gmem_map_file(struct gmem *g, uint64_t size, int fd, uint64_t off);
+
 void gmem_free(struct gmem *g);
 
 /* Copy into / out of guest RAM with the same bounds check; 0 or -EFAULT. */

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
+
 struct vm;
 struct vcpu;
 
@@ -47,6 +49,60 @@ struct vcpu_papr {
 int hv_vcpu_get_papr(struct vm *vm, struct vcpu *v, struct vcpu_papr *s);
 int hv_vcpu_set_papr(struct vm *vm, struct vcpu *v,
 		     const struct vcpu_papr *s);
+
+/* --- what a snapshot or migration reads out of the hypervisor ----------- */
+
+/* One register as the backend names it (ONE_REG id: KVM_REG_PPC_*),
+ * opaque above the backend: a snapshot carries them as they came, and
+ * loads them where the backend says it knows them (hv_reg_known). */
+#define HV_REG_MAX_LEN		16
+#define HV_VCPU_MAX_REGS	192
+#define HV_SLB_MAX		64
+
+struct hv_reg {
+	uint64_t id;
+	uint32_t len;			/* 4, 8 or 16 bytes */
+	uint8_t val[HV_REG_MAX_LEN];	/* host-endian, as the backend has it */
+};
+
+/* A vCPU's processor state: the general registers, the SLB (hash
+ * guests), and every other register the backend exposes (SPRs, FP, VMX,
+ * VSX, LPCR, PSSCR, PID, ...).  The PAPR registrations are struct
+ * vcpu_papr, loaded after these. */
+struct vcpu_cpu {
+	uint64_t gpr[32];
+	uint64_t pc, msr, cr, ctr, lr, xer, srr0, srr1;
+	uint64_t sprg[8];
+	uint64_t sdr1;
+	uint32_t nslb;
+	struct {
+		uint64_t esid, vsid;
+	} slb[HV_SLB_MAX];
+	uint32_t nreg;
+	struct hv_reg reg[HV_VCPU_MAX_REGS];
+};
+
+/* Read a paused vCPU's processor state, or load it into a vCPU that is
+ * not running.  0 or -errno. */
+int hv_vcpu_get_cpu(struct vm *vm, struct vcpu *v, struct vcpu_cpu *s);
+int hv_vcpu_set_cpu(struct vm *vm, struct vcpu *v, const struct vcpu_cpu *s);
+/* Does the backend load register @id of @len bytes?  A snapshot decoder
+ * refuses one it does not, before anything is loaded. */
+bool hv_reg_known(uint64_t id, uint32_t len);
+
+/* The in-kernel interrupt controller: each vCPU's presentation state
+ * (ICP: CPPR, XISR, MFRR, as KVM_REG_PPC_ICP_STATE packs them) and each
+ * of pvmm's sources (server, priority, masked, pending..., as the XICS
+ * device's source group packs them), indexed from IRQ_BASE. */
+#define HV_XICS_SOURCES		0x400	/* IRQ_COUNT (cpu/irq.h) */
+
+struct xics_state {
+	uint64_t icp[CONFIG_MAX_CPUS];
+	uint64_t src[HV_XICS_SOURCES];
+};
+
+int hv_xics_get(struct vm *vm, struct xics_state *s);
+int hv_xics_set(struct vm *vm, const struct xics_state *s);
 
 /* Interrupt sources (cpu/irq.h), created masked with the VM; the guest
  * routes and unmasks them.  Both calls are safe from any thread and give
@@ -87,6 +143,17 @@ int hv_htab_open(struct vm *vm, bool write);
 int hv_htab_read(int fd, hv_htab_fn *fn, void *ctx);
 int hv_htab_write(int fd, uint32_t index, uint16_t n_valid,
 		  uint16_t n_invalid, const uint8_t *hptes);
+
+/* Live migration's dirty log on guest RAM (KVM_MEM_LOG_DIRTY_PAGES on
+ * its slot).  hv_dirty_log: turn it on or off; on, every page the guest
+ * writes from then on is marked.  hv_dirty_get: the pages marked since
+ * the last call (or since it was turned on) into @bitmap, one bit per
+ * page of *@page_bytes (the host's base page; bit n of word n / 64 is
+ * page n), @words long enough for guest RAM, and clears them.  Only what
+ * the guest writes is marked, not what pvmm writes through gmem. */
+int hv_dirty_log(struct vm *vm, bool on);
+int hv_dirty_get(struct vm *vm, uint64_t *bitmap, size_t words,
+		 uint64_t *page_bytes);
 
 /* Test aid (HPT migration check): make @spare a second VM beside @vm, with
  * no RAM and no vCPUs, only an empty HPT of 2^@order bytes; vm_destroy()

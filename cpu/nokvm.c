@@ -239,3 +239,75 @@ int hv_xive_esb(struct vm *vm, uint32_t lisn, uint64_t offset, uint64_t data,
 	*out = 0;
 	return -ENOSYS;
 }
+
+int vm_pause(struct vm *vm)
+{
+	(void)vm;
+	return -ENOSYS;
+}
+
+int vm_resume(struct vm *vm)
+{
+	(void)vm;
+	return -EALREADY;
+}
+
+bool vm_paused(const struct vm *vm)
+{
+	(void)vm;
+	return false;
+}
+
+int hv_vcpu_get_cpu(struct vm *vm, struct vcpu *v, struct vcpu_cpu *s)
+{
+	(void)vm;
+	(void)v;
+	(void)s;
+	return -ENOSYS;
+}
+
+int hv_vcpu_set_cpu(struct vm *vm, struct vcpu *v, const struct vcpu_cpu *s)
+{
+	(void)vm;
+	(void)v;
+	(void)s;
+	return -ENOSYS;
+}
+
+bool hv_reg_known(uint64_t id, uint32_t len)
+{
+	(void)id;
+	(void)len;
+	return false;
+}
+
+int hv_xics_get(struct vm *vm, struct xics_state *s)
+{
+	(void)vm;
+	(void)s;
+	return -ENOSYS;
+}
+
+int hv_xics_set(struct vm *vm, const struct xics_state *s)
+{
+	(void)vm;
+	(void)s;
+	return -ENOSYS;
+}
+
+int hv_dirty_log(struct vm *vm, bool on)
+{
+	(void)vm;
+	(void)on;
+	return -ENOSYS;
+}
+
+int hv_dirty_get(struct vm *vm, uint64_t *bitmap, size_t words,
+		 uint64_t *page_bytes)
+{
+	(void)vm;
+	(void)bitmap;
+	(void)words;
+	(void)page_bytes;
+	return -ENOSYS;
+}

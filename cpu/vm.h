@@ -127,6 +127,11 @@ struct vm {
 	uint64_t lpcr_ile; /* H_SET_MODE resource 4: interrupts in LE */
 	uint64_t lpcr_ail; /* H_SET_MODE resource 3: AIL value 0..3 */
 
+	/* Restored from a snapshot (--restore): vm_run starts every vCPU
+	 * where its loaded state says, not at the boot entry.  Set by main
+	 * before vm_run. */
+	bool restored;
+
 	_Atomic int power;     /* enum power_state */
 	_Atomic int kill_code; /* exit status when POWER_KILLED; -1: none */
 
@@ -264,5 +269,16 @@ int vm_create(struct vm *vm, const struct host *h, const struct vm_config *cfg,
  * thread's top, and stops the machine). */
 int vm_run(struct vm *vm);
 void vm_destroy(struct vm *vm);
+
+/* Pause the guest (control socket, snapshot): every vCPU leaves the
+ * guest, lets the hypervisor complete the exit it last handled (an
+ * hcall's return lands in r3 then, so the registers read afterwards are
+ * the ones the guest continues with), and waits.  Returns once every
+ * vCPU thread waits: 0, -EALREADY if paused already, -ESHUTDOWN if the
+ * machine is stopping.  Any thread but a vCPU's. */
+int vm_pause(struct vm *vm);
+/* Let paused vCPUs go on; -EALREADY if not paused. */
+int vm_resume(struct vm *vm);
+bool vm_paused(const struct vm *vm);
 
 #endif

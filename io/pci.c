@@ -569,3 +569,49 @@ void pci_set_intx(struct pci_func *f, bool level)
 	intx_update(f);
 	pthread_mutex_unlock(&f->lock);
 }
+
+/* --- snapshot state ------------------------------------------------------ */
+
+void pci_get_state(struct pci_func *f, struct pci_state *s)
+{
+	memset(s, 0, sizeof(*s));
+	pthread_mutex_lock(&f->lock);
+	memcpy(s->cfg, f->cfg, sizeof(s->cfg));
+	s->nvec = f->msix.nvec;
+	s->granted = f->msix.granted;
+	memcpy(s->table, f->msix.table, sizeof(s->table));
+	s->pending = f->msix.pending;
+	s->intx_level = f->intx_level;
+	s->intx_line = f->intx_line;
+	pthread_mutex_unlock(&f->lock);
+}
+
+int pci_state_check(struct pci_func *f, const struct pci_state *s)
+{
+	int err = 0;
+
+	pthread_mutex_lock(&f->lock);
+	if (s->nvec != f->msix.nvec || s->granted > s->nvec ||
+	    (s->nvec < 64 && s->pending >> s->nvec))
+		err = -EINVAL;
+	for (unsigned i = 0; !err && i < PCI_CFG_SIZE; i++) {
+		uint8_t fixed = (uint8_t)~(f->wmask[i] | f->w1cmask[i]);
+
+		if ((s->cfg[i] ^ f->cfg[i]) & fixed)
+			err = -EINVAL;
+	}
+	pthread_mutex_unlock(&f->lock);
+	return err;
+}
+
+void pci_set_state(struct pci_func *f, const struct pci_state *s)
+{
+	pthread_mutex_lock(&f->lock);
+	memcpy(f->cfg, s->cfg, sizeof(f->cfg));
+	f->msix.granted = s->granted;
+	memcpy(f->msix.table, s->table, sizeof(f->msix.table));
+	f->msix.pending = s->pending;
+	f->intx_level = s->intx_level;
+	f->intx_line = s->intx_line;
+	pthread_mutex_unlock(&f->lock);
+}

@@ -169,4 +169,26 @@ bool pci_msix_notify(struct pci_func *f, unsigned vec);
  * shows it.  Nothing reaches the backend for a function without LSI. */
 void pci_set_intx(struct pci_func *f, bool level);
 
+/* What a snapshot carries of a function (migrate/dev_state.c): config
+ * space as the guest left it, the MSI-X vectors it was granted, their
+ * table and pending bits, and INTx.  Plain data: no lock, no pointer. */
+struct pci_state {
+	uint8_t cfg[PCI_CFG_SIZE];
+	uint16_t nvec;		/* the function's, for the check */
+	uint16_t granted;
+	struct pci_msix_entry table[PCI_MSIX_MAX];
+	uint64_t pending;
+	bool intx_level, intx_line;
+};
+
+/* Takes f->lock. */
+void pci_get_state(struct pci_func *f, struct pci_state *s);
+/* Is @s a state of this very function: same vector count, grants within
+ * it, and every config byte the guest cannot write (identity,
+ * capabilities, BAR sizes) as this function has it?  0 or -EINVAL. */
+int pci_state_check(struct pci_func *f, const struct pci_state *s);
+/* Load a checked state; nothing is raised (the interrupt controller's
+ * own state says what is pending).  Takes f->lock. */
+void pci_set_state(struct pci_func *f, const struct pci_state *s);
+
 #endif

@@ -1,5 +1,6 @@
 /* DMA windows and their TCE tables (io/tce.h). */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -336,4 +337,112 @@ bool tce_in_kernel(struct tce_set *s, uint32_t liobn)
 	in = w && w->fd >= 0;
 	pthread_mutex_unlock(&s->lock);
 	return in;
+}
+
+/* --- snapshot state ------------------------------------------------------ */
+
+static int win_get(const struct tce_window *w, struct tce_win_state *ws)
+{
+	uint64_t k = 0, n = tce_mapped(w);
+
+	ws->liobn = w->liobn;
+	ws->shift = w->shift;
+	ws->bus = w->bus;
+	ws->n = w->n;
+	if (!w->liobn || !n)
+		return 0;
+	ws->idx = malloc(n * sizeof(uint64_t));
+	ws->tce = malloc(n * sizeof(uint64_t));
+	if (!ws->idx || !ws->tce)
+		return -ENOMEM;
+	for (uint64_t i = 0; i < w->n && k < n; i++) {
+		uint64_t t = tce_load(&w->tce[i]);
+
+		if (t & TCE_PERMS) {
+			ws->idx[k] = i;
+			ws->tce[k++] = t;
+		}
+	}
+	ws->nent = k;
+	return 0;
+}
+
+int tce_get_state(struct tce_set *s, struct tce_state *st)
+{
+	int err = 0;
+
+	memset(st, 0, sizeof(*st));
+	pthread_mutex_lock(&s->lock);
+	for (int i = 0; !err && i < TCE_WINDOWS; i++)
+		err = win_get(&s->win[i], &st->win[i]);
+	pthread_mutex_unlock(&s->lock);
+	if (err)
+		tce_state_free(st);
+	return err;
+}
+
+/* The shape window @slot has when the platform or the guest opens it. */
+static bool shape_ok(const struct tce_set *s, int slot,
+		     const struct tce_win_state *ws)
+{
+	if (!ws->liobn)
+		return !ws->nent;
+	if (slot == TCE_WIN_DEFAULT)
+		return ws->liobn == TCE_LIOBN_DEFAULT &&
+		       ws->shift == TCE_DEFAULT_SHIFT &&
+		       ws->bus == TCE_DEFAULT_BUS &&
+		       ws->n == TCE_DEFAULT_SIZE >> TCE_DEFAULT_SHIFT;
+	return ws->liobn == TCE_LIOBN_DDW && ws->shift < 64 &&
+	       (TCE_DDW_SHIFTS & (1ull << ws->shift)) &&
+	       ws->bus == TCE_DDW_BUS && ws->n && !(ws->n & (ws->n - 1)) &&
+	       ws->n <= ddw_largest(s);
+}
+
+int tce_state_check(struct tce_set *s, const struct tce_state *st)
+{
+	for (int i = 0; i < TCE_WINDOWS; i++) {
+		const struct tce_win_state *ws = &st->win[i];
+		struct tce_window w = { .shift = ws->shift, .n = ws->n };
+
+		if (!shape_ok(s, i, ws) || ws->nent > ws->n)
+			return -EINVAL;
+		for (uint64_t k = 0; k < ws->nent; k++)
+			if (ws->idx[k] >= ws->n ||
+			    (k && ws->idx[k] <= ws->idx[k - 1]) ||
+			    !(ws->tce[k] & TCE_PERMS) ||
+			    tce_check(s, &w, ws->tce[k]))
+				return -EINVAL;
+	}
+	return 0;
+}
+
+int tce_set_state(struct tce_set *s, const struct tce_state *st)
+{
+	int err = 0;
+
+	pthread_mutex_lock(&s->lock);
+	for (int i = 0; i < TCE_WINDOWS; i++)
+		window_close(s, &s->win[i]);
+	for (int i = 0; !err && i < TCE_WINDOWS; i++) {
+		const struct tce_win_state *ws = &st->win[i];
+		struct tce_window *w = &s->win[i];
+
+		if (!ws->liobn)
+			continue;
+		err = window_open(s, w, ws->liobn, ws->shift, ws->bus, ws->n);
+		for (uint64_t k = 0; !err && k < ws->nent; k++)
+			tce_store(&w->tce[ws->idx[k]], ws->tce[k]);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return err;
+}
+
+void tce_state_free(struct tce_state *st)
+{
+	for (int i = 0; i < TCE_WINDOWS; i++) {
+		free(st->win[i].idx);
+		free(st->win[i].tce);
+		st->win[i].idx = st->win[i].tce = NULL;
+		st->win[i].nent = 0;
+	}
 }

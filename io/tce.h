@@ -128,4 +128,30 @@ uint64_t tce_mapped(const struct tce_window *w);
 /* Does window @liobn's table live in the hypervisor? */
 bool tce_in_kernel(struct tce_set *s, uint32_t liobn);
 
+/* What a snapshot carries of the DMA windows (migrate/state.c): each
+ * window's shape and its entries that grant access, as (index, TCE)
+ * pairs in index order.  Plain data; the pairs are malloc'd. */
+struct tce_win_state {
+	uint32_t liobn; /* 0: no such window */
+	uint32_t shift;
+	uint64_t bus, n;
+	uint64_t nent;
+	uint64_t *idx, *tce;
+};
+
+struct tce_state {
+	struct tce_win_state win[TCE_WINDOWS];
+};
+
+/* 0 or -ENOMEM (nothing to free then). */
+int tce_get_state(struct tce_set *s, struct tce_state *st);
+/* Could this bridge have these windows: each one of the shapes the
+ * platform opens (the default window's, a DDW the guest could have
+ * created with this RAM), entries inside it, in order, each a TCE the
+ * hcalls would take?  0 or -EINVAL. */
+int tce_state_check(struct tce_set *s, const struct tce_state *st);
+/* Replace the windows with checked ones.  0 or -errno. */
+int tce_set_state(struct tce_set *s, const struct tce_state *st);
+void tce_state_free(struct tce_state *st);
+
 #endif

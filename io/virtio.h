@@ -73,6 +73,18 @@ struct virtio_ops {
 	 * (take it around queue walks). */
 	void (*notify)(struct virtio_dev *d, unsigned q);
 
+	/* Chains taken from the rings and not yet returned (requests in
+	 * flight on the host), under d->lock: a snapshot waits until every
+	 * device has none.  Optional: a device that answers every chain at
+	 * once has none. */
+	unsigned (*inflight)(struct virtio_dev *d);
+
+	/* The device was just loaded from a snapshot with its driver
+	 * running (virtio_set_state): tell the driver what did not come
+	 * along (vsock: the host ends of its connections).  Under d->lock,
+	 * before the guest runs.  Optional. */
+	void (*restored)(struct virtio_dev *d);
+
 	/* The driver reset the device (status 0) or it failed: drop
 	 * in-flight work.  Completions still on their way must check
 	 * d->generation and drop themselves.  Under d->lock. Optional. */
@@ -167,5 +179,43 @@ typedef const char *virtio_serve_fn(struct virtio_dev *d, struct virtq *vq,
  * (io/virtio_serve.c). */
 void virtio_serve_queue(struct virtio_dev *d, unsigned q,
 			struct virtq_chain *c, virtio_serve_fn *serve);
+
+/* What a snapshot carries of a device's transport (migrate/dev_state.c):
+ * feature negotiation, status, the queues as the driver set them up and
+ * how far the device got in each.  Plain data. */
+struct virtq_state {
+	uint16_t size;
+	bool enabled;
+	uint16_t msix_vector;
+	uint64_t desc, avail, used;
+	uint16_t last_avail, used_idx, signalled;
+	bool signalled_valid;
+};
+
+struct virtio_state {
+	uint16_t device_id;	/* the device's, for the check */
+	uint16_t nqueues;
+	uint64_t driver_features;
+	uint32_t device_feature_select, driver_feature_select;
+	uint8_t status, isr, config_generation;
+	uint16_t queue_select, config_vector;
+	struct virtq_state vq[VIRTIO_MAX_QUEUES];
+};
+
+/* Takes d->lock. */
+void virtio_get_state(struct virtio_dev *d, struct virtio_state *s);
+/* Could this device have been in state @s: same kind and queues, features
+ * it offers, queue sizes it allows, enabled queues whose rings lie in
+ * guest RAM (mapped already)?  0 or -EINVAL. */
+int virtio_state_check(struct virtio_dev *d, const struct virtio_state *s);
+/* Load a checked state; a running device then hears ops->restored and
+ * looks at every enabled queue once (buffers the driver added while the
+ * snapshot was taken).
+ * Takes d->lock. */
+void virtio_set_state(struct virtio_dev *d, const struct virtio_state *s);
+/* The virtio device behind PCI function @f, or NULL if it is none. */
+struct virtio_dev *virtio_of(struct pci_func *f);
+/* Requests in flight (ops->inflight), 0 for a device without. */
+unsigned virtio_inflight(struct virtio_dev *d);
 
 #endif

@@ -452,6 +452,18 @@ static void blk_reset(struct virtio_dev *d)
 	memset(b->inflight, 0, sizeof(b->inflight));
 }
 
+/* Requests handed to the host and not yet completed (a snapshot waits
+ * for them). */
+static unsigned blk_inflight(struct virtio_dev *d)
+{
+	const struct blk *b = blk_of(d);
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < BLK_QUEUE_SIZE; i++)
+		n += b->inflight[i];
+	return n;
+}
+
 static void blk_config_read(struct virtio_dev *d, uint32_t off, void *buf,
 			    uint32_t len)
 {
@@ -493,6 +505,7 @@ static void blk_config_read(struct virtio_dev *d, uint32_t off, void *buf,
 	.config_read = blk_config_read,					\
 	.notify = blk_notify,						\
 	.reset = blk_reset,						\
+	.inflight = blk_inflight,					\
 }
 
 static const struct virtio_ops blk_ops = BLK_OPS(BLK_FEATURES);

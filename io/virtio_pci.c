@@ -825,3 +825,121 @@ int virtio_pci_init(struct io *io, struct virtio_dev *d,
 	 * machine that must not run, which the caller ends. */
 	return kicks_arm(d);
 }
+
+/* --- snapshot state ------------------------------------------------------ */
+
+void virtio_get_state(struct virtio_dev *d, struct virtio_state *s)
+{
+	memset(s, 0, sizeof(*s));
+	pthread_mutex_lock(&d->lock);
+	s->device_id = d->ops->device_id;
+	s->nqueues = d->ops->nqueues;
+	s->driver_features = d->driver_features;
+	s->device_feature_select = d->device_feature_select;
+	s->driver_feature_select = d->driver_feature_select;
+	s->status = status_load(d);
+	s->isr = d->isr;
+	s->config_generation = d->config_generation;
+	s->queue_select = d->queue_select;
+	s->config_vector = d->config_vector;
+	for (unsigned i = 0; i < d->ops->nqueues; i++) {
+		const struct virtq *q = &d->vq[i];
+
+		s->vq[i] = (struct virtq_state){
+			.size = q->size, .enabled = q->enabled,
+			.msix_vector = q->msix_vector, .desc = q->desc,
+			.avail = q->avail, .used = q->used,
+			.last_avail = q->last_avail, .used_idx = q->used_idx,
+			.signalled = q->signalled,
+			.signalled_valid = q->signalled_valid,
+		};
+	}
+	pthread_mutex_unlock(&d->lock);
+}
+
+/* A scratch queue as @s would make queue @i of @d. */
+static void queue_of(const struct virtio_dev *d, const struct virtio_state *s,
+		     unsigned i, struct virtq *q)
+{
+	const struct virtq_state *v = &s->vq[i];
+	uint64_t f = s->driver_features;
+
+	*q = d->vq[i];
+	q->size = v->size;
+	q->enabled = v->enabled;
+	q->msix_vector = v->msix_vector;
+	q->desc = v->desc;
+	q->avail = v->avail;
+	q->used = v->used;
+	q->last_avail = v->last_avail;
+	q->used_idx = v->used_idx;
+	q->signalled = v->signalled;
+	q->signalled_valid = v->signalled_valid;
+	q->event_idx = v->enabled && (f & BIT(VIRTIO_RING_F_EVENT_IDX));
+	q->indirect = v->enabled && (f & BIT(VIRTIO_RING_F_INDIRECT_DESC));
+	q->iommu = v->enabled && (f & BIT(VIRTIO_F_ACCESS_PLATFORM)) ?
+			   &d->io->phb.dma :
+			   NULL;
+}
+
+int virtio_state_check(struct virtio_dev *d, const struct virtio_state *s)
+{
+	if (s->device_id != d->ops->device_id ||
+	    s->nqueues != d->ops->nqueues ||
+	    s->driver_features & ~d->device_features)
+		return -EINVAL;
+	for (unsigned i = 0; i < VIRTIO_MAX_QUEUES; i++) {
+		const struct virtq_state *v = &s->vq[i];
+		struct virtq q;
+
+		if (i >= s->nqueues) {
+			if (v->size || v->enabled)
+				return -EINVAL;
+			continue;
+		}
+		if (v->size > d->vq[i].max_size || (v->size & (v->size - 1)))
+			return -EINVAL;
+		if (!v->enabled)
+			continue;
+		queue_of(d, s, i, &q);
+		if (!v->size || !virtq_valid(&q, &d->io->vm->mem))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+void virtio_set_state(struct virtio_dev *d, const struct virtio_state *s)
+{
+	pthread_mutex_lock(&d->lock);
+	d->driver_features = s->driver_features;
+	d->device_feature_select = s->device_feature_select;
+	d->driver_feature_select = s->driver_feature_select;
+	d->isr = s->isr;
+	d->config_generation = s->config_generation;
+	d->queue_select = s->queue_select;
+	d->config_vector = s->config_vector;
+	for (unsigned i = 0; i < d->ops->nqueues; i++)
+		queue_of(d, s, i, &d->vq[i]);
+	status_store(d, s->status);
+	if (virtio_running(d) && d->ops->restored)
+		d->ops->restored(d);
+	if (virtio_running(d))
+		kick_enabled(d);
+	pthread_mutex_unlock(&d->lock);
+}
+
+struct virtio_dev *virtio_of(struct pci_func *f)
+{
+	return f && f->ops == &bar_ops ? f->priv : NULL;
+}
+
+unsigned virtio_inflight(struct virtio_dev *d)
+{
+	unsigned n = 0;
+
+	pthread_mutex_lock(&d->lock);
+	if (d->ops->inflight)
+		n = d->ops->inflight(d);
+	pthread_mutex_unlock(&d->lock);
+	return n;
+}

@@ -186,6 +186,32 @@ static void vsock_reset_dev(struct virtio_dev *d)
 	vsock_reset(&vsock_of(d)->v);
 }
 
+/* Restored from a snapshot: the host ends of the guest's connections
+ * are gone (new sockets, maybe new paths), so the driver gets a
+ * VIRTIO_VSOCK_EVENT_TRANSPORT_RESET (virtio 1.2, 5.10.6.6): it resets
+ * its connected sockets and reads the CID again; listeners stay (as
+ * QEMU's vhost-vsock does after a load).  Needs an event buffer, which
+ * the driver keeps posted; with none there is nothing to tell it with. */
+static void vsock_restored(struct virtio_dev *d)
+{
+	struct virtq *q = &d->vq[VSOCK_EVENT];
+	const struct gmem *g = &d->io->vm->mem;
+	struct virtq_chain *c = malloc(sizeof(*c));
+	uint8_t ev[sizeof(struct virtio_vsock_event)];
+
+	if (!c)
+		return;
+	le32_store(ev, VIRTIO_VSOCK_EVENT_TRANSPORT_RESET);
+	if (virtq_pop(q, g, c) == 1) {
+		if (virtq_chain_write(c, 0, ev, sizeof(ev)) == sizeof(ev) &&
+		    virtq_push(q, g, c->head, sizeof(ev)) == 0)
+			virtio_queue_interrupt(d, VSOCK_EVENT);
+		else
+			virtio_fail(d, "event buffer too small");
+	}
+	free(c);
+}
+
 static const struct virtio_ops vsock_ops = {
 	.name = "vsock",
 	.device_id = VIRTIO_ID_VSOCK,
@@ -197,6 +223,7 @@ static const struct virtio_ops vsock_ops = {
 	.config_read = vsock_config_read,
 	.notify = vsock_notify,
 	.reset = vsock_reset_dev,
+	.restored = vsock_restored,
 };
 
 int virtio_vsock_create(struct io *io, const struct vsock_spec *spec)

@@ -15,10 +15,4 @@ int htab_save(struct vm *vm, unsigned order, uint8_t **stream, size_t *len);
  * writes nothing (-EINVAL).  0 or -errno. */
 int htab_load(struct vm *vm, const uint8_t *stream, size_t len);
 
-/* Test aid (--debug-check-hpt-migration): save the HPT (a second pass over the
- * same fd must find nothing changed), load it into a second VM, save
- * again and compare.  0 if identical (*bytes: stream size), -EILSEQ if
- * not, -EAGAIN if the second pass was not empty, -errno on failure. */
-int htab_check_migration(struct vm *vm, unsigned order, size_t *bytes);
-
 #endif

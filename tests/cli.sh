@@ -56,6 +56,23 @@ expect "initrd too large" 125 "initrd too large" -- --kernel "$guest" --mem 64M 
 expect "cmdline too long" 125 "--cmdline: longer than" -- --kernel "$guest" --cmdline "$(printf 'x%.0s' $(seq 5000))"
 expect "stray argument" 125 "unexpected argument" -- --kernel "$guest" stray
 expect "seccomp violation kind" 125 "^pvmm: --debug-seccomp-violation vcpus: must be main, vcpu or io$" -- --kernel "$guest" --debug-seccomp-violation vcpus
+# --restore: the snapshot is checked whole before anything else is built
+# (the fuzz seed without its leading mode byte: a 64 KiB-RAM snapshot)
+snapfile=$tmp/snap
+tail -c +2 "$(dirname "$0")/fuzz/corpus/snapshot/file" >"$snapfile"
+head -c 150 "$snapfile" >"$tmp/snap-truncated"
+expect "restore missing" 125 "^pvmm: --restore /nonexistent: No such file" -- --restore /nonexistent
+expect "restore not a snapshot" 125 "--restore .*: not a pvmm snapshot" -- --restore "$tmp/text"
+expect "restore empty" 125 "--restore .*: not a snapshot \(empty file\)" -- --restore "$tmp/empty"
+expect "restore truncated" 125 "--restore .*: truncated" -- --restore "$tmp/snap-truncated"
+expect "restore with reboot restart" 125 "--on-reboot restart: not with --restore" -- --restore "$snapfile" --on-reboot restart
+expect "restore other RAM size" 125 "--restore .*: snapshot of a 0 MiB guest, this one has 512 MiB" -- --restore "$snapfile"
+# --incoming: its syntax checked before anything is built
+expect "incoming bad spec" 125 "^pvmm: --incoming bogus: give uds=PATH or fd:N" -- --incoming bogus
+expect "incoming empty path" 125 "^pvmm: --incoming uds=: give uds=PATH or fd:N" -- --incoming uds=
+expect "incoming bad fd" 125 "^pvmm: --incoming fd:x: give uds=PATH or fd:N" -- --incoming fd:x
+expect "incoming path too long" 125 "^pvmm: --incoming uds=.*: path too long" -- --incoming "uds=/$(printf 'x%.0s' $(seq 120))"
+expect "incoming and restore" 125 "^pvmm: --incoming and --restore: one or the other" -- --incoming uds=/tmp/x --restore "$snapfile"
 truncate -s 1M "$tmp/disk.img"
 : >"$tmp/tiny.img"
 expect "missing disk" 125 "^pvmm: --disk /nonexistent.img: No such file" -- --kernel "$guest" --disk /nonexistent.img
@@ -190,14 +207,16 @@ expect "entry with --raw" 125 "^pvmm: --entry firmware: not with --raw" -- --ker
 expect "entry beyond RAM" 125 "segment outside usable RAM|outside" -- --kernel "$guest" --mem 64M --entry firmware:0x8000000
 expect "entry firmware accepted" 125 "(KVM_CAP_PPC_PAPR|/dev/kvm)" -- --kernel "$guest" --entry firmware:0x800000
 
-# Debugging aids live under --debug-*; the old names are gone.
-for old in --check-vcpu-state --check-hpt-migration "--dump-hpt $tmp/h"; do
+# Debugging aids live under --debug-*; the old names are gone, and so are
+# the two checks snapshot and restore replaced.
+for old in --check-vcpu-state --check-hpt-migration "--dump-hpt $tmp/h" \
+	--debug-check-vcpu-state --debug-check-hpt-migration; do
 	# shellcheck disable=SC2086
 	"$pvmm" --kernel "$guest" $old >/dev/null 2>"$tmp/err"
 	rc=$?
 	check "old test aid ${old%% *} refused" '[ $rc -eq 125 ] && grep -q "unrecognized option" "$tmp/err"'
 done
-expect "--debug-check-vcpu-state accepted" 125 "(KVM_CAP_PPC_PAPR|/dev/kvm)" -- \
-	--kernel "$guest" --debug-check-vcpu-state --debug-check-hpt-migration --debug-dump-hpt "$tmp/h"
+expect "--debug-dump-hpt accepted" 125 "(KVM_CAP_PPC_PAPR|/dev/kvm)" -- \
+	--kernel "$guest" --debug-dump-hpt "$tmp/h"
 
 finish

@@ -57,6 +57,14 @@ int hv_htab_read(int fd, hv_htab_fn *fn, void *ctx)
 		err = htab_records(buf, n, fn, ctx);
 		if (err)
 			break;
+		/* kvm_htab_read fills a read until less than a header and
+		 * an entry is left, and ends it early only where the pass
+		 * wraps around the table: the next read is the next pass,
+		 * which a running guest (live migration) has filled already.
+		 * One pass per call. */
+		if ((size_t)n + sizeof(struct kvm_get_htab_header) + HPTE_BYTES <
+		    HTAB_READ_CHUNK)
+			break;
 	}
 	if (!err && n < 0)
 		err = -errno;

@@ -46,9 +46,11 @@ struct kvm_vcpu {
 	bool boot_entry;	/* that start is the boot image's entry */
 	bool sreset_pending;	/* deliver a system reset before running */
 	unsigned lpcr_gen;	/* generation of the LPCR last applied */
-	/* Set (after the flags above, under kvm_vm.lock) whenever one of
-	 * them may ask something of this vCPU: its thread takes the lock
-	 * only then, so an exit costs no lock when nothing is asked. */
+	bool parked;		/* waiting: stopped, or paused (vm_pause) */
+	/* Set (after the flags above or kvm_vm.pause, under kvm_vm.lock)
+	 * whenever one of them may ask something of this vCPU: its thread
+	 * takes the lock only then, so an exit costs no lock when nothing
+	 * is asked. */
 	_Atomic bool attention;
 };
 
@@ -66,9 +68,12 @@ struct kvm_vm {
 	size_t run_size;
 	struct vm_config cfg;
 	pthread_mutex_t lock;	/* vCPU start/stop and LPCR changes */
-	pthread_cond_t wake;	/* a stopped vCPU was started, or power off */
+	pthread_cond_t wake;	/* a stopped vCPU was started, power off,
+				 * pause or resume, a vCPU parked */
 	unsigned lpcr_gen;	/* bumped by each H_SET_MODE change */
 	uint64_t tb_hz;		/* timebase ticks per second, for exit times */
+	bool pause;		/* vm_pause asked every vCPU to wait */
+	int nparked;		/* vCPU threads waiting (kvm_vcpu.parked) */
 	_Atomic int msi_fd[IRQ_MSI_COUNT];	/* irqfd + 1 per MSI source; 0: none yet */
 	/* Each LSI's line as pvmm last set it: XIVE sends an LSI again at
 	 * its EOI while the line is up (hv_xive_esb). */

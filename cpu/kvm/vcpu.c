@@ -208,22 +208,63 @@ static bool guest_fault(const struct kvm_run *run)
 	       run->papr_hcall.nr == KVM_H_RTAS;
 }
 
-/* Wait while stopped; false once the machine is stopping.  A running
- * vCPU (every exit but after stop-self) passes without the lock: only
- * this thread stops it, and a power-off is seen on this load or the next
- * exit's (vm_request_stop kicks the vCPUs out of KVM_RUN). */
-static bool vcpu_wait_running(struct vm *vm, struct vcpu *v)
+/* KVM completes the exit userspace handled (an hcall's return into r3
+ * and r4-r12, an MMIO load into its register) only on the next KVM_RUN;
+ * with immediate_exit set, that KVM_RUN does just this and returns EINTR
+ * without entering the guest (api.rst, "immediate_exit"). */
+static void vcpu_complete_exit(struct kvm_vcpu *kv)
+{
+	kv->run->immediate_exit = 1;
+	ioctl(kv->fd, KVM_RUN, 0);
+	kv->run->immediate_exit = 0;
+}
+
+static void vcpu_park(struct kvm_vm *k, struct kvm_vcpu *kv, bool on)
+{
+	if (kv->parked == on)
+		return;
+	kv->parked = on;
+	k->nparked += on ? 1 : -1;
+	if (on)
+		pthread_cond_broadcast(&k->wake);
+}
+
+/* Wait while stopped or paused; false once the machine is stopping.  A
+ * vCPU that pauses completes its last exit first, with the lock dropped
+ * (vm_pause waits for it to park).  *asked says whether attention was
+ * set: the caller then picks up the requests (vcpu_prepare).  A running
+ * vCPU with nothing asked passes without the lock: a power-off is seen
+ * on this load or the next exit's (vm_request_stop kicks the vCPUs out
+ * of KVM_RUN).  attention is cleared before pause and the state are
+ * read, and again under the lock before it is dropped: a request made
+ * after either sets it again (and kicks) and is seen next time. */
+static bool vcpu_wait_running(struct vm *vm, struct vcpu *v, bool *asked)
 {
 	struct kvm_vm *k = kvm_of(vm);
+	struct kvm_vcpu *kv = kvm_vcpu_of(v);
 	bool on;
 
-	if (atomic_load(&vm->power) == POWER_ON &&
+	*asked = atomic_exchange(&kv->attention, false);
+	if (!*asked && atomic_load(&vm->power) == POWER_ON &&
 	    atomic_load(&v->state) != VCPU_STOPPED)
 		return true;
 	pthread_mutex_lock(&k->lock);
-	while ((on = atomic_load(&vm->power) == POWER_ON) &&
-	       atomic_load(&v->state) == VCPU_STOPPED)
+	while ((on = atomic_load(&vm->power) == POWER_ON)) {
+		if (k->pause && !kv->parked &&
+		    atomic_load(&v->state) == VCPU_RUNNING && v->ran) {
+			pthread_mutex_unlock(&k->lock);
+			vcpu_complete_exit(kv);
+			pthread_mutex_lock(&k->lock);
+		} else if (!k->pause &&
+			   atomic_load(&v->state) == VCPU_RUNNING) {
+			break;
+		}
+		vcpu_park(k, kv, true);
 		pthread_cond_wait(&k->wake, &k->lock);
+	}
+	vcpu_park(k, kv, false);
+	if (atomic_exchange(&kv->attention, false))
+		*asked = true;
 	pthread_mutex_unlock(&k->lock);
 	return on;
 }
@@ -307,6 +348,7 @@ void *kvm_vcpu_thread(void *arg)
 	uint64_t start_ns = vm_now_ns();
 	char name[16];
 	int err, schedstat_fd;
+	bool asked;
 
 	/* Named for harnesses and ps: /proc/PID/task/TID/comm. */
 	snprintf(name, sizeof(name), "pvmm-vcpu%d", v->id);
@@ -332,11 +374,10 @@ void *kvm_vcpu_thread(void *arg)
 			v->id, strerror(-err));
 		vm_request_stop(vm, POWER_ERROR);
 	}
-	while (vcpu_wait_running(vm, v)) {
-		/* Cleared before the flags are read under the lock: a request
-		 * made meanwhile sets it again and is seen next time. */
-		err = atomic_exchange(&kv->attention, false) ?
-			      vcpu_prepare(vm, v) : 0;
+	while (vcpu_wait_running(vm, v, &asked)) {
+		/* attention was cleared before the flags are read under the
+		 * lock: a request made meanwhile sets it again. */
+		err = asked ? vcpu_prepare(vm, v) : 0;
 		if (err) {
 			fprintf(stderr, "pvmm: vCPU %d: cannot set its "
 				"registers: %s\n", v->id, strerror(-err));

@@ -373,12 +373,18 @@ int vm_run(struct vm *vm)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR1, &sa, NULL);
 
-	boot->start_pc = k->cfg.boot.pc;
-	boot->start_r3 = k->cfg.boot.r3;
-	k->vcpu[0].start_pending = true;
-	k->vcpu[0].boot_entry = true;
-	atomic_store(&k->vcpu[0].attention, true);
-	atomic_store(&boot->state, VCPU_RUNNING);
+	/* A restored guest goes on where its loaded registers say. */
+	if (!vm->restored) {
+		boot->start_pc = k->cfg.boot.pc;
+		boot->start_r3 = k->cfg.boot.r3;
+		k->vcpu[0].start_pending = true;
+		k->vcpu[0].boot_entry = true;
+		atomic_store(&boot->state, VCPU_RUNNING);
+	}
+	/* Every vCPU picks up the LPCR (lpcr_gen starts at 1) before it
+	 * first enters: a restored one may be running from the start. */
+	for (int i = 0; i < vm->ncpus; i++)
+		atomic_store(&k->vcpu[i].attention, true);
 
 	/* The lock holds every vCPU thread back before it first enters the
 	 * guest (vcpu_wait_running) until this thread, which made them, is
@@ -456,6 +462,71 @@ void hv_kick_all(struct vm *vm)
 	}
 	pthread_cond_broadcast(&k->wake);
 	pthread_mutex_unlock(&k->lock);
+}
+
+int vm_pause(struct vm *vm)
+{
+	struct kvm_vm *k = kvm_of(vm);
+	int err = 0, started = 0;
+
+	if (!k)
+		return -ESHUTDOWN;
+	pthread_mutex_lock(&k->lock);
+	if (k->pause) {
+		pthread_mutex_unlock(&k->lock);
+		return -EALREADY;
+	}
+	k->pause = true;
+	for (int i = 0; i < vm->ncpus; i++) {
+		/* The running vCPU takes the locked path and sees pause. */
+		atomic_store(&k->vcpu[i].attention, true);
+		if (!k->vcpu[i].thread_started)
+			continue;
+		started++;
+		if (!k->vcpu[i].parked)
+			vcpu_kick(&k->vcpu[i]);
+	}
+	pthread_cond_broadcast(&k->wake);
+	/* A thread not started yet parks before it ever enters. */
+	while (k->nparked < started && atomic_load(&vm->power) == POWER_ON)
+		pthread_cond_wait(&k->wake, &k->lock);
+	if (atomic_load(&vm->power) != POWER_ON) {
+		k->pause = false;
+		err = -ESHUTDOWN;
+	}
+	pthread_mutex_unlock(&k->lock);
+	return err;
+}
+
+int vm_resume(struct vm *vm)
+{
+	struct kvm_vm *k = kvm_of(vm);
+	int err = 0;
+
+	if (!k)
+		return -EALREADY;
+	pthread_mutex_lock(&k->lock);
+	if (!k->pause)
+		err = -EALREADY;
+	k->pause = false;
+	for (int i = 0; i < vm->ncpus; i++)
+		atomic_store(&k->vcpu[i].attention, true);
+	pthread_cond_broadcast(&k->wake);
+	pthread_mutex_unlock(&k->lock);
+	return err;
+}
+
+bool vm_paused(const struct vm *vm)
+{
+	struct kvm_vm *k = kvm_of(vm);
+	bool p;
+
+	if (!k)
+		return false;
+	pthread_mutex_lock(&k->lock);
+	p = k->pause;
+	pthread_mutex_unlock(&k->lock);
+	return p;
 }
 
 /* LPCR changes are applied by each vCPU's own thread before it next

@@ -5,6 +5,7 @@ checks.  Run it again after changing a target's input format."""
 import gzip
 import os
 import struct
+import zlib
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
 
@@ -150,6 +151,61 @@ def cfgfile():
     put("cfgfile", "unknown", b'{"kernal": "/boot/vmlinux"}')
 
 
+def snap_section(typ, inst, payload):
+    hdr = struct.pack(">IIQ", typ, inst, len(payload))
+    return hdr + struct.pack(">II", zlib.crc32(hdr + payload), 0) + payload
+
+
+def snapshot():
+    ram = 64 << 10
+    # RAM size, radix, no HPT, 2 vCPUs, 1 per core, no flags, one device
+    cfg = struct.pack(">QIIIIII", ram, 1, 0, 2, 1, 0, 1) + struct.pack(">HH", 2, 1)
+    body = b"PVMMSNAP" + struct.pack(">II", 1, 16 + len(cfg) + 4) + cfg
+    head = body + struct.pack(">I", zlib.crc32(body))
+    secs = snap_section(1, 0, bytes(16)) + snap_section(2, 0, bytes(8))
+    end = snap_section(0xFFFFFFFF, 0, b"")
+    # byte 0: 0 = checksums as they are (the target can fix them: 1)
+    put("snapshot", "stream", b"\0" + head + secs + end)
+    at = len(head) + len(secs) + 2 * 24 + 16
+    at = (at + (64 << 10) - 1) & ~((64 << 10) - 1)
+    ramsec = snap_section(5, 0, struct.pack(">QQ", at, ram))
+    f = head + secs + ramsec + end
+    put("snapshot", "file", b"\0" + f + bytes(at - len(f)) + bytes(ram))
+    # "machine", a stream of the target's own machine, is written by the
+    # target: FUZZ_SNAPSHOT_SEED=tests/fuzz/corpus/snapshot/machine \
+    #     build/fuzz/bin/fuzz_snapshot
+
+
+def mig_rec(typ, arg, payload):
+    return struct.pack(">BBI", typ, arg, len(payload)) + payload
+
+
+def migrate():
+    # fuzz_migrate: mode byte (1: good greeting + HELLO first, 2: records
+    # framed with good checksums), then the stream.
+    put("migrate", "hello-only", b"\x01")
+    put("migrate", "raw", b"\x00PVMMMIGR" + struct.pack(">II", 1, 0))
+    recs = (mig_rec(2, 0, struct.pack(">Q", 0x10000) + bytes(range(64))) +
+            mig_rec(3, 0, struct.pack(">QQ", 0x20000, 0x10000)) +
+            mig_rec(5, 0, struct.pack(">Q", 100)) +
+            mig_rec(7, 0, b""))
+    put("migrate", "records", b"\x03" + recs)
+    # The fuzz machine's own state (the snapshot target's seed, without
+    # its mode byte), then DONE: a stream the destination accepts.
+    mach = os.path.join(ROOT, "snapshot", "machine")
+    if os.path.exists(mach):
+        with open(mach, "rb") as f:
+            state = f.read()[1:]
+        put("migrate", "state", b"\x03" + mig_rec(5, 0, struct.pack(">Q", 0)) +
+            mig_rec(6, 0, state) + mig_rec(7, 0, b""))
+
+
+def api():
+    put("api", "pause", b'{"request":"pause"}')
+    put("api", "snapshot", b'{"request":"snapshot","path":"/tmp/s"}')
+    put("api", "migrate", b'{"request":"migrate","uds":"/tmp/m"}')
+
+
 hpt()
 loader()
 virtq()
@@ -157,3 +213,6 @@ rtas()
 hcalls()
 vsock()
 cfgfile()
+snapshot()
+migrate()
+api()

@@ -92,7 +92,7 @@ static void test_rules(void)
 	CHECK_EQ(vpa(DEREG_SLB, 0, 0), H_SUCCESS, "deregister SLB shadow");
 	CHECK_EQ(vpa(DEREG_VPA, 0, 0), H_SUCCESS, "deregister VPA");
 	CHECK_EQ(vpa(REG_VPA, 0, v), H_SUCCESS, "register VPA again");
-	/* Left registered: pvmm's --debug-check-vcpu-state carries them over.
+	/* Left registered: a snapshot would carry them over.
 	 * KVM has been writing dispatch entries over the DTL's length word,
 	 * so it is set again. */
 	set_len32(dtl, 48 * 16);

@@ -177,29 +177,63 @@ long hv_resize_hpt(struct vm *vm, bool commit, unsigned shift)
 	return fake_hv.resize_ret;
 }
 
-/* The HTAB calls are not faked beyond counting: migrate/htab.c runs only
- * on POWER (e2e hpt-migration-stream). */
+/* The HTAB calls: counted and refused (-ENOSYS), unless the test set
+ * htab_fake and the tables. */
+static bool htab_first = true;
+
 int hv_htab_open(struct vm *vm, bool write)
 {
 	(void)vm;
-	(void)write;
-	return fake_hv.htab_calls++, -ENOSYS;
+	fake_hv.htab_calls++;
+	if (!fake_hv.htab_fake)
+		return -ENOSYS;
+	if (!write)
+		htab_first = true;
+	return eventfd(0, EFD_CLOEXEC);
 }
 
 int hv_htab_read(int fd, hv_htab_fn *fn, void *ctx)
 {
-	(void)fn;
-	(void)ctx;
-	return fake_hv.htab_calls++, fd < 0 ? -EBADF : -ENOSYS;
+	const uint8_t zero[16] = {0};
+	int err = 0;
+
+	fake_hv.htab_calls++;
+	if (fd < 0)
+		return -EBADF;
+	if (!fake_hv.htab_fake)
+		return -ENOSYS;
+	fake_hv.htab_reads++;
+	/* One run per entry to report: valid (not all zero) or invalid. */
+	for (uint32_t i = 0; !err && i < FAKE_HPT_ENTRIES; i++) {
+		const uint8_t *e = fake_hv.hpt + (size_t)i * 16;
+		bool valid = memcmp(e, zero, 16) != 0;
+
+		if (!htab_first && !fake_hv.hpt_changed[i])
+			continue;
+		/* As KVM: the first pass covers every entry, invalid
+		 * ones as runs of n_invalid. */
+		err = fn(ctx, i, valid, !valid, e);
+		fake_hv.hpt_changed[i] = 0;
+	}
+	htab_first = false;
+	return err;
 }
 
 int hv_htab_write(int fd, uint32_t index, uint16_t n_valid,
 		  uint16_t n_invalid, const uint8_t *hptes)
 {
-	(void)index;
-	(void)hptes;
 	fake_hv.htab_calls++;
-	return fd < 0 || n_valid + n_invalid == 0 ? -EINVAL : -ENOSYS;
+	if (fd < 0 || n_valid + n_invalid == 0)
+		return -EINVAL;
+	if (!fake_hv.htab_fake)
+		return -ENOSYS;
+	if ((uint64_t)index + n_valid + n_invalid > FAKE_HPT_ENTRIES)
+		return -EINVAL;
+	memcpy(fake_hv.hpt_in + (size_t)index * 16, hptes,
+	       (size_t)n_valid * 16);
+	memset(fake_hv.hpt_in + ((size_t)index + n_valid) * 16, 0,
+	       (size_t)n_invalid * 16);
+	return 0;
 }
 
 int hv_vm_spare(struct vm *vm, struct vm *spare, unsigned order)
@@ -300,4 +334,92 @@ int hv_xive_esb(struct vm *vm, uint32_t lisn, uint64_t offset, uint64_t data,
 	fake_hv.xive_store = store;
 	*out = store ? 0 : fake_hv.esb_out;
 	return fake_hv.xive_ret;
+}
+
+int vm_pause(struct vm *vm)
+{
+	(void)vm;
+	fake_hv.pause_calls++;
+	if (fake_hv.paused)
+		return -EALREADY;
+	fake_hv.paused = true;
+	return 0;
+}
+
+int vm_resume(struct vm *vm)
+{
+	(void)vm;
+	fake_hv.resume_calls++;
+	if (!fake_hv.paused)
+		return -EALREADY;
+	fake_hv.paused = false;
+	return 0;
+}
+
+bool vm_paused(const struct vm *vm)
+{
+	(void)vm;
+	return fake_hv.paused;
+}
+
+int hv_vcpu_get_cpu(struct vm *vm, struct vcpu *v, struct vcpu_cpu *s)
+{
+	*s = fake_hv.cpu[v - vm->cpu];
+	return fake_hv.state_ret;
+}
+
+int hv_vcpu_set_cpu(struct vm *vm, struct vcpu *v, const struct vcpu_cpu *s)
+{
+	fake_hv.cpu[v - vm->cpu] = *s;
+	return fake_hv.state_ret;
+}
+
+/* The fake knows the ids below 0x1000 of the sizes ONE_REG has. */
+bool hv_reg_known(uint64_t id, uint32_t len)
+{
+	return id < 0x1000 && (len == 4 || len == 8 || len == 16);
+}
+
+int hv_xics_get(struct vm *vm, struct xics_state *s)
+{
+	(void)vm;
+	*s = fake_hv.xics;
+	return fake_hv.state_ret;
+}
+
+int hv_xics_set(struct vm *vm, const struct xics_state *s)
+{
+	(void)vm;
+	fake_hv.xics = *s;
+	return fake_hv.state_ret;
+}
+
+int hv_dirty_log(struct vm *vm, bool on)
+{
+	(void)vm;
+	fake_hv.dirty_log_calls++;
+	if (fake_hv.dirty_ret)
+		return fake_hv.dirty_ret;
+	fake_hv.dirty_on = on;
+	return 0;
+}
+
+int hv_dirty_get(struct vm *vm, uint64_t *bitmap, size_t words,
+		 uint64_t *page_bytes)
+{
+	uint64_t page = fake_hv.dirty_page ? fake_hv.dirty_page : 65536;
+	size_t need = (size_t)((vm->mem.size / page + 63) / 64);
+
+	fake_hv.dirty_get_calls++;
+	if (fake_hv.dirty_hook)
+		fake_hv.dirty_hook(fake_hv.dirty_get_calls);
+	if (fake_hv.dirty_ret)
+		return fake_hv.dirty_ret;
+	if (!fake_hv.dirty_on || words < need ||
+	    need > sizeof(fake_hv.dirty) / 8)
+		return -EINVAL;
+	memcpy(bitmap, fake_hv.dirty, need * 8);
+	memset(fake_hv.dirty, 0, sizeof(fake_hv.dirty));
+	*page_bytes = page;
+	return 0;
 }

@@ -11,6 +11,8 @@
 struct vcpu;
 
 #define FAKE_HV_MAX_CALLS	64
+#define FAKE_HPT_ORDER		18
+#define FAKE_HPT_ENTRIES	((1u << FAKE_HPT_ORDER) / 16)
 
 struct fake_hv {
 	int kick_calls;
@@ -57,8 +59,35 @@ struct fake_hv {
 
 	int htab_calls;			/* hv_htab_*, hv_vm_spare */
 
+	/* With htab_fake, an HPT of FAKE_HPT_ENTRIES: hpt[] is the source
+	 * VM's (a read fd's first pass gives all of it, later passes the
+	 * entries whose hpt_changed is set, clearing it), hpt_in[] what
+	 * write fds stored. */
+	bool htab_fake;
+	uint8_t *hpt, *hpt_in;		/* FAKE_HPT_ENTRIES x 16 bytes */
+	uint8_t *hpt_changed;		/* one byte per entry */
+	int htab_reads;
+
+	/* Dirty log: on/off and the calls; hv_dirty_get hands out and
+	 * clears dirty[] (pages of dirty_page bytes; 0: 64 KiB), or
+	 * returns dirty_ret.  dirty_hook, if set, runs inside each get
+	 * (a "guest" that writes while a migration goes on). */
+	bool dirty_on;
+	int dirty_log_calls, dirty_get_calls, dirty_ret;
+	uint64_t dirty_page;
+	uint64_t dirty[1024];
+	void (*dirty_hook)(int call);
+
 	struct vcpu_papr papr;		/* what get returns, set stores */
 	int papr_ret;
+
+	/* Snapshot state: per vCPU what get returns and set stores, the
+	 * XICS's likewise; vm_pause/vm_resume calls and the pause flag. */
+	struct vcpu_cpu cpu[CONFIG_MAX_CPUS];
+	struct xics_state xics;
+	int state_ret;
+	int pause_calls, resume_calls;
+	bool paused;
 
 	/* hv_tce_create: a table "in the hypervisor" (calloc'd, with a real
 	 * fd) when tce_in_kernel, else tce_ret (0: -EOPNOTSUPP). */

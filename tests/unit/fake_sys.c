@@ -15,6 +15,8 @@ static int nwatches;
 int __real_loop_call(struct loop *l, loop_fn *fn, void *arg);
 int __real_loop_watch(struct loop *l, int fd, loop_fn *fn, void *arg);
 int __wrap_loop_call(struct loop *l, loop_fn *fn, void *arg);
+int __real_loop_unwatch(struct loop *l, int fd);
+int __wrap_loop_unwatch(struct loop *l, int fd);
 int __wrap_loop_watch(struct loop *l, int fd, loop_fn *fn, void *arg);
 
 int __wrap_loop_call(struct loop *l, loop_fn *fn, void *arg)
@@ -43,10 +45,23 @@ int __wrap_loop_watch(struct loop *l, int fd, loop_fn *fn, void *arg)
 	return 0;
 }
 
+/* Without a loop: the registration goes, its fd is no longer ready. */
+int __wrap_loop_unwatch(struct loop *l, int fd)
+{
+	if (l)
+		return __real_loop_unwatch(l, fd);
+	for (int i = 0; i < nwatches; i++)
+		if (watches[i].fd == fd && watches[i].fn) {
+			watches[i].fn = NULL;
+			return 0;
+		}
+	return -ENOENT;
+}
+
 bool fake_loop_ready(int fd)
 {
 	for (int i = 0; i < nwatches; i++) {
-		if (watches[i].fd == fd) {
+		if (watches[i].fd == fd && watches[i].fn) {
 			watches[i].fn(watches[i].arg, 1);
 			return true;
 		}

@@ -6,7 +6,8 @@
  * The event loop: a device created without one (io.loop NULL: tests
  * that drive the queues themselves, on their own thread) has its
  * loop_call run at once, as the loop thread would, and its loop_watch
- * recorded, so the test can say when the fd is ready (fake_loop_ready).
+ * recorded, so the test can say when the fd is ready (fake_loop_ready),
+ * until its loop_unwatch.
  * With a real loop, both go to it.
  *
  * getrandom: fake_getrandom, if set, answers instead of the kernel. */

@@ -1000,6 +1000,42 @@ static void idle_host_peers(void **state)
 	close(lfd);
 }
 
+/* Loaded from a snapshot with the driver running: the driver hears a
+ * transport reset on its event queue (its connections' host ends are
+ * gone); with no event buffer posted nothing happens, and one too small
+ * for the event fails the device. */
+static void restored_resets_transport(void **state)
+{
+	struct vdrv_seg ev = VDRV_IN(NULL, 8), tiny = VDRV_IN(NULL, 2);
+	struct virtio_state st;
+	uint16_t id, head;
+	uint32_t len;
+
+	(void)state;
+	driver_up();
+	virtio_get_state(d, &st);
+	virtio_set_state(d, &st);		/* no event buffer: nothing */
+	assert_false(vdrv_used(&drv, EVQ, &id, &len));
+	assert_true(virtio_running(d));
+
+	head = vdrv_post(&drv, EVQ, &ev, 1, 0);
+	virtio_get_state(d, &st);
+	virtio_set_state(d, &st);
+	assert_true(vdrv_used(&drv, EVQ, &id, &len));
+	assert_int_equal(id, head);
+	assert_int_equal(len, 4);
+	assert_int_equal(le32_load(vdrv_ptr(&drv, ev.addr, 4)),
+			 VIRTIO_VSOCK_EVENT_TRANSPORT_RESET);
+	assert_true(virtio_running(d));
+
+	vdrv_post(&drv, EVQ, &tiny, 1, 0);
+	virtio_get_state(d, &st);
+	unit_stderr_begin();
+	virtio_set_state(d, &st);
+	free(unit_stderr_end());
+	assert_true(vdrv_status(&drv) & VIRTIO_STATUS_NEEDS_RESET);
+}
+
 static void driver_reset_closes_all(void **state)
 {
 	uint32_t port;
@@ -1086,6 +1122,7 @@ int main(void)
 		T(connections_bounded),
 		T(idle_host_peers),
 		T(driver_reset_closes_all),
+		T(restored_resets_transport),
 		cmocka_unit_test_setup_teardown(through_event_loop, setup_loop,
 						teardown),
 	};

@@ -126,13 +126,11 @@ const struct sandbox_rule sandbox_rules[] = {
 	SYS(R_MAIN, flock, "--nvram unlocked"),
 	IOCTL(R_MAIN, TCGETS, "the terminal, as stdio sees it"),
 	IOCTL(R_MAIN, TIOCGWINSZ, "stdio's first write to a terminal"),
-	/* --debug-dump-hpt, --debug-check-hpt-migration and
-	 * --debug-check-vcpu-state: at the end, read the HPT through KVM,
-	 * build a second VM and a vCPU, write files.  Test aids only. */
+	/* --debug-dump-hpt: at the end, read the HPT through KVM's HTAB fd
+	 * and write it to files.  A test aid only. */
 	SYS(R_DEBUG, ioctl, "any KVM request"),
 	SYS(R_DEBUG, read, "the HTAB fd"),
 	SYS(R_DEBUG, pread64, "the HTAB fd"),
-	SYS(R_DEBUG, mmap, "a second VM's run area, RAM"),
 	SYS(R_DEBUG, fstat, "stdio"),
 	SYS(R_DEBUG, newfstatat, "stdio"),
 	SYS(R_DEBUG, lseek, "stdio"),

@@ -1,0 +1,662 @@
+/* The control socket (api.h): requests parsed with jansson, served on the
+ * event loop thread. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <liburing.h>
+
+#include "api.h"
+#include "io/loop.h"
+#include "lifecycle.h"
+#include "machine.h"
+#include "migrate/live.h"
+#include "migrate/state.h"
+#include "report.h"
+
+/* --- parsing ------------------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	enum api_op op;
+} ops[] = {
+	{"pause", API_PAUSE},	    {"resume", API_RESUME},
+	{"snapshot", API_SNAPSHOT}, {"stop", API_STOP},
+	{"info", API_INFO},	    {"migrate", API_MIGRATE},
+};
+
+static int refuse(char *why, size_t wlen, const char *msg, const char *arg)
+{
+	snprintf(why, wlen, msg, arg);
+	return -EINVAL;
+}
+
+/* Every key but "request" must be one the request takes. */
+static int check_keys(json_t *o, enum api_op op, char *why, size_t wlen)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(o, key, v)
+	{
+		bool ok = !strcmp(key, "request") ||
+			  (op == API_SNAPSHOT && !strcmp(key, "path")) ||
+			  (op == API_MIGRATE &&
+			   (!strcmp(key, "fd") || !strcmp(key, "uds")));
+
+		if (!ok)
+			return refuse(why, wlen, "unknown key \"%.64s\"", key);
+	}
+	return 0;
+}
+
+/* migrate: exactly one of "uds" (a path) and "fd" (a descriptor). */
+static int parse_migrate(json_t *o, struct api_req *r, char *why, size_t wlen)
+{
+	json_t *uds = json_object_get(o, "uds"), *fd = json_object_get(o, "fd");
+	size_t n;
+
+	if (!uds == !fd)
+		return refuse(why, wlen,
+			      "migrate needs one of \"uds\" and \"fd\"", NULL);
+	if (fd) {
+		if (!json_is_integer(fd) || json_integer_value(fd) < 0 ||
+		    json_integer_value(fd) > 65535)
+			return refuse(why, wlen,
+				      "\"fd\" must be a descriptor number",
+				      NULL);
+		r->fd = (int)json_integer_value(fd);
+		return 0;
+	}
+	n = json_is_string(uds) ? json_string_length(uds) : 0;
+	if (!n || n >= sizeof(((struct sockaddr_un *)0)->sun_path) ||
+	    memchr(json_string_value(uds), '\0', n))
+		return refuse(why, wlen, "bad \"uds\" path", NULL);
+	memcpy(r->path, json_string_value(uds), n);
+	r->path[n] = '\0';
+	return 0;
+}
+
+static int parse_obj(json_t *o, struct api_req *r, char *why, size_t wlen)
+{
+	json_t *req = json_object_get(o, "request"), *path;
+	const char *name;
+	size_t i, n = sizeof(ops) / sizeof(ops[0]);
+
+	if (!json_is_string(req))
+		return refuse(why, wlen, "no \"request\" string", NULL);
+	name = json_string_value(req);
+	for (i = 0; i < n && strcmp(ops[i].name, name); i++)
+		;
+	if (i == n)
+		return refuse(why, wlen, "unknown request \"%.64s\"", name);
+	r->op = ops[i].op;
+	if (check_keys(o, r->op, why, wlen))
+		return -EINVAL;
+	r->fd = -1;
+	if (r->op == API_MIGRATE)
+		return parse_migrate(o, r, why, wlen);
+	if (r->op != API_SNAPSHOT)
+		return 0;
+	path = json_object_get(o, "path");
+	if (!json_is_string(path) || !json_string_length(path))
+		return refuse(why, wlen, "snapshot needs a \"path\" string",
+			      NULL);
+	if (json_string_length(path) >= sizeof(r->path) ||
+	    memchr(json_string_value(path), '\0', json_string_length(path)))
+		return refuse(why, wlen, "bad \"path\"", NULL);
+	memcpy(r->path, json_string_value(path), json_string_length(path));
+	r->path[json_string_length(path)] = '\0';
+	return 0;
+}
+
+int api_parse(const char *line, size_t len, struct api_req *r, char *why,
+	      size_t wlen)
+{
+	json_error_t jerr;
+	json_t *o;
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!o)
+		return refuse(why, wlen, "not JSON: %.100s", jerr.text);
+	err = json_is_object(o) ? parse_obj(o, r, why, wlen)
+				: refuse(why, wlen, "not a JSON object", NULL);
+	json_decref(o);
+	return err;
+}
+
+/* --- the server ---------------------------------------------------------- */
+
+struct client {
+	int fd; /* -1: free */
+	unsigned gen;
+	size_t len;
+	bool skip; /* the line was too long: drop it up to its newline */
+	char buf[API_LINE_MAX];
+};
+
+/* A snapshot waiting for the devices' requests in flight. */
+struct pending {
+	bool active;
+	int client;
+	unsigned gen;
+	bool paused_here; /* resume once written */
+	uint64_t t0;
+	struct __kernel_timespec tick;
+	char path[API_LINE_MAX];
+};
+
+/* Process-wide, like the socket itself; loop thread only once started. */
+static struct {
+	struct machine *m;
+	int fd;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct client c[API_CLIENTS_MAX];
+	struct pending snap;
+	struct migration {
+		bool active; /* a migration thread runs */
+		int client;
+		unsigned gen;
+		int fd; /* the stream to the destination */
+		pthread_t thread;
+		struct mig_report r; /* the thread's until it is done */
+		unsigned tries;
+	} mig;
+	uint64_t requests, errors, snapshots;
+} api = {.fd = -1};
+
+#define DRAIN_NS (10ull * 1000000000) /* devices get 10 s to quiesce */
+
+static void client_close(struct client *c)
+{
+	loop_unwatch(api.m->io.loop, c->fd);
+	close(c->fd);
+	c->fd = -1;
+	c->gen++;
+	c->len = 0;
+	c->skip = false;
+}
+
+/* One answer line; a client that cannot take it is dropped. */
+static void answer(struct client *c, json_t *a)
+{
+	char *s = a ? json_dumps(a, JSON_COMPACT) : NULL;
+	size_t n = s ? strlen(s) : 0;
+
+	json_decref(a);
+	if (!s) {
+		client_close(c);
+		return;
+	}
+	s[n] = '\n'; /* over the NUL: the line goes as one write */
+	if (send(c->fd, s, n + 1, MSG_NOSIGNAL | MSG_DONTWAIT) !=
+	    (ssize_t)n + 1)
+		client_close(c);
+	free(s);
+}
+
+static void answer_error(struct client *c, const char *msg)
+{
+	api.errors++;
+	answer(c, json_pack("{s:b, s:s}", "ok", 0, "error", msg));
+}
+
+static const char *state_name(struct machine *m)
+{
+	if (atomic_load(&m->vm.power) != POWER_ON)
+		return "stopping";
+	return vm_paused(&m->vm) ? "paused" : "running";
+}
+
+static json_t *info(struct machine *m)
+{
+	static const char *const exit_names[EXIT_KIND_MAX] = {
+		"hcall", "mmio", "interrupted", "other"};
+	json_t *phases = json_object(), *exits = json_object();
+
+	for (int p = 0; p < PHASE_MAX; p++) {
+		uint64_t ns = atomic_load(&m->vm.stats.phase_ns[p]);
+
+		if (ns)
+			json_object_set_new(phases,
+					    report_phase_name((enum phase)p),
+					    json_integer((json_int_t)ns));
+	}
+	for (int k = 0; k < EXIT_KIND_MAX; k++)
+		json_object_set_new(exits, exit_names[k],
+				    json_integer((json_int_t)atomic_load(
+					    &m->vm.stats.exits[k])));
+	return json_pack(
+		"{s:b, s:s, s:i, s:I, s:s, s:o, s:o, s:{s:I, s:I, "
+		"s:I}}",
+		"ok", 1, "state", state_name(m), "vcpus", m->vm.ncpus, "mem",
+		(json_int_t)m->vm.mem.size, "mmu", mmu_mode_name(m->mmu.mode),
+		"phases_ns", phases, "exits", exits, "api", "requests",
+		(json_int_t)api.requests, "errors", (json_int_t)api.errors,
+		"snapshots", (json_int_t)api.snapshots);
+}
+
+static json_t *api_migration_json(const struct mig_report *r);
+
+static json_t *info_all(struct machine *m)
+{
+	json_t *a = info(m);
+
+	if (api.mig.active)
+		json_object_set_new(a, "migration",
+				    json_pack("{s:s}", "state", "running"));
+	else if (m->migration)
+		json_object_set_new(a, "migration",
+				    api_migration_json(m->migration));
+	return a;
+}
+
+/* The last migration's numbers (README, "Live migration"). */
+static json_t *api_migration_json(const struct mig_report *r)
+{
+	json_t *passes = json_array(), *hpt = json_array();
+
+	for (uint32_t i = 0; i < r->passes && i < MIG_MAX_PASSES; i++)
+		json_array_append_new(
+			passes, json_integer((json_int_t)r->pass_bytes[i]));
+	for (uint32_t i = 0; i < r->hpt_passes && i < MIG_MAX_PASSES; i++)
+		json_array_append_new(
+			hpt, json_integer((json_int_t)r->hpt_bytes[i]));
+	return json_pack("{s:b, s:s, s:i, s:o, s:i, s:o, s:I, s:I, s:I}", "ok",
+			 !r->err, "error", r->err ? r->why : "", "passes",
+			 (int)r->passes, "pass_bytes", passes, "hpt_passes",
+			 (int)r->hpt_passes, "hpt_pass_bytes", hpt, "bytes",
+			 (json_int_t)r->bytes, "total_ms",
+			 (json_int_t)(r->total_ns / 1000000), "downtime_ms",
+			 (json_int_t)(r->downtime_ns / 1000000));
+}
+
+static struct client *pending_client(void)
+{
+	struct client *c = &api.c[api.snap.client];
+
+	return c->fd >= 0 && c->gen == api.snap.gen ? c : NULL;
+}
+
+/* Write it beside its final name and rename it there: a snapshot that
+ * could not be written whole never takes the name. */
+static int write_file(struct machine *m, const char *path, char *why,
+		      size_t wlen)
+{
+	struct snap_parts p = {&m->vm, &m->mmu, &m->io.phb, &m->papr};
+	char tmp[API_LINE_MAX + 8];
+	int fd, err;
+
+	snprintf(tmp, sizeof(tmp), "%s.part", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		err = -errno;
+		snprintf(why, wlen, "cannot create %.200s: %s", tmp,
+			 strerror(-err));
+		return err;
+	}
+	err = snapshot_write(&p, fd, true, why, wlen);
+	if (close(fd) < 0 && !err) {
+		err = -errno;
+		snprintf(why, wlen, "%.200s: %s", tmp, strerror(-err));
+	}
+	if (!err && rename(tmp, path) < 0) {
+		err = -errno;
+		snprintf(why, wlen, "cannot rename %.200s: %s", tmp,
+			 strerror(-err));
+	}
+	if (err)
+		unlink(tmp);
+	return err;
+}
+
+static void snapshot_finish(struct machine *m, const char *drain_err)
+{
+	struct client *c = pending_client();
+	uint64_t t1;
+	char why[256] = "";
+	int err = drain_err ? -EBUSY
+			    : write_file(m, api.snap.path, why, sizeof(why));
+
+	if (drain_err)
+		snprintf(why, sizeof(why), "%s", drain_err);
+	if (api.snap.paused_here)
+		vm_resume(&m->vm);
+	api.snap.active = false;
+	t1 = vm_now_ns();
+	if (!err)
+		api.snapshots++;
+	if (!c)
+		return;
+	if (err)
+		answer_error(c, why);
+	else
+		answer(c,
+		       json_pack("{s:b, s:s, s:I}", "ok", 1, "path",
+				 api.snap.path, "ms",
+				 (json_int_t)((t1 - api.snap.t0) / 1000000)));
+}
+
+static void snapshot_poll(struct machine *m);
+
+static void snapshot_tick(void *arg, int res)
+{
+	(void)res;
+	snapshot_poll(arg);
+}
+
+/* Requests still in flight complete on this thread: look again in a
+ * millisecond, letting the loop run their completions meanwhile. */
+static void snapshot_poll(struct machine *m)
+{
+	struct snap_parts p = {&m->vm, &m->mmu, &m->io.phb, &m->papr};
+	struct io_uring_sqe *sqe;
+
+	if (!snapshot_inflight(&p)) {
+		snapshot_finish(m, NULL);
+		return;
+	}
+	if (vm_now_ns() - api.snap.t0 > DRAIN_NS) {
+		snapshot_finish(m, "device requests did not complete within "
+				   "10 s");
+		return;
+	}
+	sqe = loop_sqe(m->io.loop, snapshot_tick, m);
+	if (!sqe) {
+		loop_call(m->io.loop, snapshot_tick, m);
+		return;
+	}
+	api.snap.tick = (struct __kernel_timespec){.tv_nsec = 1000000};
+	io_uring_prep_timeout(sqe, &api.snap.tick, 0, 0);
+}
+
+static void snapshot_start(struct machine *m, struct client *c,
+			   const struct api_req *r)
+{
+	int err = 0;
+
+	api.snap = (struct pending){.active = true,
+				    .client = (int)(c - api.c),
+				    .gen = c->gen,
+				    .t0 = vm_now_ns()};
+	snprintf(api.snap.path, sizeof(api.snap.path), "%s", r->path);
+	if (!vm_paused(&m->vm)) {
+		err = vm_pause(&m->vm);
+		api.snap.paused_here = !err;
+	}
+	if (err) {
+		api.snap.active = false;
+		answer_error(c, err == -ESHUTDOWN ? "the guest is stopping"
+						  : strerror(-err));
+		return;
+	}
+	snapshot_poll(m);
+}
+
+/* --- migrate ------------------------------------------------------------- */
+
+/* On the loop thread once the migration thread ended: answer, and end
+ * this process if the destination runs the guest now. */
+static void migrate_done(void *arg, int res)
+{
+	struct machine *m = arg;
+	struct client *c = &api.c[api.mig.client];
+	json_t *a;
+
+	(void)res;
+	pthread_join(api.mig.thread, NULL);
+	close(api.mig.fd);
+	api.mig.active = false;
+	m->migration = &api.mig.r;
+	if (c->fd >= 0 && c->gen == api.mig.gen) {
+		a = api_migration_json(&api.mig.r);
+		if (api.mig.r.err)
+			api.errors++;
+		answer(c, a);
+	}
+	/* The guest runs there now: here it stays paused and ends, with
+	 * status 0 (vCPUs leave without entering it again). */
+	if (!api.mig.r.err)
+		vm_request_kill(&m->vm, 0);
+}
+
+static void *migrate_thread(void *arg)
+{
+	struct machine *m = arg;
+	struct snap_parts p = {&m->vm, &m->mmu, &m->io.phb, &m->papr};
+	struct mig_params prm = MIG_DEFAULT_PARAMS;
+
+	mig_source(&p, api.mig.fd, &prm, &api.mig.r);
+	/* The loop thread answers; if the loop cannot take the call there
+	 * is nobody to answer, and the guest runs on. */
+	while (loop_call(m->io.loop, migrate_done, m) < 0 &&
+	       api.mig.tries++ < 1000)
+		usleep(1000);
+	return NULL;
+}
+
+static int connect_uds(const char *path, char *why, size_t wlen)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	/* parse_migrate checked the length. */
+	memcpy(sa.sun_path, path, strnlen(path, sizeof(sa.sun_path) - 1));
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int err = -errno;
+
+		snprintf(why, wlen, "cannot connect to %.100s: %s", path,
+			 strerror(-err));
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static void migrate_start(struct machine *m, struct client *c,
+			  const struct api_req *r)
+{
+	char why[200];
+	int fd;
+
+	if (r->fd >= 0) {
+		/* Our own copy: the thread closes it when done. */
+		fd = fcntl(r->fd, F_DUPFD_CLOEXEC, 3);
+		if (fd < 0) {
+			snprintf(why, sizeof(why), "fd %d: %s", r->fd,
+				 strerror(errno));
+			answer_error(c, why);
+			return;
+		}
+	} else if ((fd = connect_uds(r->path, why, sizeof(why))) < 0) {
+		answer_error(c, why);
+		return;
+	}
+	api.mig = (struct migration){.active = true,
+				     .client = (int)(c - api.c),
+				     .gen = c->gen,
+				     .fd = fd};
+	if (pthread_create(&api.mig.thread, NULL, migrate_thread, m)) {
+		api.mig.active = false;
+		close(fd);
+		answer_error(c, "cannot start the migration thread");
+	}
+}
+
+static void serve(struct machine *m, struct client *c, const char *line,
+		  size_t len)
+{
+	struct api_req *r = malloc(sizeof(*r));
+	char why[160];
+	int err;
+
+	api.requests++;
+	if (!r) {
+		answer_error(c, "out of memory");
+		return;
+	}
+	if (api_parse(line, len, r, why, sizeof(why)) < 0) {
+		answer_error(c, why);
+	} else if (api.snap.active) {
+		answer_error(c, "busy: a snapshot is being taken");
+	} else if (r->op == API_INFO) {
+		answer(c, info_all(m));
+	} else if (api.mig.active && r->op != API_INFO) {
+		answer_error(c, "busy: a migration is in progress");
+	} else if (r->op == API_MIGRATE) {
+		migrate_start(m, c, r);
+	} else if (r->op == API_SNAPSHOT) {
+		snapshot_start(m, c, r);
+	} else if (r->op == API_STOP) {
+		/* A paused guest must run to power off. */
+		lifecycle_request_stop(m);
+		vm_resume(&m->vm);
+		answer(c, json_pack("{s:b, s:s}", "ok", 1, "state",
+				    state_name(m)));
+	} else {
+		err = r->op == API_PAUSE ? vm_pause(&m->vm) : vm_resume(&m->vm);
+		if (err)
+			answer_error(c, err == -EALREADY
+						? (r->op == API_PAUSE
+							   ? "already paused"
+							   : "not paused")
+					: err == -ESHUTDOWN
+						? "the guest is stopping"
+						: strerror(-err));
+		else
+			answer(c, json_pack("{s:b, s:s}", "ok", 1, "state",
+					    state_name(m)));
+	}
+	free(r);
+}
+
+/* Every complete line in the buffer, in order; a line longer than the
+ * buffer is answered once and dropped up to its newline. */
+static void take_lines(struct machine *m, struct client *c)
+{
+	char *nl;
+
+	while (c->fd >= 0 && (nl = memchr(c->buf, '\n', c->len))) {
+		size_t n = (size_t)(nl - c->buf);
+
+		if (c->skip)
+			c->skip = false;
+		else
+			serve(m, c, c->buf, n);
+		if (c->fd < 0)
+			return;
+		c->len -= n + 1;
+		memmove(c->buf, nl + 1, c->len);
+	}
+	if (c->fd >= 0 && c->len == sizeof(c->buf)) {
+		if (!c->skip)
+			answer_error(c, "request longer than 4095 bytes");
+		c->skip = true;
+		c->len = 0;
+	}
+}
+
+static void on_client(void *arg, int res)
+{
+	struct client *c = arg;
+	ssize_t n;
+
+	(void)res;
+	if (c->fd < 0)
+		return;
+	n = read(c->fd, c->buf + c->len, sizeof(c->buf) - c->len);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) { /* gone: a partial line is dropped unserved */
+		client_close(c);
+		return;
+	}
+	c->len += (size_t)n;
+	take_lines(api.m, c);
+}
+
+static void on_accept(void *arg, int res)
+{
+	int fd;
+
+	(void)arg;
+	(void)res;
+	while ((fd = accept4(api.fd, NULL, NULL,
+			     SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+		struct client *c = NULL;
+
+		for (int i = 0; i < API_CLIENTS_MAX && !c; i++)
+			if (api.c[i].fd < 0)
+				c = &api.c[i];
+		if (!c) {
+			static const char full[] = "{\"ok\":false,\"error\":"
+						   "\"too many clients\"}\n";
+
+			if (send(fd, full, sizeof(full) - 1,
+				 MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+				api.errors++;
+			close(fd);
+			continue;
+		}
+		c->fd = fd;
+		c->len = 0;
+		c->skip = false;
+		if (loop_watch(api.m->io.loop, fd, on_client, c) < 0)
+			client_close(c);
+	}
+}
+
+int api_start(struct machine *m, const char *path, char *why, size_t wlen)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int err;
+
+	api.m = m;
+	for (int i = 0; i < API_CLIENTS_MAX; i++)
+		api.c[i].fd = -1;
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		snprintf(why, wlen, "--api %s: path too long", path);
+		return -ENAMETOOLONG;
+	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	api.fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (api.fd < 0 ||
+	    bind(api.fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(api.fd, API_CLIENTS_MAX) < 0) {
+		err = -errno;
+		snprintf(why, wlen, "--api %s: %s", path, strerror(-err));
+		if (api.fd >= 0)
+			close(api.fd);
+		api.fd = -1;
+		return err;
+	}
+	snprintf(api.path, sizeof(api.path), "%s", path);
+	err = loop_watch(m->io.loop, api.fd, on_accept, NULL);
+	if (err < 0)
+		snprintf(why, wlen, "--api %s: %s", path, strerror(-err));
+	return err;
+}
+
+void api_stop(void)
+{
+	if (api.fd < 0)
+		return;
+	for (int i = 0; i < API_CLIENTS_MAX; i++)
+		if (api.c[i].fd >= 0)
+			close(api.c[i].fd);
+	close(api.fd);
+	unlink(api.path);
+	api.fd = -1;
+}
