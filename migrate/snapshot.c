@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -468,6 +469,85 @@ int snap_parse(const uint8_t *buf, size_t len, bool ram_required,
 	if (ram_required)
 		return bad(why, wlen, "no guest RAM in it");
 	return 0;
+}
+
+/* Exactly @n bytes from @fd, appended to the growing buffer. */
+static int read_more(int fd, uint8_t **buf, size_t *len, size_t *cap, size_t n,
+		     size_t max)
+{
+	if (n > max - *len)
+		return -E2BIG;
+	if (*len + n > *cap) {
+		size_t c = *cap ? *cap : 4096;
+		uint8_t *p;
+
+		while (c < *len + n)
+			c = c > max / 2 ? max : 2 * c;
+		p = realloc(*buf, c);
+		if (!p)
+			return -ENOMEM;
+		*buf = p;
+		*cap = c;
+	}
+	while (n) {
+		ssize_t r = read(fd, *buf + *len, n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return r < 0 ? -errno : -EIO;
+		*len += (size_t)r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+int snap_read_stream(int fd, size_t max, uint8_t **buf, size_t *len, char *why,
+		     size_t wlen)
+{
+	size_t cap = 0, hlen;
+	int err;
+
+	*buf = NULL;
+	*len = 0;
+	err = read_more(fd, buf, len, &cap, HDR_FIXED, max);
+	if (!err) {
+		hlen = be32_load(*buf + MAGIC_LEN + 4);
+		if (hlen < HDR_LEN(0) || hlen > HDR_LEN(SNAP_MAX_DEVICES))
+			err = -EINVAL;
+		else
+			err = read_more(fd, buf, len, &cap, hlen - HDR_FIXED,
+					max);
+	}
+	while (!err) {
+		const uint8_t *h;
+		uint64_t n;
+
+		err = read_more(fd, buf, len, &cap, SNAP_SECTION_HEADER, max);
+		if (err)
+			break;
+		h = *buf + *len - SNAP_SECTION_HEADER;
+		n = be64_load(h + 8);
+		if (be32_load(h) == SNAP_SEC_END)
+			break;
+		if (n > SNAP_MAX_PAYLOAD)
+			err = -EINVAL;
+		else if (n > max)
+			err = -E2BIG;
+		else
+			err = read_more(fd, buf, len, &cap, (size_t)n, max);
+	}
+	if (err) {
+		snprintf(why, wlen, "%s after %zu bytes",
+			 err == -EIO	  ? "stream ended"
+			 : err == -EINVAL ? "not a snapshot stream"
+			 : err == -E2BIG  ? "stream too long"
+					  : strerror(-err),
+			 *len);
+		free(*buf);
+		*buf = NULL;
+	}
+	return err;
 }
 
 const struct snap_sec *snap_find(const struct snap_file *f, uint32_t type,

@@ -125,6 +125,15 @@ struct snap_file {
 int snap_parse(const uint8_t *buf, size_t len, bool ram_required,
 	       struct snap_file *f, char *why, size_t wlen);
 
+/* Read one stream (header, sections, end section; no RAM) from @fd, a
+ * socket or pipe, into a new buffer (*@buf, *@len; the caller frees it)
+ * for snap_parse.  Reads exactly up to the end section, so what follows
+ * on @fd stays there.  0, or -errno with one line in @why: -EIO for an
+ * early end of file, -EINVAL for lengths no snapshot has, -E2BIG past
+ * @max bytes. */
+int snap_read_stream(int fd, size_t max, uint8_t **buf, size_t *len, char *why,
+		     size_t wlen);
+
 /* The section of @type and @instance, or NULL. */
 const struct snap_sec *snap_find(const struct snap_file *f, uint32_t type,
 				 uint32_t instance);

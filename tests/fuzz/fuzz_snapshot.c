@@ -8,10 +8,12 @@
  *
  * Input byte 0, bit 0 set: the checksums are made right before parsing
  * (header and each section), so mutations reach the section decoders
- * instead of stopping at a checksum mismatch. */
+ * instead of stopping at a checksum mismatch; bit 1: the bytes are also
+ * read back as a stream from a pipe (snap_read_stream). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "cpu/be.h"
@@ -127,6 +129,30 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* The same bytes as a stream on a pipe (snap_read_stream): it takes no
+ * more than was sent, and an error comes with its line. */
+static void from_pipe(const uint8_t *data, size_t size)
+{
+	uint8_t *got = NULL;
+	size_t len = 0;
+	char why[160] = "";
+	int p[2];
+
+	if (size > 60000 || pipe(p) < 0) /* a pipe holds 64 KiB unread */
+		return;
+	if (write(p[1], data, size) != (ssize_t)size)
+		abort();
+	close(p[1]);
+	if (snap_read_stream(p[0], size + 1, &got, &len, why, sizeof(why))) {
+		if (!why[0] || got)
+			abort();
+	} else if (len > size || memcmp(got, data, len)) {
+		abort();
+	}
+	free(got);
+	close(p[0]);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -141,6 +167,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(buf, data + 1, size - 1);
 	if (data[0] & 1)
 		fix_crcs(buf, size - 1);
+	if (data[0] & 2)
+		from_pipe(buf, size - 1);
 	for (int ram = 0; ram < 2; ram++) {
 		why[0] = '\0';
 		if (snap_parse(buf, size - 1, ram, &f, why, sizeof(why)) < 0) {

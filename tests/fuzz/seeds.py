@@ -166,6 +166,8 @@ def snapshot():
     end = snap_section(0xFFFFFFFF, 0, b"")
     # byte 0: 0 = checksums as they are (the target can fix them: 1)
     put("snapshot", "stream", b"\0" + head + secs + end)
+    # byte 0 bit 1: also read back through a pipe (snap_read_stream)
+    put("snapshot", "stream-pipe", b"\3" + head + secs + end)
     at = len(head) + len(secs) + 2 * 24 + 16
     at = (at + (64 << 10) - 1) & ~((64 << 10) - 1)
     ramsec = snap_section(5, 0, struct.pack(">QQ", at, ram))

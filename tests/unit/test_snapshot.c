@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -260,6 +261,64 @@ static void sparse_ram(void **state)
 	free(f);
 }
 
+/* A stream read from a socket up to its end section, then parsed; what
+ * follows it stays on the socket; an early end is an error. */
+static void read_stream(void **state)
+{
+	struct snap_file *f = malloc(sizeof(*f));
+	struct snap_writer w;
+	uint8_t *buf, big[3000], next;
+	char why[160];
+	size_t len, whole;
+	int sv[2];
+
+	(void)state;
+	memset(big, 0x5a, sizeof(big));
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	snap_writer_init(&w, sv[0]);
+	snap_write_header(&w, &cfg);
+	snap_write_section(&w, SNAP_SEC_MACHINE, 0, big, sizeof(big));
+	snap_write_section(&w, SNAP_SEC_VCPU, 1, big, 7);
+	assert_int_equal(snap_write_end(&w), 0);
+	whole = (size_t)w.pos;
+	assert_int_equal(write(sv[0], "X", 1), 1); /* what comes after */
+	assert_int_equal(
+		snap_read_stream(sv[1], 1 << 20, &buf, &len, why, sizeof(why)),
+		0);
+	assert_int_equal(len, whole);
+	assert_int_equal(snap_parse(buf, len, false, f, why, sizeof(why)), 0);
+	assert_int_equal(f->nsec, 2);
+	assert_int_equal(read(sv[1], &next, 1), 1);
+	assert_int_equal(next, 'X');
+	free(buf);
+
+	/* Too long for the limit given. */
+	snap_writer_init(&w, sv[0]);
+	snap_write_header(&w, &cfg);
+	snap_write_section(&w, SNAP_SEC_MACHINE, 0, big, sizeof(big));
+	snap_write_end(&w);
+	assert_int_equal(
+		snap_read_stream(sv[1], 1000, &buf, &len, why, sizeof(why)),
+		-E2BIG);
+	assert_null(buf);
+	close(sv[0]);
+	close(sv[1]);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+
+	/* Cut short: the writer goes away inside a section. */
+	snap_writer_init(&w, sv[0]);
+	snap_write_header(&w, &cfg);
+	assert_int_equal(write(sv[0], "\0\0\0\1\0\0\0\0\0\0\0\0\0\0\1\0", 16),
+			 16);
+	close(sv[0]);
+	assert_int_equal(
+		snap_read_stream(sv[1], 1 << 20, &buf, &len, why, sizeof(why)),
+		-EIO);
+	assert_non_null(strstr(why, "stream ended"));
+	close(sv[1]);
+	free(f);
+}
+
 static void cursors(void **state)
 {
 	uint8_t b[11];
@@ -289,7 +348,7 @@ int main(void)
 		cmocka_unit_test(round_trip), cmocka_unit_test(truncated),
 		cmocka_unit_test(corrupt),    cmocka_unit_test(foreign),
 		cmocka_unit_test(stream),     cmocka_unit_test(cursors),
-		cmocka_unit_test(sparse_ram),
+		cmocka_unit_test(sparse_ram), cmocka_unit_test(read_stream),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
