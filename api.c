@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -16,6 +17,7 @@
 #include <liburing.h>
 
 #include "api.h"
+#include "cpu/thread.h"
 #include "io/loop.h"
 #include "lifecycle.h"
 #include "machine.h"
@@ -152,6 +154,8 @@ struct pending {
 	int client;
 	unsigned gen;
 	bool paused_here; /* resume once written */
+	int err;	  /* the worker's write_file() */
+	char why[256];
 	uint64_t t0;
 	struct __kernel_timespec tick;
 	char path[API_LINE_MAX];
@@ -165,16 +169,31 @@ static struct {
 	struct client c[API_CLIENTS_MAX];
 	struct pending snap;
 	struct migration {
-		bool active; /* a migration thread runs */
+		bool active; /* the worker runs a migration */
 		int client;
 		unsigned gen;
-		int fd; /* the stream to the destination */
-		pthread_t thread;
-		struct mig_report r; /* the thread's until it is done */
+		int fd;		     /* the stream to the destination */
+		struct mig_report r; /* the worker's until it is done */
 		unsigned tries;
 	} mig;
 	uint64_t requests, errors, snapshots;
 } api = {.fd = -1};
+
+/* The worker: one thread, made by api_start before any thread is in its
+ * sandbox, that writes snapshot files and runs a migration's source side
+ * under a filter of its own (THREAD_MIG): the loop thread, which serves
+ * the guest, may open no file and make no thread. */
+static struct {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool made, quit;
+	void (*job)(struct machine *m); /* set: to run; busy until done */
+	bool busy;
+	int scratch; /* mig_params.scratch_fd: its filter makes no memfd */
+} wk = {.lock = PTHREAD_MUTEX_INITIALIZER,
+	.cond = PTHREAD_COND_INITIALIZER,
+	.scratch = -1};
 
 #define DRAIN_NS (10ull * 1000000000) /* devices get 10 s to quiesce */
 
@@ -321,16 +340,18 @@ static int write_file(struct machine *m, const char *path, char *why,
 	return err;
 }
 
-static void snapshot_finish(struct machine *m, const char *drain_err)
+static int worker_run(void (*job)(struct machine *m));
+
+/* On the loop thread, once written (or not): resume, answer. */
+static void snapshot_done(void *arg, int res)
 {
 	struct client *c = pending_client();
+	struct machine *m = arg;
 	uint64_t t1;
-	char why[256] = "";
-	int err = drain_err ? -EBUSY
-			    : write_file(m, api.snap.path, why, sizeof(why));
+	int err = api.snap.err;
+	const char *why = api.snap.why;
 
-	if (drain_err)
-		snprintf(why, sizeof(why), "%s", drain_err);
+	(void)res;
 	if (api.snap.paused_here)
 		vm_resume(&m->vm);
 	api.snap.active = false;
@@ -346,6 +367,31 @@ static void snapshot_finish(struct machine *m, const char *drain_err)
 		       json_pack("{s:b, s:s, s:I}", "ok", 1, "path",
 				 api.snap.path, "ms",
 				 (json_int_t)((t1 - api.snap.t0) / 1000000)));
+}
+
+/* On the worker: the file, then back to the loop thread. */
+static void snapshot_job(struct machine *m)
+{
+	api.snap.err = write_file(m, api.snap.path, api.snap.why,
+				  sizeof(api.snap.why));
+	while (loop_call(m->io.loop, snapshot_done, m) < 0 &&
+	       api.mig.tries++ < 1000)
+		usleep(1000);
+}
+
+static void snapshot_finish(struct machine *m, const char *drain_err)
+{
+	int err;
+
+	if (!drain_err) {
+		api.mig.tries = 0;
+		if ((err = worker_run(snapshot_job)) == 0)
+			return;
+		drain_err = "the snapshot thread is not there";
+	}
+	api.snap.err = -EBUSY;
+	snprintf(api.snap.why, sizeof(api.snap.why), "%s", drain_err);
+	snapshot_done(m, 0);
 }
 
 static void snapshot_poll(struct machine *m);
@@ -415,7 +461,6 @@ static void migrate_done(void *arg, int res)
 	json_t *a;
 
 	(void)res;
-	pthread_join(api.mig.thread, NULL);
 	close(api.mig.fd);
 	api.mig.active = false;
 	m->migration = &api.mig.r;
@@ -431,19 +476,70 @@ static void migrate_done(void *arg, int res)
 		vm_request_kill(&m->vm, 0);
 }
 
-static void *migrate_thread(void *arg)
+static void migrate_job(struct machine *m)
 {
-	struct machine *m = arg;
 	struct snap_parts p = {&m->vm, &m->mmu, &m->io.phb, &m->papr};
 	struct mig_params prm = MIG_DEFAULT_PARAMS;
 
+	prm.scratch_fd = wk.scratch;
 	mig_source(&p, api.mig.fd, &prm, &api.mig.r);
 	/* The loop thread answers; if the loop cannot take the call there
 	 * is nobody to answer, and the guest runs on. */
 	while (loop_call(m->io.loop, migrate_done, m) < 0 &&
 	       api.mig.tries++ < 1000)
 		usleep(1000);
+}
+
+static void *worker_thread(void *arg)
+{
+	struct machine *m = arg;
+	void (*job)(struct machine * m);
+	int err = thread_ready(THREAD_MIG);
+
+	if (err) {
+		fprintf(stderr,
+			"pvmm: --api: the snapshot and migration "
+			"thread cannot enter its sandbox: %s\n",
+			strerror(-err));
+		vm_request_stop(&m->vm, POWER_ERROR);
+	}
+	pthread_mutex_lock(&wk.lock);
+	if (err)
+		wk.made = false;
+	while (!err && !wk.quit) {
+		if (!wk.job) {
+			pthread_cond_wait(&wk.cond, &wk.lock);
+			continue;
+		}
+		job = wk.job;
+		wk.job = NULL;
+		pthread_mutex_unlock(&wk.lock);
+		job(m);
+		pthread_mutex_lock(&wk.lock);
+		wk.busy = false;
+	}
+	pthread_mutex_unlock(&wk.lock);
 	return NULL;
+}
+
+/* Hand @job to the worker: 0, or -EBUSY if it has one, -ESRCH if there
+ * is no worker. */
+static int worker_run(void (*job)(struct machine *m))
+{
+	int err = 0;
+
+	pthread_mutex_lock(&wk.lock);
+	if (!wk.made || wk.quit)
+		err = -ESRCH;
+	else if (wk.busy)
+		err = -EBUSY;
+	if (!err) {
+		wk.job = job;
+		wk.busy = true;
+		pthread_cond_signal(&wk.cond);
+	}
+	pthread_mutex_unlock(&wk.lock);
+	return err;
 }
 
 static int connect_uds(const char *path, char *why, size_t wlen)
@@ -488,7 +584,8 @@ static void migrate_start(struct machine *m, struct client *c,
 				     .client = (int)(c - api.c),
 				     .gen = c->gen,
 				     .fd = fd};
-	if (pthread_create(&api.mig.thread, NULL, migrate_thread, m)) {
+	(void)m;
+	if (worker_run(migrate_job) < 0) {
 		api.mig.active = false;
 		close(fd);
 		answer_error(c, "cannot start the migration thread");
@@ -643,6 +740,14 @@ int api_start(struct machine *m, const char *path, char *why, size_t wlen)
 		return err;
 	}
 	snprintf(api.path, sizeof(api.path), "%s", path);
+	wk.quit = false;
+	wk.scratch = memfd_create("pvmm-migrate", MFD_CLOEXEC);
+	wk.made = wk.scratch >= 0 &&
+		  !pthread_create(&wk.thread, NULL, worker_thread, m);
+	if (!wk.made) {
+		snprintf(why, wlen, "--api %s: cannot make its thread", path);
+		return -EAGAIN;
+	}
 	err = loop_watch(m->io.loop, api.fd, on_accept, NULL);
 	if (err < 0)
 		snprintf(why, wlen, "--api %s: %s", path, strerror(-err));
@@ -651,8 +756,22 @@ int api_start(struct machine *m, const char *path, char *why, size_t wlen)
 
 void api_stop(void)
 {
+	bool idle;
+
 	if (api.fd < 0)
 		return;
+	/* A worker in the middle of a job is left to exit_group. */
+	pthread_mutex_lock(&wk.lock);
+	wk.quit = true;
+	idle = !wk.busy;
+	pthread_cond_signal(&wk.cond);
+	pthread_mutex_unlock(&wk.lock);
+	if (wk.made && idle) {
+		pthread_join(wk.thread, NULL);
+		close(wk.scratch);
+		wk.scratch = -1;
+	}
+	wk.made = false;
 	for (int i = 0; i < API_CLIENTS_MAX; i++)
 		if (api.c[i].fd >= 0)
 			close(api.c[i].fd);

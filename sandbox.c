@@ -28,6 +28,7 @@ static const char *const kind_names[THREAD_KINDS] = {
 	[THREAD_MAIN] = "main",
 	[THREAD_VCPU] = "vCPU",
 	[THREAD_IO] = "I/O",
+	[THREAD_MIG] = "migration",
 };
 
 const char *sandbox_syscall_name(long nr)

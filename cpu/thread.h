@@ -9,6 +9,7 @@ enum thread_kind {
 	THREAD_MAIN, /* builds the machine, waits, reports */
 	THREAD_VCPU, /* one per vCPU: KVM_RUN and the exits */
 	THREAD_IO,   /* the event loop */
+	THREAD_MIG,  /* --api: a live migration's source side */
 	THREAD_KINDS,
 };
 

@@ -127,8 +127,12 @@ static int send_failed(struct src *s, int err, const char *what)
 static int encode(struct src *s, bool state, uint8_t **buf, size_t *len)
 {
 	char why[160] = "";
-	int mfd = memfd_create("pvmm-migrate", MFD_CLOEXEC), err;
+	int mfd = s->prm->scratch_fd, err;
 
+	if (mfd < 0)
+		mfd = memfd_create("pvmm-migrate", MFD_CLOEXEC);
+	else if (ftruncate(mfd, 0) < 0 || lseek(mfd, 0, SEEK_SET) < 0)
+		return mig_fail(s->r, -errno, "memfd: %s", strerror(errno));
 	if (mfd < 0)
 		return mig_fail(s->r, -errno, "memfd: %s", strerror(errno));
 	if (state) {
@@ -144,7 +148,8 @@ static int encode(struct src *s, bool state, uint8_t **buf, size_t *len)
 	}
 	if (!err)
 		err = slurp(mfd, buf, len);
-	close(mfd);
+	if (mfd != s->prm->scratch_fd)
+		close(mfd);
 	if (err)
 		return mig_fail(s->r, err, "cannot save the %s: %s",
 				state ? "machine" : "configuration",
@@ -477,6 +482,8 @@ int mig_source(const struct snap_parts *p, int fd, const struct mig_params *prm,
 	if (!prm->max_passes || prm->max_passes >= MIG_MAX_PASSES)
 		err = mig_fail(r, -EINVAL, "pass limit %u out of 1..%u",
 			       prm->max_passes, MIG_MAX_PASSES - 1);
+	else if ((err = snapshot_supported(p, r->why, sizeof(r->why))) < 0)
+		r->err = err;
 	else if (!(err = src_alloc(&s)) && !(err = hello(&s)))
 		err = precopy(&s, &paused, &t_stop);
 	gmem_log_start(&p->vm->mem, NULL);

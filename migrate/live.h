@@ -28,11 +28,15 @@ struct mig_params {
 	uint64_t stop_bytes; /* stop when at most this much is dirty */
 	int reply_ms;	     /* wait for each answer at most this long */
 	int drain_ms;	     /* for the devices' requests, paused */
+	/* A memory file HELLO and STATE are written into (emptied first
+	 * each time), made before the caller's sandbox forbids making one;
+	 * -1: made (memfd_create) and closed here. */
+	int scratch_fd;
 };
 
-#define MIG_DEFAULT_PARAMS               \
-	{                                \
-		8, 4u << 20, 30000, 5000 \
+#define MIG_DEFAULT_PARAMS                   \
+	{                                    \
+		8, 4u << 20, 30000, 5000, -1 \
 	}
 
 /* What a migration did, for the control socket's answer, `info` and the

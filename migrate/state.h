@@ -34,6 +34,10 @@ unsigned snapshot_inflight(const struct snap_parts *p);
 
 /* Write the paused machine to @fd: header, every section, then (@ram)
  * guest RAM.  0, or -errno with one line in @why. */
+/* 0 if this machine can be saved and loaded, or -EOPNOTSUPP with the
+ * reason in @why (XIVE). */
+int snapshot_supported(const struct snap_parts *p, char *why, size_t wlen);
+
 int snapshot_write(const struct snap_parts *p, int fd, bool ram, char *why,
 		   size_t wlen);
 

@@ -3,10 +3,12 @@
  * passes run (the fake dirty log's hook), a destination that refuses
  * another machine, one that goes away mid-way, and hostile streams. */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -175,6 +177,7 @@ static void report_has(struct machine *m, struct mig_report *r)
 static void migrate_radix(void **state)
 {
 	struct mig_params prm = MIG_DEFAULT_PARAMS;
+	static uint8_t junk[64 << 10];
 	struct dst_run d = {0};
 	struct mig_report r;
 	uint8_t *ram;
@@ -189,10 +192,19 @@ static void migrate_radix(void **state)
 	prm.stop_bytes = 2 * PAGE;
 	writes_left = 3;
 	fake_hv.dirty_hook = guest_writes;
+	/* The caller's memory file (the --api worker's), holding junk
+	 * longer than HELLO: emptied before each use, and left open. */
+	prm.scratch_fd = memfd_create("test-live", MFD_CLOEXEC);
+	assert_true(prm.scratch_fd >= 0);
+	memset(junk, 0xa5, sizeof(junk));
+	assert_int_equal(write(prm.scratch_fd, junk, sizeof(junk)),
+			 (ssize_t)sizeof(junk));
 
 	assert_int_equal(run(&prm, &d, &r), 0);
 	assert_int_equal(d.err, 0);
 	assert_int_equal(r.err, 0);
+	assert_true(fcntl(prm.scratch_fd, F_GETFD) >= 0);
+	close(prm.scratch_fd);
 	assert_memory_equal(src_m->vm.mem.host, dst_m->vm.mem.host, UNIT_RAM);
 	/* Pass 0, two more while it wrote, then the paused one. */
 	assert_int_equal(r.passes, 4);

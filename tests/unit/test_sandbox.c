@@ -192,7 +192,7 @@ static void rules_deny(void **state)
 		"pkey_mprotect", "setuid",
 		"setgid",	 "mount",
 		"bpf",		 "process_vm_writev",
-		"kill",		 "unlink",
+		"kill",		 "rmdir",
 		"bind",		 "listen",
 		"memfd_create",	 "init_module",
 		"reboot",	 "prctl",
@@ -216,10 +216,29 @@ static void rules_deny(void **state)
 		assert_false(allowed(f, "open", NULL));
 		assert_false(allowed(f, "openat", NULL));
 	}
+	/* The --api worker: snapshot files and a migration's reads of KVM
+	 * state and the dirty log, nothing that runs or serves the guest;
+	 * only it and main (the socket, at the end) remove a file. */
+	assert_true(allowed(THREAD_MIG, "ioctl", "KVM_GET_DIRTY_LOG"));
+	assert_true(allowed(THREAD_MIG, "ioctl", "KVM_GET_ONE_REG"));
+	assert_true(allowed(THREAD_MIG, "openat", NULL));
+	assert_false(allowed(THREAD_MIG, "ioctl", "KVM_RUN"));
+	assert_false(allowed(THREAD_MIG, "ioctl", "KVM_SET_ONE_REG"));
+	assert_false(allowed(THREAD_MIG, "socket", NULL));
+	assert_false(allowed(THREAD_MIG, "connect", NULL));
+	assert_false(allowed(THREAD_MIG, "accept4", NULL));
+	for (unsigned f = THREAD_MAIN; f <= THREAD_IO; f++) {
+		assert_false(allowed(f, "ioctl", "KVM_GET_DIRTY_LOG"));
+		assert_false(allowed(f, "ioctl", "KVM_SET_USER_MEMORY_REGION"));
+		assert_false(allowed(f, "rename", NULL));
+	}
+	assert_false(allowed(THREAD_VCPU, "unlink", NULL));
+	assert_false(allowed(THREAD_IO, "unlink", NULL));
 	for (size_t i = 0; i < sandbox_nrules; i++) {
 		const struct sandbox_rule *r = &sandbox_rules[i];
 
-		if (!strcmp(r->syscall, "openat") && (r->filters & R_MAIN_ONLY))
+		if (!strcmp(r->syscall, "openat") &&
+		    (r->filters & (R_MAIN_ONLY | R_MIG)))
 			assert_true(r->arg.on && r->arg.idx == 2 &&
 				    r->arg.mask == O_ACCMODE &&
 				    r->arg.value == O_WRONLY);

@@ -22,6 +22,7 @@ static const char *const filter_names[SANDBOX_NFILTERS] = {
 	[THREAD_MAIN] = "main",
 	[THREAD_VCPU] = "vcpu",
 	[THREAD_IO] = "io",
+	[THREAD_MIG] = "mig",
 	[SANDBOX_MAIN_DEBUG] = "main_debug",
 };
 

@@ -16,7 +16,8 @@
 #define R_MAIN	    (R_MAIN_ONLY | R_DEBUG)
 #define R_VCPU	    (1u << THREAD_VCPU)
 #define R_IO	    (1u << THREAD_IO)
-#define R_ALL	    (R_MAIN | R_VCPU | R_IO)
+#define R_MIG	    (1u << THREAD_MIG)
+#define R_ALL	    (R_MAIN | R_VCPU | R_IO | R_MIG)
 
 /* An argument check: (argument @idx & @mask) == @value. */
 struct rule_arg {
