@@ -494,7 +494,11 @@ static void *worker_thread(void *arg)
 {
 	struct machine *m = arg;
 	void (*job)(struct machine * m);
-	int err = thread_ready(THREAD_MIG);
+	int err;
+
+	/* Named for harnesses and ps: /proc/PID/task/TID/comm. */
+	pthread_setname_np(pthread_self(), "pvmm-api");
+	err = thread_ready(THREAD_MIG);
 
 	if (err) {
 		fprintf(stderr,

@@ -155,7 +155,7 @@ static const char usage_tail[] =
 	"      --debug-dump-hpt FILE\n"
 	"                      hash guests: at the end, write the HPT as a\n"
 	"                      migration stream to FILE and decoded to FILE.txt\n"
-	"      --debug-seccomp-violation main|vcpu|io\n"
+	"      --debug-seccomp-violation main|vcpu|io|api\n"
 	"                      that thread makes a system call its sandbox\n"
 	"                      forbids as soon as it is in it\n"
 	"\n"
@@ -523,9 +523,11 @@ static void take_option(struct optset *s, struct options *o, int c, int key,
 			o->seccomp_violation = THREAD_VCPU;
 		else if (!strcmp(arg, "io"))
 			o->seccomp_violation = THREAD_IO;
+		else if (!strcmp(arg, "api"))
+			o->seccomp_violation = THREAD_MIG;
 		else
 			fail("--debug-seccomp-violation %s: must be main, "
-			     "vcpu or io", arg);
+			     "vcpu, io or api", arg);
 		break;
 	case OPT_ON_REBOOT:
 		if (strcmp(arg, "restart") && strcmp(arg, "exit"))

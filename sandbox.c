@@ -28,7 +28,7 @@ static const char *const kind_names[THREAD_KINDS] = {
 	[THREAD_MAIN] = "main",
 	[THREAD_VCPU] = "vCPU",
 	[THREAD_IO] = "I/O",
-	[THREAD_MIG] = "migration",
+	[THREAD_MIG] = "API worker",
 };
 
 const char *sandbox_syscall_name(long nr)

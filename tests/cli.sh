@@ -55,7 +55,7 @@ expect "missing initrd" 125 "/nonexistent.cpio: No such file" -- --kernel "$gues
 expect "initrd too large" 125 "initrd too large" -- --kernel "$guest" --mem 64M --initrd "$tmp/big.cpio"
 expect "cmdline too long" 125 "--cmdline: longer than" -- --kernel "$guest" --cmdline "$(printf 'x%.0s' $(seq 5000))"
 expect "stray argument" 125 "unexpected argument" -- --kernel "$guest" stray
-expect "seccomp violation kind" 125 "^pvmm: --debug-seccomp-violation vcpus: must be main, vcpu or io$" -- --kernel "$guest" --debug-seccomp-violation vcpus
+expect "seccomp violation kind" 125 "^pvmm: --debug-seccomp-violation vcpus: must be main, vcpu, io or api$" -- --kernel "$guest" --debug-seccomp-violation vcpus
 # --restore: the snapshot is checked whole before anything else is built
 # (the fuzz seed without its leading mode byte: a 64 KiB-RAM snapshot)
 snapfile=$tmp/snap
@@ -157,7 +157,7 @@ bad "unknown key" '{"cpu": 2}' "bad.json: cpu: unknown key$"
 bad "no nested config" '{"config": "x.json"}' "bad.json: config: unknown key$"
 bad "flag not boolean" '{"rng": 1}' "bad.json: rng: must be true or false$"
 bad "no-seccomp not boolean" '{"no-seccomp": "yes"}' "bad.json: no-seccomp: must be true or false$"
-bad "seccomp aid's thread" '{"debug-seccomp-violation": "gpu"}' "bad.json: debug-seccomp-violation: --debug-seccomp-violation gpu: must be main, vcpu or io$"
+bad "seccomp aid's thread" '{"debug-seccomp-violation": "gpu"}' "bad.json: debug-seccomp-violation: --debug-seccomp-violation gpu: must be main, vcpu, io or api$"
 bad "string not string" '{"initrd": 5}' "bad.json: initrd: must be a string$"
 bad "number as string" '{"cpus": "2"}' "bad.json: cpus: must be an integer$"
 bad "number not integer" '{"cpus": 2.5}' "bad.json: cpus: must be an integer$"

@@ -264,21 +264,48 @@ enum probe {
 	P_IO_INET,	  /* forbidden: socket(AF_INET) */
 	P_MAIN_WRITE,	  /* a file for writing: allowed */
 	P_MAIN_READ,	  /* forbidden: a file for reading */
+	P_MIG_FILE,	  /* a snapshot's file: write, rename, unlink */
+	P_MIG_READ,	  /* forbidden: a file for reading */
+	P_MIG_SOCKET,	  /* forbidden: socket(AF_UNIX) */
 	P_OFF,		  /* --no-seccomp: anything */
 	P_VIOLATE,	  /* --debug-seccomp-violation io */
 };
 
 static char probe_path[64];
 
+/* The --api worker's snapshot file: FILE.part written, renamed to FILE
+ * (kept for the parent to see), a second .part removed. */
+static int mig_file(void)
+{
+	char part[80], dirty_log[16] = {0};
+	int fd;
+
+	snprintf(part, sizeof(part), "%s.part", probe_path);
+	fd = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, "snap", 4) != 4 || ftruncate(fd, 8192) < 0 ||
+	    lseek(fd, 0, SEEK_SET) != 0 || close(fd) < 0)
+		return 1;
+	if (rename(part, probe_path) < 0)
+		return 2;
+	fd = open(part, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0 || close(fd) < 0 || unlink(part) < 0)
+		return 3;
+	/* The dirty log's ioctl passes the filter (then EBADF). */
+	if (ioctl(-1, KVM_GET_DIRTY_LOG, dirty_log) != -1 || errno != EBADF)
+		return 4;
+	return 0;
+}
+
 /* In the child: enter a filter, do what @p says; 0 if every allowed call
  * did what it should, 1-9 if not; a forbidden call never returns. */
 static int probe_child(enum probe p)
 {
 	struct sandbox_options o = {.violate = -1};
-	enum thread_kind kind = p >= P_IO_UNIX && p <= P_IO_INET ? THREAD_IO
-				: p == P_MAIN_WRITE || p == P_MAIN_READ
-					? THREAD_MAIN
-					: THREAD_VCPU;
+	enum thread_kind kind =
+		p >= P_IO_UNIX && p <= P_IO_INET	? THREAD_IO
+		: p == P_MAIN_WRITE || p == P_MAIN_READ ? THREAD_MAIN
+		: p >= P_MIG_FILE && p <= P_MIG_SOCKET	? THREAD_MIG
+							: THREAD_VCPU;
 	void *m;
 	int fd;
 
@@ -319,6 +346,9 @@ static int probe_child(enum probe p)
 		fd = open(probe_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		return fd >= 0 && close(fd) == 0 ? 0 : 1;
 	case P_MAIN_READ: open(probe_path, O_RDONLY); return 5;
+	case P_MIG_FILE: return mig_file();
+	case P_MIG_READ: open(probe_path, O_RDONLY); return 5;
+	case P_MIG_SOCKET: socket(AF_UNIX, SOCK_STREAM, 0); return 5;
 	case P_OFF:
 		fd = socket(AF_INET, SOCK_STREAM, 0);
 		return fd >= 0 && close(fd) == 0 ? 0 : 1;
@@ -412,6 +442,27 @@ static void filter_main(void **state)
 	unlink(probe_path);
 }
 
+static void filter_mig(void **state)
+{
+	char err[512];
+
+	(void)state;
+	snprintf(probe_path, sizeof(probe_path), "%s/pvmm-sb-mig-%d",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
+	assert_int_equal(probe(P_MIG_FILE, err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+	assert_int_equal(access(probe_path, F_OK), 0);
+	assert_int_equal(probe(P_MIG_READ, err, sizeof(err)),
+			 PVMM_EXIT_SANDBOX);
+	assert_non_null(
+		strstr(err, "the API worker thread made system call open"));
+	assert_int_equal(probe(P_MIG_SOCKET, err, sizeof(err)),
+			 PVMM_EXIT_SANDBOX);
+	assert_non_null(
+		strstr(err, "the API worker thread made system call socket"));
+	unlink(probe_path);
+}
+
 /* --no-seccomp lets everything through; the debug aid's violation is
  * reported like any other. */
 static void filter_off_and_aid(void **state)
@@ -460,6 +511,7 @@ int main(void)
 		cmocka_unit_test(filter_vcpu),
 		cmocka_unit_test(filter_io),
 		cmocka_unit_test(filter_main),
+		cmocka_unit_test(filter_mig),
 		cmocka_unit_test(filter_off_and_aid),
 		cmocka_unit_test(thread_hook),
 	};
