@@ -18,7 +18,8 @@ enum {
 	PPC_EXECVE = 11,
 	PPC_PTRACE = 26,
 	PPC_IOCTL = 54,
-	PPC_SOCKET = 326
+	PPC_SOCKET = 326,
+	PPC_LLSEEK = 140 /* musl's lseek() on ppc64le: SYS__llseek */
 };
 #define PPC_KVM_RUN	  0x2000ae80u
 #define PPC_KVM_CREATE_VM 0x2000ae01u
@@ -85,6 +86,11 @@ static void ppc64le_numbers(void **state)
 	assert_true(compares(THREAD_VCPU, PPC_KVM_RUN));
 	assert_false(compares(THREAD_IO, PPC_KVM_RUN));
 	assert_false(compares(THREAD_MAIN, PPC_KVM_RUN));
+	/* The --api worker seeks in a snapshot file and its memfd. */
+	assert_true(compares(THREAD_MIG, PPC_LLSEEK));
+	assert_false(compares(THREAD_IO, PPC_LLSEEK));
+	assert_false(compares(THREAD_MIG, PPC_SOCKET));
+	assert_false(compares(THREAD_MIG, PPC_KVM_RUN));
 }
 
 /* What sandbox.c would do with them, without sandbox.c. */

@@ -130,6 +130,8 @@ const struct sandbox_rule sandbox_rules[] = {
 	SYS(R_MIG, unlink, "snapshot: FILE.part after a failed write"),
 	SYS(R_MIG, unlinkat, "the same, other libcs"),
 	SYS(R_MIG, lseek, "snapshot: RAM's holes; the memfd's length"),
+	SYS(R_MIG | R_DEBUG, _llseek,
+	    "musl's lseek on ppc64le (its headers define SYS__llseek)"),
 	SYS(R_MIG, pread64,
 	    "migration: HELLO and STATE read back from the memfd (made by "
 	    "api_start) they are written into"),
