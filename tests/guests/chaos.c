@@ -277,20 +277,7 @@ static uint64_t mmio_r(uint64_t a, unsigned size)
 static int rtas(uint32_t token, int nargs, int nret, const uint32_t *args,
 		uint32_t *rets)
 {
-	uint32_t b[32] __attribute__((aligned(16)));
-	long rc;
-
-	b[0] = __builtin_bswap32(token);
-	b[1] = __builtin_bswap32((uint32_t)nargs);
-	b[2] = __builtin_bswap32((uint32_t)nret);
-	for (int i = 0; i < nargs; i++)
-		b[3 + i] = __builtin_bswap32(args[i]);
-	rc = rtas_raw((uint64_t)(uintptr_t)b);
-	if (rc != H_SUCCESS)
-		return (int)rc;
-	for (int i = 0; i < nret; i++)
-		rets[i] = __builtin_bswap32(b[3 + nargs + i]);
-	return nret ? (int)rets[0] : 0;
+	return rtas_call_token(token, nargs, nret, args, rets);
 }
 
 static void cfg_write(const struct dev *d, unsigned reg, unsigned size,
