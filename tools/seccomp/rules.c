@@ -124,18 +124,19 @@ const struct sandbox_rule sandbox_rules[] = {
 	SYS(R_MAIN, fsync, "--nvram at the end"),
 	SYS(R_MAIN, fdatasync, "--nvram at the end"),
 	SYS(R_MAIN, flock, "--nvram unlocked"),
+	SYS(R_MAIN, lseek, "--report: /proc/self/status, smaps rewound"),
+	SYS(R_MAIN, readv, "--report: /proc/self/status, smaps read again"),
+	SYS(R_MAIN, read, "--report: the same, through glibc's stdio"),
 	IOCTL(R_MAIN, TCGETS, "the terminal, as stdio sees it"),
 	IOCTL(R_MAIN, TIOCGWINSZ, "stdio's first write to a terminal"),
 	/* --debug-dump-hpt, --debug-check-hpt-migration and
 	 * --debug-check-vcpu-state: at the end, read the HPT through KVM,
 	 * build a second VM and a vCPU, write files.  Test aids only. */
 	SYS(R_DEBUG, ioctl, "any KVM request"),
-	SYS(R_DEBUG, read, "the HTAB fd"),
 	SYS(R_DEBUG, pread64, "the HTAB fd"),
 	SYS(R_DEBUG, mmap, "a second VM's run area, RAM"),
 	SYS(R_DEBUG, fstat, "stdio"),
 	SYS(R_DEBUG, newfstatat, "stdio"),
-	SYS(R_DEBUG, lseek, "stdio"),
 };
 
 const size_t sandbox_nrules = sizeof(sandbox_rules) / sizeof(sandbox_rules[0]);
