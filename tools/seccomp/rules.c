@@ -125,6 +125,7 @@ const struct sandbox_rule sandbox_rules[] = {
 	SYS(R_MAIN, fdatasync, "--nvram at the end"),
 	SYS(R_MAIN, flock, "--nvram unlocked"),
 	SYS(R_MAIN, lseek, "--report: /proc/self/status, smaps rewound"),
+	SYS(R_MAIN, _llseek, "the same: musl's lseek on powerpc64"),
 	SYS(R_MAIN, readv, "--report: /proc/self/status, smaps read again"),
 	SYS(R_MAIN, read, "--report: the same, through glibc's stdio"),
 	IOCTL(R_MAIN, TCGETS, "the terminal, as stdio sees it"),
