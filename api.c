@@ -164,6 +164,8 @@ struct pending {
 /* Process-wide, like the socket itself; loop thread only once started. */
 static struct {
 	struct machine *m;
+	bool on; /* api_start made the socket: zero-initialised, so the
+		  * 38 KiB of client buffers stay out of the binary */
 	int fd;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct client c[API_CLIENTS_MAX];
@@ -177,7 +179,7 @@ static struct {
 		unsigned tries;
 	} mig;
 	uint64_t requests, errors, snapshots;
-} api = {.fd = -1};
+} api;
 
 /* The worker: one thread, made by api_start before any thread is in its
  * sandbox, that writes snapshot files and runs a migration's source side
@@ -744,6 +746,7 @@ int api_start(struct machine *m, const char *path, char *why, size_t wlen)
 		return err;
 	}
 	snprintf(api.path, sizeof(api.path), "%s", path);
+	api.on = true;
 	wk.quit = false;
 	wk.scratch = memfd_create("pvmm-migrate", MFD_CLOEXEC);
 	wk.made = wk.scratch >= 0 &&
@@ -762,7 +765,7 @@ void api_stop(void)
 {
 	bool idle;
 
-	if (api.fd < 0)
+	if (!api.on)
 		return;
 	/* A worker in the middle of a job is left to exit_group. */
 	pthread_mutex_lock(&wk.lock);
@@ -782,4 +785,5 @@ void api_stop(void)
 	close(api.fd);
 	unlink(api.path);
 	api.fd = -1;
+	api.on = false;
 }

@@ -1205,6 +1205,8 @@ int main(int argc, char **argv)
 		rtc_base_offset(o.rtc_base, time(NULL), &off);
 		atomic_store(&m.papr.rtas.rtc_offset, off);
 	}
+	if (o.report && (err = report_prepare()) < 0)
+		fail("--report: cannot open /proc/self: %s", strerror(-err));
 	if (lifecycle_start(&m, o.shutdown_timeout) < 0 ||
 	    tty_start(&m) < 0 || io_loop_start(&m.io) < 0)
 		fail("cannot start pvmm's threads");

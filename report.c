@@ -195,20 +195,54 @@ static void print_vcpus(const struct machine *m, FILE *f)
 	fprintf(f, "  ],\n");
 }
 
+/* /proc/self/status and smaps, opened by report_prepare before the
+ * sandbox and read again from the start (rewind: lseek, then readv) when
+ * the report is written.  Main thread only. */
+static FILE *proc_status, *proc_smaps;
+
+int report_prepare(void)
+{
+	if (!proc_status && !(proc_status = fopen("/proc/self/status", "r")))
+		return -errno;
+	if (!proc_smaps && !(proc_smaps = fopen("/proc/self/smaps", "r")))
+		return -errno;
+	/* A first read now: the C library sets each stream's buffer up on
+	 * it (glibc asks fstat for its size, which the sandbox refuses). */
+	(void)fgetc(proc_status);
+	(void)fgetc(proc_smaps);
+	return 0;
+}
+
+/* The prepared stream, rewound, else the file opened now. */
+static FILE *proc_file(FILE *prepared, const char *path)
+{
+	if (prepared) {
+		rewind(prepared);
+		return prepared;
+	}
+	return fopen(path, "r");
+}
+
+static void proc_done(FILE *prepared, FILE *f)
+{
+	if (f != prepared)
+		fclose(f);
+}
+
 /* The value of the first "@key N kB" line of /proc/self/status, or -1. */
-static long status_kib(const char *key)
+long report_status_kib(const char *key)
 {
 	char line[256];
 	size_t klen = strlen(key);
 	long v = -1;
-	FILE *f = fopen("/proc/self/status", "r");
+	FILE *f = proc_file(proc_status, "/proc/self/status");
 
 	if (!f)
 		return -1;
 	while (v < 0 && fgets(line, sizeof(line), f))
 		if (!strncmp(line, key, klen))
 			v = strtol(line + klen, NULL, 10);
-	fclose(f);
+	proc_done(proc_status, f);
 	return v;
 }
 
@@ -218,7 +252,7 @@ static long mapping_rss_kib(uintptr_t addr)
 	char line[256];
 	bool in = false;
 	long v = -1;
-	FILE *f = fopen("/proc/self/smaps", "r");
+	FILE *f = proc_file(proc_smaps, "/proc/self/smaps");
 
 	if (!f)
 		return -1;
@@ -230,7 +264,7 @@ static long mapping_rss_kib(uintptr_t addr)
 		else if (in && !strncmp(line, "Rss:", 4))
 			v = strtol(line + 4, NULL, 10);
 	}
-	fclose(f);
+	proc_done(proc_smaps, f);
 	return v;
 }
 
@@ -240,7 +274,7 @@ static long mapping_rss_kib(uintptr_t addr)
  * whole boot). */
 static void print_memory(const struct machine *m, FILE *f)
 {
-	long rss = status_kib("VmRSS:"), hwm = status_kib("VmHWM:");
+	long rss = report_status_kib("VmRSS:"), hwm = report_status_kib("VmHWM:");
 	long ram = mapping_rss_kib((uintptr_t)m->vm.mem.host);
 
 	fprintf(f,

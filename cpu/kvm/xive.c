@@ -47,7 +47,7 @@ static int set_attr(int fd, uint32_t group, uint64_t attr, const void *val)
 	return ioctl(fd, KVM_SET_DEVICE_ATTR, &a) < 0 ? -errno : 0;
 }
 
-static int xive_source(struct kvm_vm *k, uint32_t lisn, bool lsi)
+static int xive_add_source(struct kvm_vm *k, uint32_t lisn, bool lsi)
 {
 	uint64_t val = lsi ? KVM_XIVE_LEVEL_SENSITIVE : 0;
 	int err = set_attr(k->xive_fd, KVM_DEV_XIVE_GRP_SOURCE, lisn, &val);
@@ -67,10 +67,10 @@ static int xive_sources(struct vm *vm)
 	int err;
 
 	for (uint32_t lisn = 0; lisn < k->xive_nipis; lisn++)
-		if ((err = xive_source(k, lisn, false)) < 0)
+		if ((err = xive_add_source(k, lisn, false)) < 0)
 			return err;
 	for (uint32_t irq = IRQ_BASE; irq < IRQ_BASE + IRQ_COUNT; irq++)
-		if ((err = xive_source(k, irq, irq_is_lsi(irq))) < 0)
+		if ((err = xive_add_source(k, irq, irq_is_lsi(irq))) < 0)
 			return err;
 	return 0;
 }

@@ -272,33 +272,14 @@ static uint64_t mmio_r(uint64_t a, unsigned size)
 	return bswap(r.r[0], size);
 }
 
-/* --- RTAS on a buffer of this CPU's stack ------------------------------ */
-
-static int rtas(uint32_t token, int nargs, int nret, const uint32_t *args,
-		uint32_t *rets)
-{
-	uint32_t b[32] __attribute__((aligned(16)));
-	long rc;
-
-	b[0] = __builtin_bswap32(token);
-	b[1] = __builtin_bswap32((uint32_t)nargs);
-	b[2] = __builtin_bswap32((uint32_t)nret);
-	for (int i = 0; i < nargs; i++)
-		b[3 + i] = __builtin_bswap32(args[i]);
-	rc = rtas_raw((uint64_t)(uintptr_t)b);
-	if (rc != H_SUCCESS)
-		return (int)rc;
-	for (int i = 0; i < nret; i++)
-		rets[i] = __builtin_bswap32(b[3 + nargs + i]);
-	return nret ? (int)rets[0] : 0;
-}
+/* --- RTAS: rtas_call_token (the guest library), on this CPU's stack --- */
 
 static void cfg_write(const struct dev *d, unsigned reg, unsigned size,
 		      uint32_t v)
 {
 	uint32_t args[3] = {d->devfn << 8 | reg, size, v}, ret;
 
-	rtas(tok_wcfg, 3, 1, args, &ret);
+	rtas_call_token(tok_wcfg, 3, 1, args, &ret);
 }
 
 /* --- the attacks ------------------------------------------------------- */
@@ -409,23 +390,23 @@ static void pcicfg_attack(int cpu, uint64_t *s)
 	switch (below(s, 4)) {
 	case 0:
 		args[0] = addr, args[1] = size;
-		rc = rtas(tok_rcfg, 2, 2, args, rets);
+		rc = rtas_call_token(tok_rcfg, 2, 2, args, rets);
 		break;
 	case 1:
 		args[0] = addr, args[1] = size, args[2] = (uint32_t)arg(s);
-		rc = rtas(tok_wcfg, 3, 1, args, rets);
+		rc = rtas_call_token(tok_wcfg, 3, 1, args, rets);
 		break;
 	case 2:
 		args[0] = addr, args[1] = 0x08000000, args[2] = 0x20000000;
 		if (!below(s, 8))
 			args[1] = (uint32_t)rnd(s);
 		args[3] = size;
-		rc = rtas(tok_ircfg, 4, 2, args, rets);
+		rc = rtas_call_token(tok_ircfg, 4, 2, args, rets);
 		break;
 	default:
 		args[0] = addr, args[1] = 0x08000000, args[2] = 0x20000000;
 		args[3] = size, args[4] = (uint32_t)arg(s);
-		rc = rtas(tok_iwcfg, 5, 1, args, rets);
+		rc = rtas_call_token(tok_iwcfg, 5, 1, args, rets);
 		break;
 	}
 	if (!below(s, 64)) { /* and MSI-X vectors, good and bad */
@@ -433,7 +414,7 @@ static void pcicfg_attack(int cpu, uint64_t *s)
 		args[1] = 0x08000000, args[2] = 0x20000000;
 		args[3] = below(s, 6), args[4] = (uint32_t)below(s, 80);
 		args[5] = 0;
-		rc |= rtas(tok_msi, 6, 3, args, rets);
+		rc |= rtas_call_token(tok_msi, 6, 3, args, rets);
 	}
 	if (rc != 0)
 		refused[cpu][K_PCICFG]++;
@@ -780,7 +761,7 @@ void secondary_main(void)
 		;
 	chaos(cpu);
 	__atomic_add_fetch(&done, 1, __ATOMIC_SEQ_CST);
-	rtas(tok_stop, 0, 1, NULL, &ret);
+	rtas_call_token(tok_stop, 0, 1, NULL, &ret);
 	for (;;)
 		;
 }

@@ -17,6 +17,7 @@
 
 #include <linux/kvm.h>
 
+#include "report.h"
 #include "sandbox.h"
 #include "tests/unit/unit.h"
 #include "tools/seccomp/rules.h"
@@ -268,6 +269,7 @@ enum probe {
 	P_MIG_FILE,	  /* a snapshot's file: write, rename, unlink */
 	P_MIG_READ,	  /* forbidden: a file for reading */
 	P_MIG_SOCKET,	  /* forbidden: socket(AF_UNIX) */
+	P_MAIN_REPORT,	  /* /proc/self/status opened before, read twice */
 	P_OFF,		  /* --no-seccomp: anything */
 	P_VIOLATE,	  /* --debug-seccomp-violation io */
 };
@@ -303,10 +305,11 @@ static int probe_child(enum probe p)
 {
 	struct sandbox_options o = {.violate = -1};
 	enum thread_kind kind =
-		p >= P_IO_UNIX && p <= P_IO_INET	? THREAD_IO
-		: p == P_MAIN_WRITE || p == P_MAIN_READ ? THREAD_MAIN
-		: p >= P_MIG_FILE && p <= P_MIG_SOCKET	? THREAD_MIG
-							: THREAD_VCPU;
+		p >= P_IO_UNIX && p <= P_IO_INET ? THREAD_IO
+		: p == P_MAIN_WRITE || p == P_MAIN_READ || p == P_MAIN_REPORT
+			? THREAD_MAIN
+		: p >= P_MIG_FILE && p <= P_MIG_SOCKET ? THREAD_MIG
+						       : THREAD_VCPU;
 	void *m;
 	int fd;
 
@@ -315,6 +318,9 @@ static int probe_child(enum probe p)
 		o.violate = THREAD_IO;
 		kind = THREAD_IO;
 	}
+	/* --report's /proc/self files are opened before the sandbox. */
+	if (p == P_MAIN_REPORT && report_prepare() < 0)
+		return 9;
 	if (sandbox_setup(&o) < 0 || sandbox_enter(kind) < 0)
 		return 9;
 	switch (p) {
@@ -350,6 +356,13 @@ static int probe_child(enum probe p)
 	case P_MIG_FILE: return mig_file();
 	case P_MIG_READ: open(probe_path, O_RDONLY); return 5;
 	case P_MIG_SOCKET: socket(AF_UNIX, SOCK_STREAM, 0); return 5;
+	case P_MAIN_REPORT:
+		/* The report reads its memory figures as pvmm ends, with
+		 * the main thread in its filter. */
+		return report_status_kib("VmRSS:") > 0 &&
+				       report_status_kib("VmHWM:") > 0
+			       ? 0
+			       : 1;
 	case P_OFF:
 		fd = socket(AF_INET, SOCK_STREAM, 0);
 		return fd >= 0 && close(fd) == 0 ? 0 : 1;
@@ -441,6 +454,7 @@ static void filter_main(void **state)
 			 PVMM_EXIT_SANDBOX);
 	assert_non_null(strstr(err, "the main thread made system call open"));
 	unlink(probe_path);
+	assert_int_equal(probe(P_MAIN_REPORT, err, sizeof(err)), 0);
 }
 
 static void filter_mig(void **state)

@@ -130,7 +130,7 @@ const struct sandbox_rule sandbox_rules[] = {
 	SYS(R_MIG, unlink, "snapshot: FILE.part after a failed write"),
 	SYS(R_MIG, unlinkat, "the same, other libcs"),
 	SYS(R_MIG, lseek, "snapshot: RAM's holes; the memfd's length"),
-	SYS(R_MIG | R_DEBUG, _llseek,
+	SYS(R_MIG, _llseek,
 	    "musl's lseek on ppc64le (its headers define SYS__llseek)"),
 	SYS(R_MIG, pread64,
 	    "migration: HELLO and STATE read back from the memfd (made by "
@@ -158,16 +158,18 @@ const struct sandbox_rule sandbox_rules[] = {
 	SYS(R_MAIN, flock, "--nvram unlocked"),
 	SYS(R_MAIN, unlink, "--api: the socket removed at the end"),
 	SYS(R_MAIN, unlinkat, "the same, other libcs"),
+	SYS(R_MAIN, lseek, "--report: /proc/self/status, smaps rewound"),
+	SYS(R_MAIN, _llseek, "the same: musl's lseek on powerpc64"),
+	SYS(R_MAIN, readv, "--report: /proc/self/status, smaps read again"),
+	SYS(R_MAIN, read, "--report: the same, through glibc's stdio"),
 	IOCTL(R_MAIN, TCGETS, "the terminal, as stdio sees it"),
 	IOCTL(R_MAIN, TIOCGWINSZ, "stdio's first write to a terminal"),
 	/* --debug-dump-hpt: at the end, read the HPT through KVM's HTAB fd
 	 * and write it to files.  A test aid only. */
 	SYS(R_DEBUG, ioctl, "any KVM request"),
-	SYS(R_DEBUG, read, "the HTAB fd"),
 	SYS(R_DEBUG, pread64, "the HTAB fd"),
 	SYS(R_DEBUG, fstat, "stdio"),
 	SYS(R_DEBUG, newfstatat, "stdio"),
-	SYS(R_DEBUG, lseek, "stdio"),
 };
 
 const size_t sandbox_nrules = sizeof(sandbox_rules) / sizeof(sandbox_rules[0]);

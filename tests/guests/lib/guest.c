@@ -94,16 +94,15 @@ long rtas_raw(uint64_t buf_addr)
 	return HCALL(NULL, KVMPPC_H_RTAS, buf_addr, 0, 0, 0);
 }
 
-int rtas_call(const char *name, int nargs, int nret, const uint32_t *args,
-	      uint32_t *rets)
+int rtas_call_token(uint32_t token, int nargs, int nret,
+		    const uint32_t *args, uint32_t *rets)
 {
 	/* On the caller's stack: each CPU has its own (real mode, so the
 	 * address is guest-physical). */
 	uint32_t b[RTAS_WORDS] __attribute__((aligned(16)));
-	uint32_t token = rtas_token(name);
 	long rc;
 
-	if (!token || nargs + nret + 3 > RTAS_WORDS)
+	if (nargs < 0 || nret < 0 || nargs + nret + 3 > RTAS_WORDS)
 		return -3;
 	b[0] = __builtin_bswap32(token);
 	b[1] = __builtin_bswap32((uint32_t)nargs);
@@ -116,6 +115,14 @@ int rtas_call(const char *name, int nargs, int nret, const uint32_t *args,
 	for (int i = 0; i < nret; i++)
 		rets[i] = __builtin_bswap32(b[3 + nargs + i]);
 	return nret ? (int)rets[0] : 0;
+}
+
+int rtas_call(const char *name, int nargs, int nret, const uint32_t *args,
+	      uint32_t *rets)
+{
+	uint32_t token = rtas_token(name);
+
+	return token ? rtas_call_token(token, nargs, nret, args, rets) : -3;
 }
 
 void guest_exit(int status)

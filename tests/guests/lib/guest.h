@@ -66,6 +66,9 @@ int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int rtas_call(const char *name, int nargs, int nret, const uint32_t *args,
 	      uint32_t *rets);
 uint32_t rtas_token(const char *name);
+/* The same with a token as given (a hostile guest's random ones too). */
+int rtas_call_token(uint32_t token, int nargs, int nret,
+		    const uint32_t *args, uint32_t *rets);
 /* Issue KVMPPC_H_RTAS on a raw buffer address (for bad-buffer tests). */
 long rtas_raw(uint64_t buf_addr);
 
