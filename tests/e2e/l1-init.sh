@@ -93,7 +93,13 @@ for scn in /scenarios/*.scn; do
 		wait "$pid" 2>/dev/null
 		usleep 1200000	# let tail print the last lines
 		kill "$tailpid" 2>/dev/null
-		killall -9 pvmm ptyrun vsock-host 2>/dev/null
+		killall -9 pvmm ptyrun vsock-host httpd 2>/dev/null
+		# Taps a scenario left behind keep their address and route: the
+		# next scenario's tap with the same 10.0.2.2/24 would lose the
+		# route to the stale one (vmm-memory's net failed after virtio-net).
+		for dev in /sys/class/net/*; do
+			[ -e "$dev/tun_flags" ] && tunctl -d "${dev##*/}" >/dev/null 2>&1
+		done
 		end=$(cut -d' ' -f1 /proc/uptime)
 		why=$(check)
 		if [ -z "$why" ]; then
