@@ -67,7 +67,8 @@ XOBJ	:= $(PVMM_SRC:%.c=$(B)/ppc/%.o) $(B)/ppc/compat/musl_fortify.o \
 # 12 KiB but reorders the device modules' section (--help, slot order).
 XOPT	?= -Os -ffunction-sections -fdata-sections -fno-pie \
 	   -fno-asynchronous-unwind-tables -fno-unwind-tables
-XLDOPT	:= -Wl,--gc-sections,-z,norelro,-T,scripts/no-eh-frame.ld
+XLDOPT	:= -Wl,--gc-sections,-z,norelro,-T,scripts/no-eh-frame.ld \
+	   -Wl,-Map,$(B)/pvmm.map
 
 # --version's text: git describe and the libraries' versions, written
 # by scripts/build-info.sh on every make, replaced only when it changes.
@@ -311,6 +312,11 @@ size: $(PVMM)
 	if [ $$s -le $(SIZE_CEILING) ]; then echo "1 passed, 0 failed"; \
 	else echo "0 passed, 1 failed"; exit 1; fi
 
+# Where the bytes are, per object and archive, from the link map.
+size-map: $(PVMM)
+	@chmod +x scripts/size-map.py
+	@scripts/size-map.py $(B)/pvmm.map libc.a libjansson.a libz.a libfdt.a liburing.a
+
 size-goal: $(PVMM)
 	@s=$$(stat -c %s $(B)/pvmm.stripped); \
 	echo "pvmm: $$s bytes stripped, goal $(SIZE_GOAL)"; \
@@ -362,5 +368,5 @@ clean:
 
 FORCE:
 
-.PHONY: FORCE size size-goal man install all native unit fuzz fuzz-run fuzz-long guests tools l2 bench e2e check demo lint lint-report setup clean
+.PHONY: FORCE size size-map size-goal man install all native unit fuzz fuzz-run fuzz-long guests tools l2 bench e2e check demo lint lint-report setup clean
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
