@@ -48,10 +48,14 @@ PORT_SRC  := $(ROOT_SRC) $(KVM_PORT) $(filter-out cpu/nokvm.c $(DEV_SKIP),\
 PVMM_SRC  := main.c $(PORT_SRC) $(POWER_SRC)
 
 # --- cross build: static, musl, libfdt, liburing, zlib, jansson ----------
-XLIB	:= $(SYSROOT)/usr/lib/powerpc64le-linux-gnu
-MUSL	:= $(SYSROOT)/usr/lib/powerpc64le-linux-musl
+# The libraries and musl's libc.a/crt*.o are built for size from their
+# Debian sources by scripts/build-libs.sh (run by setup.sh) into OSLIBS,
+# whose headers come first (libfdt's may be newer than the sysroot's).
+OSLIBS	?= $(patsubst %/sysroot,%,$(SYSROOT))/oslibs
+XLIB	:= $(OSLIBS)/lib
+MUSL	:= $(OSLIBS)/lib
 XINC	:= -nostdinc -isystem $(SYSROOT)/usr/include/powerpc64le-linux-musl \
-	   -isystem $(SYSROOT)/usr/include \
+	   -isystem $(OSLIBS)/include -isystem $(SYSROOT)/usr/include \
 	   -isystem $(shell $(XCC) -print-file-name=include 2>/dev/null)
 XOBJ	:= $(PVMM_SRC:%.c=$(B)/ppc/%.o) $(B)/ppc/compat/musl_fortify.o \
 	   $(B)/ppc/build_info.o $(B)/ppc/seccomp_filters.o
@@ -59,12 +63,13 @@ XOBJ	:= $(PVMM_SRC:%.c=$(B)/ppc/%.o) $(B)/ppc/compat/musl_fortify.o \
 # Size (issue #16): pvmm's own code for size (-Os: its hot paths are a
 # few instructions between syscalls), every function and object in its
 # own section so the link drops what nothing calls (--gc-sections, also
-# in musl, whose functions are one per object), no unwind tables (C, no
-# backtraces: scripts/no-eh-frame.ld drops the libraries' too), and no
-# RELRO, whose 64 KiB alignment only padded the file (a static binary
-# has no dynamic linker to make it read-only).  Not position-independent
-# code (the compiler's default), as the link is not.  No LTO: it saved
-# 12 KiB but reorders the device modules' section (--help, slot order).
+# in the libraries, built the same way by scripts/build-libs.sh), no
+# unwind tables (C, no backtraces: scripts/no-eh-frame.ld drops any
+# left), and no RELRO, whose 64 KiB alignment only padded the file (a
+# static binary has no dynamic linker to make it read-only).  Not
+# position-independent code (the compiler's default), as the link is
+# not.  No LTO: it saved 12 KiB but reorders the device modules' section
+# (--help, slot order).
 XOPT	?= -Os -ffunction-sections -fdata-sections -fno-pie \
 	   -fno-asynchronous-unwind-tables -fno-unwind-tables
 XLDOPT	:= -Wl,--gc-sections,-z,norelro,-T,scripts/no-eh-frame.ld \
@@ -132,7 +137,7 @@ PVMM	?= pvmm
 
 all: $(PVMM)
 
-$(PVMM): $(XOBJ) scripts/no-eh-frame.ld | $(SYSROOT)
+$(PVMM): $(XOBJ) scripts/no-eh-frame.ld $(OSLIBS)/stamp | $(SYSROOT)
 	@echo "  XLD     $@"
 	@$(XCC) -static -nostdlib $(XLDOPT) $(XLDFLAGS) -o $@ $(MUSL)/crt1.o $(MUSL)/crti.o \
 		$(shell $(XCC) -print-file-name=crtbeginT.o) $(XOBJ) \
@@ -144,12 +149,12 @@ $(PVMM): $(XOBJ) scripts/no-eh-frame.ld | $(SYSROOT)
 	@$(CROSS)strip -o $(B)/pvmm.stripped $@
 	@echo "pvmm: $$(stat -c %s $(B)/pvmm.stripped) bytes stripped; $$(file -b $@ | cut -d, -f1,5)"
 
-$(B)/ppc/%.o: %.c | $(SYSROOT)
+$(B)/ppc/%.o: %.c | $(SYSROOT) $(OSLIBS)/stamp
 	@mkdir -p $(dir $@)
 	@echo "  XCC     $<"
 	@$(XCC) $(XINC) $(CPPFLAGS) $(CFLAGS) $(XOPT) -c -o $@ $<
 
-$(SYSROOT):
+$(SYSROOT) $(OSLIBS)/stamp:
 	scripts/setup.sh
 
 # --- native build: portable code under ASan/UBSan -------------------------

@@ -24,7 +24,8 @@ host_pkgs=(make gcc libc6-dev qemu-system-ppc gcc-powerpc64le-linux-gnu
 	   libfdt-dev liburing-dev libcmocka-dev zlib1g-dev pkg-config python3
 	   cppcheck clang-format binutils e2fsprogs kmod libjansson-dev scdoc lintian
 	   clang libclang-rt-14-dev	# these two: make fuzz (libFuzzer)
-	   libseccomp-dev)	# the sandbox's filters, made at build time
+	   libseccomp-dev	# the sandbox's filters, made at build time
+	   dpkg-dev curl)	# the libraries' sources (scripts/build-libs.sh)
 
 install_host_pkgs() {
 	local missing=()
@@ -299,6 +300,10 @@ main() {
 	else
 		fetch_default "$kpkg"
 	fi
+	# musl, zlib, libfdt, liburing and jansson built for size from
+	# their Debian sources (issue #16); once, then only checked.
+	export -f mirror_uri
+	"$top/scripts/build-libs.sh" "$cache" "$cache/sysroot"
 	kernel_matrix
 }
 
