@@ -302,7 +302,7 @@ static int nets_create(struct io *io, unsigned i)
 	return virtio_net_create(io, &nets[i]);
 }
 
-DEVICE_MODULE(virtio_net, .option = "net", .has_arg = true,
+DEVICE_MODULE(virtio_net, .rank = 20, .option = "net", .has_arg = true,
 	      .usage = "      --net tap=NAME[,mac=MAC]\n"
 		       "                      a virtio-net interface on host tap NAME\n"
 		       "                      (repeatable)\n",

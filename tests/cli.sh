@@ -119,6 +119,10 @@ check "nvram refused left alone" '[ "$(cat "$tmp/nv-short.bin")" = "not an nvram
 check "--version exits 0" '"$pvmm" --version >/dev/null 2>&1'
 check "--version says what it is" 'grep -qE "^pvmm [0-9a-zA-Z.]" "$tmp/version" && grep -q "^devices: .*--disk" "$tmp/version" && grep -qE "^limits: [0-9]+ vCPUs" "$tmp/version" && grep -qE "^libraries: .*libfdt [0-9].*jansson [0-9]" "$tmp/version"'
 check "-V is --version" '"$pvmm" -V | cmp -s - "$tmp/version"'
+# The device modules in README's order (their rank, io/device.h), not the
+# linker's: --version, --help (and the PCI slots) alike.
+check "--version devices in order" 'grep -qx "devices: --disk --net --rng --vsock" "$tmp/version"'
+check "--help devices in order" '[ "$("$pvmm" --help 2>&1 | sed -n "s/^ *--\(disk\|net\|rng\|vsock\) .*/\1/p" | tr "\n" " ")" = "disk net rng vsock " ]'
 
 # --config FILE / --print-config: the effective options as JSON, read
 # back to the same options; the command line overrides the file.
