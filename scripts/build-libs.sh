@@ -24,7 +24,7 @@ cache=$1 sysroot=$2
 out=$cache/oslibs
 src=$cache/oslibs-src
 cross=powerpc64le-linux-gnu-
-rev=1
+rev=2
 
 log() { printf 'setup: oslibs: %s\n' "$*" >&2; }
 
@@ -138,9 +138,11 @@ build_zlib() {
 	local d=$1 f objs=()
 	mkdir -p "$d/os"
 	# The gz* file API needs stdio and is never linked: left out.
+	# DYNAMIC_CRC_TABLE: crc32's 5 KiB of tables are computed at the
+	# first call into .bss (once(), on C11 atomics: thread-safe).
 	for f in adler32 crc32 inffast inflate inftrees zutil uncompr \
 		 compress deflate trees infback; do
-		xcc -I"$d" -c -o "$d/os/$f.o" "$d/$f.c"
+		xcc -DDYNAMIC_CRC_TABLE -I"$d" -c -o "$d/os/$f.o" "$d/$f.c"
 		objs+=("$d/os/$f.o")
 	done
 	objs_to_ar "$out/lib/libz.a" "${objs[@]}"
