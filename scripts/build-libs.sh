@@ -24,7 +24,7 @@ cache=$1 sysroot=$2
 out=$cache/oslibs
 src=$cache/oslibs-src
 cross=powerpc64le-linux-gnu-
-rev=4
+rev=5
 
 log() { printf 'setup: oslibs: %s\n' "$*" >&2; }
 
@@ -65,21 +65,31 @@ src_apt() {
 # files are all on the mirror, the upstream tarball alone (.orig.tar.*)
 # of the first suite that has it, checked against the SHA256 the signed
 # index gives: libfdt needs none of Debian's patches (they touch dtc).
+# A suite skipped for a newer version than the one built is named: a
+# security update's fixes must be checked against what pvmm links
+# (README "Footprint").
 fetch_src() {
-	local p=$1 s dsc d line url name sum
+	local p=$1 s dsc d line url name sum ver skipped=()
 	mkdir -p "$src/dl"
 	for s in $suites; do
 		rm -rf "$src/dl/try"
 		mkdir -p "$src/dl/try"
-		(cd "$src/dl/try" &&
-		 apt-get "${sapt[@]}" -qq --download-only source "$p/$s") \
-			>>"$src/fetch.log" 2>&1 || continue
+		if ! (cd "$src/dl/try" &&
+		      apt-get "${sapt[@]}" -qq --download-only source "$p/$s") \
+			>>"$src/fetch.log" 2>&1; then
+			line=$(apt-get "${sapt[@]}" -qq --print-uris source \
+				"$p/$s" 2>/dev/null | grep -m1 '\.dsc ') || true
+			read -r _ name _ <<<"$line"
+			[ -z "$name" ] || skipped+=("$s ${name%.dsc}")
+			continue
+		fi
 		dsc=$(ls "$src/dl/try/"*.dsc 2>/dev/null | head -n1) || true
 		[ -n "$dsc" ] || continue
 		d=$src/$(basename "$dsc" .dsc)
 		rm -rf "$d"
 		dpkg-source --no-check -x "$dsc" "$d" >>"$src/fetch.log" 2>&1 ||
 			continue
+		skipped_newer "$(basename "$dsc" .dsc)" "${skipped[@]}"
 		echo "$d"
 		return 0
 	done
@@ -100,11 +110,24 @@ fetch_src() {
 		rm -rf "$d"
 		mkdir -p "$d"
 		tar -xf "$src/dl/$name" -C "$d" --strip-components=1
+		skipped_newer "${name%.orig.tar.*}" "${skipped[@]}"
 		echo "$d"
 		return 0
 	done
 	log "no suite's mirror has the source of $p (see $src/fetch.log)"
 	return 1
+}
+
+# skipped_newer BUILT "SUITE PKG_VERSION"...: name each skipped suite
+# whose version is newer than BUILT (PKG_VERSION, as in file names).
+skipped_newer() {
+	local built=${1#*_} e
+	shift
+	for e in "$@"; do
+		dpkg --compare-versions "${e##*_}" gt "$built" || continue
+		log "${e#* }: ${e%% *}'s source is not on the mirror:" \
+			"$built is built instead"
+	done
 }
 
 objs_to_ar() { # objs_to_ar ARCHIVE OBJ...
