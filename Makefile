@@ -57,8 +57,8 @@ MUSL	:= $(OSLIBS)/lib
 XINC	:= -nostdinc -isystem $(SYSROOT)/usr/include/powerpc64le-linux-musl \
 	   -isystem $(OSLIBS)/include -isystem $(SYSROOT)/usr/include \
 	   -isystem $(shell $(XCC) -print-file-name=include 2>/dev/null)
-XOBJ	:= $(PVMM_SRC:%.c=$(B)/ppc/%.o) $(B)/ppc/compat/musl_fortify.o \
-	   $(B)/ppc/build_info.o $(B)/ppc/seccomp_filters.o
+XOBJ	:= $(PVMM_SRC:%.c=$(B)/ppc/%.o) $(B)/ppc/build_info.o \
+	   $(B)/ppc/seccomp_filters.o
 
 # Size (issue #16): pvmm's own code for size (-Os: its hot paths are a
 # few instructions between syscalls), every function and object in its
