@@ -24,7 +24,7 @@ cache=$1 sysroot=$2
 out=$cache/oslibs
 src=$cache/oslibs-src
 cross=powerpc64le-linux-gnu-
-rev=5
+rev=6
 
 log() { printf 'setup: oslibs: %s\n' "$*" >&2; }
 
@@ -138,7 +138,9 @@ objs_to_ar() { # objs_to_ar ARCHIVE OBJ...
 }
 
 xcc() { # the cross compiler on musl's headers (the sysroot's: same 1.2.3)
-	"${cross}gcc" -nostdinc \
+	# (__FILE__ in jansson's asserts relative to $src: the binary is the
+	# same in every checkout)
+	"${cross}gcc" -nostdinc -fmacro-prefix-map="$src/=" \
 		-isystem "$sysroot/usr/include/powerpc64le-linux-musl" \
 		-isystem "$("${cross}gcc" -print-file-name=include)" \
 		$libcflags "$@"
