@@ -159,8 +159,10 @@ static uint64_t default_huge(const char *meminfo)
 	if (!f)
 		return 0;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Hugepagesize: %" SCNu64 " kB", &kb) == 1)
+		if (!strncmp(line, "Hugepagesize:", 13)) {
+			kb = strtoull(line + 13, NULL, 10);
 			break;
+		}
 	fclose(f);
 	return kb << 10;
 }
@@ -168,7 +170,7 @@ static uint64_t default_huge(const char *meminfo)
 int mem_backing_check(struct mem_backing *b, uint64_t mem, const char *meminfo,
 		      const char *sysfs_hugepages, char *err, size_t errlen)
 {
-	char path[256];
+	char path[256], num[32];
 	uint64_t free_pages = 0;
 	FILE *f;
 
@@ -194,8 +196,8 @@ int mem_backing_check(struct mem_backing *b, uint64_t mem, const char *meminfo,
 			 b->huge >> 10, path, strerror(errno));
 		return -ENOENT;
 	}
-	if (fscanf(f, "%" SCNu64, &free_pages) != 1)
-		free_pages = 0;
+	if (fgets(num, sizeof(num), f))
+		free_pages = strtoull(num, NULL, 10);
 	fclose(f);
 	if (mem % b->huge) {
 		snprintf(err, errlen,

@@ -247,6 +247,19 @@ long report_status_kib(const char *key)
 }
 
 /* Rss (KiB) of the mapping holding @addr, from /proc/self/smaps, or -1. */
+/* "LO-HI " (hex), the range that starts a mapping's lines in smaps. */
+static bool maps_range(const char *line, unsigned long *lo, unsigned long *hi)
+{
+	char *end;
+
+	*lo = strtoul(line, &end, 16);
+	if (end == line || *end != '-')
+		return false;
+	line = end + 1;
+	*hi = strtoul(line, &end, 16);
+	return end != line && *end == ' ';
+}
+
 static long mapping_rss_kib(uintptr_t addr)
 {
 	char line[256];
@@ -259,7 +272,7 @@ static long mapping_rss_kib(uintptr_t addr)
 	while (v < 0 && fgets(line, sizeof(line), f)) {
 		unsigned long lo, hi;
 
-		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
+		if (maps_range(line, &lo, &hi))
 			in = lo <= addr && addr < hi;
 		else if (in && !strncmp(line, "Rss:", 4))
 			v = strtol(line + 4, NULL, 10);

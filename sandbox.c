@@ -33,9 +33,10 @@ static const char *const kind_names[THREAD_KINDS] = {
 
 const char *sandbox_syscall_name(long nr)
 {
-	if (nr < 0 || (unsigned long)nr >= sandbox_nsyscall_names)
+	if (nr < 0 || (unsigned long)nr >= sandbox_nsyscall_names ||
+	    !sandbox_syscall_off[nr])
 		return NULL;
-	return sandbox_syscall_names[nr];
+	return sandbox_syscall_text + sandbox_syscall_off[nr];
 }
 
 /* Appending to a bounded line, without stdio (signal handler). */

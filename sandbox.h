@@ -32,7 +32,10 @@ struct sandbox_filter {
 
 /* Generated (build/gen/TARGET/seccomp_filters.c). */
 extern const struct sandbox_filter sandbox_filters[SANDBOX_NFILTERS];
-extern const char *const sandbox_syscall_names[]; /* by number, or NULL */
+/* System call names: sandbox_syscall_text + sandbox_syscall_off[nr] is
+ * the name of number nr (< sandbox_nsyscall_names), offset 0 none. */
+extern const char sandbox_syscall_text[];
+extern const unsigned short sandbox_syscall_off[];
 extern const unsigned sandbox_nsyscall_names;
 extern const char sandbox_filter_arch[]; /* "ppc64le" or the native one */
 

@@ -17,6 +17,12 @@
 struct io;
 
 struct device_module {
+	/* Its place among the modules: --help, --version, getopt's table
+	 * and the PCI slots of its devices follow rank, then option name,
+	 * whatever order the linker (or LTO) laid the section in.  The
+	 * ranks are README "Devices"' order: disk 10, net 20, rng 30,
+	 * vsock 40. */
+	unsigned rank;
 	const char *option; /* long option, without "--" */
 	bool has_arg;	    /* --option ARG, or a bare --option */
 	const char *usage;  /* its lines of --help */
@@ -37,8 +43,8 @@ struct device_module {
 	static const struct device_module device_module_##name __attribute__(( \
 		section("pvmm_devices"), used, aligned(8))) = {__VA_ARGS__}
 
-/* The modules linked in: device_module_at(0 .. count - 1).  Entries
- * with no option are place holders, to be skipped. */
+/* The modules linked in: device_module_at(0 .. count - 1), in rank
+ * order.  Entries with no option are place holders, to be skipped. */
 size_t device_module_count(void);
 const struct device_module *device_module_at(size_t i);
 

@@ -2,6 +2,7 @@
  * the devices they create (io/devices.h). */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,9 +33,37 @@ size_t device_module_count(void)
 	       sizeof(struct device_module);
 }
 
+/* Does @a come before @b: rank, then option (place holders first), then
+ * place in the section, so that the order is total. */
+static bool before(const struct device_module *a, const struct device_module *b)
+{
+	int c;
+
+	if (a->rank != b->rank)
+		return a->rank < b->rank;
+	if (!a->option || !b->option)
+		return !a->option && (b->option || a < b);
+	c = strcmp(a->option, b->option);
+	return c ? c < 0 : a < b;
+}
+
+/* The entry with @i entries before it.  Selection by counting: a handful
+ * of modules, asked for at start-up only, and no state to set up (the
+ * section is read-only and its length known at link time only). */
 const struct device_module *device_module_at(size_t i)
 {
-	return &__start_pvmm_devices[i];
+	size_t n = device_module_count();
+
+	for (size_t c = 0; c < n; c++) {
+		size_t ahead = 0;
+
+		for (size_t k = 0; k < n; k++)
+			ahead += before(&__start_pvmm_devices[k],
+					&__start_pvmm_devices[c]);
+		if (ahead == i)
+			return &__start_pvmm_devices[c];
+	}
+	return &__start_pvmm_devices[0];
 }
 
 char *device_next_item(char **s)

@@ -643,7 +643,7 @@ static int disks_create(struct io *io, unsigned i)
 	return virtio_blk_create(io, &disks[i]);
 }
 
-DEVICE_MODULE(virtio_blk, .option = "disk", .has_arg = true,
+DEVICE_MODULE(virtio_blk, .rank = 10, .option = "disk", .has_arg = true,
 	      .usage = "      --disk PATH[,ro][,direct]\n"
 		       "                      a virtio-blk disk on a raw image file or block\n"
 		       "                      device (repeatable); ro: the guest cannot\n"

@@ -8,6 +8,7 @@
  * The tap fd is non-blocking and watched by the event loop; a frame that
  * finds no receive buffer waits in the tap's queue (which drops when full,
  * as a real link would), and a frame the tap refuses is dropped. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -233,18 +234,20 @@ int virtio_net_create(struct io *io, const struct net_spec *s)
 static struct net_spec nets[CONFIG_MAX_NETS];
 static int nnets;
 
+/* Six hex bytes between colons, nothing after. */
 static int parse_mac(const char *s, uint8_t mac[6])
 {
-	unsigned b[6];
-	char end;
-
-	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &b[0], &b[1], &b[2], &b[3],
-		   &b[4], &b[5], &end) != 6)
-		return -1;
 	for (int i = 0; i < 6; i++) {
-		if (b[i] > 0xff)
+		char *end;
+		unsigned long b;
+
+		if (!isxdigit((unsigned char)*s))
+			return -1; /* strtoul would skip spaces, take signs */
+		b = strtoul(s, &end, 16);
+		if (b > 0xff || *end != (i < 5 ? ':' : '\0'))
 			return -1;
-		mac[i] = (uint8_t)b[i];
+		mac[i] = (uint8_t)b;
+		s = end + 1;
 	}
 	return mac[0] & 1 ? -1 : 0;	/* a multicast address is no NIC's */
 }
@@ -302,7 +305,7 @@ static int nets_create(struct io *io, unsigned i)
 	return virtio_net_create(io, &nets[i]);
 }
 
-DEVICE_MODULE(virtio_net, .option = "net", .has_arg = true,
+DEVICE_MODULE(virtio_net, .rank = 20, .option = "net", .has_arg = true,
 	      .usage = "      --net tap=NAME[,mac=MAC]\n"
 		       "                      a virtio-net interface on host tap NAME\n"
 		       "                      (repeatable)\n",

@@ -107,6 +107,6 @@ static unsigned rng_count(void)
 	return rng_wanted;
 }
 
-DEVICE_MODULE(virtio_rng, .option = "rng", .has_arg = false,
+DEVICE_MODULE(virtio_rng, .rank = 30, .option = "rng", .has_arg = false,
 	      .usage = "      --rng           a virtio-rng device fed from getrandom()\n",
 	      .parse = rng_parse, .create = rng_create, .count = rng_count);

@@ -296,7 +296,7 @@ static unsigned vsock_count(void)
 	return vsock_wanted;
 }
 
-DEVICE_MODULE(virtio_vsock, .option = "vsock", .has_arg = true,
+DEVICE_MODULE(virtio_vsock, .rank = 40, .option = "vsock", .has_arg = true,
 	      .usage = "      --vsock uds=PATH[,cid=N]\n"
 		       "                      a virtio-vsock device (guest CID N, default 3):\n"
 		       "                      host programs connect to the unix socket PATH\n"

@@ -75,13 +75,30 @@ void rtas_set_time_of_day(struct papr *papr, struct vcpu *v,
 	a->rets[0] = RTAS_OK;
 }
 
+/* The number written in the @len characters at @s, all digits, or -1. */
+static int64_t digits(const char *s, size_t len)
+{
+	int64_t v = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
 /* QEMU's -rtc base= takes the same two date forms. */
 int rtc_base_offset(const char *spec, time_t now, int64_t *offset)
 {
+	/* YYYY-MM-DD[THH:MM:SS]: each field's place and width */
+	static const struct {
+		uint8_t at, len;
+	} field[6] = {{0, 4}, {5, 2}, {8, 2}, {11, 2}, {14, 2}, {17, 2}};
 	uint32_t t[6] = {0};
+	size_t len = strlen(spec), nf = len == 19 ? 6 : 3;
 	struct tm tm;
 	time_t base;
-	int n = -1;
 
 	if (!strcmp(spec, "utc")) {
 		*offset = 0;
@@ -93,18 +110,19 @@ int rtc_base_offset(const char *spec, time_t now, int64_t *offset)
 		*offset = tm.tm_gmtoff;
 		return 0;
 	}
-	/* Digits only where digits belong: sscanf alone would take signs
-	 * and spaces. */
-	for (size_t i = 0; spec[i]; i++)
-		if (!strchr("0123456789-T:", spec[i]))
+	/* Digits exactly where digits belong, the separators between (no
+	 * sign, space or other width: strtoul would take those). */
+	if ((len != 10 && len != 19) || spec[4] != '-' || spec[7] != '-' ||
+	    (len == 19 &&
+	     (spec[10] != 'T' || spec[13] != ':' || spec[16] != ':')))
+		return -EINVAL;
+	for (size_t i = 0; i < nf; i++) {
+		int64_t v = digits(spec + field[i].at, field[i].len);
+
+		if (v < 0)
 			return -EINVAL;
-	if (sscanf(spec, "%4u-%2u-%2u%n", &t[0], &t[1], &t[2], &n) != 3 ||
-	    n != 10)
-		return -EINVAL;
-	if (spec[n] &&
-	    (sscanf(spec + n, "T%2u:%2u:%2u%n", &t[3], &t[4], &t[5], &n) != 3 ||
-	     n != 9 || spec[10 + n]))
-		return -EINVAL;
+		t[i] = (uint32_t)v;
+	}
 	/* A day the month does not have (02-30) is refused, not rolled
 	 * over into the next month. */
 	if (tod_to_time(t, &base) < 0 || !gmtime_r(&base, &tm) ||

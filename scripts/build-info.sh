@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # What --version prints about the build, as a C file: the version (git
 # describe at build time) and the versions of the libraries linked in,
-# i.e. of the Debian packages their archives came from (.cache/debs for
-# the ppc64le build, the installed -dev packages for the native one).
+# i.e. of the Debian source packages scripts/build-libs.sh built them
+# from (.cache/oslibs/sources) for the ppc64le build, of the installed
+# -dev packages for the native one.
 # The file is replaced only when its text changes, so a build that
 # changes nothing recompiles nothing.
 #   scripts/build-info.sh ppc|native OUT.c
@@ -12,22 +13,24 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 version=$(git -C "$top" describe --tags --always --dirty 2>/dev/null ||
 	  echo unknown)
-pkgver() { # pkgver PKG: its Debian version, or "?"
-	local deb
+pkgver() { # pkgver LIB PKG: the version LIB was built from, or "?"
+	local v
 	if [ "$mode" = ppc ]; then
-		deb=$(ls "$top/.cache/debs/$1"_*.deb 2>/dev/null | tail -n1)
-		[ -n "$deb" ] && dpkg-deb -f "$deb" Version && return
+		# built from Debian sources by scripts/build-libs.sh
+		v=$(awk -v n="$1" '$1 == n { $1 = ""; sub(/^ /, ""); print }' \
+			"$top/.cache/oslibs/sources" 2>/dev/null)
+		[ -n "$v" ] && echo "$v" && return
 	else
-		dpkg-query -W -f='${Version}' "$1" 2>/dev/null && return
+		dpkg-query -W -f='${Version}' "$2" 2>/dev/null && return
 	fi
 	echo "?"
 }
-libs="libfdt $(pkgver libfdt-dev), liburing $(pkgver liburing-dev)"
-libs="$libs, zlib $(pkgver zlib1g-dev), jansson $(pkgver libjansson-dev)"
+libs="libfdt $(pkgver libfdt libfdt-dev), liburing $(pkgver liburing liburing-dev)"
+libs="$libs, zlib $(pkgver zlib zlib1g-dev), jansson $(pkgver jansson libjansson-dev)"
 if [ "$mode" = ppc ]; then
-	libs="musl $(pkgver musl-dev), $libs"
+	libs="musl $(pkgver musl musl-dev), $libs"
 else
-	libs="glibc $(pkgver libc6-dev), $libs"
+	libs="glibc $(pkgver glibc libc6-dev), $libs"
 fi
 
 mkdir -p "$(dirname "$out")"

@@ -82,6 +82,13 @@ expect "disk too small" 125 "smaller than one sector" -- --kernel "$guest" --dis
 expect "too many disks" 125 "too many disks" -- --kernel "$guest" $(for i in $(seq 9); do printf -- '--disk %s ' "$tmp/disk.img,ro"; done)
 expect "net without tap" 125 "tap=NAME is required" -- --kernel "$guest" --net mac=02:00:00:00:00:01
 expect "net bad mac" 125 "bad MAC address" -- --kernel "$guest" --net tap=t0,mac=01:00:00:00:00:01
+for mac in 02:00:00:00:00 02:00:00:00:00:01:02 " 2:00:00:00:00:01" 02:00:00:00:00:100 \
+	   02:00:00:00:00:-1 02:00:00:00:00:1g 02:00:00:00::01 02:00:00:00:00:01: +2:00:00:00:00:01; do
+	expect "net bad mac '$mac'" 125 "bad MAC address" -- --kernel "$guest" --net "tap=t0,mac=$mac"
+done
+# A good one (hex digits of either case, one digit a byte) passes the
+# parser: what stops this run is the missing KVM.
+expect "net good mac" 125 "(KVM_CAP_PPC_PAPR|/dev/kvm)" -- --kernel "$guest" --net tap=t0,mac=02:aA:0:00:00:01
 expect "vsock bad cid" 125 "bad cid" -- --kernel "$guest" --vsock cid=2,uds=/tmp/v
 expect "vsock without uds" 125 "uds=PATH is required" -- --kernel "$guest" --vsock cid=5
 expect "irqchip bad" 125 "^pvmm: --irqchip xive2: must be auto, xive or xics$" -- --kernel "$guest" --irqchip xive2
@@ -119,6 +126,10 @@ check "nvram refused left alone" '[ "$(cat "$tmp/nv-short.bin")" = "not an nvram
 check "--version exits 0" '"$pvmm" --version >/dev/null 2>&1'
 check "--version says what it is" 'grep -qE "^pvmm [0-9a-zA-Z.]" "$tmp/version" && grep -q "^devices: .*--disk" "$tmp/version" && grep -qE "^limits: [0-9]+ vCPUs" "$tmp/version" && grep -qE "^libraries: .*libfdt [0-9].*jansson [0-9]" "$tmp/version"'
 check "-V is --version" '"$pvmm" -V | cmp -s - "$tmp/version"'
+# The device modules in README's order (their rank, io/device.h), not the
+# linker's: --version, --help (and the PCI slots) alike.
+check "--version devices in order" 'grep -qx "devices: --disk --net --rng --vsock" "$tmp/version"'
+check "--help devices in order" '[ "$("$pvmm" --help 2>&1 | sed -n "s/^ *--\(disk\|net\|rng\|vsock\) .*/\1/p" | tr "\n" " ")" = "disk net rng vsock " ]'
 
 # --config FILE / --print-config: the effective options as JSON, read
 # back to the same options; the command line overrides the file.

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
 #include <sys/ioctl.h>
@@ -304,8 +305,8 @@ static int vcpu_prepare(struct vm *vm, struct vcpu *v)
  * no files). */
 static void read_schedstat(struct vcpu_stats *st, int fd)
 {
-	char buf[128];
-	unsigned long long run = 0, wait = 0;
+	char buf[128], *end, *end2;
+	unsigned long long run, wait;
 	ssize_t n;
 
 	if (fd < 0)
@@ -315,7 +316,10 @@ static void read_schedstat(struct vcpu_stats *st, int fd)
 	if (n <= 0)
 		return;
 	buf[n] = '\0';
-	if (sscanf(buf, "%llu %llu", &run, &wait) == 2) {
+	/* "RUN_NS WAIT_NS SLICES" */
+	run = strtoull(buf, &end, 10);
+	wait = strtoull(end, &end2, 10);
+	if (end != buf && end2 != end) {
 		st->run_ns = run;
 		st->wait_ns = wait;
 	}

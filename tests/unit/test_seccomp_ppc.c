@@ -96,9 +96,10 @@ static void ppc64le_numbers(void **state)
 /* What sandbox.c would do with them, without sandbox.c. */
 const char *sandbox_syscall_name(long nr)
 {
-	if (nr < 0 || (unsigned long)nr >= sandbox_nsyscall_names)
+	if (nr < 0 || (unsigned long)nr >= sandbox_nsyscall_names ||
+	    !sandbox_syscall_off[nr])
 		return NULL;
-	return sandbox_syscall_names[nr];
+	return sandbox_syscall_text + sandbox_syscall_off[nr];
 }
 
 int main(void)

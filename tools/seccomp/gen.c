@@ -175,6 +175,7 @@ int main(int argc, char **argv)
 	uint32_t arch;
 	FILE *out, *pfc = NULL;
 	int last = -1;
+	unsigned offs[1024], text = 1;
 
 	if (argc < 4 || argc > 5) {
 		fprintf(stderr, "usage: seccomp-gen ppc64le|x86_64 IOCTLS "
@@ -225,16 +226,29 @@ int main(int argc, char **argv)
 			last = nr;
 		free(name);
 	}
-	fprintf(out, "const char *const sandbox_syscall_names[] = {\n");
+	/* As one string of NUL-ended names (offset 0: the empty one) and
+	 * each number's offset in it: offsets, not pointers, are a quarter
+	 * the size and need no relocation (issue #16). */
+	fprintf(out, "const char sandbox_syscall_text[] =\n\t\"\\0\"");
 	for (int nr = 0; nr <= last; nr++) {
 		char *name = seccomp_syscall_resolve_num_arch(arch, nr);
 
-		if (name)
-			fprintf(out, "\t[%d] = \"%s\",\n", nr, name);
+		offs[nr] = name ? text : 0;
+		if (name) {
+			fprintf(out, "\n\t\"%s\\0\"", name);
+			text += strlen(name) + 1;
+		}
 		free(name);
 	}
+	if (text > 0xffff) {
+		fprintf(stderr, "seccomp-gen: %u bytes of names\n", text);
+		return 1;
+	}
+	fprintf(out, ";\n\nconst unsigned short sandbox_syscall_off[] = {");
+	for (int nr = 0; nr <= last; nr++)
+		fprintf(out, "%s%u,", nr % 12 ? " " : "\n\t", offs[nr]);
 	fprintf(out,
-		"};\n\nconst unsigned sandbox_nsyscall_names = %d;\n\n"
+		"\n};\n\nconst unsigned sandbox_nsyscall_names = %d;\n\n"
 		"const char sandbox_filter_arch[] = \"%s\";\n",
 		last + 1, argv[1]);
 	if (fclose(out) != 0)
