@@ -398,6 +398,7 @@ int hv_xive_freeze(struct vm *vm)
 {
 	(void)vm;
 	fake_hv.xive_freezes++;
+	fake_hv.xive_freeze_dirty_gets = fake_hv.dirty_get_calls;
 	return fake_hv.state_ret;
 }
 

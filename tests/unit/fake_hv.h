@@ -113,6 +113,7 @@ struct fake_hv {
 	/* hv_xive_freeze/get/set: calls; what get fills in (each source's
 	 * pq, each queue's toggle and index, each vp) and set stores. */
 	int xive_freezes, xive_gets, xive_sets;
+	int xive_freeze_dirty_gets; /* dirty_get_calls at the last freeze */
 	struct xive_state xive;
 	/* hv_cpu_char: cpu_char_ret, and the two words when it is 0 */
 	int cpu_char_calls, cpu_char_ret;
