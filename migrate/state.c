@@ -686,8 +686,15 @@ int snapshot_apply(const struct snap_parts *p, const struct snap_state *s,
 	for (unsigned i = 0; i < PHB_SLOTS; i++) {
 		struct virtio_dev *d = virtio_of(p->phb->func[i]);
 
-		if (d)
-			dev_load(d, &s->dev[i]);
+		if (!d)
+			continue;
+		dev_load(d, &s->dev[i]);
+		/* The XIVE section has an LSI's PQ bits, not its line (the
+		 * XICS one has both): a line that was up is raised again. */
+		if (p->vm->irqchip == IRQCHIP_XIVE && s->dev[i].pci.intx_line &&
+		    d->pci.lsi &&
+		    (err = hv_irq_set_level(p->vm, d->pci.lsi, 1)) < 0)
+			return refused(why, wlen, "an INTx line", err);
 	}
 	papr_load(p->papr, &s->papr);
 	return 0;

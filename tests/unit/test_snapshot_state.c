@@ -227,7 +227,7 @@ static void xive(void **state)
 	struct snap_state *s = NULL;
 	struct snap_parts p;
 	char why[160] = "";
-	uint32_t i = CONFIG_MAX_CPUS + MSI - IRQ_BASE;
+	uint32_t i = CONFIG_MAX_CPUS + MSI - IRQ_BASE, lsi;
 	uint8_t *buf;
 	size_t len;
 
@@ -236,6 +236,10 @@ static void xive(void **state)
 	vdrv_up(&drv, FEATURES, 1);
 	fake_state();
 	xive_guest();
+	/* Its INTx line up (as if MSI-X were off). */
+	assert_true(drv.d->pci.lsi != 0);
+	drv.d->pci.intx_level = drv.d->pci.intx_line = true;
+	lsi = drv.d->pci.lsi;
 	p = parts_of(drv.m);
 	/* A migration's freeze is XIVE's only. */
 	assert_int_equal(snapshot_freeze(&p, why, sizeof(why)), 0);
@@ -264,6 +268,10 @@ static void xive(void **state)
 	assert_int_equal(drv.m->papr.xive.src[i].prio, 6);
 	assert_int_equal(drv.m->papr.xive.queue[0][6].qpage, 0x100000);
 	assert_int_equal(fake_hv.cpu[0].pc, 0xc000000000001000ull);
+	/* The line raised again in the hypervisor. */
+	assert_int_equal(fake_hv.irq_events, 1);
+	assert_int_equal(fake_hv.irq_seen[0], lsi);
+	assert_int_equal(fake_hv.irq_level[0], 1);
 	vdrv_stop(&drv);
 
 	/* Where the guest would have XICS. */
