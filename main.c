@@ -865,14 +865,28 @@ static void choose_mmu(struct machine *m, const struct options *o,
 	m->mmu.hpt_order = hpt_order_for_ram(m->vm.mem.size);
 }
 
-/* --irqchip, decided before the VM exists, like the MMU. */
+/* --irqchip, decided before the VM exists, like the MMU.  A restored or
+ * migrating guest (@snap: its configuration, @from: which option) keeps
+ * the controller it had when --irqchip is auto; one given that differs
+ * is refused by the snapshot's check. */
 static void choose_irqchip(struct machine *m, const struct options *o,
-			   const struct host_caps *h)
+			   const struct host_caps *h,
+			   const struct snap_config *snap, const char *from)
 {
+	enum irqchip want = o->irqchip;
 	const char *why;
 
-	if (irqchip_choose(o->irqchip, h->xics, h->xive, &m->vm.irqchip,
-			   &why) < 0)
+	if (snap && want == IRQCHIP_AUTO) {
+		want = snap->flags & SNAP_CFG_XIVE ? IRQCHIP_XIVE
+						   : IRQCHIP_XICS;
+		if (irqchip_choose(want, h->xics, h->xive, &m->vm.irqchip,
+				   &why) < 0)
+			fail("%s: a guest with the %s interrupt controller: "
+			     "%s",
+			     from, want == IRQCHIP_XIVE ? "XIVE" : "XICS", why);
+		return;
+	}
+	if (irqchip_choose(want, h->xics, h->xive, &m->vm.irqchip, &why) < 0)
 		fail("--irqchip %s: %s", irqchip_name(o->irqchip), why);
 }
 
@@ -1148,7 +1162,15 @@ int main(int argc, char **argv)
 	if (host_open(&h, &caps, errbuf, sizeof(errbuf)) < 0)
 		fail("%s", errbuf);
 	choose_mmu(&m, &o, &caps);
-	choose_irqchip(&m, &o, &caps);
+	if (o.restore)
+		snprintf(errbuf, sizeof(errbuf), "--restore %s", o.restore);
+	else if (o.incoming)
+		snprintf(errbuf, sizeof(errbuf), "--incoming %s", o.incoming);
+	choose_irqchip(&m, &o, &caps,
+		       o.restore    ? &rs.f.cfg
+		       : o.incoming ? &in_cfg
+				    : NULL,
+		       errbuf);
 	/* The guest may have resized its HPT (H_RESIZE_HPT_*): the restored
 	 * one is allocated at the snapshot's size. */
 	if (o.restore && m.mmu.mode == MMU_HASH &&

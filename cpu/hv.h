@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "cpu/irq.h"
 
 struct vm;
 struct vcpu;
@@ -214,5 +215,62 @@ int hv_xive_sync(struct vm *vm, uint32_t lisn);
 int hv_xive_reset(struct vm *vm);
 int hv_xive_esb(struct vm *vm, uint32_t lisn, uint64_t offset, uint64_t data,
 		bool store, uint64_t *out);
+
+/* XIVE state for a snapshot or a migration (migrate/xive_state.h), in
+ * the order Linux's Documentation/virt/kvm/devices/xive.rst gives.
+ *
+ * Sources are indexed as papr/xive.h's table: the IPIs 0 ..
+ * CONFIG_MAX_CPUS - 1 (LISN = index), then pvmm's sources (LISN =
+ * IRQ_BASE + index - CONFIG_MAX_CPUS).  Their routing is the one the
+ * guest asked for (KVM gives none back); @pq is the ESB's PQ bits
+ * (HV_XIVE_PQ_*), the PQ a source had before hv_xive_freeze, plus
+ * HV_XIVE_PQ_FIRED if it was ready (00) and fired while frozen.  Queues
+ * are each vCPU's (by index) of each priority: where and how big, as the
+ * guest set them, and KVM's toggle bit and index of the next entry.  @vp
+ * is KVM_REG_PPC_VP_STATE (the thread context's words 0-1; the second
+ * half unused). */
+#define HV_XIVE_SOURCES	 (CONFIG_MAX_CPUS + HV_XICS_SOURCES)
+#define HV_XIVE_PRIOS	 (XIVE_PRIO_MAX + 1)
+#define HV_XIVE_PQ_MASK	 0x3
+#define HV_XIVE_PQ_OFF	 0x1 /* P=0 Q=1: masked */
+#define HV_XIVE_PQ_FIRED 0x4
+
+static inline uint32_t hv_xive_lisn(uint32_t index)
+{
+	return index < CONFIG_MAX_CPUS ? index
+				       : IRQ_BASE + index - CONFIG_MAX_CPUS;
+}
+
+struct xive_src_state {
+	uint32_t server, eisn;
+	uint8_t prio; /* XIVE_PRIO_MASKED: masked */
+	uint8_t pq;
+};
+
+struct xive_eq_state {
+	uint64_t qaddr;
+	uint32_t qshift; /* 0: no queue */
+	uint32_t toggle, index;
+};
+
+struct xive_state {
+	struct xive_src_state src[HV_XIVE_SOURCES];
+	struct xive_eq_state eq[CONFIG_MAX_CPUS][HV_XIVE_PRIOS];
+	uint64_t vp[CONFIG_MAX_CPUS][2];
+};
+
+/* hv_xive_freeze: the vCPUs are paused; stop the flow of events (every
+ * source's PQ set to 10, so one that fires meanwhile is remembered as
+ * 11) and sync every source and queue, which marks the queue pages dirty
+ * for a migration's last pass.  Once until vm_resume, which gives every
+ * source its PQ back (and fires one that fired meanwhile).
+ * hv_xive_get: freezes if not frozen yet, then fills in each source's
+ * @pq and each queue's toggle and index (those whose @qshift the caller
+ * set: the queues the guest has) and each vCPU's @vp.
+ * hv_xive_set: a VM whose vCPUs have not run: queues, then routing,
+ * then the vCPUs' thread contexts, then each source's PQ. */
+int hv_xive_freeze(struct vm *vm);
+int hv_xive_get(struct vm *vm, struct xive_state *s);
+int hv_xive_set(struct vm *vm, const struct xive_state *s);
 
 #endif

@@ -247,6 +247,26 @@ int hv_xive_esb(struct vm *vm, uint32_t lisn, uint64_t offset, uint64_t data,
 	return -ENOSYS;
 }
 
+int hv_xive_freeze(struct vm *vm)
+{
+	(void)vm;
+	return -ENOSYS;
+}
+
+int hv_xive_get(struct vm *vm, struct xive_state *s)
+{
+	(void)vm;
+	(void)s;
+	return -ENOSYS;
+}
+
+int hv_xive_set(struct vm *vm, const struct xive_state *s)
+{
+	(void)vm;
+	(void)s;
+	return -ENOSYS;
+}
+
 int vm_pause(struct vm *vm)
 {
 	(void)vm;

@@ -371,8 +371,13 @@ static int stop_and_copy(struct src *s, uint32_t last)
 	uint8_t *state = NULL;
 	size_t len = 0;
 	uint64_t left;
+	char why[160] = "";
 	int err = drain(s);
 
+	/* The XIVE's queue pages count as dirty from here: after it, the
+	 * last look at the log. */
+	if (!err && (err = snapshot_freeze(s->p, why, sizeof(why))) < 0)
+		mig_fail(s->r, err, "%s", why);
 	if (!err)
 		err = collect(s, &left);
 	if (!err)
@@ -482,8 +487,6 @@ int mig_source(const struct snap_parts *p, int fd, const struct mig_params *prm,
 	if (!prm->max_passes || prm->max_passes >= MIG_MAX_PASSES)
 		err = mig_fail(r, -EINVAL, "pass limit %u out of 1..%u",
 			       prm->max_passes, MIG_MAX_PASSES - 1);
-	else if ((err = snapshot_supported(p, r->why, sizeof(r->why))) < 0)
-		r->err = err;
 	else if (!(err = src_alloc(&s)) && !(err = hello(&s)))
 		err = precopy(&s, &paused, &t_stop);
 	gmem_log_start(&p->vm->mem, NULL);

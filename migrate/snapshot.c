@@ -330,11 +330,11 @@ static int parse_header(const uint8_t *buf, size_t len, struct snap_file *f,
 		return bad(why, wlen, "not a pvmm snapshot (no %s magic)",
 			   SNAP_MAGIC);
 	version = snap_get_u32(&in);
-	if (version != SNAP_VERSION)
+	if (version < SNAP_VERSION_MIN || version > SNAP_VERSION)
 		return bad(why, wlen,
 			   "snapshot version %u, this pvmm reads "
-			   "version %u",
-			   version, SNAP_VERSION);
+			   "versions %u to %u",
+			   version, SNAP_VERSION_MIN, SNAP_VERSION);
 	*hlen = snap_get_u32(&in);
 	c->ram_size = snap_get_u64(&in);
 	c->mmu_mode = snap_get_u32(&in);
@@ -357,7 +357,8 @@ static int parse_header(const uint8_t *buf, size_t len, struct snap_file *f,
 	crc = snap_get_u32(&in);
 	if (crc != crc_of(buf, *hlen - 4))
 		return bad(why, wlen, "header checksum mismatch");
-	if (c->flags & ~SNAP_CFG_KNOWN)
+	if (c->flags & ~SNAP_CFG_KNOWN ||
+	    (version < 2 && (c->flags & SNAP_CFG_XIVE)))
 		return bad(why, wlen, "unknown configuration flags %#x",
 			   c->flags);
 	if (!c->ncpus || c->ncpus > CONFIG_MAX_CPUS || !c->threads ||
@@ -583,6 +584,12 @@ int snap_config_match(const struct snap_config *have,
 			   "this guest has %u (%u per core)",
 			   have->ncpus, have->threads, want->ncpus,
 			   want->threads);
+	if ((have->flags ^ want->flags) & SNAP_CFG_XIVE)
+		return bad(why, wlen,
+			   "snapshot of a guest with the %s interrupt "
+			   "controller, this one has %s",
+			   have->flags & SNAP_CFG_XIVE ? "XIVE" : "XICS",
+			   want->flags & SNAP_CFG_XIVE ? "XIVE" : "XICS");
 	if (have->flags != want->flags)
 		return bad(why, wlen, "snapshot %s --iommu, this guest %s",
 			   have->flags & SNAP_CFG_IOMMU ? "with" : "without",

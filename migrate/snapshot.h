@@ -33,7 +33,10 @@
 #include "config.h"
 
 #define SNAP_MAGIC	    "PVMMSNAP"
-#define SNAP_VERSION	    1
+/* Version 2: the XIVE section and configuration flag.  Version 1 files
+ * (XICS guests only) read the same. */
+#define SNAP_VERSION	    2
+#define SNAP_VERSION_MIN    1
 #define SNAP_RAM_ALIGN	    (64u << 10) /* largest host base page */
 #define SNAP_SECTION_HEADER 24
 #define SNAP_MAX_SECTIONS   256
@@ -52,6 +55,7 @@ enum snap_section {
 	SNAP_SEC_PHB = 6,     /* host bridge: its DMA windows */
 	SNAP_SEC_DEVICE = 7,  /* one per PCI function (instance = slot) */
 	SNAP_SEC_PAPR = 8,    /* console, event queue, NVRAM */
+	SNAP_SEC_XIVE = 9,    /* XIVE guests, instead of XICS (version 2) */
 	SNAP_SEC_KINDS,
 	SNAP_SEC_END = 0xffffffffu,
 };
@@ -76,7 +80,8 @@ struct snap_config {
 };
 
 #define SNAP_CFG_IOMMU 0x1u
-#define SNAP_CFG_KNOWN SNAP_CFG_IOMMU
+#define SNAP_CFG_XIVE  0x2u /* XIVE exploitation mode, not XICS (version 2) */
+#define SNAP_CFG_KNOWN (SNAP_CFG_IOMMU | SNAP_CFG_XIVE)
 
 /* --- writing ------------------------------------------------------------ */
 

@@ -16,6 +16,7 @@
 #include "migrate/htab.h"
 #include "migrate/state.h"
 #include "migrate/vcpu_state.h"
+#include "migrate/xive_state.h"
 #include "papr/papr.h"
 
 /* The VM-wide section: the LPCR choices of H_SET_MODE, the process
@@ -40,7 +41,8 @@ struct papr_saved {
 struct snap_state {
 	struct machine_saved machine;
 	struct vcpu_saved vcpu[CONFIG_MAX_CPUS];
-	struct xics_state xics;
+	struct xics_state xics; /* the one of the two the guest has */
+	struct xive_state xive;
 	struct dev_saved dev[PHB_SLOTS];
 	struct papr_saved papr;
 	struct tce_state tce;
@@ -67,7 +69,8 @@ void snap_config_of(const struct snap_parts *p, struct snap_config *c)
 	c->hpt_order = p->mmu->mode == MMU_HASH ? p->mmu->hpt_order : 0;
 	c->ncpus = (uint32_t)p->vm->ncpus;
 	c->threads = (uint32_t)p->vm->threads_per_core;
-	c->flags = p->phb->iommu ? SNAP_CFG_IOMMU : 0;
+	c->flags = (p->phb->iommu ? SNAP_CFG_IOMMU : 0) |
+		   (p->vm->irqchip == IRQCHIP_XIVE ? SNAP_CFG_XIVE : 0);
 	for (unsigned i = 0; i < PHB_SLOTS && c->ndev < SNAP_MAX_DEVICES; i++) {
 		struct virtio_dev *d = virtio_of(p->phb->func[i]);
 
@@ -144,12 +147,43 @@ static void xics_encode(const struct xics_state *x, int ncpus,
 		snap_put_u64(o, x->src[i]);
 }
 
+/* The XIVE (frozen by now, hv_xive_freeze) or the XICS. */
+static int write_irqchip(const struct snap_parts *p, struct snap_writer *w,
+			 struct snap_out *o, char *why, size_t wlen)
+{
+	struct xics_state *x = NULL;
+	struct xive_state *v = NULL;
+	int err;
+
+	if (p->vm->irqchip == IRQCHIP_XIVE) {
+		v = malloc(sizeof(*v));
+		err = v ? xive_save(p->vm, &p->papr->xive, v) : -ENOMEM;
+		if (err)
+			snprintf(why, wlen, "cannot read the XIVE: %s",
+				 strerror(-err));
+		else
+			xive_state_encode(v, p->vm->ncpus, o);
+	} else {
+		x = malloc(sizeof(*x));
+		err = x ? hv_xics_get(p->vm, x) : -ENOMEM;
+		if (err)
+			snprintf(why, wlen, "cannot read the XICS: %s",
+				 strerror(-err));
+		else
+			xics_encode(x, p->vm->ncpus, o);
+	}
+	if (!err)
+		err = put(w, v ? SNAP_SEC_XIVE : SNAP_SEC_XICS, 0, o);
+	free(x);
+	free(v);
+	return err;
+}
+
 static int write_vcpus(const struct snap_parts *p, struct snap_writer *w,
 		       struct snap_out *o, char *why, size_t wlen)
 {
 	struct vcpu_saved *s = malloc(sizeof(*s));
-	struct xics_state *x = malloc(sizeof(*x));
-	int err = s && x ? 0 : -ENOMEM;
+	int err = s ? 0 : -ENOMEM;
 
 	for (int i = 0; !err && i < p->vm->ncpus; i++) {
 		err = vcpu_save(p->vm, &p->vm->cpu[i], s);
@@ -161,15 +195,8 @@ static int write_vcpus(const struct snap_parts *p, struct snap_writer *w,
 		vcpu_saved_encode(s, o);
 		err = put(w, SNAP_SEC_VCPU, (uint32_t)i, o);
 	}
-	if (!err && (err = hv_xics_get(p->vm, x)) < 0)
-		snprintf(why, wlen, "cannot read the XICS: %s", strerror(-err));
-	if (!err) {
-		xics_encode(x, p->vm->ncpus, o);
-		err = put(w, SNAP_SEC_XICS, 0, o);
-	}
 	free(s);
-	free(x);
-	return err;
+	return err ? err : write_irqchip(p, w, o, why, wlen);
 }
 
 static int write_hpt(const struct snap_parts *p, struct snap_writer *w,
@@ -247,21 +274,21 @@ static int write_devices(const struct snap_parts *p, struct snap_writer *w,
 	return err;
 }
 
-/* @ram: guest RAM after the sections (a file); @hpt: the HPT section
- * (a live migration sends the HPT in passes before). */
-/* The interrupt controller's state is saved and loaded as XICS's
- * (sources through the XICS device, ICP_STATE per vCPU): a guest in XIVE
- * exploitation mode (--irqchip) cannot be saved or loaded yet. */
-int snapshot_supported(const struct snap_parts *p, char *why, size_t wlen)
+int snapshot_freeze(const struct snap_parts *p, char *why, size_t wlen)
 {
-	if (p->vm->irqchip == IRQCHIP_XICS)
+	int err;
+
+	if (p->vm->irqchip != IRQCHIP_XIVE)
 		return 0;
-	snprintf(why, wlen,
-		 "not with the XIVE interrupt controller yet "
-		 "(--irqchip xics)");
-	return -EOPNOTSUPP;
+	err = hv_xive_freeze(p->vm);
+	if (err)
+		snprintf(why, wlen, "cannot freeze the XIVE: %s",
+			 strerror(-err));
+	return err;
 }
 
+/* @ram: guest RAM after the sections (a file); @hpt: the HPT section
+ * (a live migration sends the HPT in passes before). */
 static int write_state(const struct snap_parts *p, int fd, bool ram, bool hpt,
 		       char *why, size_t wlen)
 {
@@ -273,10 +300,6 @@ static int write_state(const struct snap_parts *p, int fd, bool ram, bool hpt,
 	why[0] = '\0';
 	if (!o.p)
 		return -ENOMEM;
-	if ((err = snapshot_supported(p, why, wlen)) < 0) {
-		free(o.p);
-		return err;
-	}
 	snap_config_of(p, &cfg);
 	snap_writer_init(&w, fd);
 	snap_write_header(&w, &cfg);
@@ -486,7 +509,8 @@ static int check_extra(const struct snap_parts *p, const struct snap_file *f,
 		bool single =
 			s->type == SNAP_SEC_MACHINE ||
 			s->type == SNAP_SEC_XICS || s->type == SNAP_SEC_HPT ||
-			s->type == SNAP_SEC_RAM || s->type == SNAP_SEC_PAPR;
+			s->type == SNAP_SEC_RAM || s->type == SNAP_SEC_PAPR ||
+			s->type == SNAP_SEC_XIVE;
 
 		if ((single && s->instance) ||
 		    (s->type == SNAP_SEC_VCPU &&
@@ -501,6 +525,35 @@ static int check_extra(const struct snap_parts *p, const struct snap_file *f,
 	return 0;
 }
 
+/* The section of the guest's interrupt controller, and not the other's
+ * (the configuration flag said which). */
+static int check_irqchip(const struct snap_parts *p, const struct snap_file *f,
+			 struct snap_state *s, char *why, size_t wlen)
+{
+	const struct snap_sec *sec;
+	char what[120];
+
+	if (p->vm->irqchip != IRQCHIP_XIVE) {
+		if (snap_find(f, SNAP_SEC_XIVE, 0))
+			return say(why, wlen,
+				   "a XIVE section for a XICS guest");
+		if (!(sec = need(f, SNAP_SEC_XICS, 0, "XICS", why, wlen)))
+			return -EINVAL;
+		if (xics_decode(sec, p->vm->ncpus, &s->xics))
+			return say(why, wlen, "XICS section of the wrong size");
+		return 0;
+	}
+	if (snap_find(f, SNAP_SEC_XICS, 0))
+		return say(why, wlen, "a XICS section for a XIVE guest");
+	if (!(sec = need(f, SNAP_SEC_XIVE, 0, "XIVE", why, wlen)))
+		return -EINVAL;
+	if (xive_state_decode(sec, p->vm->ncpus, &s->xive))
+		return say(why, wlen, "XIVE section of the wrong size");
+	if (xive_state_check(p->vm, &s->xive, what, sizeof(what)))
+		return say(why, wlen, "XIVE section: %s", what);
+	return 0;
+}
+
 static int check_all(const struct snap_parts *p, const struct snap_file *f,
 		     bool live, struct snap_state *s, char *why, size_t wlen)
 {
@@ -509,9 +562,7 @@ static int check_all(const struct snap_parts *p, const struct snap_file *f,
 	int err;
 
 	snap_config_of(p, &want);
-	err = snapshot_supported(p, why, wlen);
-	if (!err)
-		err = snap_config_match(&f->cfg, &want, why, wlen);
+	err = snap_config_match(&f->cfg, &want, why, wlen);
 	if (!err)
 		err = check_extra(p, f, why, wlen);
 	if (err)
@@ -530,10 +581,8 @@ static int check_all(const struct snap_parts *p, const struct snap_file *f,
 				   "registers this host does not have",
 				   i);
 	}
-	if (!(sec = need(f, SNAP_SEC_XICS, 0, "XICS", why, wlen)))
-		return -EINVAL;
-	if (xics_decode(sec, p->vm->ncpus, &s->xics))
-		return say(why, wlen, "XICS section of the wrong size");
+	if ((err = check_irqchip(p, f, s, why, wlen)) < 0)
+		return err;
 	if (!(sec = need(f, SNAP_SEC_PAPR, 0, "PAPR", why, wlen)))
 		return -EINVAL;
 	if (papr_decode(sec, &s->papr))
@@ -627,13 +676,25 @@ int snapshot_apply(const struct snap_parts *p, const struct snap_state *s,
 	}
 	if ((err = tce_set_state(&p->phb->dma, &s->tce)) < 0)
 		return refused(why, wlen, "the DMA windows", err);
-	if ((err = hv_xics_set(p->vm, &s->xics)) < 0)
+	if (p->vm->irqchip == IRQCHIP_XIVE) {
+		err = xive_load(p->vm, &p->papr->xive, &s->xive);
+		if (err < 0)
+			return refused(why, wlen, "the XIVE", err);
+	} else if ((err = hv_xics_set(p->vm, &s->xics)) < 0) {
 		return refused(why, wlen, "the XICS", err);
+	}
 	for (unsigned i = 0; i < PHB_SLOTS; i++) {
 		struct virtio_dev *d = virtio_of(p->phb->func[i]);
 
-		if (d)
-			dev_load(d, &s->dev[i]);
+		if (!d)
+			continue;
+		dev_load(d, &s->dev[i]);
+		/* The XIVE section has an LSI's PQ bits, not its line (the
+		 * XICS one has both): a line that was up is raised again. */
+		if (p->vm->irqchip == IRQCHIP_XIVE && s->dev[i].pci.intx_line &&
+		    d->pci.lsi &&
+		    (err = hv_irq_set_level(p->vm, d->pci.lsi, 1)) < 0)
+			return refused(why, wlen, "an INTx line", err);
 	}
 	papr_load(p->papr, &s->papr);
 	return 0;

@@ -32,12 +32,16 @@ void snap_config_of(const struct snap_parts *p, struct snap_config *c);
 /* Requests the devices have in flight: a snapshot waits for 0. */
 unsigned snapshot_inflight(const struct snap_parts *p);
 
+/* The paused, drained machine stops changing guest RAM on its own: a
+ * XIVE guest's sources are masked and its queues synced, their pages
+ * dirty in KVM's log (hv_xive_freeze; vm_resume undoes it).  A live
+ * migration calls it before its last look at the dirty log;
+ * snapshot_write calls it itself.  0, or -errno with one line in
+ * @why. */
+int snapshot_freeze(const struct snap_parts *p, char *why, size_t wlen);
+
 /* Write the paused machine to @fd: header, every section, then (@ram)
  * guest RAM.  0, or -errno with one line in @why. */
-/* 0 if this machine can be saved and loaded, or -EOPNOTSUPP with the
- * reason in @why (XIVE). */
-int snapshot_supported(const struct snap_parts *p, char *why, size_t wlen);
-
 int snapshot_write(const struct snap_parts *p, int fd, bool ram, char *why,
 		   size_t wlen);
 

@@ -21,10 +21,6 @@
 #define EQ_ALWAYS_NOTIFY (1ULL << 0)
 #define ESB_STORE	 (1ULL << 0)
 
-/* The only queue size offered (the tree's ibm,xive-eq-sizes): KVM takes
- * 64 KiB queues only (book3s_xive_native.c). */
-#define XIVE_QSHIFT 16
-
 void xive_reset(struct xive *x)
 {
 	for (uint32_t i = 0; i < XIVE_LISNS; i++)

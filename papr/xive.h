@@ -12,6 +12,10 @@
 #include "config.h"
 #include "cpu/irq.h"
 
+/* The only queue size offered (the tree's ibm,xive-eq-sizes): KVM takes
+ * 64 KiB queues only (book3s_xive_native.c). */
+#define XIVE_QSHIFT 16
+
 /* The IPIs (one per vCPU at most), then pvmm's sources. */
 #define XIVE_LISNS (CONFIG_MAX_CPUS + IRQ_COUNT)
 

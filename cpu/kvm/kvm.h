@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cpu/hv.h"
 #include "cpu/irq.h"
 #include "cpu/vm.h"
 
@@ -78,6 +79,10 @@ struct kvm_vm {
 	/* Each LSI's line as pvmm last set it: XIVE sends an LSI again at
 	 * its EOI while the line is up (hv_xive_esb). */
 	_Atomic bool lsi_level[IRQ_LSI_COUNT];
+	/* XIVE: hv_xive_freeze masked every source, keeping its PQ here
+	 * for the snapshot and for vm_resume (kvm_xive_thaw). */
+	_Atomic bool xive_frozen;
+	uint8_t xive_pq[HV_XIVE_SOURCES];
 	char why[160];		/* what failed while creating the VM */
 	struct kvm_vcpu vcpu[];
 };
@@ -104,6 +109,8 @@ int kvm_xics_connect(struct vm *vm, struct vcpu *v);	/* the same */
 int kvm_xive_create(struct vm *vm);		/* 0 or -errno, k->why */
 int kvm_xive_connect(struct vm *vm, struct vcpu *v);	/* the same */
 void kvm_xive_destroy(struct kvm_vm *k);
+/* vm_resume, vCPUs still parked: undo hv_xive_freeze, if it ran. */
+void kvm_xive_thaw(struct kvm_vm *k);
 
 /* Let KVM answer the multi-TCE hcalls too (vm_config), where it can. */
 void kvm_tce_enable_hcalls(struct vm *vm);

@@ -508,6 +508,8 @@ int vm_resume(struct vm *vm)
 	pthread_mutex_lock(&k->lock);
 	if (!k->pause)
 		err = -EALREADY;
+	else if (k->xive_fd >= 0)
+		kvm_xive_thaw(k);
 	k->pause = false;
 	for (int i = 0; i < vm->ncpus; i++)
 		atomic_store(&k->vcpu[i].attention, true);

@@ -270,3 +270,189 @@ int hv_xive_esb(struct vm *vm, uint32_t lisn, uint64_t offset, uint64_t data,
 	*out = esb_load(mgmt);
 	return 0;
 }
+
+/* --- snapshot and migration (hv.h; Linux Documentation/virt/kvm/devices/
+ * xive.rst, "Migration") --------------------------------------------- */
+
+/* ESB management loads: set the PQ bits, answering the old ones (Linux
+ * asm/xive-regs.h XIVE_ESB_SET_PQ_00 + PQ * 0x100), or only read them. */
+#define ESB_GET	       0x800
+#define ESB_SET_PQ(pq) (ESB_SET_PQ_00 + ((uint64_t)(pq) << 8))
+#define PQ_PENDING     0x2 /* P=1 Q=0: a trigger only sets Q */
+#define PQ_QUEUED      0x3
+
+static uint8_t esb_pq(struct kvm_vm *k, uint32_t lisn, uint64_t offset)
+{
+	uint8_t *mgmt = (uint8_t *)k->esb + lisn * XIVE_ESB_STRIDE +
+			(1ULL << XIVE_ESB_SHIFT);
+
+	return esb_load((volatile uint64_t *)(mgmt + offset)) & HV_XIVE_PQ_MASK;
+}
+
+static void esb_fire(struct kvm_vm *k, uint32_t lisn)
+{
+	*(volatile uint64_t *)((uint8_t *)k->esb + lisn * XIVE_ESB_STRIDE) = 0;
+}
+
+/* Entry @i of struct xive_state's table is a source of this VM (IPIs
+ * exist up to the highest vCPU id only). */
+static bool src_exists(const struct kvm_vm *k, uint32_t i)
+{
+	return i >= CONFIG_MAX_CPUS || i < k->xive_nipis;
+}
+
+static uint64_t eq_id(uint32_t server, uint32_t prio)
+{
+	return ((uint64_t)prio << KVM_XIVE_EQ_PRIORITY_SHIFT &
+		KVM_XIVE_EQ_PRIORITY_MASK) |
+	       ((uint64_t)server << KVM_XIVE_EQ_SERVER_SHIFT &
+		KVM_XIVE_EQ_SERVER_MASK);
+}
+
+static int vp_reg(struct vcpu *v, uint64_t vp[2], bool set)
+{
+	struct kvm_one_reg r = {.id = KVM_REG_PPC_VP_STATE,
+				.addr = (uintptr_t)vp};
+
+	return ioctl(kvm_vcpu_of(v)->fd,
+		     set ? KVM_SET_ONE_REG : KVM_GET_ONE_REG, &r) < 0
+		       ? -errno
+		       : 0;
+}
+
+/* PQ 10 rather than 01 (QEMU's choice too): a source that fires while
+ * frozen turns 11 instead of being lost, and is sent at the thaw. */
+int hv_xive_freeze(struct vm *vm)
+{
+	struct kvm_vm *k = kvm_of(vm);
+	uint64_t unused = 0;
+
+	if (!k->esb)
+		return -ENODEV;
+	if (atomic_load(&k->xive_frozen))
+		return 0;
+	for (uint32_t i = 0; i < HV_XIVE_SOURCES; i++)
+		if (src_exists(k, i))
+			k->xive_pq[i] = esb_pq(k, hv_xive_lisn(i),
+					       ESB_SET_PQ(PQ_PENDING));
+	atomic_store(&k->xive_frozen, true);
+	return set_attr(k->xive_fd, KVM_DEV_XIVE_GRP_CTRL, KVM_DEV_XIVE_EQ_SYNC,
+			&unused);
+}
+
+void kvm_xive_thaw(struct kvm_vm *k)
+{
+	if (!k->esb || !atomic_exchange(&k->xive_frozen, false))
+		return;
+	for (uint32_t i = 0; i < HV_XIVE_SOURCES; i++) {
+		uint32_t lisn = hv_xive_lisn(i);
+		uint8_t was = k->xive_pq[i], now;
+
+		if (!src_exists(k, i))
+			continue;
+		now = esb_pq(k, lisn, ESB_SET_PQ(was));
+		if (now != PQ_QUEUED)
+			continue;
+		/* It fired while frozen: a ready source sends it now, a
+		 * pending one keeps it in Q; an off one loses it, as the
+		 * XIVE would have. */
+		if (was == 0)
+			esb_fire(k, lisn);
+		else if (was == PQ_PENDING)
+			(void)esb_pq(k, lisn, ESB_SET_PQ(PQ_QUEUED));
+	}
+}
+
+int hv_xive_get(struct vm *vm, struct xive_state *s)
+{
+	struct kvm_vm *k = kvm_of(vm);
+	int err = hv_xive_freeze(vm);
+
+	for (uint32_t i = 0; !err && i < HV_XIVE_SOURCES; i++) {
+		uint8_t was = k->xive_pq[i];
+
+		s->src[i].pq = 0;
+		if (!src_exists(k, i))
+			continue;
+		s->src[i].pq = was;
+		if (!was && esb_pq(k, hv_xive_lisn(i), ESB_GET) == PQ_QUEUED)
+			s->src[i].pq |= HV_XIVE_PQ_FIRED;
+	}
+	for (int c = 0; !err && c < vm->ncpus; c++) {
+		for (uint32_t p = 0; !err && p < HV_XIVE_PRIOS; p++) {
+			struct xive_eq_state *q = &s->eq[c][p];
+			struct kvm_ppc_xive_eq eq;
+			struct kvm_device_attr a = {
+				.group = KVM_DEV_XIVE_GRP_EQ_CONFIG,
+				.attr = eq_id((uint32_t)vm->cpu[c].id, p),
+				.addr = (uintptr_t)&eq,
+			};
+
+			if (!q->qshift)
+				continue;
+			memset(&eq, 0, sizeof(eq));
+			if (ioctl(k->xive_fd, KVM_GET_DEVICE_ATTR, &a) < 0)
+				err = -errno;
+			q->toggle = eq.qtoggle;
+			q->index = eq.qindex;
+		}
+		memset(s->vp[c], 0, sizeof(s->vp[c]));
+		if (!err)
+			err = vp_reg(&vm->cpu[c], s->vp[c], false);
+	}
+	return err;
+}
+
+static int queues_set(struct vm *vm, const struct xive_state *s)
+{
+	struct kvm_vm *k = kvm_of(vm);
+	int err = 0;
+
+	for (int c = 0; !err && c < vm->ncpus; c++)
+		for (uint32_t p = 0; !err && p < HV_XIVE_PRIOS; p++) {
+			const struct xive_eq_state *q = &s->eq[c][p];
+			struct kvm_ppc_xive_eq eq = {
+				.flags = KVM_XIVE_EQ_ALWAYS_NOTIFY,
+				.qshift = q->qshift,
+				.qaddr = q->qaddr,
+				.qtoggle = q->toggle,
+				.qindex = q->index,
+			};
+
+			if (q->qshift)
+				err = set_attr(
+					k->xive_fd, KVM_DEV_XIVE_GRP_EQ_CONFIG,
+					eq_id((uint32_t)vm->cpu[c].id, p), &eq);
+		}
+	return err;
+}
+
+int hv_xive_set(struct vm *vm, const struct xive_state *s)
+{
+	struct kvm_vm *k = kvm_of(vm);
+	int err = k->esb ? queues_set(vm, s) : -ENODEV;
+
+	for (uint32_t i = 0; !err && i < HV_XIVE_SOURCES; i++) {
+		const struct xive_src_state *x = &s->src[i];
+		bool masked = x->prio == XIVE_PRIO_MASKED;
+
+		if (src_exists(k, i))
+			err = hv_xive_source_config(
+				vm, hv_xive_lisn(i), x->server,
+				masked ? 0 : x->prio, masked, x->eisn);
+	}
+	for (int c = 0; !err && c < vm->ncpus; c++) {
+		uint64_t vp[2] = {s->vp[c][0], s->vp[c][1]};
+
+		err = vp_reg(&vm->cpu[c], vp, true);
+	}
+	for (uint32_t i = 0; !err && i < HV_XIVE_SOURCES; i++) {
+		if (!src_exists(k, i))
+			continue;
+		(void)esb_pq(k, hv_xive_lisn(i),
+			     ESB_SET_PQ(s->src[i].pq & HV_XIVE_PQ_MASK));
+		if (s->src[i].pq & HV_XIVE_PQ_FIRED)
+			esb_fire(k, hv_xive_lisn(i));
+	}
+	return err;
+}

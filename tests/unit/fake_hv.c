@@ -403,6 +403,40 @@ int hv_xics_set(struct vm *vm, const struct xics_state *s)
 	return fake_hv.state_ret;
 }
 
+int hv_xive_freeze(struct vm *vm)
+{
+	(void)vm;
+	fake_hv.xive_freezes++;
+	fake_hv.xive_freeze_dirty_gets = fake_hv.dirty_get_calls;
+	return fake_hv.state_ret;
+}
+
+int hv_xive_get(struct vm *vm, struct xive_state *s)
+{
+	fake_hv.xive_gets++;
+	for (uint32_t i = 0; i < HV_XIVE_SOURCES; i++)
+		s->src[i].pq = fake_hv.xive.src[i].pq;
+	for (int c = 0; c < vm->ncpus; c++) {
+		for (int p = 0; p < HV_XIVE_PRIOS; p++) {
+			if (!s->eq[c][p].qshift)
+				continue;
+			s->eq[c][p].toggle = fake_hv.xive.eq[c][p].toggle;
+			s->eq[c][p].index = fake_hv.xive.eq[c][p].index;
+		}
+		s->vp[c][0] = fake_hv.xive.vp[c][0];
+		s->vp[c][1] = fake_hv.xive.vp[c][1];
+	}
+	return fake_hv.state_ret;
+}
+
+int hv_xive_set(struct vm *vm, const struct xive_state *s)
+{
+	(void)vm;
+	fake_hv.xive_sets++;
+	fake_hv.xive = *s;
+	return fake_hv.state_ret;
+}
+
 int hv_dirty_log(struct vm *vm, bool on)
 {
 	(void)vm;

@@ -114,6 +114,11 @@ struct fake_hv {
 	uint64_t xive_offset, xive_data, esb_out;
 	bool xive_store;
 	int xive_resets, xive_syncs;
+	/* hv_xive_freeze/get/set: calls; what get fills in (each source's
+	 * pq, each queue's toggle and index, each vp) and set stores. */
+	int xive_freezes, xive_gets, xive_sets;
+	int xive_freeze_dirty_gets; /* dirty_get_calls at the last freeze */
+	struct xive_state xive;
 	/* hv_cpu_char: cpu_char_ret, and the two words when it is 0 */
 	int cpu_char_calls, cpu_char_ret;
 	uint64_t cpu_char[2];

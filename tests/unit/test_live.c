@@ -335,6 +335,50 @@ static void refused_config(void **state)
 	done();
 }
 
+/* A XIVE guest: frozen (its queue pages dirty) before the last read of
+ * the dirty log, its XIVE loaded into the destination's; a destination
+ * that would give it XICS is refused at HELLO. */
+static void migrate_xive(void **state)
+{
+	struct mig_params prm = MIG_DEFAULT_PARAMS;
+	struct dst_run d = {0};
+	struct mig_report r;
+	uint32_t msi = CONFIG_MAX_CPUS + 0x50;
+
+	(void)state;
+	two(2, UNIT_RAM);
+	src_m->vm.irqchip = dst_m->vm.irqchip = IRQCHIP_XIVE;
+	src_m->papr.xive.queue[1][6] = (struct xive_queue){0x100000, 16};
+	src_m->papr.xive.src[msi] = (struct xive_source){1, 0x1050, 6};
+	fake_hv.xive.src[msi].pq = 0x2;
+	fake_hv.xive.eq[1][6].index = 33;
+	writes_left = 2;
+	fake_hv.dirty_hook = guest_writes;
+	assert_int_equal(run(&prm, &d, &r), 0);
+	assert_int_equal(d.err, 0);
+	assert_int_equal(fake_hv.xive_freezes, 1);
+	assert_true(fake_hv.paused);
+	assert_true(fake_hv.xive_freeze_dirty_gets > 0);
+	assert_true(fake_hv.xive_freeze_dirty_gets < fake_hv.dirty_get_calls);
+	assert_int_equal(fake_hv.xive_sets, 1);
+	assert_memory_equal(&dst_m->papr.xive.src, &src_m->papr.xive.src,
+			    sizeof(src_m->papr.xive.src));
+	assert_int_equal(dst_m->papr.xive.queue[1][6].qpage, 0x100000);
+	assert_int_equal(fake_hv.xive.eq[1][6].index, 33);
+	assert_memory_equal(src_m->vm.mem.host, dst_m->vm.mem.host, UNIT_RAM);
+	done();
+
+	two(2, UNIT_RAM);
+	src_m->vm.irqchip = IRQCHIP_XIVE;
+	assert_int_equal(run(&prm, &d, &r), -EINVAL);
+	assert_non_null(strstr(r.why, "refused HELLO"));
+	assert_non_null(strstr(r.why, "XIVE interrupt controller, this one "
+				      "has XICS"));
+	assert_int_equal(fake_hv.xive_freezes, 0);
+	assert_int_equal(fake_hv.pause_calls, 0);
+	done();
+}
+
 /* The destination vanishes mid-way: the source says why and runs on. */
 static void dest_gone(void **state)
 {
@@ -506,6 +550,7 @@ int main(void)
 		cmocka_unit_test(migrate_radix),
 		cmocka_unit_test(pass_limit),
 		cmocka_unit_test(refused_config),
+		cmocka_unit_test(migrate_xive),
 		cmocka_unit_test(dest_gone),
 		cmocka_unit_test(hostile),
 		cmocka_unit_test(migrate_hash),

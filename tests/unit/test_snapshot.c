@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include "cpu/be.h"
 #include "hpt/mmu.h"
 #include "migrate/snapshot.h"
@@ -186,6 +188,60 @@ static void foreign(void **state)
 	other.flags = SNAP_CFG_IOMMU;
 	assert_int_equal(snap_config_match(&f->cfg, &other, why, sizeof(why)),
 			 -EINVAL);
+	/* Another interrupt controller, either way round. */
+	other = cfg;
+	other.flags |= SNAP_CFG_XIVE;
+	assert_int_equal(snap_config_match(&f->cfg, &other, why, sizeof(why)),
+			 -EINVAL);
+	assert_non_null(strstr(why, "XICS interrupt controller, this one "
+				    "has XIVE"));
+	assert_int_equal(snap_config_match(&other, &cfg, why, sizeof(why)),
+			 -EINVAL);
+	assert_non_null(strstr(why, "XIVE interrupt controller, this one "
+				    "has XICS"));
+	free(buf);
+	free(ram);
+	free(f);
+}
+
+/* The header's version and flags rewritten, its checksum made right. */
+static void reheader(uint8_t *buf, uint32_t version, uint32_t flags)
+{
+	uint32_t hlen = be32_load(buf + 12);
+
+	be32_store(buf + 8, version);
+	be32_store(buf + 40, flags); /* magic, 2 words, RAM size, 4 words */
+	be32_store(buf + hlen - 4,
+		   (uint32_t)crc32(crc32(0L, Z_NULL, 0), buf, hlen - 4));
+}
+
+/* Version 1 (before XIVE): read as before; never with the XIVE flag,
+ * which version 2 carries. */
+static void versions(void **state)
+{
+	struct snap_file *f = malloc(sizeof(*f));
+	uint8_t *ram, *buf;
+	size_t len;
+	char why[160];
+
+	(void)state;
+	buf = make(&len, &ram);
+	reheader(buf, 1, 0);
+	assert_int_equal(snap_parse(buf, len, true, f, why, sizeof(why)), 0);
+	reheader(buf, 1, SNAP_CFG_XIVE);
+	assert_int_equal(snap_parse(buf, len, true, f, why, sizeof(why)),
+			 -EINVAL);
+	assert_non_null(strstr(why, "flags 0x2"));
+	reheader(buf, 2, SNAP_CFG_XIVE);
+	assert_int_equal(snap_parse(buf, len, true, f, why, sizeof(why)), 0);
+	assert_int_equal(f->cfg.flags, SNAP_CFG_XIVE);
+	reheader(buf, 2, 0x4);
+	assert_int_equal(snap_parse(buf, len, true, f, why, sizeof(why)),
+			 -EINVAL);
+	reheader(buf, 0, 0);
+	assert_int_equal(snap_parse(buf, len, true, f, why, sizeof(why)),
+			 -EINVAL);
+	assert_non_null(strstr(why, "versions 1 to 2"));
 	free(buf);
 	free(ram);
 	free(f);
@@ -345,10 +401,11 @@ static void cursors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(round_trip), cmocka_unit_test(truncated),
-		cmocka_unit_test(corrupt),    cmocka_unit_test(foreign),
-		cmocka_unit_test(stream),     cmocka_unit_test(cursors),
-		cmocka_unit_test(sparse_ram), cmocka_unit_test(read_stream),
+		cmocka_unit_test(round_trip),  cmocka_unit_test(truncated),
+		cmocka_unit_test(corrupt),     cmocka_unit_test(foreign),
+		cmocka_unit_test(versions),    cmocka_unit_test(stream),
+		cmocka_unit_test(cursors),     cmocka_unit_test(sparse_ram),
+		cmocka_unit_test(read_stream),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
