@@ -95,6 +95,10 @@ def parse(out):
     """runs[figure][vmm] = list of dicts, one per VMM run."""
     runs, cur = {}, None
     for line in out.splitlines():
+        if line.startswith("    | "):
+            # The harness's replay of a failed scenario's tail: lines
+            # already parsed as they came, not more runs.
+            continue
         m = re.search(r"BENCH ([\w-]+) ([\w-]+) (\d+)$", line)
         if m:
             cur = {"round": int(m.group(3))}

@@ -395,6 +395,13 @@ class SavedState(unittest.TestCase):
                                           "snapshot-256"),
                          "QEMU migration active")
 
+    def test_harness_replay_of_a_failed_scenario_is_not_more_runs(self):
+        out = snap() + "FAIL A snapshot (2460.3 s): timeout\n" + "".join(
+            "    | " + l + "\n" for l in snap().splitlines())
+        runs = bench.parse(out)
+        self.assertEqual(len(runs["snapshot-256"]["pvmm"]), 1)
+        self.assertEqual(len(runs["restore-256"]["pvmm"]), 1)
+
     def test_the_scenario_reason_comes_first(self):
         runs = bench.parse("BENCH snapshot-1g pvmm 1\n"
                            "BENCH-FAIL no L2-READY within 300 s\n"

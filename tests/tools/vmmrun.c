@@ -274,6 +274,9 @@ int main(int argc, char **argv)
 		if (first < 0)
 			first = now_ms() - t0;
 		fwrite(buf, 1, (size_t)n, stdout);
+		/* At once: a scenario may wait for a line in the file this
+		 * relays to (stdio would hold a few lines back for ever). */
+		fflush(stdout);
 		for (ssize_t i = 0; i < n; i++) {
 			if (buf[i] != '\n' && ll < sizeof(line) - 1) {
 				line[ll++] = buf[i];
