@@ -95,6 +95,10 @@ def parse(out):
     """runs[figure][vmm] = list of dicts, one per VMM run."""
     runs, cur = {}, None
     for line in out.splitlines():
+        if line.startswith("    | "):
+            # The harness's replay of a failed scenario's tail: lines
+            # already parsed as they came, not more runs.
+            continue
         m = re.search(r"BENCH ([\w-]+) ([\w-]+) (\d+)$", line)
         if m:
             cur = {"round": int(m.group(3))}
@@ -124,6 +128,22 @@ def parse(out):
                     cur[k] = float(v)
                 except ValueError:
                     cur.setdefault("error", "bad vmmrun line: %s" % line[-200:])
+        elif "BENCH-API " in line or "BENCH-QMP " in line:
+            # A snapshot's or migration's answer: pvmm's control socket
+            # or QEMU's last query-migrate.
+            key = "api" if "BENCH-API " in line else "qmp"
+            text = line.split("BENCH-%s " % key.upper(), 1)[1].strip()
+            try:
+                cur[key] = json.loads(text)
+            except ValueError:
+                cur[key] = {"not_json": text[:200]}
+        elif "BENCH-DST " in line:
+            cur["dst"] = line.split("BENCH-DST ", 1)[1].strip()
+        elif "BENCH-FAIL " in line:
+            cur.setdefault("fail", line.split("BENCH-FAIL ", 1)[1].strip())
+        elif "BENCH-SNAP " in line:
+            for k, v in re.findall(r"(\w+)=(-?\d+)", line):
+                cur[k] = int(v)
         elif "crash" not in cur and "status" not in cur and CRASH.search(line):
             cur["crash"] = line[CRASH.search(line).start():].strip()[:160]
         elif "BENCH-REPORT " in line:
@@ -145,9 +165,37 @@ def parse(out):
     return runs
 
 
-def why_failed(run):
+def saved_state_failed(run):
+    """Why a snapshot or migration run's answer does not count: pvmm's
+    control socket answer not ok, QEMU's migration not completed (with
+    QEMU's own error: a build that cannot migrate this guest says so
+    here), or no answer."""
+    if "api" in run:
+        a = run["api"]
+        if "not_json" in a:
+            return "pvmm's answer is not JSON: %s" % a["not_json"]
+        return None if a.get("ok") is True else "pvmm: %s" % a.get(
+            "error", "no \"ok\" in its answer")
+    if "qmp" in run:
+        q = run["qmp"]
+        if "not_json" in q:
+            return "QEMU's query-migrate is not JSON: %s" % q["not_json"]
+        r = q.get("return", {})
+        st = r.get("status") if isinstance(r, dict) else None
+        if st == "completed":
+            return None
+        return "QEMU migration %s%s" % (
+            st or "without a status", ": " + r["error-desc"]
+            if isinstance(r, dict) and "error-desc" in r else "")
+    return "no snapshot or migration answer"
+
+
+def why_failed(run, fig=""):
     """None for a run that counts (ended as it should and saw its marker),
-    else the reason it does not."""
+    else the reason it does not.  @fig: snapshot and migration runs need
+    their answer too, migrations a destination that runs the guest on."""
+    if "fail" in run:
+        return run["fail"]
     if "status" not in run:
         return ("no vmmrun result: the run never ended (scenario timed out "
                 "or the host stopped)")
@@ -164,11 +212,19 @@ def why_failed(run):
                  if "last_line" in run else ""))
     if run.get("marker_ms", -1) < 0:
         return "no marker"
-    return run.get("error")
+    if run.get("error"):
+        return run["error"]
+    if fig.startswith(("snapshot-", "migrate-")):
+        bad = saved_state_failed(run)
+        if bad:
+            return bad
+    if fig.startswith("migrate-") and run.get("dst") != "ok":
+        return "destination: %s" % run.get("dst", "not checked")
+    return None
 
 
-def ok(run):
-    return why_failed(run) is None
+def ok(run, fig=""):
+    return why_failed(run, fig) is None
 
 
 def hcall_ns(which):
@@ -340,6 +396,73 @@ ROWS = [
      blk("rand_write_iops"), 0),
 ]
 
+def saved_ms(run):
+    """A snapshot's time: pvmm's "ms" (pause to written), QEMU's
+    query-migrate total-time (the stream to "exec:cat>FILE" of the guest
+    it stopped just before)."""
+    if "api" in run:
+        return run["api"].get("ms")
+    return run.get("qmp", {}).get("return", {}).get("total-time")
+
+
+def mig(pvmm_key, qemu_value):
+    """A live migration figure: pvmm's migrate answer @pvmm_key, or
+    @qemu_value of QEMU's last query-migrate."""
+    def value(run):
+        if "api" in run:
+            return run["api"].get(pvmm_key)
+        r = run.get("qmp", {}).get("return", {})
+        try:
+            return qemu_value(r)
+        except (KeyError, TypeError):
+            return None
+    return value
+
+
+def restore_vs_cold(runs):
+    """Each restore run's time to the guest's answer over the cold boot to
+    L2-READY of the source it restored (same VMM, size and round)."""
+    for sz in ("256", "1g"):
+        for vmm, rs in runs.get("restore-" + sz, {}).items():
+            cold = {s["round"]: s.get("marker_ms", -1) for s in
+                    runs.get("snapshot-" + sz, {}).get(vmm, [])
+                    if ok(s, "snapshot-" + sz)}
+            for r in rs:
+                if cold.get(r["round"], -1) > 0 and r.get("marker_ms", -1) >= 0:
+                    r["of_cold"] = r["marker_ms"] / cold[r["round"]]
+
+
+for _sz, _mem in (("256", "256 MiB"), ("1g", "1 GiB")):
+    ROWS += [
+        ("snapshot %s: pause -> file written (ms)" % _mem,
+         "snapshot-" + _sz, saved_ms, 0),
+        ("  snapshot %s: file on disk (KiB)" % _mem, "snapshot-" + _sz,
+         lambda r: r.get("file_kib"), 0),
+        ("  %s: cold boot -> L2-READY (ms)" % _mem, "snapshot-" + _sz,
+         lambda r: r["marker_ms"], 0),
+        ("restore %s -> guest answers (ms)" % _mem, "restore-" + _sz,
+         lambda r: r["marker_ms"], 0),
+        ("  restore %s / its cold boot" % _mem, "restore-" + _sz,
+         lambda r: r.get("of_cold"), 4),
+    ]
+for _mode in ("idle", "busy"):
+    ROWS += [
+        ("live migration, %s guest: total (ms)" % _mode, "migrate-" + _mode,
+         mig("total_ms", lambda r: r["total-time"]), 0),
+        ("  %s: downtime (ms)" % _mode, "migrate-" + _mode,
+         mig("downtime_ms", lambda r: r["downtime"]), 0),
+        ("  %s: passes (QEMU: dirty-sync-count)" % _mode, "migrate-" + _mode,
+         mig("passes", lambda r: r["ram"]["dirty-sync-count"]), 0),
+        ("  %s: MB sent (QEMU: RAM transferred)" % _mode, "migrate-" + _mode,
+         lambda r: (lambda b: b / 1e6 if b is not None else None)(mig(
+             "bytes", lambda q: q["ram"]["transferred"])(r)), 1),
+    ]
+
+# Each VMM's median of one figure over its median of another (same row
+# value): restore does not grow with RAM.
+SCALE_ROWS = [("restore 1 GiB / 256 MiB (medians)", "restore-1g",
+               "restore-256", lambda r: r["marker_ms"])]
+
 # Figures a row needs beyond its own (cpu_per_io subtracts a plain boot).
 NEEDS = {"VMM CPU per guest I/O (us)": ("boot",)}
 
@@ -382,11 +505,14 @@ def disk_bytes():
     return sizes
 
 
-def cell(vals, digits, failed=0):
-    """median [min-max] of a row's good runs, and how many failed."""
+def cell(vals, digits, failed=0, why=""):
+    """median [min-max] of a row's good runs, and how many failed; with
+    no good run, the first failed run's reason (never a bare n/a for a
+    VMM that ran)."""
     bad = " (%d failed)" % failed if failed else ""
     if not vals:
-        return "n/a" + bad
+        return "n/a" + (" (%d failed: %s)" % (failed, why[:90])
+                        if failed and why else bad)
     f = "%%.%df" % digits
     return (f + " [" + f + "-" + f + "]") % (statistics.median(vals),
                                             min(vals), max(vals)) + bad
@@ -414,9 +540,10 @@ def table(runs, sizes, only=()):
         vals, med = [], []
         for v in cols:
             rs = runs.get(fig, {}).get(v, [])
-            got = [value(r) for r in rs if ok(r)]
+            got = [value(r) for r in rs if ok(r, fig)]
             got = [x for x in got if x is not None and x >= 0]
-            vals.append(cell(got, digits, sum(not ok(r) for r in rs)))
+            bad = [why_failed(r, fig) for r in rs if not ok(r, fig)]
+            vals.append(cell(got, digits, len(bad), bad[0] if bad else ""))
             med.append(statistics.median(got) if got else None)
         lines.append((label, *vals, *(ratio(med[0], m) for m in med[1:])))
     for label, fig in (r for r in IOMMU_ROWS if not only or r[1] in runs):
@@ -431,6 +558,16 @@ def table(runs, sizes, only=()):
                          if on and off else "-")
         lines.append((label.replace("--iommu:", "--iommu / without:"),
                       *cells, *("-" for _ in cols[1:])))
+    for label, num, den, value in SCALE_ROWS:
+        if only and not (num in runs and den in runs):
+            continue
+        cells = []
+        for v in cols:
+            a = [value(r) for r in runs.get(num, {}).get(v, []) if ok(r, num)]
+            b = [value(r) for r in runs.get(den, {}).get(v, []) if ok(r, den)]
+            cells.append(ratio(statistics.median(a), statistics.median(b))
+                         if a and b else "-")
+        lines.append((label, *cells, *("-" for _ in cols[1:])))
     kib = [sizes[v] / 1024 if v in sizes else None for v in cols]
     lines.append(("on disk: binary + libraries + firmware (KiB)",
                   *("%.0f" % k if k else "-" for k in kib),
@@ -470,7 +607,7 @@ def finish(out, only, sizes, load0, results=None):
             print(out[-3000:])
             failed.append("no results at all (see the console above)")
             return failed
-        counts = {f: {v: "%d/%d" % (sum(map(ok, rs)), len(rs))
+        counts = {f: {v: "%d/%d" % (sum(ok(r, f) for r in rs), len(rs))
                       for v, rs in vs.items()} for f, vs in runs.items()}
         print("pvmm vs QEMU %s (KVM, ic-mode=xics,kernel-irqchip=on), Host A "
               "(emulated POWER9 pseries, nested KVM-HV), 512 MiB, 1 vCPU" %
@@ -481,6 +618,7 @@ def finish(out, only, sizes, load0, results=None):
         print("pvmm stripped binary: %d bytes (issue #16 goal: < 307200)" %
               sizes["pvmm"])
         cpu_per_io(runs)
+        restore_vs_cold(runs)
         rows = table(runs, sizes, only)
         raw["table"] = rows
         failed += failures(runs, rows, scen)
@@ -530,8 +668,8 @@ def failures(runs, rows, scen=None):
     for label, fig, _, _ in ROWS:
         by_fig.setdefault(fig, []).append(label)
     for f, vs in sorted(runs.items()):
-        bad = ["%s round %s: %s" % (v, r.get("round"), why_failed(r))
-               for v, rs in sorted(vs.items()) for r in rs if not ok(r)]
+        bad = ["%s round %s: %s" % (v, r.get("round"), why_failed(r, f))
+               for v, rs in sorted(vs.items()) for r in rs if not ok(r, f)]
         if bad:
             labels = [l for l in by_fig.get(f, [f])
                       if any(row[0] == l for row in rows)] or [f]

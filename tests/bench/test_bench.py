@@ -194,7 +194,8 @@ class Density(unittest.TestCase):
         rows = bench.table(runs, {"pvmm": 1}, only=("density",))
         got = {r[0]: r[1:3] for r in rows[1:]}
         self.assertEqual(got["4 Linux guests (256 MiB) at once: all up (ms)"],
-                         ("8000 [8000-8000]", "n/a (1 failed)"))
+                         ("8000 [8000-8000]",
+                          "n/a (1 failed: guest crash: Kernel panic - x)"))
         self.assertEqual(got["  4 Linux: host memory used (MiB)"][0],
                          "400 [400-400]")
         self.assertEqual(got["  4 Linux: VMMs' summed PSS (MiB)"][0],
@@ -282,6 +283,176 @@ class Written(unittest.TestCase):
                       str(e.exception.code))
         self.assertIn("exit status 1", str(e.exception.code))
         self.assertEqual(len(self.written()["runs"]["boot"]["pvmm"]), 2)
+
+
+# A snapshot run (the source: cold boot to L2-READY, then its answer) and
+# its restore run, as bench/scenarios/snapshot.scn prints them.
+SNAP = ("BENCH snapshot-256 %(vmm)s %(round)d\n[A] L2-READY\n"
+        "[A] vmmrun: status=0 marker_ms=%(cold)d\n%(answer)s\n"
+        "BENCH-SNAP file_kib=%(kib)d\n"
+        "BENCH restore-256 %(vmm)s %(round)d\n[A] L2-GOT go\n"
+        "[A] vmmrun: status=0 marker_ms=%(restore)d\n")
+PVMM_SNAP = 'BENCH-API {"ok":true,"path":"/tmp/sn/snap","ms":800}'
+QEMU_SNAP = ('BENCH-QMP {"return": {"status": "completed", "total-time": 2400,'
+             ' "downtime": 5, "ram": {"transferred": 9000000,'
+             ' "dirty-sync-count": 2}}}')
+
+
+def snap(vmm="pvmm", answer=PVMM_SNAP, cold=4000, restore=100, kib=50000,
+         round=1):
+    return SNAP % {"vmm": vmm, "answer": answer, "cold": cold,
+                   "restore": restore, "kib": kib, "round": round}
+
+
+# A live migration run: the destination's check, its console's tail, the
+# source's console and vmmrun line, then the answer.
+MIG = ("BENCH migrate-%s %s 1\nBENCH-DST %s\ndst: L2-MEM r=9 ok\n"
+       "[A] L2-MEM r=5 ok\n[A] vmmrun: status=0 marker_ms=3000\n%s\n")
+PVMM_MIG = ('BENCH-API {"ok":true,"error":"","passes":9,"pass_bytes":[1,2],'
+            '"hpt_passes":0,"hpt_pass_bytes":[],"bytes":746000000,'
+            '"total_ms":18900,"downtime_ms":2250}')
+
+
+class SavedState(unittest.TestCase):
+    def row(self, rows, label):
+        return next(r for r in rows if r[0] == label)
+
+    def test_snapshot_and_restore_rows(self):
+        out = snap() + snap("qemu-vof", QEMU_SNAP, 5000, 1000, 9000)
+        runs = bench.parse(out)
+        bench.restore_vs_cold(runs)
+        for fig in ("snapshot-256", "restore-256"):
+            for vmm in ("pvmm", "qemu-vof"):
+                self.assertIsNone(bench.why_failed(runs[fig][vmm][0], fig))
+        rows = bench.table(runs, {"pvmm": 1}, only=("snapshot",))
+        self.assertEqual(self.row(rows, "snapshot 256 MiB: pause -> file "
+                                  "written (ms)")[1:3],
+                         ("800 [800-800]", "2400 [2400-2400]"))
+        self.assertEqual(self.row(rows, "  snapshot 256 MiB: file on disk "
+                                  "(KiB)")[1:3],
+                         ("50000 [50000-50000]", "9000 [9000-9000]"))
+        row = self.row(rows, "restore 256 MiB -> guest answers (ms)")
+        self.assertEqual(row[1:3], ("100 [100-100]", "1000 [1000-1000]"))
+        self.assertEqual(row[-2], "0.1x")          # pvmm/VOF
+        self.assertEqual(self.row(rows, "  restore 256 MiB / its cold boot")
+                         [1:3], ("0.0250 [0.0250-0.0250]",
+                                 "0.2000 [0.2000-0.2000]"))
+        self.assertEqual(bench.failures(runs, rows), [])
+
+    def test_restore_scale_row(self):
+        out = snap(restore=100) + snap(restore=130).replace("-256", "-1g")
+        rows = bench.table(bench.parse(out), {"pvmm": 1},
+                           only=("snapshot",))
+        self.assertEqual(self.row(rows, "restore 1 GiB / 256 MiB (medians)")
+                         [1], "1.3x")
+        # Without the 1 GiB runs there is nothing to divide: no row.
+        rows = bench.table(bench.parse(snap()), {"pvmm": 1},
+                           only=("snapshot",))
+        self.assertFalse([r for r in rows if r[0].startswith("restore 1 GiB")])
+
+    def test_refused_snapshot_fails_with_pvmm_reason(self):
+        bad = 'BENCH-API {"ok":false,"error":"cannot create /x.part: EROFS"}'
+        runs = bench.parse(snap(answer=bad))
+        run = runs["snapshot-256"]["pvmm"][0]
+        self.assertEqual(bench.why_failed(run, "snapshot-256"),
+                         "pvmm: cannot create /x.part: EROFS")
+        # Its restore run, with no file, says so too (the scenario's line).
+        runs = bench.parse(snap(answer=bad).replace(
+            "[A] L2-GOT go\n[A] vmmrun: status=0 marker_ms=100\n",
+            "BENCH-FAIL no snapshot file\n"))
+        self.assertEqual(bench.why_failed(runs["restore-256"]["pvmm"][0],
+                                          "restore-256"), "no snapshot file")
+        bench.restore_vs_cold(runs)
+        self.assertNotIn("of_cold", runs["restore-256"]["pvmm"][0])
+
+    def test_answer_not_json_or_missing(self):
+        runs = bench.parse(snap(answer="BENCH-API api-call: connection lost"))
+        self.assertIn("not JSON: api-call: connection lost", bench.why_failed(
+            runs["snapshot-256"]["pvmm"][0], "snapshot-256"))
+        runs = bench.parse(snap(answer=""))
+        self.assertEqual(bench.why_failed(runs["snapshot-256"]["pvmm"][0],
+                                          "snapshot-256"),
+                         "no snapshot or migration answer")
+
+    def test_qemu_that_cannot_migrate_says_why_in_its_cell(self):
+        failed = ('BENCH-QMP {"return": {"status": "failed", "error-desc": '
+                  '"Unable to write to socket: Broken pipe"}}')
+        out = snap() + snap("qemu-vof", failed)
+        runs = bench.parse(out)
+        bench.restore_vs_cold(runs)
+        rows = bench.table(runs, {"pvmm": 1}, only=("snapshot",))
+        cell = self.row(rows, "snapshot 256 MiB: pause -> file written "
+                        "(ms)")[2]
+        self.assertEqual(cell, "n/a (1 failed: QEMU migration failed: "
+                         "Unable to write to socket: Broken pipe)")
+        why = bench.failures(runs, rows)
+        self.assertEqual(len(why), 1)
+        self.assertIn("qemu-vof round 1: QEMU migration failed: Unable", why[0])
+        # A migration still running when qmp-call gave up is no result.
+        runs = bench.parse(snap("qemu-vof", 'BENCH-QMP {"return": '
+                                '{"status": "active"}}'))
+        self.assertEqual(bench.why_failed(runs["snapshot-256"]["qemu-vof"][0],
+                                          "snapshot-256"),
+                         "QEMU migration active")
+
+    def test_harness_replay_of_a_failed_scenario_is_not_more_runs(self):
+        out = snap() + "FAIL A snapshot (2460.3 s): timeout\n" + "".join(
+            "    | " + l + "\n" for l in snap().splitlines())
+        runs = bench.parse(out)
+        self.assertEqual(len(runs["snapshot-256"]["pvmm"]), 1)
+        self.assertEqual(len(runs["restore-256"]["pvmm"]), 1)
+
+    def test_the_scenario_reason_comes_first(self):
+        runs = bench.parse("BENCH snapshot-1g pvmm 1\n"
+                           "BENCH-FAIL no L2-READY within 300 s\n"
+                           "vmmrun: status=137 marker_ms=-1 timeout=1\n")
+        self.assertEqual(bench.why_failed(runs["snapshot-1g"]["pvmm"][0],
+                                          "snapshot-1g"),
+                         "no L2-READY within 300 s")
+
+    def test_migration_rows(self):
+        out = (MIG % ("busy", "pvmm", "ok", PVMM_MIG) +
+               MIG % ("busy", "qemu-vof", "ok", QEMU_SNAP.replace(
+                   "2400", "30000")))
+        runs = bench.parse(out)
+        rows = bench.table(runs, {"pvmm": 1}, only=("migrate",))
+        self.assertEqual(self.row(rows, "live migration, busy guest: total "
+                                  "(ms)")[1:3],
+                         ("18900 [18900-18900]", "30000 [30000-30000]"))
+        self.assertEqual(self.row(rows, "  busy: downtime (ms)")[1:3],
+                         ("2250 [2250-2250]", "5 [5-5]"))
+        self.assertEqual(self.row(rows, "  busy: passes (QEMU: "
+                                  "dirty-sync-count)")[1:3],
+                         ("9 [9-9]", "2 [2-2]"))
+        self.assertEqual(self.row(rows, "  busy: MB sent (QEMU: RAM "
+                                  "transferred)")[1:3],
+                         ("746.0 [746.0-746.0]", "9.0 [9.0-9.0]"))
+        self.assertEqual(bench.failures(runs, rows), [])
+
+    def test_migration_whose_destination_did_not_go_on_fails(self):
+        for dst, why in (("bad page", "destination: bad page"),
+                         ("exit status 139 after stop",
+                          "destination: exit status 139 after stop")):
+            runs = bench.parse(MIG % ("busy", "pvmm", dst, PVMM_MIG))
+            self.assertEqual(bench.why_failed(runs["migrate-busy"]["pvmm"][0],
+                                              "migrate-busy"), why)
+        # No check at all is no result either.
+        runs = bench.parse(MIG.replace("BENCH-DST %s\n", "") %
+                           ("idle", "pvmm", PVMM_MIG))
+        self.assertEqual(bench.why_failed(runs["migrate-idle"]["pvmm"][0],
+                                          "migrate-idle"),
+                         "destination: not checked")
+
+    def test_failed_pvmm_migration_names_its_error(self):
+        bad = ('BENCH-API {"ok":false,"error":"destination refused HELLO: '
+               'another machine","passes":0}')
+        runs = bench.parse(MIG % ("idle", "pvmm", "the guest did not go on",
+                                  bad))
+        rows = bench.table(runs, {"pvmm": 1}, only=("migrate",))
+        why = bench.failures(runs, rows)
+        self.assertIn("pvmm round 1: pvmm: destination refused HELLO", why[0])
+        self.assertIn("no pvmm data for 'live migration, idle guest: total "
+                      "(ms)'", why)
 
 
 if __name__ == "__main__":

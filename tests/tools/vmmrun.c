@@ -22,7 +22,12 @@
  * With -t,
  * a VMM still running SECS seconds after exec is killed (SIGKILL) and the
  * line says timeout=1: one hung guest fails its own run, not the bench
- * scenario and every run after it. */
+ * scenario and every run after it.
+ * With -k LINE, the command's standard input is a pipe into which LINE
+ * and a newline are written every 10 ms until the marker is seen: a
+ * guest restored from a snapshot while it waited in a console read
+ * answers as soon as it runs again, and a line that arrives before the
+ * VMM has loaded its console's state is not the only one. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
@@ -187,10 +192,12 @@ int main(int argc, char **argv)
 	int idle_nthreads = 0;
 	char buf[4096], line[1024];
 	size_t ll = 0;
-	int c, p[2], status = 0;
+	int c, p[2], in[2] = {-1, -1}, status = 0;
+	const char *keys = NULL;
+	double typed = -1;
 	pid_t pid;
 
-	while ((c = getopt(argc, argv, "m:g:i:t:")) != -1) {
+	while ((c = getopt(argc, argv, "m:g:i:t:k:")) != -1) {
 		if (c == 'm')
 			marker = optarg;
 		else if (c == 't')
@@ -199,20 +206,32 @@ int main(int argc, char **argv)
 			idle_s = atof(optarg);
 		else if (c == 'g')
 			guest = strtoull(optarg, NULL, 0);
+		else if (c == 'k')
+			keys = optarg;
 		else
 			return 2;
 	}
-	if (optind >= argc || pipe(p) < 0)
+	if (optind >= argc || pipe(p) < 0 || (keys && pipe(in) < 0))
 		return 2;
 	t0 = now_ms();
 	pid = fork();
 	if (pid == 0) {
 		dup2(p[1], 1);
 		close(p[0]);
+		if (keys) {
+			dup2(in[0], 0);
+			close(in[1]);
+		}
 		execvp(argv[optind], argv + optind);
 		_exit(127);
 	}
 	close(p[1]);
+	if (keys) {
+		/* Only here: the VMM keeps its own SIGPIPE disposition. */
+		signal(SIGPIPE, SIG_IGN);
+		close(in[0]);
+		fcntl(in[1], F_SETFL, O_NONBLOCK);
+	}
 	for (;;) {
 		struct pollfd pfd = { .fd = p[0], .events = POLLIN };
 		ssize_t n;
@@ -232,6 +251,17 @@ int main(int argc, char **argv)
 			timed_out = 1;
 			kill(pid, SIGKILL);
 		}
+		if (in[1] >= 0 && mark >= 0) {
+			close(in[1]);
+			in[1] = -1;
+		}
+		if (in[1] >= 0 && now_ms() - typed >= 10) {
+			typed = now_ms();
+			if (write(in[1], keys, strlen(keys)) < 0 ||
+			    write(in[1], "\n", 1) < 0) {
+				/* A full pipe: the guest has lines enough. */
+			}
+		}
 		if (poll(&pfd, 1, 5) == 0) {
 			sample_rss(pid, guest, &all, &ex);
 			pall = all > pall ? all : pall;
@@ -244,6 +274,9 @@ int main(int argc, char **argv)
 		if (first < 0)
 			first = now_ms() - t0;
 		fwrite(buf, 1, (size_t)n, stdout);
+		/* At once: a scenario may wait for a line in the file this
+		 * relays to (stdio would hold a few lines back for ever). */
+		fflush(stdout);
 		for (ssize_t i = 0; i < n; i++) {
 			if (buf[i] != '\n' && ll < sizeof(line) - 1) {
 				line[ll++] = buf[i];
