@@ -301,10 +301,11 @@ demo: | $(SYSROOT)
 # bytes are and what would reach it), so `make check` runs `make size`,
 # which prints how far off the goal is and fails only above SIZE_CEILING,
 # a guard against growth (snapshot, restore, migration and --api took it
-# from 409,600 to 466,824 bytes on 2026-12-05);
+# from 409,600 to 466,824-471,176 bytes on 2026-12-05, build paths and
+# the sandbox rules included);
 # `make size-goal` fails above the goal itself.
 SIZE_GOAL ?= 307200
-SIZE_CEILING ?= 471040
+SIZE_CEILING ?= 481280
 size: $(PVMM)
 	@s=$$(stat -c %s $(B)/pvmm.stripped); \
 	echo "pvmm: $$s bytes stripped; goal $(SIZE_GOAL): $$(( s - $(SIZE_GOAL) )) over; ceiling $(SIZE_CEILING): $$(( $(SIZE_CEILING) - s )) left"; \

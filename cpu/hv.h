@@ -170,6 +170,13 @@ int hv_tce_create(struct vm *vm, uint32_t liobn, unsigned shift,
 		  uint64_t bus, uint64_t n, uint64_t **tces);
 /* Unmap and release such a table; the hypervisor forgets its LIOBN. */
 void hv_tce_destroy(struct vm *vm, int fd, uint64_t *tces, uint64_t n);
+/* Entries @first..@first+@count of such a table were read through pvmm's
+ * mapping: let go of the pages that brought in (they stay the
+ * hypervisor's, and a later read maps them again), so a walk over a whole
+ * table does not make it pvmm's resident memory.  @first is a multiple of
+ * HV_TCE_RELEASE_STEP entries. */
+#define HV_TCE_RELEASE_STEP 8192u /* entries: 64 KiB, a page of any host */
+void hv_tce_release(uint64_t *tces, uint64_t first, uint64_t count);
 
 /* The host's speculation-mitigation state as the hypervisor reports it
  * (KVM_PPC_GET_CPU_CHAR): H_GET_CPU_CHARACTERISTICS' two words, each cut

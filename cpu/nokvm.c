@@ -184,6 +184,13 @@ int hv_tce_create(struct vm *vm, uint32_t liobn, unsigned shift,
 	return -ENOSYS;
 }
 
+void hv_tce_release(uint64_t *tces, uint64_t first, uint64_t count)
+{
+	(void)tces;
+	(void)first;
+	(void)count;
+}
+
 void hv_tce_destroy(struct vm *vm, int fd, uint64_t *tces, uint64_t n)
 {
 	(void)vm;

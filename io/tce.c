@@ -318,12 +318,47 @@ uint64_t tce_translate(struct tce_set *s, uint64_t ioba, uint64_t len,
 	return done;
 }
 
+/* Walk every entry of @w that maps something, in steps: a table in the
+ * hypervisor is KVM's memory, which pvmm's mapping takes in as it reads
+ * it; each step hands its pages back, so a walk for the report or a
+ * snapshot holds one step's 64 KiB, not a table of megabytes (a Linux
+ * guest's DDW table is 2 MiB for 512 MiB of RAM: vmm-memory's peak was
+ * 3,520 KiB with it). @fn returns false to stop. */
+static void tce_walk(const struct tce_window *w,
+		     bool (*fn)(uint64_t i, uint64_t tce, void *arg), void *arg)
+{
+	bool go = true;
+
+	for (uint64_t i = 0; w->liobn && go && i < w->n;
+	     i += HV_TCE_RELEASE_STEP) {
+		uint64_t end = w->n - i < HV_TCE_RELEASE_STEP
+				       ? w->n
+				       : i + HV_TCE_RELEASE_STEP;
+
+		for (uint64_t j = i; go && j < end; j++) {
+			uint64_t t = tce_load(&w->tce[j]);
+
+			if (t & TCE_PERMS)
+				go = fn(j, t, arg);
+		}
+		if (w->fd >= 0)
+			hv_tce_release(w->tce, i, end - i);
+	}
+}
+
+static bool count_one(uint64_t i, uint64_t tce, void *arg)
+{
+	(void)i;
+	(void)tce;
+	++*(uint64_t *)arg;
+	return true;
+}
+
 uint64_t tce_mapped(const struct tce_window *w)
 {
 	uint64_t n = 0;
 
-	for (uint64_t i = 0; w->liobn && i < w->n; i++)
-		n += (tce_load(&w->tce[i]) & TCE_PERMS) != 0;
+	tce_walk(w, count_one, &n);
 	return n;
 }
 
@@ -341,29 +376,39 @@ bool tce_in_kernel(struct tce_set *s, uint32_t liobn)
 
 /* --- snapshot state ------------------------------------------------------ */
 
+/* A snapshot's walk: into @ws's arrays, which have @room entries (the
+ * count before the walk: entries the guest maps meanwhile wait for the
+ * next snapshot). */
+struct keep {
+	struct tce_win_state *ws;
+	uint64_t room;
+};
+
+static bool keep_one(uint64_t i, uint64_t tce, void *arg)
+{
+	struct keep *k = arg;
+
+	k->ws->idx[k->ws->nent] = i;
+	k->ws->tce[k->ws->nent] = tce;
+	return ++k->ws->nent < k->room;
+}
+
 static int win_get(const struct tce_window *w, struct tce_win_state *ws)
 {
-	uint64_t k = 0, n = tce_mapped(w);
+	struct keep k = {.ws = ws, .room = tce_mapped(w)};
 
 	ws->liobn = w->liobn;
 	ws->shift = w->shift;
 	ws->bus = w->bus;
 	ws->n = w->n;
-	if (!w->liobn || !n)
+	ws->nent = 0;
+	if (!w->liobn || !k.room)
 		return 0;
-	ws->idx = malloc(n * sizeof(uint64_t));
-	ws->tce = malloc(n * sizeof(uint64_t));
+	ws->idx = malloc(k.room * sizeof(uint64_t));
+	ws->tce = malloc(k.room * sizeof(uint64_t));
 	if (!ws->idx || !ws->tce)
 		return -ENOMEM;
-	for (uint64_t i = 0; i < w->n && k < n; i++) {
-		uint64_t t = tce_load(&w->tce[i]);
-
-		if (t & TCE_PERMS) {
-			ws->idx[k] = i;
-			ws->tce[k++] = t;
-		}
-	}
-	ws->nent = k;
+	tce_walk(w, keep_one, &k);
 	return 0;
 }
 

@@ -272,6 +272,15 @@ int hv_tce_create(struct vm *vm, uint32_t liobn, unsigned shift,
 	return fd < 0 ? -errno : fd;
 }
 
+void hv_tce_release(uint64_t *tces, uint64_t first, uint64_t count)
+{
+	(void)tces;
+	fake_hv.tce_released += count;
+	if (count > fake_hv.tce_release_max)
+		fake_hv.tce_release_max = count;
+	fake_hv.tce_release_bad |= first % HV_TCE_RELEASE_STEP != 0;
+}
+
 void hv_tce_destroy(struct vm *vm, int fd, uint64_t *tces, uint64_t n)
 {
 	(void)vm;

@@ -97,6 +97,10 @@ struct fake_hv {
 	uint32_t tce_liobn;
 	unsigned tce_shift;
 	uint64_t tce_bus, tce_n;
+	/* hv_tce_release: entries handed back, the largest step, a step
+	 * that did not start on HV_TCE_RELEASE_STEP */
+	uint64_t tce_released, tce_release_max;
+	bool tce_release_bad;
 
 	/* hv_xive_*: calls in all, the last one's arguments, and what each
 	 * returns (xive_ret; esb_out is what a load reads). */

@@ -285,7 +285,11 @@ static int mig_file(void)
 
 	snprintf(part, sizeof(part), "%s.part", probe_path);
 	fd = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || write(fd, "snap", 4) != 4 || ftruncate(fd, 8192) < 0 ||
+	/* musl's open() follows O_CLOEXEC with fcntl(F_SETFD) (for kernels
+	 * that ignored the flag); glibc's does not, so do it as musl does. */
+	if (fd < 0 || fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+		return 1;
+	if (write(fd, "snap", 4) != 4 || ftruncate(fd, 8192) < 0 ||
 	    lseek(fd, 0, SEEK_SET) != 0 || close(fd) < 0)
 		return 1;
 	if (rename(part, probe_path) < 0)

@@ -304,6 +304,48 @@ static void in_kernel(void **state)
 	assert_int_equal(fake_hv.tce_destroys, 1);
 }
 
+/* Walking a whole table (the report's count, a snapshot) hands a
+ * hypervisor table's pages back step by step: reading KVM's 2 MiB DDW
+ * table through pvmm's mapping made it pvmm's resident memory. */
+static void walk_in_kernel(void **state)
+{
+	struct tce_window *w = &m->io.phb.dma.win[TCE_WIN_DEFAULT];
+	struct tce_state st;
+	uint64_t far = w->n - 5;
+
+	(void)state;
+	assert_true(w->fd >= 0);
+	assert_int_equal(put(DEF, 0x3000, 0x9000 | TCE_READ), H_SUCCESS);
+	assert_int_equal(put(DEF, far * PAGE, 0xa000 | RW), H_SUCCESS);
+	fake_hv.tce_released = fake_hv.tce_release_max = 0;
+	assert_int_equal(tce_mapped(w), 2);
+	assert_int_equal(fake_hv.tce_released, w->n);
+	assert_true(fake_hv.tce_release_max <= HV_TCE_RELEASE_STEP);
+	assert_false(fake_hv.tce_release_bad);
+	fake_hv.tce_released = 0;
+	assert_int_equal(tce_get_state(&m->io.phb.dma, &st), 0);
+	assert_int_equal(st.win[TCE_WIN_DEFAULT].nent, 2);
+	assert_int_equal(st.win[TCE_WIN_DEFAULT].idx[1], far);
+	assert_int_equal(st.win[TCE_WIN_DEFAULT].tce[1], 0xa000 | RW);
+	/* counted, then kept: the table walked twice */
+	assert_int_equal(fake_hv.tce_released, 2 * w->n);
+	tce_state_free(&st);
+}
+
+/* pvmm's own table is its memory anyway: nothing handed back (that would
+ * zero it). */
+static void walk_own(void **state)
+{
+	struct tce_window *w = &m->io.phb.dma.win[TCE_WIN_DEFAULT];
+
+	(void)state;
+	assert_true(w->fd < 0);
+	assert_int_equal(put(DEF, 0x3000, 0x9000 | TCE_READ), H_SUCCESS);
+	fake_hv.tce_released = 0;
+	assert_int_equal(tce_mapped(w), 1);
+	assert_int_equal(fake_hv.tce_released, 0);
+}
+
 /* --- dynamic windows ----------------------------------------------------- */
 
 static void ddw_query(void **state)
@@ -652,6 +694,9 @@ int main(void)
 		T(indirect_hostile),
 		cmocka_unit_test_prestate_setup_teardown(in_kernel, setup,
 							 teardown, &kernel),
+		cmocka_unit_test_prestate_setup_teardown(walk_in_kernel, setup,
+							 teardown, &kernel),
+		T(walk_own),
 		T(ddw_query),
 		T(ddw_query_hostile),
 		T(ddw_create_map),

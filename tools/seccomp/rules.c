@@ -123,6 +123,8 @@ const struct sandbox_rule sandbox_rules[] = {
 	       "snapshot: FILE.part (O_WRONLY | O_CREAT | O_TRUNC)"),
 	SYS_IF(R_MIG, openat, ARG(2, O_ACCMODE, O_WRONLY),
 	       "snapshot: FILE.part (O_WRONLY | O_CREAT | O_TRUNC)"),
+	SYS_IF(R_MIG, fcntl, ARG(1, ~0UL, F_SETFD),
+	       "musl's open(O_CLOEXEC) sets FD_CLOEXEC again with F_SETFD"),
 	SYS(R_MIG, ftruncate, "snapshot: the file's length (RAM's holes)"),
 	SYS(R_MIG, rename, "snapshot: FILE.part to FILE once whole"),
 	SYS(R_MIG, renameat, "the same, other libcs"),
