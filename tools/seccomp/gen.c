@@ -9,11 +9,15 @@
  * (ioctls.c through the target's compiler).  OUT.pfc: the filters in
  * libseccomp's readable form, for people. */
 #include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 
 #include "rules.h"
@@ -129,8 +133,61 @@ static scmp_filter_ctx build(unsigned filter, uint32_t arch)
 	return ctx;
 }
 
+static void write_insn(FILE *out, unsigned short code, unsigned char jt,
+		       unsigned char jf, unsigned k)
+{
+	fprintf(out, "\t{ 0x%04x, %u, %u, 0x%08x },\n", code, jt, jf, k);
+}
+
+/* Whether @filter allows ioctl KVM_RUN: the vCPU thread's. */
+static bool runs_guest(unsigned filter)
+{
+	for (size_t i = 0; i < sandbox_nrules; i++)
+		if ((sandbox_rules[i].filters & (1u << filter)) &&
+		    sandbox_rules[i].ioctl &&
+		    !strcmp(sandbox_rules[i].ioctl, "KVM_RUN"))
+			return true;
+	return false;
+}
+
+/* The vCPU thread's one call per exit, ioctl(fd, KVM_RUN), allowed by the
+ * first 7 instructions: libseccomp's program (a tree of comparisons)
+ * took 52 before it allowed it for ppc64le, on every KVM_RUN (every
+ * hcall, MMIO and interrupt exit).
+ * Anything else falls through to that program unchanged: the jumps are
+ * relative, so it works the same placed after this.  The request is
+ * compared as the program compares it, its low 32 bits (add_rule says
+ * why), read where a little-endian target keeps them in seccomp_data. */
+static unsigned write_fast_path(FILE *out, uint32_t arch)
+{
+	int nr = seccomp_syscall_resolve_name_arch(arch, "ioctl");
+	unsigned long run;
+
+	/* args[1]'s low half comes first only on a little-endian target. */
+	if (arch != SCMP_ARCH_PPC64LE && arch != SCMP_ARCH_X86_64) {
+		fprintf(stderr, "seccomp-gen: no fast path for this target\n");
+		exit(1);
+	}
+	if (nr < 0 || ioctl_value("KVM_RUN", &run) < 0) {
+		fprintf(stderr, "seccomp-gen: no ioctl or KVM_RUN number\n");
+		exit(1);
+	}
+	write_insn(out, BPF_LD | BPF_W | BPF_ABS, 0, 0,
+		   offsetof(struct seccomp_data, arch));
+	write_insn(out, BPF_JMP | BPF_JEQ | BPF_K, 0, 5, arch);
+	write_insn(out, BPF_LD | BPF_W | BPF_ABS, 0, 0,
+		   offsetof(struct seccomp_data, nr));
+	write_insn(out, BPF_JMP | BPF_JEQ | BPF_K, 0, 3, (unsigned)nr);
+	write_insn(out, BPF_LD | BPF_W | BPF_ABS, 0, 0,
+		   offsetof(struct seccomp_data, args[1]));
+	write_insn(out, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, (unsigned)run);
+	write_insn(out, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW);
+	return 7;
+}
+
 /* The exported program, as instructions. */
-static void write_program(FILE *out, scmp_filter_ctx ctx, unsigned filter)
+static void write_program(FILE *out, scmp_filter_ctx ctx, unsigned filter,
+			  uint32_t arch)
 {
 	char tmpl[] = "/tmp/seccomp-gen.XXXXXX";
 	int fd = mkstemp(tmpl), err;
@@ -149,6 +206,8 @@ static void write_program(FILE *out, scmp_filter_ctx ctx, unsigned filter)
 	rewind(f);
 	fprintf(out, "static const struct sock_filter filter_%s[] = {\n",
 		filter_names[filter]);
+	if (runs_guest(filter))
+		n += write_fast_path(out, arch);
 	/* struct sock_filter as the build machine wrote it: code (u16),
 	 * jt, jf (u8), k (u32), host order; written out as values. */
 	while (fread(insn, 1, sizeof(insn), f) == sizeof(insn)) {
@@ -157,8 +216,7 @@ static void write_program(FILE *out, scmp_filter_ctx ctx, unsigned filter)
 
 		memcpy(&code, insn, 2);
 		memcpy(&k, insn + 4, 4);
-		fprintf(out, "\t{ 0x%04x, %u, %u, 0x%08x },\n", code, insn[2],
-			insn[3], k);
+		write_insn(out, code, insn[2], insn[3], k);
 		n++;
 	}
 	fclose(f);
@@ -202,7 +260,7 @@ int main(int argc, char **argv)
 	for (unsigned f = 0; f < SANDBOX_NFILTERS; f++) {
 		scmp_filter_ctx ctx = build(f, arch);
 
-		write_program(out, ctx, f);
+		write_program(out, ctx, f, arch);
 		if (pfc) {
 			fprintf(pfc, "# filter %s\n", filter_names[f]);
 			fflush(pfc);
