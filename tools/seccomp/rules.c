@@ -144,6 +144,9 @@ const struct sandbox_rule sandbox_rules[] = {
 	IOCTL(R_MIG, KVM_GET_SREGS, "a paused vCPU's SLB, SDR1, PVR"),
 	IOCTL(R_MIG, KVM_GET_ONE_REG, "a paused vCPU's SPRs, VPA, TB offset"),
 	IOCTL(R_MIG, KVM_GET_DEVICE_ATTR, "the XICS sources' state"),
+	IOCTL(R_MIG, KVM_SET_DEVICE_ATTR,
+	      "XIVE: the sources' PQ set to 10 and the queues synced before "
+	      "they are read (the freeze)"),
 	IOCTL(R_MIG, KVM_PPC_GET_HTAB_FD, "a hash guest's HPT, read"),
 	IOCTL(R_MIG, KVM_SET_USER_MEMORY_REGION,
 	      "migration: the RAM slot's dirty log on and off"),
