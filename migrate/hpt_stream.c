@@ -134,3 +134,14 @@ size_t hpt_stream_put_end(uint8_t *buf, size_t cap)
 {
 	return hpt_stream_put_chunk(buf, cap, 0, 0, 0, NULL);
 }
+
+int hpt_stream_check_only(void *ctx, uint32_t index, uint16_t n_valid,
+			  uint16_t n_invalid, const uint8_t *hptes)
+{
+	(void)ctx;
+	(void)index;
+	(void)n_valid;
+	(void)n_invalid;
+	(void)hptes;
+	return 0;
+}

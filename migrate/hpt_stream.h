@@ -34,6 +34,8 @@ const char *hpt_stream_strerror(int err);
  * return. */
 int hpt_stream_load(const uint8_t *buf, size_t len, uint32_t *order,
 		    hpt_chunk_fn *apply, void *ctx);
+/* An @apply that keeps nothing: the stream is only checked. */
+hpt_chunk_fn hpt_stream_check_only;
 
 /* Writers: each returns the bytes written, 0 if @cap is too small. */
 size_t hpt_stream_put_header(uint8_t *buf, size_t cap, uint32_t order);

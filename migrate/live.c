@@ -526,17 +526,6 @@ struct dst {
 	uint32_t type; /* the record being handled */
 };
 
-static int no_apply(void *ctx, uint32_t index, uint16_t n_valid,
-		    uint16_t n_invalid, const uint8_t *hptes)
-{
-	(void)ctx;
-	(void)index;
-	(void)n_valid;
-	(void)n_invalid;
-	(void)hptes;
-	return 0;
-}
-
 static int htab_apply(void *ctx, uint32_t index, uint16_t n_valid,
 		      uint16_t n_invalid, const uint8_t *hptes)
 {
@@ -563,7 +552,8 @@ static int dst_hpt(struct dst *d, const uint8_t *pl, uint64_t len)
 
 	if (!d->order)
 		return mig_fail(d->r, -EPROTO, "an HPT for a radix guest");
-	err = hpt_stream_load(pl, (size_t)len, &order, no_apply, NULL);
+	err = hpt_stream_load(pl, (size_t)len, &order, hpt_stream_check_only,
+			      NULL);
 	if (err)
 		return mig_fail(d->r, -EPROTO, "HPT pass: %s",
 				hpt_stream_strerror(err));

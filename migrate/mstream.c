@@ -12,6 +12,7 @@
 #include "cpu/be.h"
 #include "migrate/hpt_stream.h"
 #include "migrate/mstream.h"
+#include "migrate/snapshot.h"
 
 static __attribute__((format(printf, 3, 4))) int bad(char *why, size_t wlen,
 						     const char *fmt, ...)
@@ -74,17 +75,7 @@ uint64_t mig_max_len(uint32_t type, unsigned hpt_order)
 
 static uint32_t rec_crc(const uint8_t *h, const void *payload, uint64_t len)
 {
-	uLong crc = crc32(0L, h, 16);
-	const uint8_t *b = payload;
-
-	while (len) {
-		uInt n = len > (1u << 30) ? (1u << 30) : (uInt)len;
-
-		crc = crc32(crc, b, n);
-		b += n;
-		len -= n;
-	}
-	return (uint32_t)crc;
+	return snap_crc32(snap_crc32(0, h, 16), payload, len);
 }
 
 void mig_hdr_put(uint8_t h[MIG_HEADER], uint32_t type, uint32_t arg,

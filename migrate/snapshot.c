@@ -20,37 +20,32 @@
 #define HDR_LEN(ndev) (HDR_FIXED + CFG_FIXED + (ndev)*4 + 4)
 #define RAM_PAYLOAD   16
 
-static uint32_t crc_of(const void *p, uint64_t len)
+uint32_t snap_crc32(uint32_t crc, const void *p, uint64_t len)
 {
-	uLong crc = crc32(0L, Z_NULL, 0);
+	uLong c = crc;
 	const uint8_t *b = p;
 
 	/* zlib takes uInt lengths: feed it in pieces. */
 	while (len) {
 		uInt n = len > (1u << 30) ? (1u << 30) : (uInt)len;
 
-		crc = crc32(crc, b, n);
+		c = crc32(c, b, n);
 		b += n;
 		len -= n;
 	}
-	return (uint32_t)crc;
+	return (uint32_t)c;
+}
+
+static uint32_t crc_of(const void *p, uint64_t len)
+{
+	return snap_crc32(0, p, len);
 }
 
 /* A section's checksum covers its type, instance and length too: a
  * flipped instance must not make another valid file. */
 static uint32_t sec_crc(const uint8_t *h, const void *payload, uint64_t len)
 {
-	uLong crc = crc32(0L, h, 16);
-	const uint8_t *b = payload;
-
-	while (len) {
-		uInt n = len > (1u << 30) ? (1u << 30) : (uInt)len;
-
-		crc = crc32(crc, b, n);
-		b += n;
-		len -= n;
-	}
-	return (uint32_t)crc;
+	return snap_crc32(snap_crc32(0, h, 16), payload, len);
 }
 
 /* --- payload cursors ----------------------------------------------------- */

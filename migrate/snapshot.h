@@ -186,4 +186,8 @@ static inline bool snap_in_done(const struct snap_in *in)
 	return !in->bad && in->off == in->len;
 }
 
+/* zlib's crc32 of @len bytes at @p continuing @crc (0 to start), for
+ * lengths beyond zlib's uInt. */
+uint32_t snap_crc32(uint32_t crc, const void *p, uint64_t len);
+
 #endif

@@ -433,17 +433,6 @@ static int xics_decode(const struct snap_sec *sec, int ncpus,
 	return snap_in_done(&in) ? 0 : -EINVAL;
 }
 
-static int no_apply(void *ctx, uint32_t index, uint16_t n_valid,
-		    uint16_t n_invalid, const uint8_t *hptes)
-{
-	(void)ctx;
-	(void)index;
-	(void)n_valid;
-	(void)n_invalid;
-	(void)hptes;
-	return 0;
-}
-
 static int check_hpt(const struct snap_parts *p, const struct snap_file *f,
 		     bool live, struct snap_state *s, char *why, size_t wlen)
 {
@@ -457,8 +446,8 @@ static int check_hpt(const struct snap_parts *p, const struct snap_file *f,
 		return sec ? say(why, wlen, "an HPT in a radix snapshot") : 0;
 	if (!sec)
 		return say(why, wlen, "no HPT section in a hash snapshot");
-	err = hpt_stream_load(sec->payload, (size_t)sec->len, &order, no_apply,
-			      NULL);
+	err = hpt_stream_load(sec->payload, (size_t)sec->len, &order,
+			      hpt_stream_check_only, NULL);
 	if (err)
 		return say(why, wlen, "HPT stream: %s",
 			   hpt_stream_strerror(err));
