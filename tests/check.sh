@@ -13,7 +13,8 @@ make l2 || exit 1
 
 total_pass=0 total_fail=0 broken=0
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+fails=$(mktemp)
+trap 'rm -f "$log" "$fails"' EXIT
 
 # stage NAME CMD...: run it, show its output, add its closing counts.
 stage() {
@@ -22,6 +23,9 @@ stage() {
 	echo "=== $name"
 	"$@" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
+	# Remember what failed, to name it again in the last lines (a long
+	# log may reach a reader cut in the middle).
+	grep -E '^(FAIL|not ok|\[  FAILED  \])' "$log" | sed "s/^/$name: /" >>"$fails"
 	counts=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n1)
 	if [ -z "$counts" ]; then
 		echo "=== $name: no result line (exit $rc)"
@@ -47,5 +51,9 @@ stage bench-parser python3 tests/bench/test_bench.py
 stage e2e-fixture tests/e2e/selftest.sh
 stage e2e python3 tests/e2e/run.py
 
+if [ -s "$fails" ]; then
+	echo "=== what failed"
+	awk '!seen[$0]++' "$fails"
+fi
 echo "check: $total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ] && [ "$broken" -eq 0 ]

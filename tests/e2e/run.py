@@ -278,6 +278,7 @@ class HostRun:
         self.env = env
         self.args = args
         self.results = {}       # name -> (ok, reason, seconds)
+        self.failures = []      # FAIL messages with console tails, in order
         self.lines = []
         self.begin_line = {}
         self.boot_s = None
@@ -314,6 +315,7 @@ class HostRun:
             start = self.begin_line.get(name, max(0, len(self.lines) - TAIL_LINES))
             tail = self.lines[start:][-TAIL_LINES:]
             msg += "\n" + "\n".join("    | " + l for l in tail)
+            self.failures.append(msg)
         say(msg)
 
     def on_line(self, line, state):
@@ -583,6 +585,12 @@ def main():
     failed = len(results) - passed
     for h, name, why in skipped:
         print("SKIP %s %s: %s" % (h, name, why))
+    # Failures again at the very end, with their console tails: a CI log
+    # that is cut in the middle still ends by naming what failed.
+    for r in runs:
+        for msg in r.failures:
+            head, *tail = msg.split("\n")
+            print("\n".join([head] + tail[-20:]))
     print("%d passed, %d failed%s" % (passed, failed, ", %d skipped" %
                                       len(skipped) if skipped else ""))
     sys.exit(1 if failed or any(r.error for r in runs if not r.results) else 0)

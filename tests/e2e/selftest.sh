@@ -26,6 +26,12 @@ expect '^FAIL A missing-output .*missing output: never printed' "missing output 
 expect '^FAIL A hang .*timeout' "a hang is killed and fails"
 expect '^FAIL A unwanted .*unwanted output: Oops' "rejected output fails"
 expect '^1 passed, 4 failed$' "the summary counts them"
+# A CI log cut in the middle must still name the failures at its end.
+last=$(printf '%s\n' "$out" | sed -n '/^host A: [0-9]* scenarios in/,$p')
+if printf '%s\n' "$last" | grep -q '^FAIL A wrong-exit' &&
+	printf '%s\n' "$last" | grep -q '^FAIL A hang'; then
+	echo "ok - failures named again after the run"; pass=$((pass + 1))
+else echo "not ok - failures not named after the run"; fail=$((fail + 1)); fi
 if [ "$rc" -ne 0 ]; then echo "ok - non-zero exit"; pass=$((pass + 1));
 else echo "not ok - exit 0 despite failures"; fail=$((fail + 1)); fi
 # This run's QEMU only (others, e.g. a bench, may be running): its
