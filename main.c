@@ -17,6 +17,7 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -240,9 +241,20 @@ static uint64_t parse_size(const char *s)
 	return v << shift;
 }
 
+/* The host's RAM in bytes, 0 if unknown: sysinfo(2) itself, as musl's
+ * sysconf(_SC_PHYS_PAGES) does, without linking sysconf's table. */
+static uint64_t host_ram(void)
+{
+	struct sysinfo si;
+
+	if (sysinfo(&si) < 0)
+		return 0;
+	return (uint64_t)si.totalram * (si.mem_unit ? si.mem_unit : 1);
+}
+
 static void check_mem(uint64_t mem, const char *arg)
 {
-	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+	uint64_t ram = host_ram();
 
 	if (mem < CONFIG_MIN_MEM)
 		fail("--mem %s: less than the %llu MiB minimum", arg,
@@ -250,9 +262,9 @@ static void check_mem(uint64_t mem, const char *arg)
 	if (mem > CONFIG_MAX_MEM)
 		fail("--mem %s: more than pvmm's %llu GiB maximum", arg,
 		     CONFIG_MAX_MEM >> 30);
-	if (pages > 0 && psize > 0 && mem > (uint64_t)pages * (uint64_t)psize)
+	if (ram && mem > ram)
 		fail("--mem %s: more than this host's %llu MiB of memory", arg,
-		     ((unsigned long long)pages * (unsigned long long)psize) >> 20);
+		     (unsigned long long)ram >> 20);
 	if (mem % CONFIG_MEM_ALIGN)
 		fail("--mem %s: not a multiple of %llu KiB", arg,
 		     CONFIG_MEM_ALIGN >> 10);
@@ -1208,7 +1220,7 @@ int main(int argc, char **argv)
 	/* Only page sizes guest RAM (anonymous memory, the host's base
 	 * pages) can be backed with. */
 	mmu_info_filter(&vi.mmu,
-			(uint32_t)__builtin_ctzl((unsigned long)sysconf(_SC_PAGESIZE)));
+			(uint32_t)__builtin_ctz((unsigned)getpagesize()));
 	m.io.phb.iommu = o.iommu;
 	if ((err = devices_create(&m.io)) < 0)
 		fail("cannot create the devices: %s", strerror(-err));
