@@ -307,10 +307,10 @@ demo: | $(SYSROOT)
 # bytes are and what would reach it), so `make check` runs `make size`,
 # which prints how far off the goal is and fails only above SIZE_CEILING,
 # a guard against growth, just above what the steps of README
-# "Footprint" reached (320,328 bytes on 2026-12-05, from 466,824);
+# "Footprint" reached (311,112 bytes on 2026-12-05, from 466,824);
 # `make size-goal` fails above the goal.
 SIZE_GOAL ?= 307200
-SIZE_CEILING ?= 321536
+SIZE_CEILING ?= 312320
 size: $(PVMM)
 	@s=$$(stat -c %s $(B)/pvmm.stripped); \
 	echo "pvmm: $$s bytes stripped; goal $(SIZE_GOAL): $$(( s - $(SIZE_GOAL) )) over; ceiling $(SIZE_CEILING): $$(( $(SIZE_CEILING) - s )) left"; \

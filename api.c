@@ -245,47 +245,47 @@ static void client_close(struct client *c)
 
 /* One answer line; a client that cannot take it is dropped, as is one
  * whose answer could not be made (out of memory). */
-static void answer(struct client *c, cJSON *a)
+static void answer(struct client *c, struct jsonbuf *b)
 {
-	char *s = a ? cJSON_PrintUnformatted(a) : NULL;
-	size_t n = s ? strlen(s) : 0;
+	size_t n;
+	char *s;
 
-	cJSON_Delete(a);
+	jsonbuf_add(b, "\n"); /* the line goes as one write */
+	s = jsonbuf_done(b);
 	if (!s) {
 		client_close(c);
 		return;
 	}
-	s[n] = '\n'; /* over the NUL: the line goes as one write */
-	if (send(c->fd, s, n + 1, MSG_NOSIGNAL | MSG_DONTWAIT) !=
-	    (ssize_t)n + 1)
+	n = strlen(s);
+	if (send(c->fd, s, n, MSG_NOSIGNAL | MSG_DONTWAIT) != (ssize_t)n)
 		client_close(c);
 	free(s);
 }
 
-/* An unsigned 64-bit count into @o, exactly: cJSON's numbers are
- * doubles, so the digits go in raw. */
-static void add_u64(cJSON *o, const char *name, uint64_t v)
+/* {"ok":@ok,"@key":@val: most answers begin so. */
+static void begin(struct jsonbuf *b, bool ok, const char *key, const char *val)
 {
-	char num[24];
-
-	snprintf(num, sizeof(num), "%" PRIu64, v);
-	cJSON_AddRawToObject(o, name, num);
+	jsonbuf_add(b, "{\"ok\":%s,\"%s\":", ok ? "true" : "false", key);
+	jsonbuf_str(b, val);
 }
 
-/* {"ok": @ok, @key: @val}: most answers. */
-static cJSON *answer_of(bool ok, const char *key, const char *val)
+static void answer_state(struct client *c, const char *state)
 {
-	cJSON *a = cJSON_CreateObject();
+	struct jsonbuf b = {0};
 
-	cJSON_AddBoolToObject(a, "ok", ok);
-	cJSON_AddStringToObject(a, key, val);
-	return a;
+	begin(&b, true, "state", state);
+	jsonbuf_add(&b, "}");
+	answer(c, &b);
 }
 
 static void answer_error(struct client *c, const char *msg)
 {
+	struct jsonbuf b = {0};
+
 	api.errors++;
-	answer(c, answer_of(false, "error", msg));
+	begin(&b, false, "error", msg);
+	jsonbuf_add(&b, "}");
+	answer(c, &b);
 }
 
 static const char *state_name(struct machine *m)
@@ -295,75 +295,62 @@ static const char *state_name(struct machine *m)
 	return vm_paused(&m->vm) ? "paused" : "running";
 }
 
-/* cJSON's object calls do nothing with a NULL object or item: a failed
- * allocation anywhere leaves a partial answer only if the top object
- * was made, and answer() drops the client if printing fails. */
-static cJSON *info(struct machine *m)
+/* The last migration's numbers (README, "Live migration"), as the
+ * migrate request's answer and info's "migration". */
+static void put_migration(struct jsonbuf *b, const struct mig_report *r)
+{
+	begin(b, !r->err, "error", r->err ? r->why : "");
+	jsonbuf_add(b, ",\"passes\":%u,\"pass_bytes\":[", r->passes);
+	for (uint32_t i = 0; i < r->passes && i < MIG_MAX_PASSES; i++)
+		jsonbuf_add(b, "%s%" PRIu64, i ? "," : "", r->pass_bytes[i]);
+	jsonbuf_add(b, "],\"hpt_passes\":%u,\"hpt_pass_bytes\":[",
+		    r->hpt_passes);
+	for (uint32_t i = 0; i < r->hpt_passes && i < MIG_MAX_PASSES; i++)
+		jsonbuf_add(b, "%s%" PRIu64, i ? "," : "", r->hpt_bytes[i]);
+	jsonbuf_add(b,
+		    "],\"bytes\":%" PRIu64 ",\"total_ms\":%" PRIu64
+		    ",\"downtime_ms\":%" PRIu64 "}",
+		    r->bytes, r->total_ns / 1000000, r->downtime_ns / 1000000);
+}
+
+static void answer_info(struct client *c, struct machine *m)
 {
 	static const char *const exit_names[EXIT_KIND_MAX] = {
 		"hcall", "mmio", "interrupted", "other"};
-	cJSON *a = answer_of(true, "state", state_name(m));
-	cJSON *phases, *exits, *counts;
+	struct jsonbuf b = {0};
+	const char *sep = "";
 
-	cJSON_AddNumberToObject(a, "vcpus", m->vm.ncpus);
-	add_u64(a, "mem", m->vm.mem.size);
-	cJSON_AddStringToObject(a, "mmu", mmu_mode_name(m->mmu.mode));
-	phases = cJSON_AddObjectToObject(a, "phases_ns");
+	begin(&b, true, "state", state_name(m));
+	jsonbuf_add(&b, ",\"vcpus\":%d,\"mem\":%" PRIu64 ",\"mmu\":\"%s\"",
+		    m->vm.ncpus, (uint64_t)m->vm.mem.size,
+		    mmu_mode_name(m->mmu.mode));
+	jsonbuf_add(&b, ",\"phases_ns\":{");
 	for (int p = 0; p < PHASE_MAX; p++) {
 		uint64_t ns = atomic_load(&m->vm.stats.phase_ns[p]);
 
-		if (ns)
-			add_u64(phases, report_phase_name((enum phase)p), ns);
+		if (!ns)
+			continue;
+		jsonbuf_add(&b, "%s\"%s\":%" PRIu64, sep,
+			    report_phase_name((enum phase)p), ns);
+		sep = ",";
 	}
-	exits = cJSON_AddObjectToObject(a, "exits");
+	jsonbuf_add(&b, "},\"exits\":{");
 	for (int k = 0; k < EXIT_KIND_MAX; k++)
-		add_u64(exits, exit_names[k],
-			atomic_load(&m->vm.stats.exits[k]));
-	counts = cJSON_AddObjectToObject(a, "api");
-	add_u64(counts, "requests", api.requests);
-	add_u64(counts, "errors", api.errors);
-	add_u64(counts, "snapshots", api.snapshots);
-	return a;
-}
-
-static cJSON *api_migration_json(const struct mig_report *r);
-
-static cJSON *info_all(struct machine *m)
-{
-	cJSON *a = info(m);
-
-	if (api.mig.active)
-		cJSON_AddItemToObject(a, "migration",
-				      answer_of(true, "state", "running"));
-	else if (m->migration)
-		cJSON_AddItemToObject(a, "migration",
-				      api_migration_json(m->migration));
-	return a;
-}
-
-/* The last migration's numbers (README, "Live migration"). */
-static cJSON *api_migration_json(const struct mig_report *r)
-{
-	cJSON *a = answer_of(!r->err, "error", r->err ? r->why : "");
-	cJSON *passes, *hpt;
-	char num[24];
-
-	cJSON_AddNumberToObject(a, "passes", r->passes);
-	passes = cJSON_AddArrayToObject(a, "pass_bytes");
-	for (uint32_t i = 0; i < r->passes && i < MIG_MAX_PASSES; i++) {
-		snprintf(num, sizeof(num), "%" PRIu64, r->pass_bytes[i]);
-		cJSON_AddItemToArray(passes, cJSON_CreateRaw(num));
+		jsonbuf_add(&b, "%s\"%s\":%" PRIu64, k ? "," : "",
+			    exit_names[k],
+			    (uint64_t)atomic_load(&m->vm.stats.exits[k]));
+	jsonbuf_add(&b,
+		    "},\"api\":{\"requests\":%" PRIu64 ",\"errors\":%" PRIu64
+		    ",\"snapshots\":%" PRIu64 "}",
+		    api.requests, api.errors, api.snapshots);
+	if (api.mig.active) {
+		jsonbuf_add(&b, ",\"migration\":{\"state\":\"running\"}");
+	} else if (m->migration) {
+		jsonbuf_add(&b, ",\"migration\":");
+		put_migration(&b, m->migration);
 	}
-	cJSON_AddNumberToObject(a, "hpt_passes", r->hpt_passes);
-	hpt = cJSON_AddArrayToObject(a, "hpt_pass_bytes");
-	for (uint32_t i = 0; i < r->hpt_passes && i < MIG_MAX_PASSES; i++) {
-		snprintf(num, sizeof(num), "%" PRIu64, r->hpt_bytes[i]);
-		cJSON_AddItemToArray(hpt, cJSON_CreateRaw(num));
-	}
-	add_u64(a, "bytes", r->bytes);
-	add_u64(a, "total_ms", r->total_ns / 1000000);
-	add_u64(a, "downtime_ms", r->downtime_ns / 1000000);
-	return a;
+	jsonbuf_add(&b, "}");
+	answer(c, &b);
 }
 
 static struct client *pending_client(void)
@@ -413,7 +400,7 @@ static void snapshot_done(void *arg, int res)
 	struct client *c = pending_client();
 	struct machine *m = arg;
 	uint64_t t1;
-	cJSON *a;
+	struct jsonbuf b = {0};
 	int err = api.snap.err;
 	const char *why = api.snap.why;
 
@@ -430,9 +417,9 @@ static void snapshot_done(void *arg, int res)
 		answer_error(c, why);
 		return;
 	}
-	a = answer_of(true, "path", api.snap.path);
-	add_u64(a, "ms", (t1 - api.snap.t0) / 1000000);
-	answer(c, a);
+	begin(&b, true, "path", api.snap.path);
+	jsonbuf_add(&b, ",\"ms\":%" PRIu64 "}", (t1 - api.snap.t0) / 1000000);
+	answer(c, &b);
 }
 
 /* On the worker: the file, then back to the loop thread. */
@@ -524,17 +511,17 @@ static void migrate_done(void *arg, int res)
 {
 	struct machine *m = arg;
 	struct client *c = &api.c[api.mig.client];
-	cJSON *a;
+	struct jsonbuf b = {0};
 
 	(void)res;
 	close(api.mig.fd);
 	api.mig.active = false;
 	m->migration = &api.mig.r;
 	if (c->fd >= 0 && c->gen == api.mig.gen) {
-		a = api_migration_json(&api.mig.r);
+		put_migration(&b, &api.mig.r);
 		if (api.mig.r.err)
 			api.errors++;
-		answer(c, a);
+		answer(c, &b);
 	}
 	/* The guest runs there now: here it stays paused and ends, with
 	 * status 0 (vCPUs leave without entering it again). */
@@ -679,7 +666,7 @@ static void serve(struct machine *m, struct client *c, const char *line,
 	} else if (api.snap.active) {
 		answer_error(c, "busy: a snapshot is being taken");
 	} else if (r->op == API_INFO) {
-		answer(c, info_all(m));
+		answer_info(c, m);
 	} else if (api.mig.active && r->op != API_INFO) {
 		answer_error(c, "busy: a migration is in progress");
 	} else if (r->op == API_MIGRATE) {
@@ -690,7 +677,7 @@ static void serve(struct machine *m, struct client *c, const char *line,
 		/* A paused guest must run to power off. */
 		lifecycle_request_stop(m);
 		vm_resume(&m->vm);
-		answer(c, answer_of(true, "state", state_name(m)));
+		answer_state(c, state_name(m));
 	} else {
 		err = r->op == API_PAUSE ? vm_pause(&m->vm) : vm_resume(&m->vm);
 		if (err)
@@ -702,7 +689,7 @@ static void serve(struct machine *m, struct client *c, const char *line,
 						? "the guest is stopping"
 						: strerror(-err));
 		else
-			answer(c, answer_of(true, "state", state_name(m)));
+			answer_state(c, state_name(m));
 	}
 	free(r);
 }

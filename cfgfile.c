@@ -251,79 +251,112 @@ void cfg_args_free(struct cfg_args *a)
 	*a = (struct cfg_args){0};
 }
 
+/* One key of the effective configuration, in the order keys were first
+ * set: its value, or its list. */
+struct cfg_entry {
+	const struct cfg_key *key;
+	char *value; /* NULL: null (a string), false (a flag) */
+	char **list;
+	size_t n;
+};
+
 struct cfg_out {
-	cJSON *obj;
+	struct cfg_entry *e;
+	size_t n;
 };
 
 struct cfg_out *cfg_out_new(void)
 {
-	struct cfg_out *o = malloc(sizeof(*o));
-
-	if (!o)
-		return NULL;
-	/* cJSON keeps an object's keys in insertion order. */
-	o->obj = cJSON_CreateObject();
-	if (!o->obj) {
-		free(o);
-		return NULL;
-	}
-	return o;
+	return calloc(1, sizeof(struct cfg_out));
 }
 
-/* A number is the decimal string the caller checked, printed as it is
- * (raw): no trip through a double. */
-static cJSON *value_of(const struct cfg_key *key, const char *value)
+static struct cfg_entry *entry(struct cfg_out *o, const struct cfg_key *key)
 {
-	switch (key->kind) {
-	case CFG_FLAG: return cJSON_CreateBool(value != NULL);
-	case CFG_NUMBER: return cJSON_CreateRaw(value);
-	case CFG_STRING:
-	case CFG_LIST: break;
-	}
-	return value ? cJSON_CreateString(value) : cJSON_CreateNull();
+	struct cfg_entry *e;
+
+	for (size_t i = 0; i < o->n; i++)
+		if (!strcmp(o->e[i].key->name, key->name))
+			return &o->e[i];
+	e = realloc(o->e, (o->n + 1) * sizeof(*e));
+	if (!e)
+		return NULL;
+	o->e = e;
+	e = &o->e[o->n++];
+	*e = (struct cfg_entry){.key = key};
+	return e;
 }
 
 int cfg_out_set(struct cfg_out *o, const struct cfg_key *key, const char *value)
 {
-	cJSON *list, *v;
+	struct cfg_entry *e = entry(o, key);
+	char *v = NULL, **list;
 
+	if (!e || (value && !(v = strdup(value))))
+		return -ENOMEM;
 	if (key->kind != CFG_LIST) {
-		v = value_of(key, value);
-		if (!v)
-			return -ENOMEM;
 		/* The last value of a key wins, in the key's first place. */
-		if (cJSON_HasObjectItem(o->obj, key->name))
-			return cJSON_ReplaceItemInObjectCaseSensitive(
-				       o->obj, key->name, v)
-				       ? 0
-				       : (cJSON_Delete(v), -ENOMEM);
-		return cJSON_AddItemToObject(o->obj, key->name, v)
-			       ? 0
-			       : (cJSON_Delete(v), -ENOMEM);
-	}
-	list = cJSON_GetObjectItemCaseSensitive(o->obj, key->name);
-	if (!list) {
-		list = cJSON_AddArrayToObject(o->obj, key->name);
-		if (!list)
-			return -ENOMEM;
-	}
-	if (!value)
+		free(e->value);
+		e->value = v;
 		return 0;
-	v = cJSON_CreateString(value);
-	if (!v || !cJSON_AddItemToArray(list, v)) {
-		cJSON_Delete(v);
+	}
+	if (!v)
+		return 0; /* the list exists, maybe empty */
+	list = realloc(e->list, (e->n + 1) * sizeof(*list));
+	if (!list) {
+		free(v);
 		return -ENOMEM;
 	}
+	e->list = list;
+	e->list[e->n++] = v;
 	return 0;
+}
+
+/* A key's value as JSON: a flag true or false, a number the decimal
+ * string the caller checked (as it is: no trip through a double), a
+ * string quoted or null, a list of strings on one line. */
+static void put_value(struct jsonbuf *b, const struct cfg_entry *e)
+{
+	switch (e->key->kind) {
+	case CFG_FLAG: jsonbuf_add(b, e->value ? "true" : "false"); return;
+	case CFG_NUMBER:
+	case CFG_STRING:
+		if (!e->value)
+			jsonbuf_add(b, "null");
+		else if (e->key->kind == CFG_NUMBER)
+			jsonbuf_add(b, "%s", e->value);
+		else
+			jsonbuf_str(b, e->value);
+		return;
+	case CFG_LIST:
+		jsonbuf_add(b, "[");
+		for (size_t i = 0; i < e->n; i++) {
+			jsonbuf_add(b, i ? ", " : "");
+			jsonbuf_str(b, e->list[i]);
+		}
+		jsonbuf_add(b, "]");
+		return;
+	}
 }
 
 int cfg_out_print(const struct cfg_out *o, FILE *f)
 {
-	char *s = cJSON_Print(o->obj);
+	struct jsonbuf b = {0};
+	char *s;
 	int rc = 0;
 
-	if (!s || fputs(s, f) == EOF || fputc('\n', f) == EOF)
-		rc = s ? -EIO : -ENOMEM;
+	jsonbuf_add(&b, "{");
+	for (size_t i = 0; i < o->n; i++) {
+		jsonbuf_add(&b, "%s\n  ", i ? "," : "");
+		jsonbuf_str(&b, o->e[i].key->name);
+		jsonbuf_add(&b, ": ");
+		put_value(&b, &o->e[i]);
+	}
+	jsonbuf_add(&b, o->n ? "\n}\n" : "}\n");
+	s = jsonbuf_done(&b);
+	if (!s)
+		return -ENOMEM;
+	if (fputs(s, f) == EOF)
+		rc = -EIO;
 	free(s);
 	return rc;
 }
@@ -332,6 +365,12 @@ void cfg_out_free(struct cfg_out *o)
 {
 	if (!o)
 		return;
-	cJSON_Delete(o->obj);
+	for (size_t i = 0; i < o->n; i++) {
+		free(o->e[i].value);
+		for (size_t j = 0; j < o->e[i].n; j++)
+			free(o->e[i].list[j]);
+		free(o->e[i].list);
+	}
+	free(o->e);
 	free(o);
 }

@@ -1,5 +1,8 @@
 /* Checks of a JSON text before cJSON parses it (jsontext.h). */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "jsontext.h"
@@ -124,4 +127,83 @@ bool jsontext_int(const cJSON *v, int64_t *n)
 		return false;
 	*n = (int64_t)d;
 	return true;
+}
+
+/* Room for @n more bytes and the NUL. */
+static bool reserve(struct jsonbuf *b, size_t n)
+{
+	size_t cap = b->cap ? b->cap : 256;
+	char *p;
+
+	if (b->failed)
+		return false;
+	if (b->len + n < b->cap)
+		return true;
+	while (b->len + n >= cap)
+		cap *= 2;
+	p = realloc(b->s, cap);
+	if (!p) {
+		b->failed = true;
+		return false;
+	}
+	b->s = p;
+	b->cap = cap;
+	return true;
+}
+
+void jsonbuf_add(struct jsonbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || !reserve(b, (size_t)n))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void jsonbuf_str(struct jsonbuf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	/* At most 6 bytes out per byte in, and the two quotes. */
+	if (!reserve(b, 6 * strlen(s) + 2))
+		return;
+	b->s[b->len++] = '"';
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\') {
+			b->s[b->len++] = '\\';
+			b->s[b->len++] = (char)c;
+		} else if (c < 0x20) {
+			memcpy(b->s + b->len, "\\u00", 4);
+			b->s[b->len + 4] = hex[c >> 4];
+			b->s[b->len + 5] = hex[c & 15];
+			b->len += 6;
+		} else {
+			b->s[b->len++] = (char)c;
+		}
+	}
+	b->s[b->len++] = '"';
+	b->s[b->len] = '\0';
+}
+
+char *jsonbuf_done(struct jsonbuf *b)
+{
+	char *s = NULL;
+
+	if (reserve(b, 0)) {
+		s = b->s;
+		s[b->len] = '\0';
+	} else {
+		free(b->s);
+	}
+	*b = (struct jsonbuf){0};
+	return s;
 }

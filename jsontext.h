@@ -39,4 +39,26 @@ void jsontext_where(const char *text, size_t at, unsigned *line, unsigned *col);
  * and no other number rounds to), in *@n. */
 bool jsontext_int(const cJSON *v, int64_t *n);
 
+/* JSON out: pvmm writes its few answers and --print-config itself, as
+ * --report does, so cJSON's printer (and with it musl's sscanf, which it
+ * calls to check each number) stays out of the binary.  A growing
+ * buffer; after a failed allocation every call does nothing and
+ * jsonbuf_done() returns NULL. */
+struct jsonbuf {
+	char *s;
+	size_t len, cap;
+	bool failed;
+};
+
+/* printf into @b; what it adds must already be JSON (names, numbers,
+ * punctuation): strings go through jsonbuf_str(). */
+__attribute__((format(printf, 2, 3))) void jsonbuf_add(struct jsonbuf *b,
+						       const char *fmt, ...);
+/* @s as a JSON string, quoted: '"', '\\' and control characters
+ * escaped, everything else as it is. */
+void jsonbuf_str(struct jsonbuf *b, const char *s);
+/* The text (NUL-terminated, the caller frees it), or NULL if an
+ * allocation failed (and the buffer is freed). */
+char *jsonbuf_done(struct jsonbuf *b);
+
 #endif

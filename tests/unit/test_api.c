@@ -9,6 +9,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "api.h"
 #include "tests/unit/fake_sys.h"
 #include "tests/unit/unit.h"
@@ -245,6 +247,27 @@ static void serves(void **state)
 		strstr(buf, "\"exits\":{\"hcall\":18446744073709551615,"));
 	assert_non_null(strstr(buf, "\"mem\":"));
 	assert_non_null(strstr(buf, "\"api\":{\"requests\":"));
+	{
+		/* The whole answer is one JSON object, as documented. */
+		cJSON *a = cJSON_Parse(buf);
+
+		assert_non_null(a);
+		assert_true(cJSON_IsTrue(
+			cJSON_GetObjectItemCaseSensitive(a, "ok")));
+		assert_int_equal(
+			cJSON_GetArraySize(
+				cJSON_GetObjectItemCaseSensitive(a, "exits")),
+			EXIT_KIND_MAX);
+		assert_true(cJSON_IsObject(
+			cJSON_GetObjectItemCaseSensitive(a, "phases_ns")));
+		assert_int_equal(
+			cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(a, "api"),
+				"errors")
+				->valuedouble,
+			3); /* paused already, the migration, "bogus" */
+		cJSON_Delete(a);
+	}
 	assert_false(fake_hv.paused);
 	close(c);
 	assert_true(fake_loop_ready(sfd)); /* EOF: the server lets it go */

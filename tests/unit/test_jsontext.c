@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -166,12 +167,84 @@ static void integers(void **state)
 	assert_false(jsontext_int(NULL, &(int64_t){0}));
 }
 
+/* pvmm's JSON writer: every string comes back the same through cJSON's
+ * parser, control characters and quotes escaped, UTF-8 as it is. */
+static void writer_round_trip(void **state)
+{
+	char in[300], *out;
+	struct jsonbuf b = {0};
+	size_t n = 0;
+	cJSON *v, *e;
+
+	(void)state;
+	for (int c = 1; c < 0x80; c++)
+		in[n++] = (char)c; /* every ASCII byte but NUL */
+	memcpy(in + n, "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 9);
+	n += 9;
+	in[n] = '\0';
+	jsonbuf_add(&b, "{\"s\":");
+	jsonbuf_str(&b, in);
+	jsonbuf_add(&b, ",\"n\":%d,\"e\":", 42);
+	jsonbuf_str(&b, "");
+	jsonbuf_add(&b, "}");
+	out = jsonbuf_done(&b);
+	assert_non_null(out);
+	/* Control characters escaped: the text is one line. */
+	for (const char *p = out; *p; p++)
+		assert_true((unsigned char)*p >= 0x20);
+	assert_non_null(strstr(out, "\\u0001"));
+	assert_non_null(strstr(out, "\\\""));
+	assert_non_null(strstr(out, "\\\\"));
+	assert_int_equal(
+		jsontext_check(out, strlen(out), 1, &n, &(const char *){NULL}),
+		0);
+	v = cJSON_Parse(out);
+	assert_non_null(v);
+	e = cJSON_GetObjectItemCaseSensitive(v, "s");
+	assert_true(cJSON_IsString(e));
+	assert_string_equal(e->valuestring, in);
+	assert_string_equal(
+		cJSON_GetObjectItemCaseSensitive(v, "e")->valuestring, "");
+	assert_int_equal(cJSON_GetObjectItemCaseSensitive(v, "n")->valuedouble,
+			 42);
+	cJSON_Delete(v);
+	free(out);
+}
+
+/* The buffer grows past its first 256 bytes, by strings and by printf;
+ * nothing written is an empty string, not NULL. */
+static void writer_grows(void **state)
+{
+	char *big = malloc(5001), *out;
+	struct jsonbuf b = {0};
+
+	(void)state;
+	memset(big, '"', 5000);
+	big[5000] = '\0';
+	jsonbuf_str(&b, big);
+	jsonbuf_add(&b, "%0*d", 3000, 7);
+	out = jsonbuf_done(&b);
+	assert_non_null(out);
+	assert_int_equal(strlen(out), 2 + 2 * 5000 + 3000);
+	assert_int_equal(out[strlen(out) - 1], '7');
+	free(out);
+	free(big);
+	out = jsonbuf_done(&b);
+	assert_non_null(out);
+	assert_string_equal(out, "");
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(refused),     cmocka_unit_test(taken),
-		cmocka_unit_test(parse_whole), cmocka_unit_test(where),
+		cmocka_unit_test(refused),
+		cmocka_unit_test(taken),
+		cmocka_unit_test(parse_whole),
+		cmocka_unit_test(where),
 		cmocka_unit_test(integers),
+		cmocka_unit_test(writer_round_trip),
+		cmocka_unit_test(writer_grows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
