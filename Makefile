@@ -302,19 +302,19 @@ demo: | $(SYSROOT)
 	$(MAKE) pvmm guests tools l2
 	python3 tests/e2e/run.py --demo
 
-# Issue #16: the stripped binary, all devices built in, should stay under
-# 300 KiB (SIZE_GOAL).  It does not yet (README "Footprint" says where the
-# bytes are and what would reach it), so `make check` runs `make size`,
-# which prints how far off the goal is and fails only above SIZE_CEILING,
-# a guard against growth, just above what the steps of README
-# "Footprint" reached (311,112 bytes on 2026-12-05, from 466,824);
-# `make size-goal` fails above the goal.
+# Issue #16: the stripped binary, all devices built in, stays under
+# 300 KiB (SIZE_GOAL, 307,200 bytes).  `make size`, a stage of `make
+# check`, fails at or above the goal (it runs size-goal's test) and above
+# SIZE_CEILING, a guard against growth just above what the steps of
+# README "Footprint" reached (306,760 bytes on 2026-12-05, from
+# 466,824): a change that needs more bytes says so by raising it.
 SIZE_GOAL ?= 307200
-SIZE_CEILING ?= 312320
+SIZE_CEILING ?= 306944
 size: $(PVMM)
 	@s=$$(stat -c %s $(B)/pvmm.stripped); \
-	echo "pvmm: $$s bytes stripped; goal $(SIZE_GOAL): $$(( s - $(SIZE_GOAL) )) over; ceiling $(SIZE_CEILING): $$(( $(SIZE_CEILING) - s )) left"; \
-	if [ $$s -le $(SIZE_CEILING) ]; then echo "1 passed, 0 failed"; \
+	echo "pvmm: $$s bytes stripped; goal $(SIZE_GOAL): $$(( $(SIZE_GOAL) - s )) under; ceiling $(SIZE_CEILING): $$(( $(SIZE_CEILING) - s )) left"; \
+	if [ $$s -lt $(SIZE_GOAL) ] && [ $$s -le $(SIZE_CEILING) ]; then \
+		echo "1 passed, 0 failed"; \
 	else echo "0 passed, 1 failed"; exit 1; fi
 
 # Where the bytes are, per object and archive, from the link map.

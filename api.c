@@ -549,8 +549,7 @@ static void *worker_thread(void *arg)
 	void (*job)(struct machine * m);
 	int err;
 
-	/* Named for harnesses and ps: /proc/PID/task/TID/comm. */
-	pthread_setname_np(pthread_self(), "pvmm-api");
+	thread_name("pvmm-api");
 	err = thread_ready(THREAD_MIG);
 
 	if (err) {

@@ -47,7 +47,9 @@ static void tty_make_raw(int fd)
 				     SIGILL, SIGQUIT };
 	struct termios raw;
 
-	if (!isatty(fd) || tcgetattr(fd, &tty_saved) < 0)
+	/* tcgetattr() fails with ENOTTY on anything but a terminal: the
+	 * isatty() test it makes (musl's) would be one more ioctl. */
+	if (tcgetattr(fd, &tty_saved) < 0)
 		return;
 	tty_fd = fd;
 	raw = tty_saved;

@@ -302,7 +302,7 @@ static void *loop_thread(void *arg)
 	int err;
 
 	l->self = pthread_self();
-	pthread_setname_np(l->self, "pvmm-io");
+	thread_name("pvmm-io");
 	err = loop_ring_init(l);
 	/* Set up: from here on only what the I/O thread's sandbox allows. */
 	if (!err)

@@ -16,7 +16,6 @@
  * bytes in all; a misaligned request beyond that fails with IOERR. */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -536,7 +535,8 @@ int virtio_blk_create(struct io *io, const struct disk_spec *s)
 	b->sectors = s->size / SECTOR;
 	/* GET_ID: the image's file name, NUL-padded to 20 bytes. */
 	snprintf(path, sizeof(path), "%s", s->path);
-	name = basename(path);
+	name = strrchr(path, '/'); /* a directory was refused: no '/' ends it */
+	name = name ? name + 1 : path;
 	memcpy(b->serial, name, strnlen(name, sizeof(b->serial)));
 	err = virtio_pci_init(io, d, s->ro ? &blk_ro_ops : &blk_ops, b);
 	if (err < 0) {

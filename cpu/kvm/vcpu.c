@@ -355,7 +355,7 @@ void *kvm_vcpu_thread(void *arg)
 
 	/* Named for harnesses and ps: /proc/PID/task/TID/comm. */
 	snprintf(name, sizeof(name), "pvmm-vcpu%d", v->id);
-	pthread_setname_np(pthread_self(), name);
+	thread_name(name);
 	/* Pinned before it ever runs the guest; main checked the CPU is
 	 * one the process may use. */
 	if (v->host_cpu >= 0) {
