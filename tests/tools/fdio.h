@@ -1,4 +1,5 @@
-/* Whole reads and writes on a socket or pipe, for the small test tools
+/* Whole reads and writes on a socket or pipe, unix socket connects and
+ * line reads, for the small test tools
  * (tests/tools, tests/l2). */
 #ifndef PVMM_TEST_FDIO_H
 #define PVMM_TEST_FDIO_H
@@ -8,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Write all of @p; 0, or -1 on error or a closed peer. */
@@ -79,6 +83,49 @@ static inline int echo_exchange(int fd, const char *msg, const char *who)
 	free(reply);
 	close(fd);
 	return !ok;
+}
+
+/* Connect to the unix socket @path, retrying every 100 ms for up to 30 s
+ * while its server is not listening yet; the socket, or -1. */
+static inline int uds_connect_retry(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct timespec ts = {0, 100000000};
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	for (int i = 0; i < 300; i++) {
+		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+		if (fd < 0)
+			return -1;
+		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+			return fd;
+		close(fd);
+		nanosleep(&ts, NULL);
+	}
+	return -1;
+}
+
+/* One line into @buf, without its LF and any CR (QMP ends lines with
+ * CR LF); its length, or -1 if the peer closed or failed first. */
+static inline int read_line(int fd, char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	while (n + 1 < cap) {
+		ssize_t r = read(fd, buf + n, 1);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		if (buf[n] == '\n')
+			break;
+		if (buf[n] != '\r')
+			n++;
+	}
+	buf[n] = '\0';
+	return (int)n;
 }
 
 #endif

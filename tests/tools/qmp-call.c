@@ -26,47 +26,6 @@
 
 #include "fdio.h"
 
-static int connect_to(const char *path)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	struct timespec ts = {0, 100000000};
-
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	for (int i = 0; i < 300; i++) {
-		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-		if (fd < 0)
-			return -1;
-		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
-			return fd;
-		close(fd);
-		nanosleep(&ts, NULL);
-	}
-	return -1;
-}
-
-/* One line into @buf (without its CR LF); its length, or -1 if the
- * socket closed. */
-static int read_line(int fd, char *buf, size_t cap)
-{
-	size_t n = 0;
-
-	while (n + 1 < cap) {
-		ssize_t r = read(fd, buf + n, 1);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		if (buf[n] == '\n')
-			break;
-		if (buf[n] != '\r')
-			n++;
-	}
-	buf[n] = '\0';
-	return (int)n;
-}
-
 /* Send @cmd and read lines until its answer (a "return" or an "error";
  * events are skipped).  1 for a return, 0 for an error, -1 if the
  * connection was lost. */
@@ -148,7 +107,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: qmp-call SOCK COMMAND...\n");
 		return 2;
 	}
-	fd = connect_to(argv[1]);
+	fd = uds_connect_retry(argv[1]);
 	if (fd < 0) {
 		fprintf(stderr, "qmp-call: %s: %s\n", argv[1], strerror(errno));
 		return 1;

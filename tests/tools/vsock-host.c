@@ -50,24 +50,6 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* One line, byte by byte so nothing past it is consumed.  Its length
- * without the newline, or -1 at EOF or if it does not fit. */
-static int read_line(int fd, char *buf, size_t size)
-{
-	size_t n = 0;
-
-	while (n + 1 < size) {
-		if (read_full(fd, buf + n, 1) != 1)
-			return -1;
-		if (buf[n] == '\n') {
-			buf[n] = '\0';
-			return (int)n;
-		}
-		n++;
-	}
-	return -1;
-}
-
 /* A connected stream to guest port @port, or -1 if this attempt failed
  * in a way worth retrying. */
 static int dial(const char *uds, const char *port)
