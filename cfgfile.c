@@ -109,7 +109,11 @@ static int take(struct cfg_args *a, const struct cfg_key *k, size_t at,
 	return -EINVAL;
 }
 
-/* The whole file, NUL-terminated, in *@text. */
+/* A configuration is a few dozen keys: a file larger than this is not
+ * one (/dev/zero, a log given by mistake), and is not read whole. */
+#define CFG_FILE_MAX (1u << 20)
+
+/* The whole file, NUL-terminated, in *@text; -EFBIG past CFG_FILE_MAX. */
 static int read_file(const char *file, char **text, size_t *len)
 {
 	size_t size = 4096, n = 0;
@@ -120,6 +124,10 @@ static int read_file(const char *file, char **text, size_t *len)
 	if (fd < 0)
 		return -errno;
 	for (;;) {
+		if (n > CFG_FILE_MAX) {
+			err = -EFBIG;
+			break;
+		}
 		if (n + 1 >= size || !buf) {
 			p = realloc(buf, size *= 2);
 			if (!p) {
@@ -208,6 +216,7 @@ int cfgfile_load(const char *file, const struct cfg_key *keys, size_t nkeys,
 	*out = (struct cfg_args){0};
 	rc = read_file(file, &text, &len);
 	if (rc) {
+		/* -EFBIG: "File too large", past CFG_FILE_MAX. */
 		snprintf(err, errlen, "%s: %s", file, strerror(-rc));
 		return rc == -ENOMEM ? rc : -EINVAL;
 	}

@@ -116,6 +116,11 @@ static void deep_and_unreadable(void **state)
 	assert_int_equal(cfgfile_load("/tmp", keys, 3, &a, err, sizeof(err)),
 			 -EINVAL);
 	assert_non_null(strstr(err, "/tmp: Is a directory"));
+	/* An endless file is not read whole. */
+	assert_int_equal(
+		cfgfile_load("/dev/zero", keys, 3, &a, err, sizeof(err)),
+		-EINVAL);
+	assert_non_null(strstr(err, "/dev/zero: File too large"));
 }
 
 static void good_file_taken(void **state)
