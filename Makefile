@@ -306,10 +306,10 @@ demo: | $(SYSROOT)
 # 300 KiB (SIZE_GOAL, 307,200 bytes).  `make size`, a stage of `make
 # check`, fails at or above the goal (it runs size-goal's test) and above
 # SIZE_CEILING, a guard against growth just above what the steps of
-# README "Footprint" reached (306,760 bytes on 2026-12-05, from
+# README "Footprint" reached (305,736 bytes on 2026-12-05, from
 # 466,824): a change that needs more bytes says so by raising it.
 SIZE_GOAL ?= 307200
-SIZE_CEILING ?= 306944
+SIZE_CEILING ?= 305920
 size: $(PVMM)
 	@s=$$(stat -c %s $(B)/pvmm.stripped); \
 	echo "pvmm: $$s bytes stripped; goal $(SIZE_GOAL): $$(( $(SIZE_GOAL) - s )) under; ceiling $(SIZE_CEILING): $$(( $(SIZE_CEILING) - s )) left"; \
