@@ -53,6 +53,7 @@ PVMM_SRC  := main.c $(PORT_SRC) $(POWER_SRC)
 # whose headers come first (libfdt's may be newer than the sysroot's).
 OSLIBS	?= $(patsubst %/sysroot,%,$(SYSROOT))/oslibs
 XLIB	:= $(OSLIBS)/lib
+OSLIBS_NOW := $(OSLIBS)/lib/libcjson.a $(OSLIBS)/include/cjson/cJSON.h
 MUSL	:= $(OSLIBS)/lib
 XINC	:= -nostdinc -isystem $(SYSROOT)/usr/include/powerpc64le-linux-musl \
 	   -isystem $(OSLIBS)/include -isystem $(SYSROOT)/usr/include \
@@ -137,7 +138,8 @@ PVMM	?= pvmm
 
 all: $(PVMM)
 
-$(PVMM): $(XOBJ) scripts/no-eh-frame.ld $(OSLIBS)/stamp | $(SYSROOT)
+$(PVMM): $(XOBJ) scripts/no-eh-frame.ld $(OSLIBS)/stamp $(OSLIBS_NOW) | \
+	 $(SYSROOT)
 	@echo "  XLD     $@"
 	@$(XCC) -static -nostdlib $(XLDOPT) $(XLDFLAGS) -o $@ $(MUSL)/crt1.o $(MUSL)/crti.o \
 		$(shell $(XCC) -print-file-name=crtbeginT.o) $(XOBJ) \
@@ -149,12 +151,17 @@ $(PVMM): $(XOBJ) scripts/no-eh-frame.ld $(OSLIBS)/stamp | $(SYSROOT)
 	@$(CROSS)strip -o $(B)/pvmm.stripped $@
 	@echo "pvmm: $$(stat -c %s $(B)/pvmm.stripped) bytes stripped; $$(file -b $@ | cut -d, -f1,5)"
 
-$(B)/ppc/%.o: %.c | $(SYSROOT) $(OSLIBS)/stamp
+$(B)/ppc/%.o: %.c | $(SYSROOT) $(OSLIBS)/stamp $(OSLIBS_NOW)
 	@mkdir -p $(dir $@)
 	@echo "  XCC     $<"
 	@$(XCC) $(XINC) $(CPPFLAGS) $(CFLAGS) $(XOPT) -c -o $@ $<
 
 $(SYSROOT) $(OSLIBS)/stamp:
+	scripts/setup.sh
+
+# A cache built by an older scripts/build-libs.sh lacks what the current
+# one makes (cJSON, since revision 7): setup.sh then rebuilds the lot.
+$(OSLIBS_NOW) &:
 	scripts/setup.sh
 
 # --- native build: portable code under ASan/UBSan -------------------------

@@ -240,7 +240,8 @@ main() {
 		want="$want $p=$v"
 	done
 	have=$(cat "$out/stamp" 2>/dev/null || true)
-	if [ "$have" = "$want" ] && [ -f "$out/lib/libc.a" ]; then
+	if [ "$have" = "$want" ] && [ -f "$out/lib/libc.a" ] &&
+	   [ -f "$out/lib/libcjson.a" ]; then
 		log "up to date"
 		return 0
 	fi
