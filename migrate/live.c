@@ -181,11 +181,6 @@ static int hello(struct src *s)
 	return answer(s, MIG_HELLO, s->prm->reply_ms);
 }
 
-static bool zero_page(const uint8_t *p, uint64_t n)
-{
-	return !p[0] && !memcmp(p, p + 1, n - 1);
-}
-
 static bool test_bit(const uint64_t *b, uint64_t i)
 {
 	return b[i / 64] >> (i % 64) & 1;
@@ -231,7 +226,7 @@ static int send_pages(struct src *s, uint32_t pass, bool all, uint64_t *bytes)
 
 	for (uint64_t pg = 0; !err && pg < s->npages; pg++) {
 		bool want = all || test_bit(s->dirty, pg);
-		bool z = want && zero_page(ram + pg * s->page, s->page);
+		bool z = want && snap_all_zero(ram + pg * s->page, s->page);
 
 		if (!want || (all && z)) {
 			err = send_run(s, pass, run, n, zrun, bytes);
