@@ -151,7 +151,15 @@ $(PVMM): $(XOBJ) scripts/no-eh-frame.ld $(OSLIBS)/stamp $(OSLIBS_NOW) | \
 	@$(CROSS)strip -o $(B)/pvmm.stripped $@
 	@echo "pvmm: $$(stat -c %s $(B)/pvmm.stripped) bytes stripped; $$(file -b $@ | cut -d, -f1,5)"
 
-$(B)/ppc/%.o: %.c | $(SYSROOT) $(OSLIBS)/stamp $(OSLIBS_NOW)
+# The flags the objects were built with: a change (say -flto or -Os added)
+# rebuilds them all; objects from older flags had stayed, out of LTO,
+# and made the binary 8 KB larger than a clean build.
+XFLAGS_NOW := $(XCC) $(CPPFLAGS) $(CFLAGS) $(XOPT)
+$(B)/ppc/.flags: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(XFLAGS_NOW)' | cmp -s - $@ || echo '$(XFLAGS_NOW)' >$@
+
+$(B)/ppc/%.o: %.c $(B)/ppc/.flags | $(SYSROOT) $(OSLIBS)/stamp $(OSLIBS_NOW)
 	@mkdir -p $(dir $@)
 	@echo "  XCC     $<"
 	@$(XCC) $(XINC) $(CPPFLAGS) $(CFLAGS) $(XOPT) -c -o $@ $<
