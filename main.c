@@ -1210,8 +1210,6 @@ int main(int argc, char **argv)
 		.hpt_order = m.mmu.mode == MMU_HASH ? m.mmu.hpt_order : 0,
 		.rtas = rtas,
 		.nrtas = rtas_in_kernel(rtas, sizeof(rtas) / sizeof(rtas[0])),
-		.multi_tce = hcall_multi_tce,
-		.nmulti_tce = hcall_nmulti_tce,
 	};
 	if (cfg.nrtas > sizeof(rtas) / sizeof(rtas[0]))
 		fail("more in-kernel RTAS calls than pvmm has room for");

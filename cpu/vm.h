@@ -239,10 +239,6 @@ struct vm_config {
 	unsigned hpt_order; /* hash guests: HPT of 2^order bytes; 0: none */
 	const struct vm_rtas_token *rtas; /* calls to define in-kernel */
 	size_t nrtas;
-	/* The multi-TCE hcalls, for the hypervisor to answer on the TCE
-	 * tables it holds (papr/ answers them otherwise). */
-	const uint64_t *multi_tce;
-	size_t nmulti_tce;
 };
 
 /* What the VM reports about its processors, for the device tree. */

@@ -121,9 +121,4 @@ hcall_fn h_int_get_source_info, h_int_set_source_config,
 	h_int_get_source_config, h_int_get_queue_info, h_int_set_queue_config,
 	h_int_get_queue_config, h_int_esb, h_int_sync, h_int_reset;
 
-/* The multi-TCE hcalls (H_PUT_TCE_INDIRECT, H_STUFF_TCE), which KVM-HV
- * answers itself only once told to (vm_config.multi_tce). */
-extern const uint64_t hcall_multi_tce[];
-extern const size_t hcall_nmulti_tce;
-
 #endif

@@ -11,7 +11,19 @@
  *   H_STUFF_TCE(liobn, ioba, tce, count): the same TCE @count times; it
  *       only clears (a TCE with permission bits is refused, as by KVM)
  *
- * LIOBNs are 32 bits: a value above that names no window. */
+ * LIOBNs are 32 bits: a value above that names no window.
+ *
+ * The two multi-TCE calls are always answered here, never by KVM
+ * (KVM_CAP_PPC_ENABLE_HCALL could hand them to it where it holds the
+ * table, as QEMU does): KVM before Linux's fix "powerpc/iommu: Fix the
+ * overflow validation in iommu_tce_check_ioba" checks only a call's
+ * first entry against the window, so H_STUFF_TCE or H_PUT_TCE_INDIRECT
+ * running past the window's end writes past KVM's table.  Debian 12's
+ * point-release kernel (6.1.0-50, 6.1.176) has that bug: pvmm's
+ * papr_tce test guest crashed Host A's and Host B's KVM with it
+ * (kvmppc_tce_put from kvmppc_h_stuff_tce).  Here every entry is
+ * checked first; the cost is an exit per call, at most 512 entries
+ * each. */
 #include <stdint.h>
 
 #include "papr/papr.h"
@@ -89,7 +101,3 @@ int64_t h_put_tce_indirect(struct papr *papr, struct vcpu *v, uint64_t *args)
 		tces[i] = be64_load(p + 8 * i);
 	return h_code(tce_write(dma(papr), liobn, args[1], tces, n));
 }
-
-const uint64_t hcall_multi_tce[] = { H_PUT_TCE_INDIRECT, H_STUFF_TCE };
-const size_t hcall_nmulti_tce =
-	sizeof(hcall_multi_tce) / sizeof(hcall_multi_tce[0]);

@@ -112,9 +112,6 @@ void kvm_xive_destroy(struct kvm_vm *k);
 /* vm_resume, vCPUs still parked: undo hv_xive_freeze, if it ran. */
 void kvm_xive_thaw(struct kvm_vm *k);
 
-/* Let KVM answer the multi-TCE hcalls too (vm_config), where it can. */
-void kvm_tce_enable_hcalls(struct vm *vm);
-
 /* Run one vCPU until the machine stops (thread body). */
 void *kvm_vcpu_thread(void *arg);
 /* Apply the VM's current LPCR choices to this vCPU. */

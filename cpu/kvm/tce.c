@@ -1,9 +1,10 @@
-/* TCE tables held by KVM (KVM_CAP_SPAPR_TCE_64): the guest's H_PUT_TCE,
- * H_GET_TCE, and with KVM_CAP_SPAPR_MULTITCE H_PUT_TCE_INDIRECT and
- * H_STUFF_TCE, on a LIOBN KVM knows are answered in the kernel
- * (book3s_64_vio.c).  A TCE it cannot take (an address outside every
- * memslot, ...) comes back to pvmm as the hcall (H_TOO_HARD inside KVM),
- * and pvmm answers it on the same table through the mapping. */
+/* TCE tables held by KVM (KVM_CAP_SPAPR_TCE_64): the guest's H_PUT_TCE
+ * and H_GET_TCE on a LIOBN KVM knows are answered in the kernel
+ * (book3s_64_vio.c).  The multi-TCE calls are not handed to KVM (see
+ * papr/hcall_tce.c: older KVM writes past its table on them), and a TCE
+ * KVM cannot take (an address outside every memslot, ...) comes back to
+ * pvmm as the hcall (H_TOO_HARD inside KVM): pvmm answers both on the
+ * same table through the mapping. */
 #include <errno.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -68,23 +69,4 @@ void hv_tce_destroy(struct vm *vm, int fd, uint64_t *tces, uint64_t n)
 	(void)vm;
 	munmap(tces, map_bytes(n));
 	close(fd);
-}
-
-/* KVM-HV answers H_GET_TCE and H_PUT_TCE by default but the multi-TCE
- * calls only once enabled (book3s_hv.c default_hcall_list); without it
- * they reach pvmm, which answers them too, only slower. */
-void kvm_tce_enable_hcalls(struct vm *vm)
-{
-	struct kvm_vm *k = kvm_of(vm);
-
-	if (ioctl(k->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SPAPR_MULTITCE) <= 0)
-		return;
-	for (size_t i = 0; i < k->cfg.nmulti_tce; i++) {
-		struct kvm_enable_cap cap = {
-			.cap = KVM_CAP_PPC_ENABLE_HCALL,
-			.args = {k->cfg.multi_tce[i], 1},
-		};
-
-		ioctl(k->vm_fd, KVM_ENABLE_CAP, &cap);
-	}
 }

@@ -312,7 +312,6 @@ static int vm_build(struct vm *vm, const struct host *h,
 					    kvm_xics_create(vm);
 	if (err < 0)
 		return err;
-	kvm_tce_enable_hcalls(vm);
 	for (int i = 0; i < vm->ncpus; i++)
 		if ((err = vcpu_create(vm, &vm->cpu[i])) < 0)
 			return err;

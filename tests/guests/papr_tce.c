@@ -15,6 +15,7 @@
 #define DDW_BUS 0x800000000000000UL
 #define RW	3UL /* TCE read | write */
 #define PAGE	0x1000UL
+#define END	(1UL << 30) /* the default window's end */
 #define TARGET	0x2000000UL /* pages the TCEs name */
 #define BUID_HI 0x08000000u /* PHB 0x800000020000000 */
 #define BUID_LO 0x20000000u
@@ -83,6 +84,16 @@ static void test_indirect_stuff(void)
 		 H_PARAMETER, "H_PUT_TCE_INDIRECT with one page outside RAM");
 	CHECK(get(DEF, 0x20000) == 0 && get(DEF, 0x21000) == 0,
 	      "nothing of that list was written");
+	/* Calls whose first entry is in the window and whose last is not:
+	 * KVM before its iommu_tce_check_ioba fix checked only the first
+	 * and wrote past its table (Debian 12's 6.1.0-50 crashed here). */
+	put_list(4, TARGET);
+	CHECK_EQ(HCALL(NULL, H_PUT_TCE_INDIRECT, DEF, END - 2 * PAGE, l, 4),
+		 H_PARAMETER, "H_PUT_TCE_INDIRECT past the window's end");
+	CHECK(get(DEF, END - PAGE) == 0,
+	      "nothing of that list was written either");
+	CHECK_EQ(HCALL(NULL, H_STUFF_TCE, DEF, END - PAGE, 0, 2), H_PARAMETER,
+		 "H_STUFF_TCE past the window's end");
 	CHECK_EQ(HCALL(NULL, H_STUFF_TCE, DEF, 0x10000, TARGET | RW, 4),
 		 H_PARAMETER, "H_STUFF_TCE with permissions");
 	CHECK_EQ(HCALL(NULL, H_STUFF_TCE, DEF, 0x10000, 0, 1UL << 20),
