@@ -53,7 +53,18 @@ ppc_update() {
 	# mirror and apt exits 100; what matters is that our packages resolve.
 	# (rm first: the log may be a hard link shared with another checkout)
 	rm -f "$cache/apt/update.log"
-	apt-get "${ppc_apt[@]}" -qq update >"$cache/apt/update.log" 2>&1 || true
+	# Without the security suite's index the default kernel silently
+	# becomes the point release's (CI on 2026-12-05 got 6.1.0-50 so, and
+	# with it a KVM that behaves differently): try again, then say so.
+	for try in 1 2 3; do
+		apt-get "${ppc_apt[@]}" -qq update >>"$cache/apt/update.log" 2>&1 || true
+		[ -z "$(mirror_uri security)" ] && return 0
+		ls "$cache/apt/lists/"*security*ppc64el*Packages* >/dev/null 2>&1 &&
+			return 0
+		sleep $((try * 5))
+	done
+	log "WARNING: the security suite's ppc64el index did not load" \
+	    "(.cache/apt/update.log): the default kernel is the point release's"
 }
 
 resolve_kernel() {
