@@ -47,12 +47,13 @@ PORT_SRC  := $(ROOT_SRC) $(KVM_PORT) $(filter-out cpu/nokvm.c $(DEV_SKIP),\
 	     $(wildcard cpu/*.c papr/*.c hpt/*.c io/*.c migrate/*.c))
 PVMM_SRC  := main.c $(PORT_SRC) $(POWER_SRC)
 
-# --- cross build: static, musl, libfdt, liburing, zlib, jansson ----------
+# --- cross build: static, musl, libfdt, liburing, zlib, cJSON ------------
 # The libraries and musl's libc.a/crt*.o are built for size from their
 # Debian sources by scripts/build-libs.sh (run by setup.sh) into OSLIBS,
 # whose headers come first (libfdt's may be newer than the sysroot's).
 OSLIBS	?= $(patsubst %/sysroot,%,$(SYSROOT))/oslibs
 XLIB	:= $(OSLIBS)/lib
+OSLIBS_NOW := $(OSLIBS)/lib/libcjson.a $(OSLIBS)/include/cjson/cJSON.h
 MUSL	:= $(OSLIBS)/lib
 XINC	:= -nostdinc -isystem $(SYSROOT)/usr/include/powerpc64le-linux-musl \
 	   -isystem $(OSLIBS)/include -isystem $(SYSROOT)/usr/include \
@@ -137,24 +138,38 @@ PVMM	?= pvmm
 
 all: $(PVMM)
 
-$(PVMM): $(XOBJ) scripts/no-eh-frame.ld $(OSLIBS)/stamp | $(SYSROOT)
+$(PVMM): $(XOBJ) scripts/no-eh-frame.ld $(OSLIBS)/stamp $(OSLIBS_NOW) | \
+	 $(SYSROOT)
 	@echo "  XLD     $@"
 	@$(XCC) -static -nostdlib $(XLDOPT) $(XLDFLAGS) -o $@ $(MUSL)/crt1.o $(MUSL)/crti.o \
 		$(shell $(XCC) -print-file-name=crtbeginT.o) $(XOBJ) \
 		$(XLIB)/libfdt.a $(XLIB)/liburing.a $(XLIB)/libz.a \
-		$(XLIB)/libjansson.a -Wl,--start-group \
+		$(XLIB)/libcjson.a -Wl,--start-group \
 		$(MUSL)/libc.a $(shell $(XCC) -print-libgcc-file-name) \
 		-Wl,--end-group $(shell $(XCC) -print-file-name=crtend.o) \
 		$(MUSL)/crtn.o
 	@$(CROSS)strip -o $(B)/pvmm.stripped $@
 	@echo "pvmm: $$(stat -c %s $(B)/pvmm.stripped) bytes stripped; $$(file -b $@ | cut -d, -f1,5)"
 
-$(B)/ppc/%.o: %.c | $(SYSROOT) $(OSLIBS)/stamp
+# The flags the objects were built with: a change (say -flto or -Os added)
+# rebuilds them all; objects from older flags had stayed, out of LTO,
+# and made the binary 8 KB larger than a clean build.
+XFLAGS_NOW := $(XCC) $(CPPFLAGS) $(CFLAGS) $(XOPT)
+$(B)/ppc/.flags: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(XFLAGS_NOW)' | cmp -s - $@ || echo '$(XFLAGS_NOW)' >$@
+
+$(B)/ppc/%.o: %.c $(B)/ppc/.flags | $(SYSROOT) $(OSLIBS)/stamp $(OSLIBS_NOW)
 	@mkdir -p $(dir $@)
 	@echo "  XCC     $<"
 	@$(XCC) $(XINC) $(CPPFLAGS) $(CFLAGS) $(XOPT) -c -o $@ $<
 
 $(SYSROOT) $(OSLIBS)/stamp:
+	scripts/setup.sh
+
+# A cache built by an older scripts/build-libs.sh lacks what the current
+# one makes (cJSON, since revision 7): setup.sh then rebuilds the lot.
+$(OSLIBS_NOW) &:
 	scripts/setup.sh
 
 # --- native build: portable code under ASan/UBSan -------------------------
@@ -163,7 +178,7 @@ NFLAGS	:= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 NOBJ_PORT := $(PORT_SRC:%.c=$(B)/native/%.o) $(B)/native/seccomp_filters.o
 # liburing's archive, as pvmm links it: Debian's liburing.so.2.3 does not
 # export io_uring_register_restrictions() and io_uring_enable_rings().
-NLIBS	:= -lfdt -l:liburing.a -lz -ljansson -lpthread
+NLIBS	:= -lfdt -l:liburing.a -lz -lcjson -lpthread
 
 $(B)/native/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -302,26 +317,25 @@ demo: | $(SYSROOT)
 	$(MAKE) pvmm guests tools l2
 	python3 tests/e2e/run.py --demo
 
-# Issue #16: the stripped binary, all devices built in, should stay under
-# 300 KiB (SIZE_GOAL).  It does not yet (README "Footprint" says where the
-# bytes are and what would reach it), so `make check` runs `make size`,
-# which prints how far off the goal is and fails only above SIZE_CEILING,
-# a guard against growth, just above what the steps of README
-# "Footprint" reached (338,528 bytes on 2026-12-05, from 466,824;
-# 354,912 with XIVE snapshots and the seccomp fast path merged);
-# `make size-goal` fails above the goal.
+# Issue #16: the stripped binary, all devices built in, stays under
+# 300 KiB (SIZE_GOAL, 307,200 bytes).  `make size`, a stage of `make
+# check`, fails at or above the goal (it runs size-goal's test) and above
+# SIZE_CEILING, a guard against growth just above what the steps of
+# README "Footprint" reached (305,736 bytes on 2026-12-05, from
+# 466,824): a change that needs more bytes says so by raising it.
 SIZE_GOAL ?= 307200
-SIZE_CEILING ?= 358400
+SIZE_CEILING ?= 305920
 size: $(PVMM)
 	@s=$$(stat -c %s $(B)/pvmm.stripped); \
-	echo "pvmm: $$s bytes stripped; goal $(SIZE_GOAL): $$(( s - $(SIZE_GOAL) )) over; ceiling $(SIZE_CEILING): $$(( $(SIZE_CEILING) - s )) left"; \
-	if [ $$s -le $(SIZE_CEILING) ]; then echo "1 passed, 0 failed"; \
+	echo "pvmm: $$s bytes stripped; goal $(SIZE_GOAL): $$(( $(SIZE_GOAL) - s )) under; ceiling $(SIZE_CEILING): $$(( $(SIZE_CEILING) - s )) left"; \
+	if [ $$s -lt $(SIZE_GOAL) ] && [ $$s -le $(SIZE_CEILING) ]; then \
+		echo "1 passed, 0 failed"; \
 	else echo "0 passed, 1 failed"; exit 1; fi
 
 # Where the bytes are, per object and archive, from the link map.
 size-map: $(PVMM)
 	@chmod +x scripts/size-map.py
-	@scripts/size-map.py $(B)/pvmm.map libc.a libjansson.a libz.a libfdt.a liburing.a
+	@scripts/size-map.py $(B)/pvmm.map libc.a libcjson.a libz.a libfdt.a liburing.a
 
 size-goal: $(PVMM)
 	@s=$$(stat -c %s $(B)/pvmm.stripped); \

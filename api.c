@@ -1,4 +1,4 @@
-/* The control socket (api.h): requests parsed with jansson, served on the
+/* The control socket (api.h): requests parsed with cJSON, served on the
  * event loop thread. */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,12 +13,12 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <jansson.h>
 #include <liburing.h>
 
 #include "api.h"
 #include "cpu/thread.h"
 #include "io/loop.h"
+#include "jsontext.h"
 #include "lifecycle.h"
 #include "machine.h"
 #include "migrate/live.h"
@@ -42,14 +42,18 @@ static int refuse(char *why, size_t wlen, const char *msg, const char *arg)
 	return -EINVAL;
 }
 
-/* Every key but "request" must be one the request takes. */
-static int check_keys(json_t *o, enum api_op op, char *why, size_t wlen)
+/* Every key but "request" must be one the request takes, and none may
+ * come twice (cJSON keeps both). */
+static int check_keys(const cJSON *o, enum api_op op, char *why, size_t wlen)
 {
-	const char *key;
-	json_t *v;
+	static const char *const known[] = {"request", "path", "fd", "uds"};
+	unsigned seen = 0;
+	const cJSON *v;
 
-	json_object_foreach(o, key, v)
+	cJSON_ArrayForEach(v, o)
 	{
+		const char *key = v->string;
+		unsigned i = 0;
 		bool ok = !strcmp(key, "request") ||
 			  (op == API_SNAPSHOT && !strcmp(key, "path")) ||
 			  (op == API_MIGRATE &&
@@ -57,46 +61,62 @@ static int check_keys(json_t *o, enum api_op op, char *why, size_t wlen)
 
 		if (!ok)
 			return refuse(why, wlen, "unknown key \"%.64s\"", key);
+		while (strcmp(known[i], key))
+			i++;
+		if (seen & 1u << i)
+			return refuse(why, wlen,
+				      "not JSON: duplicate key \"%s\"", key);
+		seen |= 1u << i;
 	}
 	return 0;
 }
 
-/* migrate: exactly one of "uds" (a path) and "fd" (a descriptor). */
-static int parse_migrate(json_t *o, struct api_req *r, char *why, size_t wlen)
+/* A string value of at most @max - 1 bytes, or NULL. */
+static const char *string_of(const cJSON *v, size_t max)
 {
-	json_t *uds = json_object_get(o, "uds"), *fd = json_object_get(o, "fd");
-	size_t n;
+	if (!cJSON_IsString(v) || !v->valuestring[0] ||
+	    strlen(v->valuestring) >= max)
+		return NULL;
+	return v->valuestring;
+}
+
+/* migrate: exactly one of "uds" (a path) and "fd" (a descriptor). */
+static int parse_migrate(const cJSON *o, struct api_req *r, char *why,
+			 size_t wlen)
+{
+	const cJSON *uds = cJSON_GetObjectItemCaseSensitive(o, "uds");
+	const cJSON *fd = cJSON_GetObjectItemCaseSensitive(o, "fd");
+	const char *path;
+	int64_t n;
 
 	if (!uds == !fd)
 		return refuse(why, wlen,
 			      "migrate needs one of \"uds\" and \"fd\"", NULL);
 	if (fd) {
-		if (!json_is_integer(fd) || json_integer_value(fd) < 0 ||
-		    json_integer_value(fd) > 65535)
+		if (!jsontext_int(fd, &n) || n < 0 || n > 65535)
 			return refuse(why, wlen,
 				      "\"fd\" must be a descriptor number",
 				      NULL);
-		r->fd = (int)json_integer_value(fd);
+		r->fd = (int)n;
 		return 0;
 	}
-	n = json_is_string(uds) ? json_string_length(uds) : 0;
-	if (!n || n >= sizeof(((struct sockaddr_un *)0)->sun_path) ||
-	    memchr(json_string_value(uds), '\0', n))
+	path = string_of(uds, sizeof(((struct sockaddr_un *)0)->sun_path));
+	if (!path)
 		return refuse(why, wlen, "bad \"uds\" path", NULL);
-	memcpy(r->path, json_string_value(uds), n);
-	r->path[n] = '\0';
+	strcpy(r->path, path);
 	return 0;
 }
 
-static int parse_obj(json_t *o, struct api_req *r, char *why, size_t wlen)
+static int parse_obj(const cJSON *o, struct api_req *r, char *why, size_t wlen)
 {
-	json_t *req = json_object_get(o, "request"), *path;
+	const cJSON *req = cJSON_GetObjectItemCaseSensitive(o, "request");
+	const cJSON *path;
 	const char *name;
 	size_t i, n = sizeof(ops) / sizeof(ops[0]);
 
-	if (!json_is_string(req))
+	if (!cJSON_IsString(req))
 		return refuse(why, wlen, "no \"request\" string", NULL);
-	name = json_string_value(req);
+	name = req->valuestring;
 	for (i = 0; i < n && strcmp(ops[i].name, name); i++)
 		;
 	if (i == n)
@@ -109,32 +129,46 @@ static int parse_obj(json_t *o, struct api_req *r, char *why, size_t wlen)
 		return parse_migrate(o, r, why, wlen);
 	if (r->op != API_SNAPSHOT)
 		return 0;
-	path = json_object_get(o, "path");
-	if (!json_is_string(path) || !json_string_length(path))
+	path = cJSON_GetObjectItemCaseSensitive(o, "path");
+	if (!cJSON_IsString(path) || !path->valuestring[0])
 		return refuse(why, wlen, "snapshot needs a \"path\" string",
 			      NULL);
-	if (json_string_length(path) >= sizeof(r->path) ||
-	    memchr(json_string_value(path), '\0', json_string_length(path)))
+	if (!string_of(path, sizeof(r->path)))
 		return refuse(why, wlen, "bad \"path\"", NULL);
-	memcpy(r->path, json_string_value(path), json_string_length(path));
-	r->path[json_string_length(path)] = '\0';
+	strcpy(r->path, path->valuestring);
 	return 0;
 }
 
 int api_parse(const char *line, size_t len, struct api_req *r, char *why,
 	      size_t wlen)
 {
-	json_error_t jerr;
-	json_t *o;
+	const char *what;
+	char *text;
+	size_t at;
+	cJSON *o;
 	int err;
 
 	memset(r, 0, sizeof(*r));
-	o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!o)
-		return refuse(why, wlen, "not JSON: %.100s", jerr.text);
-	err = json_is_object(o) ? parse_obj(o, r, why, wlen)
+	/* A request is one flat object: nesting deeper than 2 is refused
+	 * before cJSON, whose recursion would otherwise go 1000 deep on
+	 * the loop thread's 64 KiB stack. */
+	if (jsontext_check(line, len, 2, &at, &what))
+		return refuse(why, wlen, "not JSON: %.100s", what);
+	text = malloc(len + 1); /* cJSON wants the NUL after the line */
+	if (!text)
+		return refuse(why, wlen, "out of memory", NULL);
+	memcpy(text, line, len);
+	text[len] = '\0';
+	o = jsontext_parse(text, len, &at);
+	free(text);
+	if (!o) {
+		snprintf(why, wlen, "not JSON: syntax error at byte %zu",
+			 at + 1);
+		return -EINVAL;
+	}
+	err = cJSON_IsObject(o) ? parse_obj(o, r, why, wlen)
 				: refuse(why, wlen, "not a JSON object", NULL);
-	json_decref(o);
+	cJSON_Delete(o);
 	return err;
 }
 
@@ -209,28 +243,49 @@ static void client_close(struct client *c)
 	c->skip = false;
 }
 
-/* One answer line; a client that cannot take it is dropped. */
-static void answer(struct client *c, json_t *a)
+/* One answer line; a client that cannot take it is dropped, as is one
+ * whose answer could not be made (out of memory). */
+static void answer(struct client *c, struct jsonbuf *b)
 {
-	char *s = a ? json_dumps(a, JSON_COMPACT) : NULL;
-	size_t n = s ? strlen(s) : 0;
+	size_t n;
+	char *s;
 
-	json_decref(a);
+	jsonbuf_add(b, "\n"); /* the line goes as one write */
+	s = jsonbuf_done(b);
 	if (!s) {
 		client_close(c);
 		return;
 	}
-	s[n] = '\n'; /* over the NUL: the line goes as one write */
-	if (send(c->fd, s, n + 1, MSG_NOSIGNAL | MSG_DONTWAIT) !=
-	    (ssize_t)n + 1)
+	n = strlen(s);
+	if (send(c->fd, s, n, MSG_NOSIGNAL | MSG_DONTWAIT) != (ssize_t)n)
 		client_close(c);
 	free(s);
 }
 
+/* {"ok":@ok,"@key":@val: most answers begin so. */
+static void begin(struct jsonbuf *b, bool ok, const char *key, const char *val)
+{
+	jsonbuf_add(b, "{\"ok\":%s,\"%s\":", ok ? "true" : "false", key);
+	jsonbuf_str(b, val);
+}
+
+static void answer_state(struct client *c, const char *state)
+{
+	struct jsonbuf b = {0};
+
+	begin(&b, true, "state", state);
+	jsonbuf_add(&b, "}");
+	answer(c, &b);
+}
+
 static void answer_error(struct client *c, const char *msg)
 {
+	struct jsonbuf b = {0};
+
 	api.errors++;
-	answer(c, json_pack("{s:b, s:s}", "ok", 0, "error", msg));
+	begin(&b, false, "error", msg);
+	jsonbuf_add(&b, "}");
+	answer(c, &b);
 }
 
 static const char *state_name(struct machine *m)
@@ -240,67 +295,62 @@ static const char *state_name(struct machine *m)
 	return vm_paused(&m->vm) ? "paused" : "running";
 }
 
-static json_t *info(struct machine *m)
+/* The last migration's numbers (README, "Live migration"), as the
+ * migrate request's answer and info's "migration". */
+static void put_migration(struct jsonbuf *b, const struct mig_report *r)
+{
+	begin(b, !r->err, "error", r->err ? r->why : "");
+	jsonbuf_add(b, ",\"passes\":%u,\"pass_bytes\":[", r->passes);
+	for (uint32_t i = 0; i < r->passes && i < MIG_MAX_PASSES; i++)
+		jsonbuf_add(b, "%s%" PRIu64, i ? "," : "", r->pass_bytes[i]);
+	jsonbuf_add(b, "],\"hpt_passes\":%u,\"hpt_pass_bytes\":[",
+		    r->hpt_passes);
+	for (uint32_t i = 0; i < r->hpt_passes && i < MIG_MAX_PASSES; i++)
+		jsonbuf_add(b, "%s%" PRIu64, i ? "," : "", r->hpt_bytes[i]);
+	jsonbuf_add(b,
+		    "],\"bytes\":%" PRIu64 ",\"total_ms\":%" PRIu64
+		    ",\"downtime_ms\":%" PRIu64 "}",
+		    r->bytes, r->total_ns / 1000000, r->downtime_ns / 1000000);
+}
+
+static void answer_info(struct client *c, struct machine *m)
 {
 	static const char *const exit_names[EXIT_KIND_MAX] = {
 		"hcall", "mmio", "interrupted", "other"};
-	json_t *phases = json_object(), *exits = json_object();
+	struct jsonbuf b = {0};
+	const char *sep = "";
 
+	begin(&b, true, "state", state_name(m));
+	jsonbuf_add(&b, ",\"vcpus\":%d,\"mem\":%" PRIu64 ",\"mmu\":\"%s\"",
+		    m->vm.ncpus, (uint64_t)m->vm.mem.size,
+		    mmu_mode_name(m->mmu.mode));
+	jsonbuf_add(&b, ",\"phases_ns\":{");
 	for (int p = 0; p < PHASE_MAX; p++) {
 		uint64_t ns = atomic_load(&m->vm.stats.phase_ns[p]);
 
-		if (ns)
-			json_object_set_new(phases,
-					    report_phase_name((enum phase)p),
-					    json_integer((json_int_t)ns));
+		if (!ns)
+			continue;
+		jsonbuf_add(&b, "%s\"%s\":%" PRIu64, sep,
+			    report_phase_name((enum phase)p), ns);
+		sep = ",";
 	}
+	jsonbuf_add(&b, "},\"exits\":{");
 	for (int k = 0; k < EXIT_KIND_MAX; k++)
-		json_object_set_new(exits, exit_names[k],
-				    json_integer((json_int_t)atomic_load(
-					    &m->vm.stats.exits[k])));
-	return json_pack(
-		"{s:b, s:s, s:i, s:I, s:s, s:o, s:o, s:{s:I, s:I, "
-		"s:I}}",
-		"ok", 1, "state", state_name(m), "vcpus", m->vm.ncpus, "mem",
-		(json_int_t)m->vm.mem.size, "mmu", mmu_mode_name(m->mmu.mode),
-		"phases_ns", phases, "exits", exits, "api", "requests",
-		(json_int_t)api.requests, "errors", (json_int_t)api.errors,
-		"snapshots", (json_int_t)api.snapshots);
-}
-
-static json_t *api_migration_json(const struct mig_report *r);
-
-static json_t *info_all(struct machine *m)
-{
-	json_t *a = info(m);
-
-	if (api.mig.active)
-		json_object_set_new(a, "migration",
-				    json_pack("{s:s}", "state", "running"));
-	else if (m->migration)
-		json_object_set_new(a, "migration",
-				    api_migration_json(m->migration));
-	return a;
-}
-
-/* The last migration's numbers (README, "Live migration"). */
-static json_t *api_migration_json(const struct mig_report *r)
-{
-	json_t *passes = json_array(), *hpt = json_array();
-
-	for (uint32_t i = 0; i < r->passes && i < MIG_MAX_PASSES; i++)
-		json_array_append_new(
-			passes, json_integer((json_int_t)r->pass_bytes[i]));
-	for (uint32_t i = 0; i < r->hpt_passes && i < MIG_MAX_PASSES; i++)
-		json_array_append_new(
-			hpt, json_integer((json_int_t)r->hpt_bytes[i]));
-	return json_pack("{s:b, s:s, s:i, s:o, s:i, s:o, s:I, s:I, s:I}", "ok",
-			 !r->err, "error", r->err ? r->why : "", "passes",
-			 (int)r->passes, "pass_bytes", passes, "hpt_passes",
-			 (int)r->hpt_passes, "hpt_pass_bytes", hpt, "bytes",
-			 (json_int_t)r->bytes, "total_ms",
-			 (json_int_t)(r->total_ns / 1000000), "downtime_ms",
-			 (json_int_t)(r->downtime_ns / 1000000));
+		jsonbuf_add(&b, "%s\"%s\":%" PRIu64, k ? "," : "",
+			    exit_names[k],
+			    (uint64_t)atomic_load(&m->vm.stats.exits[k]));
+	jsonbuf_add(&b,
+		    "},\"api\":{\"requests\":%" PRIu64 ",\"errors\":%" PRIu64
+		    ",\"snapshots\":%" PRIu64 "}",
+		    api.requests, api.errors, api.snapshots);
+	if (api.mig.active) {
+		jsonbuf_add(&b, ",\"migration\":{\"state\":\"running\"}");
+	} else if (m->migration) {
+		jsonbuf_add(&b, ",\"migration\":");
+		put_migration(&b, m->migration);
+	}
+	jsonbuf_add(&b, "}");
+	answer(c, &b);
 }
 
 static struct client *pending_client(void)
@@ -350,6 +400,7 @@ static void snapshot_done(void *arg, int res)
 	struct client *c = pending_client();
 	struct machine *m = arg;
 	uint64_t t1;
+	struct jsonbuf b = {0};
 	int err = api.snap.err;
 	const char *why = api.snap.why;
 
@@ -362,13 +413,13 @@ static void snapshot_done(void *arg, int res)
 		api.snapshots++;
 	if (!c)
 		return;
-	if (err)
+	if (err) {
 		answer_error(c, why);
-	else
-		answer(c,
-		       json_pack("{s:b, s:s, s:I}", "ok", 1, "path",
-				 api.snap.path, "ms",
-				 (json_int_t)((t1 - api.snap.t0) / 1000000)));
+		return;
+	}
+	begin(&b, true, "path", api.snap.path);
+	jsonbuf_add(&b, ",\"ms\":%" PRIu64 "}", (t1 - api.snap.t0) / 1000000);
+	answer(c, &b);
 }
 
 /* On the worker: the file, then back to the loop thread. */
@@ -460,17 +511,17 @@ static void migrate_done(void *arg, int res)
 {
 	struct machine *m = arg;
 	struct client *c = &api.c[api.mig.client];
-	json_t *a;
+	struct jsonbuf b = {0};
 
 	(void)res;
 	close(api.mig.fd);
 	api.mig.active = false;
 	m->migration = &api.mig.r;
 	if (c->fd >= 0 && c->gen == api.mig.gen) {
-		a = api_migration_json(&api.mig.r);
+		put_migration(&b, &api.mig.r);
 		if (api.mig.r.err)
 			api.errors++;
-		answer(c, a);
+		answer(c, &b);
 	}
 	/* The guest runs there now: here it stays paused and ends, with
 	 * status 0 (vCPUs leave without entering it again). */
@@ -498,8 +549,7 @@ static void *worker_thread(void *arg)
 	void (*job)(struct machine * m);
 	int err;
 
-	/* Named for harnesses and ps: /proc/PID/task/TID/comm. */
-	pthread_setname_np(pthread_self(), "pvmm-api");
+	thread_name("pvmm-api");
 	err = thread_ready(THREAD_MIG);
 
 	if (err) {
@@ -615,7 +665,7 @@ static void serve(struct machine *m, struct client *c, const char *line,
 	} else if (api.snap.active) {
 		answer_error(c, "busy: a snapshot is being taken");
 	} else if (r->op == API_INFO) {
-		answer(c, info_all(m));
+		answer_info(c, m);
 	} else if (api.mig.active && r->op != API_INFO) {
 		answer_error(c, "busy: a migration is in progress");
 	} else if (r->op == API_MIGRATE) {
@@ -626,8 +676,7 @@ static void serve(struct machine *m, struct client *c, const char *line,
 		/* A paused guest must run to power off. */
 		lifecycle_request_stop(m);
 		vm_resume(&m->vm);
-		answer(c, json_pack("{s:b, s:s}", "ok", 1, "state",
-				    state_name(m)));
+		answer_state(c, state_name(m));
 	} else {
 		err = r->op == API_PAUSE ? vm_pause(&m->vm) : vm_resume(&m->vm);
 		if (err)
@@ -639,8 +688,7 @@ static void serve(struct machine *m, struct client *c, const char *line,
 						? "the guest is stopping"
 						: strerror(-err));
 		else
-			answer(c, json_pack("{s:b, s:s}", "ok", 1, "state",
-					    state_name(m)));
+			answer_state(c, state_name(m));
 	}
 	free(r);
 }

@@ -1,7 +1,7 @@
 /* --config FILE and --print-config: pvmm's command line as a JSON
  * object, one key per long option (README, "Configuration file").
  *
- * The file is read with jansson and turned into the options it stands
+ * The file is read with cJSON and turned into the options it stands
  * for ("--mem=2G"), each with the key path it came from, so main parses
  * the file's options and the command line's with one parser and names
  * the key in any refusal.  Nothing here prints; errors are one line in

@@ -26,14 +26,20 @@ static int parse_cpu(const char *s, int *cpu)
 int cpu_affinity_parse(const char *arg, struct cpu_affinity *a, char *err,
 		       size_t errlen)
 {
-	char *dup = strdup(arg), *s = dup, *item;
+	char *dup = strdup(arg), *item, *next;
 	int rc = 0;
 
 	*a = (struct cpu_affinity){.io = -1};
 	if (!dup)
 		return -ENOMEM;
-	while (rc == 0 && (item = strsep(&s, ",")) != NULL) {
+	/* Comma-separated items, empty ones too (refused as no number). */
+	for (item = dup; rc == 0 && item; item = next) {
+		char *comma = strchr(item, ',');
 		int cpu;
+
+		next = comma ? comma + 1 : NULL;
+		if (comma)
+			*comma = '\0';
 
 		if (!strncmp(item, "io=", 3)) {
 			if (a->io >= 0 || parse_cpu(item + 3, &cpu) < 0)

@@ -196,7 +196,7 @@ static void print_vcpus(const struct machine *m, FILE *f)
 }
 
 /* /proc/self/status and smaps, opened by report_prepare before the
- * sandbox and read again from the start (rewind: lseek, then readv) when
+ * sandbox and read again from the start (fseek: lseek, then readv) when
  * the report is written.  Main thread only. */
 static FILE *proc_status, *proc_smaps;
 
@@ -207,9 +207,13 @@ int report_prepare(void)
 	if (!proc_smaps && !(proc_smaps = fopen("/proc/self/smaps", "r")))
 		return -errno;
 	/* A first read now: the C library sets each stream's buffer up on
-	 * it (glibc asks fstat for its size, which the sandbox refuses). */
-	(void)fgetc(proc_status);
-	(void)fgetc(proc_smaps);
+	 * it (glibc asks fstat for its size, which the sandbox refuses).
+	 * fgets, which the report reads with anyway: fgetc would be musl's
+	 * only caller of it. */
+	char c[2];
+
+	(void)!fgets(c, sizeof(c), proc_status);
+	(void)!fgets(c, sizeof(c), proc_smaps);
 	return 0;
 }
 
@@ -217,7 +221,7 @@ int report_prepare(void)
 static FILE *proc_file(FILE *prepared, const char *path)
 {
 	if (prepared) {
-		rewind(prepared);
+		fseek(prepared, 0, SEEK_SET); /* rewind() but its own 224 bytes */
 		return prepared;
 	}
 	return fopen(path, "r");
@@ -304,7 +308,7 @@ static void print_migration(const struct mig_report *r, FILE *f)
 		r->err ? "false" : "true");
 	for (const char *c = r->why; r->err && *c; c++)
 		if (*c >= 0x20 && *c != '"' && *c != '\\')
-			fputc(*c, f);
+			putc(*c, f);
 	fprintf(f, "\", \"passes\": %u, \"pass_bytes\": [", r->passes);
 	for (uint32_t i = 0; i < r->passes && i < MIG_MAX_PASSES; i++)
 		fprintf(f, "%s%" PRIu64, i ? ", " : "", r->pass_bytes[i]);

@@ -1,7 +1,8 @@
 /* The terminal side of the console: raw mode while the guest runs, and
  * input read by the event loop, watching for Ctrl-A x.
  *
- * The terminal is restored on every way out: normal exit (atexit), fatal
+ * The terminal is restored on every way out: normal exit (a destructor,
+ * which exit() runs as it would an atexit() function), fatal
  * signals (handler restores, then re-raises), and pvmm's own errors. */
 #include <errno.h>
 #include <signal.h>
@@ -34,6 +35,13 @@ void tty_restore_now(void)
 	tty_restore();
 }
 
+/* Not registered with atexit(), which would link musl's 684 bytes of it
+ * for this alone: does nothing unless the terminal was made raw. */
+__attribute__((destructor)) static void tty_restore_at_exit(void)
+{
+	tty_restore();
+}
+
 static void tty_fatal_signal(int sig)
 {
 	tty_restore();
@@ -47,7 +55,9 @@ static void tty_make_raw(int fd)
 				     SIGILL, SIGQUIT };
 	struct termios raw;
 
-	if (!isatty(fd) || tcgetattr(fd, &tty_saved) < 0)
+	/* tcgetattr() fails with ENOTTY on anything but a terminal: the
+	 * isatty() test it makes (musl's) would be one more ioctl. */
+	if (tcgetattr(fd, &tty_saved) < 0)
 		return;
 	tty_fd = fd;
 	raw = tty_saved;
@@ -55,7 +65,6 @@ static void tty_make_raw(int fd)
 	if (tcsetattr(fd, TCSAFLUSH, &raw) < 0)
 		return;
 	tty_is_raw = 1;
-	atexit(tty_restore);
 	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
 		signal(fatal[i], tty_fatal_signal);
 }

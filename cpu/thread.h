@@ -23,4 +23,8 @@ void thread_ready_hook(thread_ready_fn fn);
  * A thread that gets an error must not serve the guest. */
 int thread_ready(enum thread_kind kind);
 
+/* Name the calling thread (at most 15 bytes), for harnesses and ps:
+ * /proc/PID/task/TID/comm. */
+void thread_name(const char *name);
+
 #endif

@@ -166,6 +166,18 @@ void vm_mark(struct vm *vm, enum phase p);
 /* An exit of kind @k took @ns to handle: into its total and maximum. */
 void vm_exit_time(struct vm *vm, enum exit_kind k, uint64_t ns);
 
+/* @ticks of a @hz timebase in ns (0 if @hz is 0), exact for any @ticks
+ * whose result fits: whole seconds and the rest apart, each in 64 bits
+ * (the rest * 10^9 < 2^62 as @hz is 32-bit, a device-tree cell), two
+ * hardware divides on each vCPU exit where a 128-bit division was a
+ * call into libgcc (__udivti3, 1 KiB of the binary). */
+static inline uint64_t vm_ticks_to_ns(uint64_t ticks, uint32_t hz)
+{
+	if (!hz)
+		return 0;
+	return ticks / hz * 1000000000u + ticks % hz * 1000000000u / hz;
+}
+
 /* --- what the backend reports and needs to build the VM ---------------- */
 
 /* The host's KVM, opened and checked before anything else is done; what

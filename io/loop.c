@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,7 @@ struct loop {
 	pthread_t self;		/* the loop thread, as it sees itself */
 	bool running;
 	bool stop;		/* loop thread only */
+	_Atomic bool stop_asked; /* loop_stop() had no memory for a call */
 	struct loop_op *free;	/* loop thread only */
 	struct loop_op *watches; /* every watch, for loop_free */
 
@@ -213,6 +215,8 @@ static void loop_run_calls(void *arg, int res)
 		free(op);
 		op = next;
 	}
+	if (atomic_load(&l->stop_asked))
+		l->stop = true;
 }
 
 static void loop_complete(struct loop *l, struct loop_op *op, int res,
@@ -298,7 +302,7 @@ static void *loop_thread(void *arg)
 	int err;
 
 	l->self = pthread_self();
-	pthread_setname_np(l->self, "pvmm-io");
+	thread_name("pvmm-io");
 	err = loop_ring_init(l);
 	/* Set up: from here on only what the I/O thread's sandbox allows. */
 	if (!err)
@@ -396,9 +400,14 @@ void loop_stop(struct loop *l)
 {
 	if (!l || !l->running)
 		return;
-	/* A thread whose ring failed has already ended. */
-	if (loop_call(l, loop_set_stop, l) < 0)
-		pthread_cancel(l->thread);
+	/* A thread whose ring failed has already ended.  Without memory
+	 * for the call, the flag and a kick of the call eventfd stop it
+	 * once it has run what was queued (no pthread_cancel: musl's
+	 * cancellation machinery is 1 KiB of the binary for this alone). */
+	if (loop_call(l, loop_set_stop, l) < 0) {
+		atomic_store(&l->stop_asked, true);
+		(void)eventfd_write(l->call_fd, 1);
+	}
 	pthread_join(l->thread, NULL);
 	l->running = false;
 }

@@ -16,7 +16,6 @@
  * bytes in all; a misaligned request beyond that fails with IOERR. */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +73,7 @@ struct blk_req {
 	uint32_t used_len;	/* reported back on success */
 	int64_t expect;		/* bytes the operation must move */
 	uint8_t *bounce;	/* O_DIRECT copy of misaligned data */
+	void *bounce_mem;	/* the allocation bounce is aligned in */
 	size_t bounce_len;	/* its bytes, counted in bounce_bytes */
 	bool bounce_in;		/* bounce holds data read for the guest */
 	uint32_t type;		/* discard / write-zeroes: retried below */
@@ -188,7 +188,7 @@ static void blk_complete(void *arg, int res)
 	pthread_mutex_unlock(&d->lock);
 	if (push)
 		virtio_queue_interrupt(d, r->q);
-	free(r->bounce);
+	free(r->bounce_mem);
 	free(r);
 }
 
@@ -209,9 +209,13 @@ static int blk_bounce(struct blk *b, struct blk_req *r, size_t len, bool in)
 
 	if (size > BLK_BOUNCE_BUDGET - b->bounce_bytes)
 		return -ENOBUFS;
-	r->bounce = aligned_alloc(4096, size);
-	if (!r->bounce)
+	/* Aligned by hand in a page more: musl's aligned_alloc would be
+	 * 880 bytes of the binary for this one caller. */
+	r->bounce_mem = malloc(size + 4095);
+	if (!r->bounce_mem)
 		return -ENOMEM;
+	r->bounce = (uint8_t *)(((uintptr_t)r->bounce_mem + 4095) &
+				~(uintptr_t)4095);
 	r->bounce_len = size;
 	b->bounce_bytes += size;
 	r->bounce_in = in;
@@ -432,7 +436,7 @@ static const char *blk_serve(struct virtio_dev *d, struct virtq *vq,
 	}
 	if (r) {
 		b->bounce_bytes -= r->bounce_len;
-		free(r->bounce);
+		free(r->bounce_mem);
 		free(r);
 	}
 	return blk_finish(d, vq, c->head, cmd.status, (uint8_t)st, 1, used);
@@ -531,7 +535,8 @@ int virtio_blk_create(struct io *io, const struct disk_spec *s)
 	b->sectors = s->size / SECTOR;
 	/* GET_ID: the image's file name, NUL-padded to 20 bytes. */
 	snprintf(path, sizeof(path), "%s", s->path);
-	name = basename(path);
+	name = strrchr(path, '/'); /* a directory was refused: no '/' ends it */
+	name = name ? name + 1 : path;
 	memcpy(b->serial, name, strnlen(name, sizeof(b->serial)));
 	err = virtio_pci_init(io, d, s->ro ? &blk_ro_ops : &blk_ops, b);
 	if (err < 0) {

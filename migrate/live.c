@@ -69,6 +69,7 @@ struct src {
 	int htab;     /* hash guests: the HTAB read fd, else -1 */
 	uint8_t *hpt; /* one HPT pass being built */
 	size_t hpt_cap, hpt_len;
+	bool refused; /* the last answer was the destination's refusal */
 };
 
 static int send_rec(struct src *s, uint32_t type, uint32_t arg,
@@ -90,6 +91,7 @@ static int answer(struct src *s, uint32_t type, int timeout_ms)
 	char text[MIG_MAX_TEXT + 1], why[160];
 	int err, e = 0;
 
+	s->refused = false;
 	err = mig_recv(s->fd, 0, timeout_ms, &h, &pl, why, sizeof(why));
 	if (err == -EPROTO)
 		return mig_fail(s->r, err, "destination: %s", why);
@@ -107,9 +109,11 @@ static int answer(struct src *s, uint32_t type, int timeout_ms)
 	else if (mig_reply_decode(pl, h.len, &e, text, sizeof(text), why,
 				  sizeof(why)))
 		err = mig_fail(s->r, -EPROTO, "destination: %s", why);
-	else if (e)
+	else if (e) {
 		err = mig_fail(s->r, -e, "destination refused %s: %s",
 			       mig_type_name(h.arg), text);
+		s->refused = true;
+	}
 	free(pl);
 	return err;
 }
@@ -117,7 +121,7 @@ static int answer(struct src *s, uint32_t type, int timeout_ms)
 /* Sending failed: the destination may have said why before it left. */
 static int send_failed(struct src *s, int err, const char *what)
 {
-	if (answer(s, 0, 200) && strstr(s->r->why, "refused"))
+	if (answer(s, 0, 200) && s->refused)
 		return s->r->err;
 	return mig_fail(s->r, err, "cannot send %s: %s", what, strerror(-err));
 }
@@ -177,11 +181,6 @@ static int hello(struct src *s)
 	return answer(s, MIG_HELLO, s->prm->reply_ms);
 }
 
-static bool zero_page(const uint8_t *p, uint64_t n)
-{
-	return !p[0] && !memcmp(p, p + 1, n - 1);
-}
-
 static bool test_bit(const uint64_t *b, uint64_t i)
 {
 	return b[i / 64] >> (i % 64) & 1;
@@ -227,7 +226,7 @@ static int send_pages(struct src *s, uint32_t pass, bool all, uint64_t *bytes)
 
 	for (uint64_t pg = 0; !err && pg < s->npages; pg++) {
 		bool want = all || test_bit(s->dirty, pg);
-		bool z = want && zero_page(ram + pg * s->page, s->page);
+		bool z = want && snap_all_zero(ram + pg * s->page, s->page);
 
 		if (!want || (all && z)) {
 			err = send_run(s, pass, run, n, zrun, bytes);

@@ -190,4 +190,10 @@ static inline bool snap_in_done(const struct snap_in *in)
  * lengths beyond zlib's uInt. */
 uint32_t snap_crc32(uint32_t crc, const void *p, uint64_t len);
 
+/* Whether all @n bytes at @p are zero: the snapshot's holes and the
+ * migration's ZERO records.  A word at a time (musl's memcmp compares
+ * bytes, which made a 1 GiB snapshot of a mostly empty guest cost
+ * 2.45 times QEMU's in the bench). */
+bool snap_all_zero(const void *p, uint64_t n);
+
 #endif

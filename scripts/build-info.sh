@@ -26,7 +26,7 @@ pkgver() { # pkgver LIB PKG: the version LIB was built from, or "?"
 	echo "?"
 }
 libs="libfdt $(pkgver libfdt libfdt-dev), liburing $(pkgver liburing liburing-dev)"
-libs="$libs, zlib $(pkgver zlib zlib1g-dev), jansson $(pkgver jansson libjansson-dev)"
+libs="$libs, zlib $(pkgver zlib zlib1g-dev), cJSON $(pkgver cjson libcjson-dev)"
 if [ "$mode" = ppc ]; then
 	libs="musl $(pkgver musl musl-dev), $libs"
 else

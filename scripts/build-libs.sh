@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build the static libraries pvmm links (musl, zlib, libfdt, liburing,
-# jansson) for size, from their Debian source packages, into
+# cJSON) for size, from their Debian source packages, into
 # .cache/oslibs/{lib,include} (issue #16: the binary under 300 KiB).
 #
 # Why not Debian's ppc64el archives: they are built -O2 (musl with the
@@ -24,7 +24,7 @@ cache=$1 sysroot=$2
 out=$cache/oslibs
 src=$cache/oslibs-src
 cross=powerpc64le-linux-gnu-
-rev=6
+rev=7
 
 log() { printf 'setup: oslibs: %s\n' "$*" >&2; }
 
@@ -35,7 +35,7 @@ libcflags="-Os -ffunction-sections -fdata-sections -fno-pie -fno-plt
 libcflags=$(echo $libcflags)
 
 # Source packages and the suites tried, in order.
-pkgs=(musl zlib device-tree-compiler liburing jansson)
+pkgs=(musl zlib device-tree-compiler liburing cjson)
 suites="bookworm-security bookworm trixie"
 
 # mirror URIs, as setup.sh finds them (its mirror_uri is exported).
@@ -138,8 +138,8 @@ objs_to_ar() { # objs_to_ar ARCHIVE OBJ...
 }
 
 xcc() { # the cross compiler on musl's headers (the sysroot's: same 1.2.3)
-	# (__FILE__ in jansson's asserts relative to $src: the binary is the
-	# same in every checkout)
+	# (__FILE__ in any assert relative to $src: the binary is the same
+	# in every checkout)
 	"${cross}gcc" -nostdinc -fmacro-prefix-map="$src/=" \
 		-isystem "$sysroot/usr/include/powerpc64le-linux-musl" \
 		-isystem "$("${cross}gcc" -print-file-name=include)" \
@@ -209,56 +209,14 @@ build_liburing() {
 	cp "$d/src/include/liburing/"*.h "$out/include/liburing/"
 }
 
-build_jansson() {
-	local d=$1 f objs=()
-	# What jansson's configure would find on musl; jansson_config.h from
-	# its template the same way.
-	sed -e 's/@json_inline@/inline/' -e 's/@json_have_long_long@/1/' \
-	    -e 's/@json_have_localeconv@/1/' \
-	    -e 's/@json_have_atomic_builtins@/1/' \
-	    -e 's/@json_have_sync_builtins@/1/' \
-		"$d/src/jansson_config.h.in" >"$d/src/jansson_config.h"
-	cat >"$d/src/jansson_private_config.h" <<-'EOF'
-	#define HAVE_STDINT_H 1
-	#define HAVE_INTTYPES_H 1
-	#define HAVE_UNISTD_H 1
-	#define HAVE_FCNTL_H 1
-	#define HAVE_ENDIAN_H 1
-	#define HAVE_SCHED_H 1
-	#define HAVE_SYS_PARAM_H 1
-	#define HAVE_CLOSE 1
-	#define HAVE_OPEN 1
-	#define HAVE_READ 1
-	#define HAVE_SCHED_YIELD 1
-	#define HAVE_LOCALECONV 1
-	#define HAVE_SYS_TIME_H 1
-	#define HAVE_SYS_TYPES_H 1
-	#define HAVE_SYS_STAT_H 1
-	#define HAVE_LOCALE_H 1
-	#define HAVE_SETLOCALE 1
-	#define HAVE_GETPID 1
-	#define HAVE_GETTIMEOFDAY 1
-	#define HAVE_STRTOLL 1
-	#define HAVE_ATOMIC_BUILTINS 1
-	#define HAVE_SYNC_BUILTINS 1
-	#define USE_URANDOM 1
-	#define INITIAL_HASHTABLE_ORDER 3
-	EOF
-	grep -q '^#.*@[a-z_]*@' "$d/src/jansson_config.h" &&
-		{ log "jansson_config.h.in has a new placeholder"; return 1; }
-	mkdir -p "$d/os"
-	# -fno-jump-tables: on ppc64 a switch's jump table is an entry in
-	# the object's one .toc section, which every function of the object
-	# shares, so the link kept json_unpack's 3 KiB engine (which pvmm
-	# never calls) alive through json_pack's use of that .toc.
-	for f in "$d"/src/*.c; do
-		xcc -fno-jump-tables -DHAVE_CONFIG_H -I"$d/src" \
-			-include "$d/src/jansson_private_config.h" \
-			-c -o "$d/os/$(basename "$f" .c).o" "$f"
-		objs+=("$d/os/$(basename "$f" .c).o")
-	done
-	objs_to_ar "$out/lib/libjansson.a" "${objs[@]}"
-	cp "$d/src/jansson.h" "$d/src/jansson_config.h" "$out/include/"
+build_cjson() {
+	local d=$1
+	# cJSON.c alone (cJSON_Utils, JSON Patch and Pointer, is not used);
+	# its header where Debian's libcjson-dev puts it, <cjson/cJSON.h>.
+	mkdir -p "$d/os" "$out/include/cjson"
+	xcc -c -o "$d/os/cJSON.o" "$d/cJSON.c"
+	objs_to_ar "$out/lib/libcjson.a" "$d/os/cJSON.o"
+	cp "$d/cJSON.h" "$out/include/cjson/"
 }
 
 # The archives must not call what musl lacks: no fortified __*_chk (a
@@ -282,11 +240,12 @@ main() {
 		want="$want $p=$v"
 	done
 	have=$(cat "$out/stamp" 2>/dev/null || true)
-	if [ "$have" = "$want" ] && [ -f "$out/lib/libc.a" ]; then
+	if [ "$have" = "$want" ] && [ -f "$out/lib/libc.a" ] &&
+	   [ -f "$out/lib/libcjson.a" ]; then
 		log "up to date"
 		return 0
 	fi
-	log "building musl, zlib, libfdt, liburing, jansson for size"
+	log "building musl, zlib, libfdt, liburing, cJSON for size"
 	rm -rf "$out" "$src/fetch.log"
 	mkdir -p "$out/lib" "$out/include"
 	for p in "${pkgs[@]}"; do
@@ -297,7 +256,7 @@ main() {
 		zlib) build_zlib "$d" ;;
 		device-tree-compiler) build_libfdt "$d" ;;
 		liburing) build_liburing "$d" ;;
-		jansson) build_jansson "$d" ;;
+		cjson) build_cjson "$d" ;;
 		esac
 		# "LIBRARY VERSION" for --version (scripts/build-info.sh)
 		b=$(basename "$d")

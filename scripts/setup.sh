@@ -2,7 +2,7 @@
 # Install and fetch everything pvmm's build, tests and benchmarks need on a
 # bare Debian 12 x86_64 machine.  Idempotent: a second run only checks.
 #
-# Host tools come from apt.  ppc64el packages (kernel, busybox, musl, libfdt, jansson,
+# Host tools come from apt.  ppc64el packages (kernel, busybox, musl, libfdt,
 # liburing) are fetched with apt-get download into .cache/ and unpacked with
 # dpkg -x; the system's own apt state never learns about ppc64el.  Then the
 # guest-kernel matrix (see kernels= below), each kernel recorded in
@@ -22,7 +22,7 @@ log() { printf 'setup: %s\n' "$*"; }
 host_pkgs=(make gcc libc6-dev qemu-system-ppc gcc-powerpc64le-linux-gnu
 	   qemu-user-static device-tree-compiler cpio gzip xz-utils file
 	   libfdt-dev liburing-dev libcmocka-dev zlib1g-dev pkg-config python3
-	   cppcheck clang-format binutils e2fsprogs kmod libjansson-dev scdoc lintian
+	   cppcheck clang-format binutils e2fsprogs kmod libcjson-dev scdoc lintian
 	   clang libclang-rt-14-dev	# these two: make fuzz (libFuzzer)
 	   libseccomp-dev	# the sandbox's filters, made at build time
 	   dpkg-dev curl)	# the libraries' sources (scripts/build-libs.sh)
@@ -93,7 +93,7 @@ unpack() { # unpack PKG DIR
 make_sysroot() {
 	local sr=$cache/sysroot inc
 	rm -rf "$sr"
-	for p in musl musl-dev libfdt-dev liburing-dev zlib1g-dev libjansson-dev \
+	for p in musl musl-dev libfdt-dev liburing-dev zlib1g-dev \
 		 linux-libc-dev; do
 		dpkg -x "$(ls "$cache/debs/${p}"_*.deb | tail -n1)" "$sr"
 	done
@@ -285,7 +285,7 @@ main() {
 	else
 		fetch_default "$kpkg"
 	fi
-	# musl, zlib, libfdt, liburing and jansson built for size from
+	# musl, zlib, libfdt, liburing and cJSON built for size from
 	# their Debian sources (issue #16); once, then only checked.
 	export -f mirror_uri
 	"$top/scripts/build-libs.sh" "$cache" "$cache/sysroot"
@@ -296,7 +296,7 @@ fetch_default() {
 	local kpkg=$1 kver=${1#linux-image-}
 	log "fetching ppc64el packages ($kpkg)"
 	fetch "$kpkg" busybox-static musl musl-dev libfdt-dev liburing-dev \
-		zlib1g-dev libjansson-dev linux-libc-dev
+		zlib1g-dev linux-libc-dev
 	make_sysroot
 	unpack "$kpkg" "$cache/kernel"
 	index_modules "$cache/kernel" "$kver" || exit 1

@@ -124,7 +124,7 @@ check "nvram refused left alone" '[ "$(cat "$tmp/nv-short.bin")" = "not an nvram
 # --version: the version, the build, the devices and the libraries.
 "$pvmm" --version >"$tmp/version" 2>&1
 check "--version exits 0" '"$pvmm" --version >/dev/null 2>&1'
-check "--version says what it is" 'grep -qE "^pvmm [0-9a-zA-Z.]" "$tmp/version" && grep -q "^devices: .*--disk" "$tmp/version" && grep -qE "^limits: [0-9]+ vCPUs" "$tmp/version" && grep -qE "^libraries: .*libfdt [0-9].*jansson [0-9]" "$tmp/version"'
+check "--version says what it is" 'grep -qE "^pvmm [0-9a-zA-Z.]" "$tmp/version" && grep -q "^devices: .*--disk" "$tmp/version" && grep -qE "^limits: [0-9]+ vCPUs" "$tmp/version" && grep -qE "^libraries: .*libfdt [0-9].*cJSON [0-9]" "$tmp/version"'
 check "-V is --version" '"$pvmm" -V | cmp -s - "$tmp/version"'
 # The device modules in README's order (their rank, io/device.h), not the
 # linker's: --version, --help (and the PCI slots) alike.
@@ -162,7 +162,7 @@ bad() { # bad NAME JSON PATTERN
 expect "config: missing file" 125 "^pvmm: --config /nonexistent.json: .*No such file" -- --config /nonexistent.json --kernel "$guest"
 bad "empty file" '' "bad.json: line 1 column 0: "
 bad "syntax error" '{"cpus": 1,}' "bad.json: line 1 column 12: "
-bad "duplicate key" '{"cpus": 1, "cpus": 2}' "bad.json: line 1 column [0-9]+: duplicate object key"
+bad "duplicate key" '{"cpus": 1, "cpus": 2}' "bad.json: cpus: duplicate object key$"
 bad "not an object" '["--cpus", "2"]' "bad.json: not a JSON object"
 bad "unknown key" '{"cpu": 2}' "bad.json: cpu: unknown key$"
 bad "no nested config" '{"config": "x.json"}' "bad.json: config: unknown key$"

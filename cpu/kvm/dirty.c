@@ -27,7 +27,7 @@ int hv_dirty_log(struct vm *vm, bool on)
 int hv_dirty_get(struct vm *vm, uint64_t *bitmap, size_t words,
 		 uint64_t *page_bytes)
 {
-	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t page = (uint64_t)getpagesize();
 	uint64_t pages = vm->mem.size / page;
 	struct kvm_dirty_log log = {.slot = 0, .dirty_bitmap = bitmap};
 

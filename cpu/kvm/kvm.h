@@ -72,7 +72,7 @@ struct kvm_vm {
 	pthread_cond_t wake;	/* a stopped vCPU was started, power off,
 				 * pause or resume, a vCPU parked */
 	unsigned lpcr_gen;	/* bumped by each H_SET_MODE change */
-	uint64_t tb_hz;		/* timebase ticks per second, for exit times */
+	uint32_t tb_hz;		/* timebase ticks per second, for exit times */
 	bool pause;		/* vm_pause asked every vCPU to wait */
 	int nparked;		/* vCPU threads waiting (kvm_vcpu.parked) */
 	_Atomic int msi_fd[IRQ_MSI_COUNT];	/* irqfd + 1 per MSI source; 0: none yet */

@@ -14,7 +14,7 @@
 
 static size_t map_bytes(uint64_t n)
 {
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t page = (size_t)getpagesize();
 
 	return ((size_t)n * sizeof(uint64_t) + page - 1) & ~(page - 1);
 }
@@ -53,7 +53,7 @@ int hv_tce_create(struct vm *vm, uint32_t liobn, unsigned shift,
  * the fault handler); MADV_DONTNEED drops only this mapping's PTEs. */
 void hv_tce_release(uint64_t *tces, uint64_t first, uint64_t count)
 {
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t page = (size_t)getpagesize();
 	uintptr_t a = (uintptr_t)(tces + first);
 	uintptr_t end = (uintptr_t)(tces + first + count);
 

@@ -173,8 +173,7 @@ static enum exit_kind exit_kind_of(unsigned reason)
  * on powerpc64 (a syscall each), the timebase is one user-readable SPR. */
 static uint64_t ticks_to_ns(const struct kvm_vm *k, uint64_t ticks)
 {
-	return k->tb_hz ? (uint64_t)((unsigned __int128)ticks * 1000000000u /
-				     k->tb_hz) : 0;
+	return vm_ticks_to_ns(ticks, k->tb_hz);
 }
 
 /* Called as soon as KVM_RUN returns: the handler's time is the exit's. */
@@ -356,7 +355,7 @@ void *kvm_vcpu_thread(void *arg)
 
 	/* Named for harnesses and ps: /proc/PID/task/TID/comm. */
 	snprintf(name, sizeof(name), "pvmm-vcpu%d", v->id);
-	pthread_setname_np(pthread_self(), name);
+	thread_name(name);
 	/* Pinned before it ever runs the guest; main checked the CPU is
 	 * one the process may use. */
 	if (v->host_cpu >= 0) {

@@ -247,7 +247,7 @@ static void vm_read_info(struct vm *vm, struct vm_info *info)
 		info->pvr = sregs.pvr;
 	info->timebase_hz = host_cpu_prop("timebase-frequency",
 					  DEFAULT_TIMEBASE_HZ);
-	kvm_of(vm)->tb_hz = info->timebase_hz;
+	kvm_of(vm)->tb_hz = (uint32_t)info->timebase_hz; /* a 32-bit cell */
 	info->clock_hz = host_cpu_prop("clock-frequency", DEFAULT_CLOCK_HZ);
 	info->hpt_order = kvm_of(vm)->cfg.hpt_order;
 	vm_read_mmu(vm, &info->mmu);

@@ -139,11 +139,11 @@ int kvm_xive_create(struct vm *vm)
 	/* KVM hands out each ESB and TIMA page as one host page: the
 	 * guest's 64 KiB pages need 64 KiB host pages (what KVM's XIVE
 	 * device is written for). */
-	if (sysconf(_SC_PAGESIZE) != (long)XIVE_TIMA_PAGE) {
+	if (getpagesize() != (int)XIVE_TIMA_PAGE) {
 		snprintf(k->why, sizeof(k->why),
 			 "XIVE exploitation mode needs "
-			 "a host kernel with 64 KiB pages (this one has %ld)",
-			 sysconf(_SC_PAGESIZE));
+			 "a host kernel with 64 KiB pages (this one has %d)",
+			 getpagesize());
 		return -ENOTSUP;
 	}
 	if (ioctl(k->vm_fd, KVM_CREATE_DEVICE, &dev) < 0)

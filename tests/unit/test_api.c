@@ -1,11 +1,15 @@
 /* The control socket's request parser (api.c): what it takes, and what it
  * refuses with a line for the answer. */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+
+#include <cjson/cJSON.h>
 
 #include "api.h"
 #include "tests/unit/fake_sys.h"
@@ -72,10 +76,25 @@ static void refused(void **state)
 		{"{\"request\":\"snapshot\",\"path\":\"\"}",
 		 "needs a \"path\""},
 		{"{\"request\":\"snapshot\",\"path\":3}", "needs a \"path\""},
-		/* jansson refuses NUL in strings (no JSON_ALLOW_NUL) */
+		/* NUL in a string: refused before cJSON (jsontext.c) */
 		{"{\"request\":\"snapshot\",\"path\":\"a\\u0000b\"}",
 		 "not JSON"},
 		{"{\"request\":\"info\"} {}", "not JSON"},
+		/* What cJSON would take and pvmm does not. */
+		{"{\"request\":\"snapshot\",\"path\":\"/a\",\"path\":\"/b\"}",
+		 "not JSON: duplicate key \"path\""},
+		{"{\"request\":\"migrate\",\"fd\":3,\"fd\":4}",
+		 "not JSON: duplicate key \"fd\""},
+		{"{\"request\":\"snapshot\",\"path\":\"a\x01b\"}",
+		 "not JSON: control character"},
+		{"{\"request\":\"snapshot\",\"path\":\"\xc0\xaf\"}",
+		 "not JSON: not UTF-8"},
+		{"{\"request\":\"pause\",\"x\":{\"y\":[]}}",
+		 "not JSON: nested too deep"},
+		{"{\"request\":\"migrate\",\"fd\":2.5}", "descriptor number"},
+		{"{\"request\":\"migrate\",\"fd\":1e300}", "descriptor number"},
+		{"{\"request\":\"migrate\",\"fd\":65536}", "descriptor number"},
+		{"{\"request\":\"pause\",}", "not JSON: syntax error at byte"},
 	};
 	char why[160];
 
@@ -86,6 +105,23 @@ static void refused(void **state)
 		if (!strstr(why, bad[i].why))
 			fail_msg("\"%s\": said \"%s\"", bad[i].in, why);
 	}
+}
+
+/* Nesting as deep as a request line can hold is refused before cJSON,
+ * whose recursion would take it into the loop thread's 64 KiB stack. */
+static void deep(void **state)
+{
+	char *s = malloc(API_LINE_MAX), why[160];
+	size_t half = (API_LINE_MAX - 2) / 2;
+
+	(void)state;
+	memset(s, '[', half);
+	memset(s + half, ']', half);
+	s[2 * half] = '\0';
+	why[0] = '\0';
+	assert_int_equal(parse(s, why), -EINVAL);
+	assert_non_null(strstr(why, "nested too deep"));
+	free(s);
 }
 
 /* A path as long as a request line can hold is refused, not cut. */
@@ -201,6 +237,37 @@ static void serves(void **state)
 	assert_non_null(strstr(buf, "{\"ok\":true,\"state\":\"running\"}\n{"));
 	assert_non_null(strstr(buf, "\"requests\":"));
 	assert_int_equal(fake_hv.resume_calls, 1);
+	/* 64-bit counts go out exact (cJSON's numbers are doubles: 2^62 + 1
+	 * as one would print 4.61168601842739e+18). */
+	atomic_store(&m->vm.stats.phase_ns[0], (1ULL << 62) + 1);
+	atomic_store(&m->vm.stats.exits[0], UINT64_MAX);
+	ask(c, sfd, "{\"request\":\"info\"}\n", buf, sizeof(buf));
+	assert_non_null(strstr(buf, ":4611686018427387905"));
+	assert_non_null(
+		strstr(buf, "\"exits\":{\"hcall\":18446744073709551615,"));
+	assert_non_null(strstr(buf, "\"mem\":"));
+	assert_non_null(strstr(buf, "\"api\":{\"requests\":"));
+	{
+		/* The whole answer is one JSON object, as documented. */
+		cJSON *a = cJSON_Parse(buf);
+
+		assert_non_null(a);
+		assert_true(cJSON_IsTrue(
+			cJSON_GetObjectItemCaseSensitive(a, "ok")));
+		assert_int_equal(
+			cJSON_GetArraySize(
+				cJSON_GetObjectItemCaseSensitive(a, "exits")),
+			EXIT_KIND_MAX);
+		assert_true(cJSON_IsObject(
+			cJSON_GetObjectItemCaseSensitive(a, "phases_ns")));
+		assert_int_equal(
+			cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(a, "api"),
+				"errors")
+				->valuedouble,
+			3); /* paused already, the migration, "bogus" */
+		cJSON_Delete(a);
+	}
 	assert_false(fake_hv.paused);
 	close(c);
 	assert_true(fake_loop_ready(sfd)); /* EOF: the server lets it go */
@@ -249,6 +316,7 @@ int main(void)
 		cmocka_unit_test(accepted),
 		cmocka_unit_test(refused),
 		cmocka_unit_test(long_path),
+		cmocka_unit_test(deep),
 		cmocka_unit_test_setup_teardown(serves, server_up, server_down),
 		cmocka_unit_test_setup_teardown(cut_off, server_up,
 						server_down),

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cfgfile.h"
@@ -58,11 +59,68 @@ static void parse_error_escaped(void **state)
 	char err[256];
 
 	(void)state;
-	/* A raw control byte in a string: jansson quotes the text near it. */
+	/* A raw control byte in a string: refused before cJSON (which
+	 * would take it), the message printable. */
 	assert_int_equal(load("{\"kernel\": \"x\x1b\x07\"}", err, sizeof(err)),
 			 -EINVAL);
 	printable(err);
 	assert_non_null(strstr(err, "line 1"));
+}
+
+/* What cJSON would take and the reader refuses, each with its line. */
+static void refused(void **state)
+{
+	static const struct {
+		const char *in, *why;
+	} bad[] = {
+		{"{\"cpus\": 1, \"kernel\": \"k\", \"cpus\": 2}",
+		 ": cpus: duplicate object key"},
+		{"{\"disk\": [\"a\"], \"disk\": [\"b\"]}",
+		 ": disk: duplicate object key"},
+		{"{\"kernel\": \"a\\u0000b\"}",
+		 ": line 1 column 14: NUL in a string"},
+		{"{\n\"kernel\": \"\xff\"}", ": line 2 column 12: not UTF-8"},
+		{"{\"cpus\": 2.5}", ": cpus: must be an integer"},
+		{"{\"cpus\": 9007199254740993}", ": cpus: must be an integer"},
+		{"{\"cpus\": \"2\"}", ": cpus: must be an integer"},
+		{"{\"cpus\": 1,}", ": line 1 column 12: not JSON"},
+		{"", ": line 1 column 0: not JSON"},
+		{"{} {}", ": line 1 column 3: not JSON"},
+	};
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(load(bad[i].in, err, sizeof(err)), -EINVAL);
+		printable(err);
+		if (!strstr(err, bad[i].why))
+			fail_msg("%s: said \"%s\"", bad[i].in, err);
+	}
+}
+
+/* Nesting deeper than a configuration has is refused before cJSON's
+ * recursion; a directory is not a file. */
+static void deep_and_unreadable(void **state)
+{
+	char err[256], *s = malloc(200001);
+
+	(void)state;
+	memset(s, '[', 100000);
+	memset(s + 100000, ']', 100000);
+	s[200000] = '\0';
+	assert_int_equal(load(s, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, ": line 1 column 65: nested too deep"));
+	free(s);
+	struct cfg_args a;
+
+	assert_int_equal(cfgfile_load("/tmp", keys, 3, &a, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "/tmp: Is a directory"));
+	/* An endless file is not read whole. */
+	assert_int_equal(
+		cfgfile_load("/dev/zero", keys, 3, &a, err, sizeof(err)),
+		-EINVAL);
+	assert_non_null(strstr(err, "/dev/zero: File too large"));
 }
 
 static void good_file_taken(void **state)
@@ -94,6 +152,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(unknown_key_escaped),
 		cmocka_unit_test(parse_error_escaped),
+		cmocka_unit_test(refused),
+		cmocka_unit_test(deep_and_unreadable),
 		cmocka_unit_test(good_file_taken),
 	};
 

@@ -81,6 +81,78 @@ static void test_table_names(void **state)
 	assert_string_equal(hcall_name(0x380), "H_SIGNAL_SYS_RESET");
 }
 
+/* Every opcode pvmm answers, written out here apart from papr/hcall.c's
+ * list: the dense table and its byte index must map each of these to its
+ * own name and every other value (unaligned, unknown, out of both ranges)
+ * to nothing. */
+static const struct {
+	uint64_t nr;
+	const char *name;
+} answered[] = {
+	{ 0x1c, "H_GET_TCE" },
+	{ 0x20, "H_PUT_TCE" },
+	{ 0x24, "H_SET_SPRG0" },
+	{ 0x2c, "H_PAGE_INIT" },
+	{ 0x3c, "H_LOGICAL_CI_LOAD" },
+	{ 0x40, "H_LOGICAL_CI_STORE" },
+	{ 0x54, "H_GET_TERM_CHAR" },
+	{ 0x58, "H_PUT_TERM_CHAR" },
+	{ 0x138, "H_STUFF_TCE" },
+	{ 0x13c, "H_PUT_TCE_INDIRECT" },
+	{ 0x1c8, "H_GET_CPU_CHARACTERISTICS" },
+	{ 0x300, "H_RANDOM" },
+	{ 0x31c, "H_SET_MODE" },
+	{ 0x36c, "H_RESIZE_HPT_PREPARE" },
+	{ 0x370, "H_RESIZE_HPT_COMMIT" },
+	{ 0x37c, "H_REGISTER_PROC_TBL" },
+	{ 0x380, "H_SIGNAL_SYS_RESET" },
+	{ 0x3a8, "H_INT_GET_SOURCE_INFO" },
+	{ 0x3ac, "H_INT_SET_SOURCE_CONFIG" },
+	{ 0x3b0, "H_INT_GET_SOURCE_CONFIG" },
+	{ 0x3b4, "H_INT_GET_QUEUE_INFO" },
+	{ 0x3b8, "H_INT_SET_QUEUE_CONFIG" },
+	{ 0x3bc, "H_INT_GET_QUEUE_CONFIG" },
+	{ 0x3c8, "H_INT_ESB" },
+	{ 0x3cc, "H_INT_SYNC" },
+	{ 0x3d0, "H_INT_RESET" },
+	{ 0xf000, "KVMPPC_H_RTAS" },
+};
+
+static const char *answered_name(uint64_t nr)
+{
+	for (size_t i = 0; i < sizeof(answered) / sizeof(answered[0]); i++)
+		if (answered[i].nr == nr)
+			return answered[i].name;
+	return NULL;
+}
+
+static void test_table_every_opcode(void **state)
+{
+	uint64_t unknown = 0;
+
+	(void)state;
+	for (uint64_t nr = 0; nr <= 0x10000; nr++) {
+		const char *want = answered_name(nr);
+
+		if (want) {
+			assert_non_null(hcall_name(nr));
+			assert_string_equal(hcall_name(nr), want);
+			continue;
+		}
+		assert_null(hcall_name(nr));
+		/* Unaligned (H_GET_TCE + 1..3), unknown or out of range:
+		 * H_FUNCTION, and no handler runs (the fake counts none). */
+		assert_int_equal(call3(nr, 0, 0, 0), H_FUNCTION);
+		unknown++;
+	}
+	assert_int_equal(call3(UINT64_MAX, 0, 0, 0), H_FUNCTION);
+	assert_int_equal(call3(HCALL_PRIV_END, 0, 0, 0), H_FUNCTION);
+	assert_int_equal(unknown + sizeof(answered) / sizeof(answered[0]),
+			 0x10001);
+	assert_int_equal(mach.papr.hstats.unimplemented, unknown + 2);
+	assert_int_equal(fake_hv.sprg0_calls, 0);
+}
+
 /* --- H_SET_SPRG0 ---------------------------------------------------------- */
 
 static void test_sprg0_sets_caller(void **state)
@@ -793,6 +865,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_table_names),
+		T(test_table_every_opcode),
 		T(test_sprg0_sets_caller),
 		T(test_sprg0_any_value),
 		T(test_sprg0_backend_error),

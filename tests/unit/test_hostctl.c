@@ -125,7 +125,8 @@ static void backing_spellings(void **state)
 static void affinity(void **state)
 {
 	static const char *const bad[] = {"",	 "x",	 "0,,1", "-1",
-					  "io=", "io=x", "5000", "0,io=1,io=1"};
+					  "io=", "io=x", "5000", "0,io=1,io=1",
+					  "0,",	 ",0",	 "0,1,"};
 	struct cpu_affinity a;
 	cpu_set_t allowed;
 	char err[256];

@@ -375,6 +375,30 @@ static void read_stream(void **state)
 	free(f);
 }
 
+/* Zero found at every length and alignment, and one set bit anywhere
+ * (head bytes, the four-word blocks, the tail) is seen. */
+static void all_zero(void **state)
+{
+	static uint64_t mem[40];
+	uint8_t *buf = (uint8_t *)mem;
+
+	(void)state;
+	for (size_t off = 0; off < 9; off++) {
+		for (size_t n = 0; n < 300 - off; n += 7) {
+			assert_true(snap_all_zero(buf + off, n));
+			for (size_t i = 0; i < n; i++) {
+				buf[off + i] = 0x10;
+				assert_false(snap_all_zero(buf + off, n));
+				buf[off + i] = 0;
+			}
+			/* A byte just outside the range is not looked at. */
+			buf[off + n] = 1;
+			assert_true(snap_all_zero(buf + off, n));
+			buf[off + n] = 0;
+		}
+	}
+}
+
 static void cursors(void **state)
 {
 	uint8_t b[11];
@@ -405,7 +429,7 @@ int main(void)
 		cmocka_unit_test(corrupt),     cmocka_unit_test(foreign),
 		cmocka_unit_test(versions),    cmocka_unit_test(stream),
 		cmocka_unit_test(cursors),     cmocka_unit_test(sparse_ram),
-		cmocka_unit_test(read_stream),
+		cmocka_unit_test(read_stream), cmocka_unit_test(all_zero),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

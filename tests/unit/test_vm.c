@@ -1,5 +1,6 @@
 /* The VM's run state: first stop wins, and a kill's exit code. */
 #include <errno.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -169,6 +170,33 @@ static void events_lines(void **state)
 	unit_machine_free(m);
 }
 
+/* The exit times' conversion against a 128-bit reference, at the
+ * edges: every timebase a host could give, tick counts that overflow a
+ * plain ticks * 10^9. */
+static void ticks_to_ns_exact(void **state)
+{
+	static const uint32_t hz[] = {1, 3, 7, 1000, 512000000, 999999999,
+				      1000000000, 1000000001, UINT32_MAX};
+	static const uint64_t ticks[] = {0, 1, 2, 511999999, 512000000,
+					 18446744073ULL, 18446744074ULL,
+					 1ULL << 40, (1ULL << 52) + 12345};
+
+	(void)state;
+	assert_int_equal(vm_ticks_to_ns(12345, 0), 0);
+	for (size_t i = 0; i < sizeof(hz) / sizeof(hz[0]); i++)
+		for (size_t j = 0; j < sizeof(ticks) / sizeof(ticks[0]); j++) {
+			unsigned __int128 want =
+				(unsigned __int128)ticks[j] * 1000000000u /
+				hz[i];
+
+			if (want > UINT64_MAX)
+				continue; /* not an exit's time */
+			if (vm_ticks_to_ns(ticks[j], hz[i]) != (uint64_t)want)
+				fail_msg("%" PRIu64 " ticks at %u Hz", ticks[j],
+					 hz[i]);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -177,6 +205,7 @@ int main(void)
 		cmocka_unit_test(kill_after_power_off),
 		cmocka_unit_test(stop_marks_once),
 		cmocka_unit_test(exit_time_total_and_max),
+		cmocka_unit_test(ticks_to_ns_exact),
 		cmocka_unit_test(phase_hook_once),
 		cmocka_unit_test(events_lines),
 	};
