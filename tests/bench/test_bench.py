@@ -402,6 +402,19 @@ class SavedState(unittest.TestCase):
         self.assertEqual(len(runs["snapshot-256"]["pvmm"]), 1)
         self.assertEqual(len(runs["restore-256"]["pvmm"]), 1)
 
+    def test_failure_repeated_at_the_end_of_the_harness_run(self):
+        # run.py says a FAIL with its console tail when it happens and
+        # again (the tail's last 20 lines) just before its total.
+        fail = ("FAIL A snapshot (2460.3 s): timeout: host stopped "
+                "responding\n" + "".join("    | " + l + "\n"
+                                         for l in snap().splitlines()))
+        out = snap() + fail + "0 passed, 1 failed\n" + fail
+        runs = bench.parse(out)
+        self.assertEqual(len(runs["snapshot-256"]["pvmm"]), 1)
+        self.assertEqual(len(runs["restore-256"]["pvmm"]), 1)
+        self.assertEqual(bench.scenario_results(out),
+                         {"snapshot": "timeout: host stopped responding"})
+
     def test_the_scenario_reason_comes_first(self):
         runs = bench.parse("BENCH snapshot-1g pvmm 1\n"
                            "BENCH-FAIL no L2-READY within 300 s\n"
