@@ -154,6 +154,21 @@ int tce_read(struct tce_set *s, uint32_t liobn, uint64_t ioba, uint64_t *tce)
 	return err;
 }
 
+/* Entries pvmm wrote into a table KVM holds (the multi-TCE calls, which
+ * pvmm answers: papr/hcall_tce.c) brought KVM's pages into pvmm's
+ * mapping: hand them back, as tce_walk does, or a Linux guest's mapping
+ * of all RAM through its DDW makes the whole 2 MiB table pvmm's resident
+ * memory (vmm-memory: 3,392 KiB). */
+static void drop_written(const struct tce_window *w, uint64_t idx, uint64_t n)
+{
+	for (uint64_t i = 0; w->fd >= 0 && i < n; i += HV_TCE_RELEASE_STEP) {
+		uint64_t k = n - i < HV_TCE_RELEASE_STEP ? n - i
+							 : HV_TCE_RELEASE_STEP;
+
+		hv_tce_release(w->tce, idx + i, k);
+	}
+}
+
 int tce_write(struct tce_set *s, uint32_t liobn, uint64_t ioba,
 	      const uint64_t *tces, uint64_t n)
 {
@@ -167,6 +182,8 @@ int tce_write(struct tce_set *s, uint32_t liobn, uint64_t ioba,
 		err = tce_check(s, w, tces[i]);
 	for (uint64_t i = 0; !err && i < n; i++)
 		tce_store(&w->tce[idx + i], tces[i]);
+	if (!err)
+		drop_written(w, idx, n);
 	pthread_mutex_unlock(&s->lock);
 	return err;
 }
@@ -184,6 +201,8 @@ int tce_fill(struct tce_set *s, uint32_t liobn, uint64_t ioba, uint64_t tce,
 		err = tce_check(s, w, tce);
 	for (uint64_t i = 0; !err && i < n; i++)
 		tce_store(&w->tce[idx + i], tce);
+	if (!err)
+		drop_written(w, idx, n);
 	pthread_mutex_unlock(&s->lock);
 	return err;
 }

@@ -51,16 +51,16 @@ int hv_tce_create(struct vm *vm, uint32_t liobn, unsigned shift,
 }
 
 /* KVM's table pages are the kernel's (book3s_64_vio.c hands them out from
- * the fault handler); MADV_DONTNEED drops only this mapping's PTEs. */
+ * the fault handler); MADV_DONTNEED drops only this mapping's PTEs, and
+ * the next access faults the same page in again, so every page the
+ * entries touch goes, a neighbour's entries on it included. */
 void hv_tce_release(uint64_t *tces, uint64_t first, uint64_t count)
 {
 	size_t page = (size_t)getpagesize();
-	uintptr_t a = (uintptr_t)(tces + first);
+	uintptr_t a = (uintptr_t)(tces + first) & ~(uintptr_t)(page - 1);
 	uintptr_t end = (uintptr_t)(tces + first + count);
 
-	/* Whole pages only: a neighbour's page may be in use. */
-	a = (a + page - 1) & ~(uintptr_t)(page - 1);
-	if (end > a)
+	if (count)
 		madvise((void *)a, end - a, MADV_DONTNEED);
 }
 

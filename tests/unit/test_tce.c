@@ -318,6 +318,7 @@ static void walk_in_kernel(void **state)
 	assert_int_equal(put(DEF, 0x3000, 0x9000 | TCE_READ), H_SUCCESS);
 	assert_int_equal(put(DEF, far * PAGE, 0xa000 | RW), H_SUCCESS);
 	fake_hv.tce_released = fake_hv.tce_release_max = 0;
+	fake_hv.tce_release_bad = false; /* the puts' releases start anywhere */
 	assert_int_equal(tce_mapped(w), 2);
 	assert_int_equal(fake_hv.tce_released, w->n);
 	assert_true(fake_hv.tce_release_max <= HV_TCE_RELEASE_STEP);
@@ -330,6 +331,26 @@ static void walk_in_kernel(void **state)
 	/* counted, then kept: the table walked twice */
 	assert_int_equal(fake_hv.tce_released, 2 * w->n);
 	tce_state_free(&st);
+}
+
+/* Entries pvmm writes into KVM's table (the multi-TCE calls) are handed
+ * back too, in steps; a refused call writes and hands back nothing. */
+static void write_in_kernel(void **state)
+{
+	struct tce_window *w = &m->io.phb.dma.win[TCE_WIN_DEFAULT];
+	uint64_t l[4] = {0x9000 | TCE_READ, 0xa000 | RW, 0, 0xb000 | RW};
+
+	(void)state;
+	assert_true(w->fd >= 0);
+	fake_hv.tce_released = fake_hv.tce_release_max = 0;
+	assert_int_equal(tce_write(&m->io.phb.dma, DEF, 0x3000, l, 4), 0);
+	assert_int_equal(fake_hv.tce_released, 4);
+	assert_int_equal(tce_fill(&m->io.phb.dma, DEF, 0, 0, w->n), 0);
+	assert_int_equal(fake_hv.tce_released, 4 + w->n);
+	assert_true(fake_hv.tce_release_max <= HV_TCE_RELEASE_STEP);
+	fake_hv.tce_released = 0;
+	assert_int_not_equal(tce_fill(&m->io.phb.dma, DEF, 0, 0, w->n + 1), 0);
+	assert_int_equal(fake_hv.tce_released, 0);
 }
 
 /* pvmm's own table is its memory anyway: nothing handed back (that would
@@ -695,6 +716,8 @@ int main(void)
 		cmocka_unit_test_prestate_setup_teardown(in_kernel, setup,
 							 teardown, &kernel),
 		cmocka_unit_test_prestate_setup_teardown(walk_in_kernel, setup,
+							 teardown, &kernel),
+		cmocka_unit_test_prestate_setup_teardown(write_in_kernel, setup,
 							 teardown, &kernel),
 		T(walk_own),
 		T(ddw_query),
