@@ -14,17 +14,6 @@
 #include "migrate/mstream.h"
 #include "migrate/snapshot.h"
 
-static __attribute__((format(printf, 3, 4))) int bad(char *why, size_t wlen,
-						     const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, wlen, fmt, ap);
-	va_end(ap);
-	return -EPROTO;
-}
-
 static const char *const names[MIG_TYPES] = {
 	[MIG_HELLO] = "HELLO", [MIG_RAM] = "RAM",     [MIG_ZERO] = "ZERO",
 	[MIG_HPT] = "HPT",     [MIG_PASS] = "PASS",   [MIG_STATE] = "STATE",
@@ -46,12 +35,13 @@ void mig_greeting_put(uint8_t buf[MIG_GREETING])
 int mig_greeting_check(const uint8_t buf[MIG_GREETING], char *why, size_t wlen)
 {
 	if (memcmp(buf, MIG_MAGIC, 8))
-		return bad(why, wlen, "not a pvmm migration stream");
+		return snap_fail(-EPROTO, why, wlen,
+				 "not a pvmm migration stream");
 	if (be32_load(buf + 8) != MIG_VERSION || be32_load(buf + 12))
-		return bad(why, wlen,
-			   "migration stream version %u, this pvmm "
-			   "speaks version %u",
-			   be32_load(buf + 8), MIG_VERSION);
+		return snap_fail(-EPROTO, why, wlen,
+				 "migration stream version %u, this pvmm "
+				 "speaks version %u",
+				 be32_load(buf + 8), MIG_VERSION);
 	return 0;
 }
 
@@ -96,20 +86,22 @@ int mig_hdr_parse(const uint8_t h[MIG_HEADER], unsigned hpt_order,
 	out->len = be64_load(h + 8);
 	out->crc = be32_load(h + 16);
 	if (!out->type || out->type >= MIG_TYPES)
-		return bad(why, wlen, "unknown record type %u", out->type);
+		return snap_fail(-EPROTO, why, wlen, "unknown record type %u",
+				 out->type);
 	if (be32_load(h + 20))
-		return bad(why, wlen, "%s record: reserved word not zero",
-			   mig_type_name(out->type));
+		return snap_fail(-EPROTO, why, wlen,
+				 "%s record: reserved word not zero",
+				 mig_type_name(out->type));
 	if (out->len > mig_max_len(out->type, hpt_order) ||
 	    (out->type == MIG_HPT && !out->len))
-		return bad(why, wlen, "%s record of %llu bytes: too long",
-			   mig_type_name(out->type),
-			   (unsigned long long)out->len);
+		return snap_fail(
+			-EPROTO, why, wlen, "%s record of %llu bytes: too long",
+			mig_type_name(out->type), (unsigned long long)out->len);
 	if ((out->type == MIG_RAM || out->type == MIG_ZERO ||
 	     out->type == MIG_HPT || out->type == MIG_PASS) &&
 	    out->arg >= MIG_MAX_PASSES)
-		return bad(why, wlen, "%s record of pass %u",
-			   mig_type_name(out->type), out->arg);
+		return snap_fail(-EPROTO, why, wlen, "%s record of pass %u",
+				 mig_type_name(out->type), out->arg);
 	return 0;
 }
 
@@ -117,8 +109,9 @@ int mig_payload_check(const uint8_t h[MIG_HEADER], const void *payload,
 		      uint64_t len, char *why, size_t wlen)
 {
 	if (rec_crc(h, payload, len) != be32_load(h + 16))
-		return bad(why, wlen, "%s record: checksum mismatch",
-			   mig_type_name(be32_load(h)));
+		return snap_fail(-EPROTO, why, wlen,
+				 "%s record: checksum mismatch",
+				 mig_type_name(be32_load(h)));
 	return 0;
 }
 
@@ -127,11 +120,11 @@ static int in_ram(uint64_t gpa, uint64_t n, uint64_t ram_size, char *why,
 		  size_t wlen)
 {
 	if (!n || gpa > ram_size || n > ram_size - gpa)
-		return bad(why, wlen,
-			   "RAM range %#llx+%#llx outside the guest's "
-			   "%llu MiB",
-			   (unsigned long long)gpa, (unsigned long long)n,
-			   (unsigned long long)(ram_size >> 20));
+		return snap_fail(-EPROTO, why, wlen,
+				 "RAM range %#llx+%#llx outside the guest's "
+				 "%llu MiB",
+				 (unsigned long long)gpa, (unsigned long long)n,
+				 (unsigned long long)(ram_size >> 20));
 	return 0;
 }
 
@@ -140,7 +133,7 @@ int mig_ram_decode(const uint8_t *p, uint64_t len, uint64_t ram_size,
 		   size_t wlen)
 {
 	if (len < 8)
-		return bad(why, wlen, "RAM record too short");
+		return snap_fail(-EPROTO, why, wlen, "RAM record too short");
 	*gpa = be64_load(p);
 	*data = p + 8;
 	*n = len - 8;
@@ -151,8 +144,9 @@ int mig_zero_decode(const uint8_t *p, uint64_t len, uint64_t ram_size,
 		    uint64_t *gpa, uint64_t *n, char *why, size_t wlen)
 {
 	if (len != 16)
-		return bad(why, wlen, "ZERO record of %llu bytes",
-			   (unsigned long long)len);
+		return snap_fail(-EPROTO, why, wlen,
+				 "ZERO record of %llu bytes",
+				 (unsigned long long)len);
 	*gpa = be64_load(p);
 	*n = be64_load(p + 8);
 	return in_ram(*gpa, *n, ram_size, why, wlen);
@@ -162,8 +156,9 @@ int mig_pass_decode(const uint8_t *p, uint64_t len, uint64_t *bytes, char *why,
 		    size_t wlen)
 {
 	if (len != 8)
-		return bad(why, wlen, "PASS record of %llu bytes",
-			   (unsigned long long)len);
+		return snap_fail(-EPROTO, why, wlen,
+				 "PASS record of %llu bytes",
+				 (unsigned long long)len);
 	*bytes = be64_load(p);
 	return 0;
 }
@@ -175,15 +170,16 @@ int mig_reply_decode(const uint8_t *p, uint64_t len, int *err, char *text,
 	uint64_t n;
 
 	if (len < 4 || len > 4 + MIG_MAX_TEXT)
-		return bad(why, wlen, "answer of %llu bytes",
-			   (unsigned long long)len);
+		return snap_fail(-EPROTO, why, wlen, "answer of %llu bytes",
+				 (unsigned long long)len);
 	e = be32_load(p);
 	if (e > 4095)
-		return bad(why, wlen, "answer with error %u", e);
+		return snap_fail(-EPROTO, why, wlen, "answer with error %u", e);
 	n = len - 4;
 	for (uint64_t i = 0; i < n; i++)
 		if (p[4 + i] < 0x20 || p[4 + i] > 0x7e)
-			return bad(why, wlen, "answer text not printable");
+			return snap_fail(-EPROTO, why, wlen,
+					 "answer text not printable");
 	if (tlen) {
 		size_t k = n < tlen - 1 ? (size_t)n : tlen - 1;
 

@@ -36,6 +36,16 @@ uint32_t snap_crc32(uint32_t crc, const void *p, uint64_t len)
 	return (uint32_t)c;
 }
 
+int snap_fail(int err, char *why, size_t wlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, wlen, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
 bool snap_all_zero(const void *p, uint64_t n)
 {
 	/* may_alias: RAM is read as words whatever the guest stored. */
@@ -310,17 +320,6 @@ int snap_write_ram_end(struct snap_writer *w, const void *ram, uint64_t ram_len)
 
 /* --- reading ------------------------------------------------------------- */
 
-static __attribute__((format(printf, 3, 4))) int bad(char *why, size_t wlen,
-						     const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, wlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
 static int parse_header(const uint8_t *buf, size_t len, struct snap_file *f,
 			char *why, size_t wlen, size_t *hlen)
 {
@@ -331,14 +330,15 @@ static int parse_header(const uint8_t *buf, size_t len, struct snap_file *f,
 
 	snap_get_bytes(&in, magic, MAGIC_LEN);
 	if (in.bad || memcmp(magic, SNAP_MAGIC, MAGIC_LEN))
-		return bad(why, wlen, "not a pvmm snapshot (no %s magic)",
-			   SNAP_MAGIC);
+		return snap_fail(-EINVAL, why, wlen,
+				 "not a pvmm snapshot (no %s magic)",
+				 SNAP_MAGIC);
 	version = snap_get_u32(&in);
 	if (version < SNAP_VERSION_MIN || version > SNAP_VERSION)
-		return bad(why, wlen,
-			   "snapshot version %u, this pvmm reads "
-			   "versions %u to %u",
-			   version, SNAP_VERSION_MIN, SNAP_VERSION);
+		return snap_fail(-EINVAL, why, wlen,
+				 "snapshot version %u, this pvmm reads "
+				 "versions %u to %u",
+				 version, SNAP_VERSION_MIN, SNAP_VERSION);
 	*hlen = snap_get_u32(&in);
 	c->ram_size = snap_get_u64(&in);
 	c->mmu_mode = snap_get_u32(&in);
@@ -348,29 +348,31 @@ static int parse_header(const uint8_t *buf, size_t len, struct snap_file *f,
 	c->flags = snap_get_u32(&in);
 	c->ndev = snap_get_u32(&in);
 	if (in.bad)
-		return bad(why, wlen, "truncated header");
+		return snap_fail(-EINVAL, why, wlen, "truncated header");
 	if (c->ndev > SNAP_MAX_DEVICES || *hlen != HDR_LEN(c->ndev))
-		return bad(why, wlen, "bad header length %zu (%u devices)",
-			   *hlen, c->ndev);
+		return snap_fail(-EINVAL, why, wlen,
+				 "bad header length %zu (%u devices)", *hlen,
+				 c->ndev);
 	if (*hlen > len)
-		return bad(why, wlen, "truncated header");
+		return snap_fail(-EINVAL, why, wlen, "truncated header");
 	for (uint32_t i = 0; i < c->ndev; i++) {
 		c->dev[i].device_id = snap_get_u16(&in);
 		c->dev[i].nqueues = snap_get_u16(&in);
 	}
 	crc = snap_get_u32(&in);
 	if (crc != crc_of(buf, *hlen - 4))
-		return bad(why, wlen, "header checksum mismatch");
+		return snap_fail(-EINVAL, why, wlen,
+				 "header checksum mismatch");
 	if (c->flags & ~SNAP_CFG_KNOWN ||
 	    (version < 2 && (c->flags & SNAP_CFG_XIVE)))
-		return bad(why, wlen, "unknown configuration flags %#x",
-			   c->flags);
+		return snap_fail(-EINVAL, why, wlen,
+				 "unknown configuration flags %#x", c->flags);
 	if (!c->ncpus || c->ncpus > CONFIG_MAX_CPUS || !c->threads ||
 	    c->ncpus % c->threads)
-		return bad(why, wlen,
-			   "bad vCPU layout (%u vCPUs, %u threads "
-			   "per core)",
-			   c->ncpus, c->threads);
+		return snap_fail(-EINVAL, why, wlen,
+				 "bad vCPU layout (%u vCPUs, %u threads "
+				 "per core)",
+				 c->ncpus, c->threads);
 	return 0;
 }
 
@@ -386,25 +388,27 @@ static int check_ram(const struct snap_sec *s, size_t len, uint64_t end,
 	uint64_t at, size;
 
 	if (s->len != RAM_PAYLOAD)
-		return bad(why, wlen, "RAM section of %llu bytes",
-			   (unsigned long long)s->len);
+		return snap_fail(-EINVAL, why, wlen,
+				 "RAM section of %llu bytes",
+				 (unsigned long long)s->len);
 	at = be64_load(s->payload);
 	size = be64_load(s->payload + 8);
 	if (size != f->cfg.ram_size)
-		return bad(why, wlen,
-			   "RAM section of %llu bytes in a machine "
-			   "of %llu",
-			   (unsigned long long)size,
-			   (unsigned long long)f->cfg.ram_size);
+		return snap_fail(-EINVAL, why, wlen,
+				 "RAM section of %llu bytes in a machine "
+				 "of %llu",
+				 (unsigned long long)size,
+				 (unsigned long long)f->cfg.ram_size);
 	if (at % SNAP_RAM_ALIGN || at < end)
-		return bad(why, wlen, "RAM at a bad offset %#llx",
-			   (unsigned long long)at);
+		return snap_fail(-EINVAL, why, wlen,
+				 "RAM at a bad offset %#llx",
+				 (unsigned long long)at);
 	if (at > len || size > len - at)
-		return bad(why, wlen,
-			   "truncated: guest RAM needs %llu bytes "
-			   "from %#llx, the file has %zu",
-			   (unsigned long long)size, (unsigned long long)at,
-			   len);
+		return snap_fail(-EINVAL, why, wlen,
+				 "truncated: guest RAM needs %llu bytes "
+				 "from %#llx, the file has %zu",
+				 (unsigned long long)size,
+				 (unsigned long long)at, len);
 	f->ram_offset = at;
 	return 0;
 }
@@ -425,45 +429,51 @@ int snap_parse(const uint8_t *buf, size_t len, bool ram_required,
 		uint32_t crc;
 
 		if (len - off < SNAP_SECTION_HEADER)
-			return bad(why, wlen, "truncated: no end section");
+			return snap_fail(-EINVAL, why, wlen,
+					 "truncated: no end section");
 		s.type = be32_load(buf + off);
 		s.instance = be32_load(buf + off + 4);
 		s.len = be64_load(buf + off + 8);
 		crc = be32_load(buf + off + 16);
 		if (be32_load(buf + off + 20))
-			return bad(why, wlen,
-				   "section at %#zx: reserved word "
-				   "not 0",
-				   off);
+			return snap_fail(-EINVAL, why, wlen,
+					 "section at %#zx: reserved word "
+					 "not 0",
+					 off);
 		off += SNAP_SECTION_HEADER;
 		if (s.type == SNAP_SEC_END) {
 			if (s.len || s.instance ||
 			    crc != sec_crc(buf + off - SNAP_SECTION_HEADER, "",
 					   0))
-				return bad(why, wlen, "bad end section");
+				return snap_fail(-EINVAL, why, wlen,
+						 "bad end section");
 			break;
 		}
 		if (!known_type(s.type))
-			return bad(why, wlen, "unknown section type %u at %#zx",
-				   s.type, off - SNAP_SECTION_HEADER);
+			return snap_fail(-EINVAL, why, wlen,
+					 "unknown section type %u at %#zx",
+					 s.type, off - SNAP_SECTION_HEADER);
 		if (s.len > SNAP_MAX_PAYLOAD || s.len > len - off)
-			return bad(why, wlen,
-				   "truncated: section %u of %llu "
-				   "bytes at %#zx",
-				   s.type, (unsigned long long)s.len, off);
+			return snap_fail(-EINVAL, why, wlen,
+					 "truncated: section %u of %llu "
+					 "bytes at %#zx",
+					 s.type, (unsigned long long)s.len,
+					 off);
 		s.payload = buf + off;
 		if (crc !=
 		    sec_crc(buf + off - SNAP_SECTION_HEADER, s.payload, s.len))
-			return bad(why, wlen,
-				   "section %u (instance %u): "
-				   "checksum mismatch",
-				   s.type, s.instance);
+			return snap_fail(-EINVAL, why, wlen,
+					 "section %u (instance %u): "
+					 "checksum mismatch",
+					 s.type, s.instance);
 		if (snap_find(f, s.type, s.instance))
-			return bad(why, wlen, "section %u (instance %u) twice",
-				   s.type, s.instance);
+			return snap_fail(-EINVAL, why, wlen,
+					 "section %u (instance %u) twice",
+					 s.type, s.instance);
 		if (f->nsec == SNAP_MAX_SECTIONS)
-			return bad(why, wlen, "more than %d sections",
-				   SNAP_MAX_SECTIONS);
+			return snap_fail(-EINVAL, why, wlen,
+					 "more than %d sections",
+					 SNAP_MAX_SECTIONS);
 		f->sec[f->nsec++] = s;
 		off += (size_t)s.len;
 	}
@@ -472,7 +482,7 @@ int snap_parse(const uint8_t *buf, size_t len, bool ram_required,
 	if (ram)
 		return check_ram(ram, len, f->end, f, why, wlen);
 	if (ram_required)
-		return bad(why, wlen, "no guest RAM in it");
+		return snap_fail(-EINVAL, why, wlen, "no guest RAM in it");
 	return 0;
 }
 
@@ -568,48 +578,51 @@ int snap_config_match(const struct snap_config *have,
 		      const struct snap_config *want, char *why, size_t wlen)
 {
 	if (have->ram_size != want->ram_size)
-		return bad(why, wlen,
-			   "snapshot of a %llu MiB guest, this one "
-			   "has %llu MiB",
-			   (unsigned long long)(have->ram_size >> 20),
-			   (unsigned long long)(want->ram_size >> 20));
+		return snap_fail(-EINVAL, why, wlen,
+				 "snapshot of a %llu MiB guest, this one "
+				 "has %llu MiB",
+				 (unsigned long long)(have->ram_size >> 20),
+				 (unsigned long long)(want->ram_size >> 20));
 	if (have->mmu_mode != want->mmu_mode)
-		return bad(why, wlen, "snapshot of a %s guest, this one is %s",
-			   mmu_mode_name((enum mmu_mode)have->mmu_mode),
-			   mmu_mode_name((enum mmu_mode)want->mmu_mode));
+		return snap_fail(-EINVAL, why, wlen,
+				 "snapshot of a %s guest, this one is %s",
+				 mmu_mode_name((enum mmu_mode)have->mmu_mode),
+				 mmu_mode_name((enum mmu_mode)want->mmu_mode));
 	if (have->hpt_order != want->hpt_order)
-		return bad(why, wlen,
-			   "snapshot HPT of 2^%u bytes, this "
-			   "guest's is 2^%u",
-			   have->hpt_order, want->hpt_order);
+		return snap_fail(-EINVAL, why, wlen,
+				 "snapshot HPT of 2^%u bytes, this "
+				 "guest's is 2^%u",
+				 have->hpt_order, want->hpt_order);
 	if (have->ncpus != want->ncpus || have->threads != want->threads)
-		return bad(why, wlen,
-			   "snapshot of %u vCPUs (%u per core), "
-			   "this guest has %u (%u per core)",
-			   have->ncpus, have->threads, want->ncpus,
-			   want->threads);
+		return snap_fail(-EINVAL, why, wlen,
+				 "snapshot of %u vCPUs (%u per core), "
+				 "this guest has %u (%u per core)",
+				 have->ncpus, have->threads, want->ncpus,
+				 want->threads);
 	if ((have->flags ^ want->flags) & SNAP_CFG_XIVE)
-		return bad(why, wlen,
-			   "snapshot of a guest with the %s interrupt "
-			   "controller, this one has %s",
-			   have->flags & SNAP_CFG_XIVE ? "XIVE" : "XICS",
-			   want->flags & SNAP_CFG_XIVE ? "XIVE" : "XICS");
+		return snap_fail(-EINVAL, why, wlen,
+				 "snapshot of a guest with the %s interrupt "
+				 "controller, this one has %s",
+				 have->flags & SNAP_CFG_XIVE ? "XIVE" : "XICS",
+				 want->flags & SNAP_CFG_XIVE ? "XIVE" : "XICS");
 	if (have->flags != want->flags)
-		return bad(why, wlen, "snapshot %s --iommu, this guest %s",
-			   have->flags & SNAP_CFG_IOMMU ? "with" : "without",
-			   want->flags & SNAP_CFG_IOMMU ? "has it" : "has not");
+		return snap_fail(
+			-EINVAL, why, wlen,
+			"snapshot %s --iommu, this guest %s",
+			have->flags & SNAP_CFG_IOMMU ? "with" : "without",
+			want->flags & SNAP_CFG_IOMMU ? "has it" : "has not");
 	if (have->ndev != want->ndev)
-		return bad(why, wlen,
-			   "snapshot with %u devices, this guest "
-			   "has %u",
-			   have->ndev, want->ndev);
+		return snap_fail(-EINVAL, why, wlen,
+				 "snapshot with %u devices, this guest "
+				 "has %u",
+				 have->ndev, want->ndev);
 	for (uint32_t i = 0; i < have->ndev; i++)
 		if (have->dev[i].device_id != want->dev[i].device_id ||
 		    have->dev[i].nqueues != want->dev[i].nqueues)
-			return bad(why, wlen,
-				   "device %u: snapshot has virtio "
-				   "device %u, this guest %u",
-				   i, have->dev[i].device_id,
-				   want->dev[i].device_id);
+			return snap_fail(-EINVAL, why, wlen,
+					 "device %u: snapshot has virtio "
+					 "device %u, this guest %u",
+					 i, have->dev[i].device_id,
+					 want->dev[i].device_id);
 	return 0;
 }

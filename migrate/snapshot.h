@@ -190,6 +190,11 @@ static inline bool snap_in_done(const struct snap_in *in)
  * lengths beyond zlib's uInt. */
 uint32_t snap_crc32(uint32_t crc, const void *p, uint64_t len);
 
+/* One line (no "pvmm:" prefix) into @why, then @err: how every reader in
+ * migrate/ refuses what it was given. */
+__attribute__((format(printf, 4, 5))) int
+snap_fail(int err, char *why, size_t wlen, const char *fmt, ...);
+
 /* Whether all @n bytes at @p are zero: the snapshot's holes and the
  * migration's ZERO records.  A word at a time (musl's memcmp compares
  * bytes, which made a 1 GiB snapshot of a mostly empty guest cost

@@ -50,17 +50,6 @@ struct snap_state {
 	size_t hpt_len;
 };
 
-static __attribute__((format(printf, 3, 4))) int say(char *why, size_t wlen,
-						     const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, wlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
 void snap_config_of(const struct snap_parts *p, struct snap_config *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -348,7 +337,7 @@ static const struct snap_sec *need(const struct snap_file *f, uint32_t type,
 	const struct snap_sec *s = snap_find(f, type, inst);
 
 	if (!s)
-		say(why, wlen, "no %s section", what);
+		snap_fail(-EINVAL, why, wlen, "no %s section", what);
 	return s;
 }
 
@@ -441,21 +430,26 @@ static int check_hpt(const struct snap_parts *p, const struct snap_file *f,
 	int err;
 
 	if (live)
-		return sec ? say(why, wlen, "an HPT in a live state") : 0;
+		return sec ? snap_fail(-EINVAL, why, wlen,
+				       "an HPT in a live state")
+			   : 0;
 	if (p->mmu->mode != MMU_HASH)
-		return sec ? say(why, wlen, "an HPT in a radix snapshot") : 0;
+		return sec ? snap_fail(-EINVAL, why, wlen,
+				       "an HPT in a radix snapshot")
+			   : 0;
 	if (!sec)
-		return say(why, wlen, "no HPT section in a hash snapshot");
+		return snap_fail(-EINVAL, why, wlen,
+				 "no HPT section in a hash snapshot");
 	err = hpt_stream_load(sec->payload, (size_t)sec->len, &order,
 			      hpt_stream_check_only, NULL);
 	if (err)
-		return say(why, wlen, "HPT stream: %s",
-			   hpt_stream_strerror(err));
+		return snap_fail(-EINVAL, why, wlen, "HPT stream: %s",
+				 hpt_stream_strerror(err));
 	if (order != p->mmu->hpt_order)
-		return say(why, wlen,
-			   "HPT stream of 2^%u bytes, the guest's "
-			   "is 2^%u",
-			   order, p->mmu->hpt_order);
+		return snap_fail(-EINVAL, why, wlen,
+				 "HPT stream of 2^%u bytes, the guest's "
+				 "is 2^%u",
+				 order, p->mmu->hpt_order);
 	s->hpt = sec->payload;
 	s->hpt_len = (size_t)sec->len;
 	return 0;
@@ -470,10 +464,10 @@ static int check_devices(const struct snap_parts *p, const struct snap_file *f,
 
 		if (!d) {
 			if (snap_find(f, SNAP_SEC_DEVICE, i))
-				return say(why, wlen,
-					   "a device in slot %u, "
-					   "where this guest has none",
-					   i);
+				return snap_fail(-EINVAL, why, wlen,
+						 "a device in slot %u, "
+						 "where this guest has none",
+						 i);
 			continue;
 		}
 		sec = need(f, SNAP_SEC_DEVICE, i, "device", why, wlen);
@@ -481,10 +475,10 @@ static int check_devices(const struct snap_parts *p, const struct snap_file *f,
 			return -EINVAL;
 		if (dev_saved_decode(sec, &s->dev[i]) ||
 		    dev_check(d, &s->dev[i]))
-			return say(why, wlen,
-				   "device in slot %u (%s): state "
-				   "out of range or not this device's",
-				   i, d->pci.name);
+			return snap_fail(-EINVAL, why, wlen,
+					 "device in slot %u (%s): state "
+					 "out of range or not this device's",
+					 i, d->pci.name);
 	}
 	return 0;
 }
@@ -506,10 +500,10 @@ static int check_extra(const struct snap_parts *p, const struct snap_file *f,
 		     s->instance >= (uint32_t)p->vm->ncpus) ||
 		    (s->type == SNAP_SEC_DEVICE && s->instance >= PHB_SLOTS) ||
 		    (s->type == SNAP_SEC_PHB && s->instance))
-			return say(why, wlen,
-				   "section %u instance %u is not "
-				   "one this machine has",
-				   s->type, s->instance);
+			return snap_fail(-EINVAL, why, wlen,
+					 "section %u instance %u is not "
+					 "one this machine has",
+					 s->type, s->instance);
 	}
 	return 0;
 }
@@ -524,22 +518,25 @@ static int check_irqchip(const struct snap_parts *p, const struct snap_file *f,
 
 	if (p->vm->irqchip != IRQCHIP_XIVE) {
 		if (snap_find(f, SNAP_SEC_XIVE, 0))
-			return say(why, wlen,
-				   "a XIVE section for a XICS guest");
+			return snap_fail(-EINVAL, why, wlen,
+					 "a XIVE section for a XICS guest");
 		if (!(sec = need(f, SNAP_SEC_XICS, 0, "XICS", why, wlen)))
 			return -EINVAL;
 		if (xics_decode(sec, p->vm->ncpus, &s->xics))
-			return say(why, wlen, "XICS section of the wrong size");
+			return snap_fail(-EINVAL, why, wlen,
+					 "XICS section of the wrong size");
 		return 0;
 	}
 	if (snap_find(f, SNAP_SEC_XICS, 0))
-		return say(why, wlen, "a XICS section for a XIVE guest");
+		return snap_fail(-EINVAL, why, wlen,
+				 "a XICS section for a XIVE guest");
 	if (!(sec = need(f, SNAP_SEC_XIVE, 0, "XIVE", why, wlen)))
 		return -EINVAL;
 	if (xive_state_decode(sec, p->vm->ncpus, &s->xive))
-		return say(why, wlen, "XIVE section of the wrong size");
+		return snap_fail(-EINVAL, why, wlen,
+				 "XIVE section of the wrong size");
 	if (xive_state_check(p->vm, &s->xive, what, sizeof(what)))
-		return say(why, wlen, "XIVE section: %s", what);
+		return snap_fail(-EINVAL, why, wlen, "XIVE section: %s", what);
 	return 0;
 }
 
@@ -559,29 +556,31 @@ static int check_all(const struct snap_parts *p, const struct snap_file *f,
 	if (!(sec = need(f, SNAP_SEC_MACHINE, 0, "machine", why, wlen)))
 		return -EINVAL;
 	if (machine_decode(sec, &s->machine))
-		return say(why, wlen, "machine section out of range");
+		return snap_fail(-EINVAL, why, wlen,
+				 "machine section out of range");
 	for (int i = 0; i < p->vm->ncpus; i++) {
 		if (!(sec = need(f, SNAP_SEC_VCPU, (uint32_t)i, "vCPU", why,
 				 wlen)))
 			return -EINVAL;
 		if (vcpu_saved_decode(sec, &s->vcpu[i]))
-			return say(why, wlen,
-				   "vCPU %d: state out of range or "
-				   "registers this host does not have",
-				   i);
+			return snap_fail(-EINVAL, why, wlen,
+					 "vCPU %d: state out of range or "
+					 "registers this host does not have",
+					 i);
 	}
 	if ((err = check_irqchip(p, f, s, why, wlen)) < 0)
 		return err;
 	if (!(sec = need(f, SNAP_SEC_PAPR, 0, "PAPR", why, wlen)))
 		return -EINVAL;
 	if (papr_decode(sec, &s->papr))
-		return say(why, wlen, "PAPR section out of range");
+		return snap_fail(-EINVAL, why, wlen,
+				 "PAPR section out of range");
 	if (!(sec = need(f, SNAP_SEC_PHB, 0, "PHB", why, wlen)))
 		return -EINVAL;
 	if (phb_decode(sec, &s->tce) || tce_state_check(&p->phb->dma, &s->tce))
-		return say(why, wlen,
-			   "DMA windows: not ones this bridge can "
-			   "have, or entries outside them or RAM");
+		return snap_fail(-EINVAL, why, wlen,
+				 "DMA windows: not ones this bridge can "
+				 "have, or entries outside them or RAM");
 	err = check_hpt(p, f, live, s, why, wlen);
 	return err ? err : check_devices(p, f, s, why, wlen);
 }
@@ -595,7 +594,7 @@ static int check_state(const struct snap_parts *p, const struct snap_file *f,
 
 	*out = NULL;
 	if (!s)
-		return say(why, wlen, "out of memory");
+		return snap_fail(-EINVAL, why, wlen, "out of memory");
 	err = check_all(p, f, live, s, why, wlen);
 	if (err) {
 		snapshot_state_free(s);

@@ -90,17 +90,6 @@ int xive_state_decode(const struct snap_sec *sec, int ncpus,
 	return snap_in_done(&in) ? 0 : -EINVAL;
 }
 
-static __attribute__((format(printf, 3, 4))) int bad(char *why, size_t wlen,
-						     const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, wlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
 /* vCPU index of server number @server, or -1. */
 static int server_index(struct vm *vm, uint32_t server)
 {
@@ -116,26 +105,27 @@ static int check_queue(struct vm *vm, int c, int p,
 {
 	if (!q->qshift) {
 		if (q->qaddr || q->toggle || q->index)
-			return bad(why, wlen,
-				   "vCPU %d queue %d: no size but "
-				   "an address or position",
-				   c, p);
+			return snap_fail(-EINVAL, why, wlen,
+					 "vCPU %d queue %d: no size but "
+					 "an address or position",
+					 c, p);
 		return 0;
 	}
 	if (q->qshift != XIVE_QSHIFT)
-		return bad(why, wlen, "vCPU %d queue %d: size 2^%u", c, p,
-			   q->qshift);
+		return snap_fail(-EINVAL, why, wlen,
+				 "vCPU %d queue %d: size 2^%u", c, p,
+				 q->qshift);
 	if ((q->qaddr & ((1ull << XIVE_QSHIFT) - 1)) ||
 	    !gmem_ptr(&vm->mem, q->qaddr, 1ull << XIVE_QSHIFT))
-		return bad(why, wlen,
-			   "vCPU %d queue %d: page %#llx not in "
-			   "guest RAM",
-			   c, p, (unsigned long long)q->qaddr);
+		return snap_fail(-EINVAL, why, wlen,
+				 "vCPU %d queue %d: page %#llx not in "
+				 "guest RAM",
+				 c, p, (unsigned long long)q->qaddr);
 	if (q->toggle > 1 || q->index >= (1u << XIVE_QSHIFT) / 4)
-		return bad(why, wlen,
-			   "vCPU %d queue %d: toggle %u index %u "
-			   "out of range",
-			   c, p, q->toggle, q->index);
+		return snap_fail(-EINVAL, why, wlen,
+				 "vCPU %d queue %d: toggle %u index %u "
+				 "out of range",
+				 c, p, q->toggle, q->index);
 	return 0;
 }
 
@@ -152,33 +142,37 @@ static int check_source(struct vm *vm, const struct xive_state *s, uint32_t i,
 	if (i < CONFIG_MAX_CPUS && i >= nipis) {
 		if (x->server || x->eisn || x->pq ||
 		    x->prio != XIVE_PRIO_MASKED)
-			return bad(why, wlen,
-				   "IPI %#x of a vCPU this guest "
-				   "has not",
-				   lisn);
+			return snap_fail(-EINVAL, why, wlen,
+					 "IPI %#x of a vCPU this guest "
+					 "has not",
+					 lisn);
 		return 0;
 	}
 	if (x->pq & ~(HV_XIVE_PQ_MASK | HV_XIVE_PQ_FIRED) ||
 	    ((x->pq & HV_XIVE_PQ_FIRED) && (x->pq & HV_XIVE_PQ_MASK)))
-		return bad(why, wlen, "source %#x: PQ state %#x", lisn, x->pq);
+		return snap_fail(-EINVAL, why, wlen, "source %#x: PQ state %#x",
+				 lisn, x->pq);
 	if (x->eisn > INT32_MAX)
-		return bad(why, wlen, "source %#x: EISN %#x", lisn, x->eisn);
+		return snap_fail(-EINVAL, why, wlen, "source %#x: EISN %#x",
+				 lisn, x->eisn);
 	if (x->prio == XIVE_PRIO_MASKED)
-		return x->server && t < 0 ? bad(why, wlen,
-						"source %#x: target %u "
-						"is no vCPU",
-						lisn, x->server)
+		return x->server && t < 0 ? snap_fail(-EINVAL, why, wlen,
+						      "source %#x: target %u "
+						      "is no vCPU",
+						      lisn, x->server)
 					  : 0;
 	if (x->prio > XIVE_PRIO_MAX)
-		return bad(why, wlen, "source %#x: priority %u", lisn, x->prio);
+		return snap_fail(-EINVAL, why, wlen, "source %#x: priority %u",
+				 lisn, x->prio);
 	if (t < 0)
-		return bad(why, wlen, "source %#x: target %u is no vCPU", lisn,
-			   x->server);
+		return snap_fail(-EINVAL, why, wlen,
+				 "source %#x: target %u is no vCPU", lisn,
+				 x->server);
 	if (!s->eq[t][x->prio].qshift)
-		return bad(why, wlen,
-			   "source %#x: routed to vCPU %u priority "
-			   "%u, which has no queue",
-			   lisn, x->server, x->prio);
+		return snap_fail(-EINVAL, why, wlen,
+				 "source %#x: routed to vCPU %u priority "
+				 "%u, which has no queue",
+				 lisn, x->server, x->prio);
 	return 0;
 }
 
@@ -193,8 +187,9 @@ int xive_state_check(struct vm *vm, const struct xive_state *s, char *why,
 			err = check_queue(vm, c, p, &s->eq[c][p], why, wlen);
 		/* KVM_REG_PPC_VP_STATE's second half is unused. */
 		if (!err && s->vp[c][1])
-			err = bad(why, wlen, "vCPU %d: thread context %#llx", c,
-				  (unsigned long long)s->vp[c][1]);
+			err = snap_fail(-EINVAL, why, wlen,
+					"vCPU %d: thread context %#llx", c,
+					(unsigned long long)s->vp[c][1]);
 	}
 	for (uint32_t i = 0; !err && i < HV_XIVE_SOURCES; i++)
 		err = check_source(vm, s, i, nipis, why, wlen);
