@@ -48,6 +48,7 @@ stage cli tests/cli.sh build/native/pvmm build/guests/hello.elf
 stage doc tests/doc.sh build/native/pvmm
 stage deb tests/deb.sh
 stage bench-parser python3 tests/bench/test_bench.py
+stage e2e-lib tests/e2e/scn-lib-test.sh
 stage e2e-fixture tests/e2e/selftest.sh
 stage e2e python3 tests/e2e/run.py
 

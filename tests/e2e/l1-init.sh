@@ -69,13 +69,14 @@ for scn in /scenarios/*.scn; do
 	name=${name%.scn}
 	(
 		TIMEOUT=60 EXPECT_EXIT=0 EXPECT_OUT= REJECT_OUT=
+		. /scn-lib.sh
 		. "$scn"
 		echo "@@SCN BEGIN $name"
 		rm -f /tmp/rc
 		: >/tmp/out
 		start=$(cut -d' ' -f1 /proc/uptime)
 		# Its own session, so a hang is killed with everything it started.
-		setsid sh -c ". '$scn'; run; echo \$? >/tmp/rc" \
+		setsid sh -c ". /scn-lib.sh; . '$scn'; run; echo \$? >/tmp/rc" \
 			</dev/null >/tmp/out 2>&1 &
 		pid=$!
 		tail -f /tmp/out &

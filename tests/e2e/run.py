@@ -247,6 +247,7 @@ def build_initramfs(host, scenarios, env, args):
     for tree in args.add_tree or []:
         shutil.copytree(tree, root, symlinks=True, dirs_exist_ok=True)
     shutil.copy2(os.path.join(E2E, "l1-init.sh"), os.path.join(root, "init"))
+    shutil.copy2(os.path.join(E2E, "scn-lib.sh"), root)
     os.chmod(os.path.join(root, "init"), 0o755)
     cpio = os.path.join(BUILD, "l1-%s.%d.cpio" % (host, os.getpid()))
     files = subprocess.run(["find", "."], cwd=root, check=True,
