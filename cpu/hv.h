@@ -122,8 +122,12 @@ int hv_irq_set_level(struct vm *vm, uint32_t irq, int level);
 int hv_irqfd(struct vm *vm, uint32_t irq);
 
 /* A KVM ioeventfd: a guest store of @len bytes (any value) at @gpa
- * signals eventfd @fd without the vCPU leaving the guest.  0 or -errno;
- * without one the store arrives as an MMIO exit instead. */
+ * signals eventfd @fd without the vCPU leaving the guest.  @len 0: a
+ * store of any size at @gpa (KVM_CAP_IOEVENTFD_ANY_LENGTH); KVM then
+ * matches it by the faulting address alone, on its fast MMIO bus, and
+ * never fetches or decodes the guest's instruction (a KVM without it
+ * answers -EINVAL).  0 or -errno; without one the store arrives as an
+ * MMIO exit instead. */
 int hv_ioeventfd(struct vm *vm, uint64_t gpa, unsigned len, int fd);
 
 /* HPT resize: prepare (asynchronous; > 0 is ms still to wait) or commit

@@ -773,13 +773,23 @@ static uint64_t kick_addr(const struct virtio_dev *d, unsigned q)
 /* Registering a KVM ioeventfd waits for an SRCU grace period (ms under
  * emulation), so it is done on the loop thread, off the boot path;
  * until it is, a kick arrives as an MMIO exit and notify_write signals
- * the same eventfd. */
+ * the same eventfd.  Each queue has an address of its own, so the
+ * ioeventfd needs no length or value: registered with length 0, KVM-HV
+ * completes the kick from the faulting address alone
+ * (kvmppc_hv_emulate_mmio's fast MMIO bus), where a 2-byte one makes it
+ * fetch the instruction from guest memory and decode it first (nested,
+ * the fetch is an H_COPY_TOFROM_GUEST to the level below); QEMU
+ * registers its virtio-pci notify addresses the same way.  A KVM
+ * without length-0 ioeventfds gets the 2 bytes Linux stores. */
 static void kick_register(void *arg, int res)
 {
 	struct virtio_kick *k = arg;
+	struct vm *vm = k->d->io->vm;
+	uint64_t addr = kick_addr(k->d, k->q);
 
 	(void)res;
-	hv_ioeventfd(k->d->io->vm, kick_addr(k->d, k->q), 2, k->fd);
+	if (hv_ioeventfd(vm, addr, 0, k->fd) == -EINVAL)
+		hv_ioeventfd(vm, addr, 2, k->fd);
 }
 
 /* Once the BAR has its address: a KVM ioeventfd per queue where the

@@ -126,10 +126,12 @@ int hv_irqfd(struct vm *vm, uint32_t irq)
 int hv_ioeventfd(struct vm *vm, uint64_t gpa, unsigned len, int fd)
 {
 	(void)vm;
-	(void)len;
 	(void)fd;
 	fake_hv.ioeventfd_calls++;
 	fake_hv.ioeventfd_last = gpa;
+	fake_hv.ioeventfd_len = len;
+	if (len == 0 && fake_hv.ioeventfd_any_ret)
+		return fake_hv.ioeventfd_any_ret;
 	return fake_hv.ioeventfd_ret;
 }
 

@@ -40,7 +40,9 @@ struct fake_hv {
 
 	int ioeventfd_calls;	/* hv_ioeventfd */
 	uint64_t ioeventfd_last;
+	unsigned ioeventfd_len; /* the last call's length (0: any) */
 	int ioeventfd_ret;	/* what it returns (0: registered) */
+	int ioeventfd_any_ret;	/* what a length-0 call returns, if not 0 */
 	int irq_calls;
 	uint32_t irq_last;
 	int irq_ret;

@@ -110,6 +110,20 @@ static int setup(void **state)
 	return device_up();
 }
 
+/* A KVM without length-0 ioeventfds (KVM_CAP_IOEVENTFD_ANY_LENGTH). */
+static int setup_no_any_length(void **state)
+{
+	(void)state;
+	m = unit_machine(1);
+	memset(&dev, 0, sizeof(dev));
+	fake_hv.ioeventfd_any_ret = -EINVAL;
+	d = calloc(1, sizeof(*d));
+	assert_non_null(d);
+	assert_int_equal(virtio_pci_init(&m->io, d, &ops, &dev), 0);
+	vdrv_attach(&drv, m, d);
+	return 0;
+}
+
 /* KVM could not take the notify addresses: stores reach the BAR. */
 static int setup_no_ioeventfd(void **state)
 {
@@ -225,12 +239,14 @@ static void identity(void **state)
 			    drv.off[t] >= d->pci.msix.pba_off + 8);
 	}
 
-	/* One ioeventfd of its own per queue. */
+	/* One ioeventfd of its own per queue, of any length: KVM takes the
+	 * kick by its address, without decoding the store. */
 	assert_int_equal(fake_hv.ioeventfd_calls, ops.nqueues);
 	assert_int_equal(fake_hv.ioeventfd_last,
 			 d->pci.bar[0].addr +
 				 drv.off[VIRTIO_PCI_CAP_NOTIFY_CFG] +
 				 drv.mult * (ops.nqueues - 1));
+	assert_int_equal(fake_hv.ioeventfd_len, 0);
 	assert_int_equal(CRD(NUMQ, 2), 2);
 	CWR(Q_SELECT, 2, 1);
 	assert_int_equal(CRD(Q_NOFF, 2), 1);
@@ -482,6 +498,19 @@ static void reset(void **state)
 	assert_int_equal(dev.starts, 2);
 }
 
+/* Each queue asks for a length-0 ioeventfd first, then for the 2 bytes
+ * Linux stores, at the same address. */
+static void notify_two_bytes(void **state)
+{
+	(void)state;
+	assert_int_equal(fake_hv.ioeventfd_calls, 2 * ops.nqueues);
+	assert_int_equal(fake_hv.ioeventfd_len, 2);
+	assert_int_equal(fake_hv.ioeventfd_last,
+			 d->pci.bar[0].addr +
+				 drv.off[VIRTIO_PCI_CAP_NOTIFY_CFG] +
+				 drv.mult * (ops.nqueues - 1));
+}
+
 static void notify_fallback(void **state)
 {
 	uint32_t n = drv.off[VIRTIO_PCI_CAP_NOTIFY_CFG];
@@ -714,6 +743,8 @@ int main(void)
 		T(driver_ok_without_features_ok),
 		T(start_fails),
 		T(reset),
+		cmocka_unit_test_setup_teardown(notify_two_bytes,
+						setup_no_any_length, teardown),
 		cmocka_unit_test_setup_teardown(notify_fallback,
 						setup_no_ioeventfd, teardown),
 		T(isr_intx),
