@@ -84,7 +84,8 @@ uint64_t vm_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-void vm_mark(struct vm *vm, enum phase p)
+/* Hot: every entry into the guest passes here (the first one marks). */
+PVMM_HOT void vm_mark(struct vm *vm, enum phase p)
 {
 	uint64_t zero = 0;
 

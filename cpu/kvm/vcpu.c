@@ -414,8 +414,7 @@ PVMM_HOT void *kvm_vcpu_thread(void *arg)
 			vm_request_stop(vm, POWER_ERROR);
 			break;
 		}
-		if (!v->ran)
-			vm_mark(vm, PHASE_FIRST_ENTRY);
+		vm_mark(vm, PHASE_FIRST_ENTRY);
 		v->ran = true;
 		/* A KVM_RUN that fails before KVM fills in an exit leaves the
 		 * last one in the run area: guest_fault must not take that
