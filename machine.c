@@ -1,10 +1,11 @@
 /* The composition root's wiring: which part each part reaches, and where
  * the backend's exits go. */
 #include "machine.h"
+#include "cpu/hot.h"
 
 /* A vCPU's hcall exit: the PAPR hcall table. */
-static int64_t exit_hcall(void *ctx, struct vcpu *v, uint64_t nr,
-			  uint64_t *args)
+PVMM_HOT static int64_t exit_hcall(void *ctx, struct vcpu *v, uint64_t nr,
+				   uint64_t *args)
 {
 	struct machine *m = ctx;
 
@@ -13,8 +14,8 @@ static int64_t exit_hcall(void *ctx, struct vcpu *v, uint64_t nr,
 
 /* A vCPU's MMIO exit: the PCI host bridge's BARs; anywhere else reads see
  * all ones and writes are dropped, as on a bus with nothing there. */
-static bool exit_mmio(void *ctx, uint64_t gpa, void *data, unsigned len,
-		      bool is_write)
+PVMM_HOT static bool exit_mmio(void *ctx, uint64_t gpa, void *data,
+			       unsigned len, bool is_write)
 {
 	struct machine *m = ctx;
 

@@ -174,9 +174,10 @@ static void print_vcpu(const struct machine *m, const struct vcpu *v,
 	else
 		fprintf(f, "null");
 	fprintf(f,
-		",\n      \"start_cpu\": %u, \"stop_self\": %u, "
-		"\"state\": \"%s\"",
-		atomic_load(&v->starts), atomic_load(&v->stops),
+		",\n      \"user_ns\": %" PRIu64 ", \"user_exits\": %" PRIu64
+		", \"start_cpu\": %u, \"stop_self\": %u, \"state\": \"%s\"",
+		st->user_ns, st->user_exits, atomic_load(&v->starts),
+		atomic_load(&v->stops),
 		atomic_load(&v->state) == VCPU_STOPPED ? "stopped" : "running");
 	fprintf(f, ",\n      \"kvm\": {");
 	for (int i = 0; i < st->kvm.n; i++)

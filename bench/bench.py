@@ -235,6 +235,23 @@ def hcall_ns(which):
     return value
 
 
+def own_ns(run):
+    """pvmm's own time per exit from its --report: KVM_RUN's return to the
+    next KVM_RUN call (vCPU 0; the test guest has one), the exits in which
+    it picked up a request left out."""
+    vs = (run.get("report") or {}).get("vcpu_stats") or [{}]
+    n = vs[0].get("user_exits")
+    return vs[0]["user_ns"] / n if n and "user_ns" in vs[0] else None
+
+
+def kernel_ns(run):
+    """What of pvmm's hcall round trip is not pvmm's code: the median
+    batch's ns per call minus pvmm's own time per exit (the kernel, the
+    nested exit, and with the sandbox on, its seccomp filter)."""
+    trip, own = hcall_ns("median_ticks")(run), own_ns(run)
+    return trip - own if trip is not None and own is not None else None
+
+
 def blk(key):
     """A blkbench figure of one run."""
     return lambda run: run.get("blk", {}).get(key)
@@ -317,6 +334,12 @@ ROWS = [
      hcall_ns("median_ticks"), 0),
     ("hcall round trip, fastest batch (ns)", "hcall",
      hcall_ns("min_ticks"), 0),
+    ("  pvmm's own time per hcall exit, KVM_RUN to KVM_RUN (ns)", "hcall",
+     own_ns, 0),
+    ("hcall round trip, pvmm --no-seccomp, median batch (ns)", "hcall-nosb",
+     hcall_ns("median_ticks"), 0),
+    ("  --no-seccomp: pvmm's own time per hcall exit (ns)", "hcall-nosb",
+     own_ns, 0),
     ("pvmm under strace -c: syscalls besides ioctl per hcall exit",
      "hcall-strace", syscalls_per_exit, 3),
     ("pvmm under strace -c: ioctls per hcall exit", "hcall-strace",
@@ -463,6 +486,16 @@ for _mode in ("idle", "busy"):
 SCALE_ROWS = [("restore 1 GiB / 256 MiB (medians)", "restore-1g",
                "restore-256", lambda r: r["marker_ms"])]
 
+# pvmm's value against each QEMU's median of another figure: what of
+# pvmm's hcall round trip is not pvmm's own code, over QEMU's whole round
+# trip (no VMM's userspace can take its round trip below that part).
+FLOOR_ROWS = [
+    ("hcall: kernel's part of pvmm's round trip (ns); ratios: of QEMU's "
+     "median batch", "hcall", kernel_ns, "hcall", hcall_ns("median_ticks")),
+    ("  same, pvmm --no-seccomp", "hcall-nosb", kernel_ns, "hcall",
+     hcall_ns("median_ticks")),
+]
+
 # Figures a row needs beyond its own (cpu_per_io subtracts a plain boot).
 NEEDS = {"VMM CPU per guest I/O (us)": ("boot",)}
 
@@ -568,6 +601,21 @@ def table(runs, sizes, only=()):
             cells.append(ratio(statistics.median(a), statistics.median(b))
                          if a and b else "-")
         lines.append((label, *cells, *("-" for _ in cols[1:])))
+    for label, fig, value, qfig, qvalue in FLOOR_ROWS:
+        if only and not (fig in runs and qfig in runs):
+            continue
+        got = [value(r) for r in runs.get(fig, {}).get("pvmm", [])
+               if ok(r, fig)]
+        got = [x for x in got if x is not None]
+        med = statistics.median(got) if got else None
+        theirs = []
+        for v in cols[1:]:
+            q = [qvalue(r) for r in runs.get(qfig, {}).get(v, [])
+                 if ok(r, qfig)]
+            q = [x for x in q if x is not None]
+            theirs.append(statistics.median(q) if q else None)
+        lines.append((label, cell(got, 0), *("-" for _ in cols[1:]),
+                      *(ratio(med, m) for m in theirs)))
     kib = [sizes[v] / 1024 if v in sizes else None for v in cols]
     lines.append(("on disk: binary + libraries + firmware (KiB)",
                   *("%.0f" % k if k else "-" for k in kib),

@@ -1,6 +1,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cpu/hot.h"
 #include "cpu/hv.h"
 #include "cpu/vm.h"
 
@@ -83,7 +84,8 @@ uint64_t vm_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-void vm_mark(struct vm *vm, enum phase p)
+/* Hot: every entry into the guest passes here (the first one marks). */
+PVMM_HOT void vm_mark(struct vm *vm, enum phase p)
 {
 	uint64_t zero = 0;
 
@@ -98,7 +100,7 @@ void vm_mark(struct vm *vm, enum phase p)
 		vm->on_phase.fn(vm->on_phase.ctx, p, now);
 }
 
-void vm_exit_time(struct vm *vm, enum exit_kind k, uint64_t ns)
+PVMM_HOT void vm_exit_time(struct vm *vm, enum exit_kind k, uint64_t ns)
 {
 	uint64_t max = atomic_load(&vm->stats.exit_max_ns[k]);
 

@@ -60,6 +60,11 @@ struct vcpu_stats {
 	uint64_t wait_ns;     /* runnable but waiting for one */
 	uint64_t wall_ns;     /* thread lifetime */
 	uint64_t vpa_addr;    /* VPA registered when it stopped; 0: none */
+	/* pvmm's own share of the exits that went straight back into the
+	 * guest: from KVM_RUN's return to the next KVM_RUN call, summed, and
+	 * how many such exits (pauses, stops and start-ups left out). */
+	uint64_t user_ns;
+	uint64_t user_exits;
 };
 
 /* One vCPU.  Owned by its thread; start_pc/start_r3 are written under the

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stddef.h>
 
+#include "cpu/hot.h"
 #include "papr/hcall.h"
 #include "papr/papr.h"
 
@@ -61,7 +62,7 @@ static const uint8_t hcall_index[HCALL_SLOTS] = {HCALLS(HCALL_INDEX)};
 
 _Static_assert(HCALL_COUNT <= 256, "hcall_index holds a byte per slot");
 
-int hcall_slot(uint64_t nr)
+PVMM_HOT int hcall_slot(uint64_t nr)
 {
 	if (nr & 3)
 		return -1;
@@ -96,8 +97,8 @@ int64_t hcall_errno(int err)
 	}
 }
 
-int64_t hcall_dispatch(struct papr *papr, struct vcpu *v, uint64_t nr,
-		       uint64_t *args)
+PVMM_HOT int64_t hcall_dispatch(struct papr *papr, struct vcpu *v, uint64_t nr,
+				uint64_t *args)
 {
 	int slot = hcall_slot(nr);
 	const struct hcall_entry *e;

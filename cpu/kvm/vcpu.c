@@ -12,8 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cpu/kvm/kvm.h"
+#include "cpu/hot.h"
 #include "cpu/hv.h"
+#include "cpu/kvm/kvm.h"
 #include "cpu/thread.h"
 
 int kvm_one_reg_get(int vcpu_fd, uint64_t id, uint64_t *val)
@@ -106,8 +107,8 @@ static int vcpu_deliver_sreset(struct vm *vm, struct vcpu *v)
 
 typedef int exit_fn(struct vm *vm, struct vcpu *v, struct kvm_run *run);
 
-static int exit_papr_hcall(struct vm *vm, struct vcpu *v,
-			   struct kvm_run *run)
+PVMM_HOT static int exit_papr_hcall(struct vm *vm, struct vcpu *v,
+				    struct kvm_run *run)
 {
 	atomic_fetch_add(&vm->stats.exits[EXIT_HCALL], 1);
 	run->papr_hcall.ret = (uint64_t)vm->exits_to.hcall(
@@ -117,7 +118,8 @@ static int exit_papr_hcall(struct vm *vm, struct vcpu *v,
 
 /* MMIO goes to the handler the root gave (the PCI host bridge's BARs);
  * what it does not claim is counted. */
-static int exit_mmio(struct vm *vm, struct vcpu *v, struct kvm_run *run)
+PVMM_HOT static int exit_mmio(struct vm *vm, struct vcpu *v,
+			      struct kvm_run *run)
 {
 	unsigned len = run->mmio.len;
 
@@ -176,13 +178,15 @@ static uint64_t ticks_to_ns(const struct kvm_vm *k, uint64_t ticks)
 	return vm_ticks_to_ns(ticks, k->tb_hz);
 }
 
-/* Called as soon as KVM_RUN returns: the handler's time is the exit's. */
-static int vcpu_exit(struct vm *vm, struct vcpu *v, struct kvm_run *run)
+/* Called as soon as KVM_RUN returns, at timebase @t0: the handler's time
+ * is the exit's. */
+PVMM_HOT static int vcpu_exit(struct vm *vm, struct vcpu *v,
+			      struct kvm_run *run, uint64_t t0)
 {
 	unsigned r = run->exit_reason;
-	exit_fn *fn = r < sizeof(exit_handlers) / sizeof(exit_handlers[0]) ?
-		      exit_handlers[r] : NULL;
-	uint64_t t0 = __builtin_ppc_get_timebase();
+	exit_fn *fn = r < sizeof(exit_handlers) / sizeof(exit_handlers[0])
+			      ? exit_handlers[r]
+			      : NULL;
 	int rc = (fn ? fn : exit_fatal)(vm, v, run);
 
 	vm_exit_time(vm, exit_kind_of(r),
@@ -238,7 +242,8 @@ static void vcpu_park(struct kvm_vm *k, struct kvm_vcpu *kv, bool on)
  * of KVM_RUN).  attention is cleared before pause and the state are
  * read, and again under the lock before it is dropped: a request made
  * after either sets it again (and kicks) and is seen next time. */
-static bool vcpu_wait_running(struct vm *vm, struct vcpu *v, bool *asked)
+PVMM_HOT static bool vcpu_wait_running(struct vm *vm, struct vcpu *v,
+				       bool *asked)
 {
 	struct kvm_vm *k = kvm_of(vm);
 	struct kvm_vcpu *kv = kvm_vcpu_of(v);
@@ -324,9 +329,28 @@ static void read_schedstat(struct vcpu_stats *st, int fd)
 	}
 }
 
+/* pvmm's own time per exit (vcpu_stats.user_ns), in timebase ticks while
+ * the thread runs: one more timebase read per exit, no system call. */
+struct user_time {
+	uint64_t ret;	/* KVM_RUN's last return; 0: none to count */
+	uint64_t ticks; /* summed */
+	uint64_t exits;
+};
+
+/* Before KVM_RUN: the time since the last return is pvmm's own, unless
+ * the vCPU picked up a request meanwhile (@asked: it may have waited,
+ * paused or stopped). */
+static void user_time_enter(struct user_time *u, bool asked)
+{
+	if (u->ret && !asked) {
+		u->ticks += __builtin_ppc_get_timebase() - u->ret;
+		u->exits++;
+	}
+}
+
 /* Gather what the report says of this vCPU, as it stops. */
-static void vcpu_collect_stats(struct vm *vm, struct vcpu *v,
-			       uint64_t start_ns, int schedstat_fd)
+static void vcpu_collect_stats(struct vm *vm, struct vcpu *v, uint64_t start_ns,
+			       int schedstat_fd, const struct user_time *u)
 {
 	struct vcpu_stats *st = &v->stats;
 	struct vcpu_papr papr;
@@ -338,19 +362,22 @@ static void vcpu_collect_stats(struct vm *vm, struct vcpu *v,
 	}
 	read_schedstat(st, schedstat_fd);
 	st->wall_ns = vm_now_ns() - start_ns;
+	st->user_ns = ticks_to_ns(kvm_of(vm), u->ticks);
+	st->user_exits = u->exits;
 	st->vpa_addr = 0;
 	if (hv_vcpu_get_papr(vm, v, &papr) == 0)
 		st->vpa_addr = papr.vpa_addr;
 }
 
-void *kvm_vcpu_thread(void *arg)
+PVMM_HOT void *kvm_vcpu_thread(void *arg)
 {
 	struct vcpu *v = arg;
 	struct kvm_vcpu *kv = kvm_vcpu_of(v);
 	struct vm *vm = kv->vm;
 	uint64_t start_ns = vm_now_ns();
+	struct user_time user = {0};
 	char name[16];
-	int err, schedstat_fd;
+	int err, schedstat_fd, ran;
 	bool asked;
 
 	/* Named for harnesses and ps: /proc/PID/task/TID/comm. */
@@ -393,7 +420,10 @@ void *kvm_vcpu_thread(void *arg)
 		 * last one in the run area: guest_fault must not take that
 		 * old RTAS call for a new one and answer it again (issue 14). */
 		kv->run->exit_reason = KVM_EXIT_UNKNOWN;
-		if (ioctl(kv->fd, KVM_RUN, 0) < 0 && !guest_fault(kv->run)) {
+		user_time_enter(&user, asked);
+		ran = ioctl(kv->fd, KVM_RUN, 0);
+		user.ret = __builtin_ppc_get_timebase();
+		if (ran < 0 && !guest_fault(kv->run)) {
 			if (errno == EINTR || errno == EAGAIN) {
 				atomic_fetch_add(&vm->stats.exits[EXIT_INTERRUPTED], 1);
 				kv->run->immediate_exit = 0;
@@ -404,9 +434,9 @@ void *kvm_vcpu_thread(void *arg)
 			vm_request_stop(vm, POWER_ERROR);
 			break;
 		}
-		if (vcpu_exit(vm, v, kv->run) < 0)
+		if (vcpu_exit(vm, v, kv->run, user.ret) < 0)
 			break;
 	}
-	vcpu_collect_stats(vm, v, start_ns, schedstat_fd);
+	vcpu_collect_stats(vm, v, start_ns, schedstat_fd, &user);
 	return NULL;
 }

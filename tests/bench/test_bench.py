@@ -224,6 +224,53 @@ class Strace(unittest.TestCase):
         self.assertAlmostEqual(bench.ioctls_per_exit(run), 1.001, places=3)
 
 
+def hcall_run(fig, vmm, median_ticks, report=None):
+    """One hcall_loop run: @median_ticks per batch of 200 at 512 MHz."""
+    return ("BENCH %s %s 1\n[A] HCALL-LOOP-START\n[A] HCALL-LOOP calls=200 "
+            "tb_hz=512000000 median_ticks=%d min_ticks=1\n"
+            "[A] vmmrun: status=0 marker_ms=5\n" % (fig, vmm, median_ticks) +
+            ("BENCH-REPORT %s\n" % json.dumps(report) if report else ""))
+
+
+class HcallFloor(unittest.TestCase):
+    """pvmm's own time per exit and the rest of its round trip, against
+    QEMU's whole round trip."""
+
+    REPORT = {"vcpu_stats": [{"user_ns": 8000, "user_exits": 4000}]}
+
+    def test_own_time_and_the_kernels_part(self):
+        # 51200 ticks / 200 calls at 512 MHz: 500 ns per call.
+        run = bench.parse(hcall_run("hcall", "pvmm", 51200,
+                                    self.REPORT))["hcall"]["pvmm"][0]
+        self.assertEqual(bench.own_ns(run), 2)
+        self.assertEqual(bench.kernel_ns(run), 498)
+
+    def test_no_report_no_figure(self):
+        run = bench.parse(hcall_run("hcall", "pvmm", 51200))["hcall"]["pvmm"][0]
+        self.assertIsNone(bench.own_ns(run))
+        self.assertIsNone(bench.kernel_ns(run))
+        run["report"] = {"vcpu_stats": [{"user_ns": 5, "user_exits": 0}]}
+        self.assertIsNone(bench.own_ns(run))
+
+    def test_floor_rows_against_each_qemu(self):
+        out = (hcall_run("hcall", "pvmm", 51200, self.REPORT) +
+               hcall_run("hcall-nosb", "pvmm", 40960, self.REPORT) +
+               hcall_run("hcall", "qemu-vof", 61440) +
+               hcall_run("hcall", "qemu-slof", 40960))
+        rows = bench.table(bench.parse(out), {"pvmm": 1024},
+                           only=("hcall", "hcall-nosb"))
+        floor = next(r for r in rows if r[0].startswith("hcall: kernel's"))
+        nosb = next(r for r in rows if r[0] == "  same, pvmm --no-seccomp")
+        # 498 of QEMU+VOF's 600 and of SLOF's 400; without the sandbox
+        # 400 - 2 = 398.
+        self.assertEqual(floor[1:], ("498 [498-498]", "-", "-", "0.83x",
+                                     "1.25x"))
+        self.assertEqual(nosb[1], "398 [398-398]")
+        self.assertEqual(nosb[-2:], ("0.663x", "0.995x"))
+        own = next(r for r in rows if r[0].startswith("  pvmm's own time"))
+        self.assertEqual(own[1], "2 [2-2]")
+
+
 class Newest(unittest.TestCase):
     def test_column_and_ratio_only_when_it_ran(self):
         out = BOOT_OK % 1 + BOOT_OK.replace("pvmm", "qemu11-vof").replace(
