@@ -324,7 +324,7 @@ demo: | $(SYSROOT)
 # README "Footprint" reached (305,736 bytes on 2026-12-05, from
 # 466,824): a change that needs more bytes says so by raising it.
 SIZE_GOAL ?= 307200
-SIZE_CEILING ?= 306176
+SIZE_CEILING ?= 306432
 size: $(PVMM)
 	@s=$$(stat -c %s $(B)/pvmm.stripped); \
 	echo "pvmm: $$s bytes stripped; goal $(SIZE_GOAL): $$(( $(SIZE_GOAL) - s )) under; ceiling $(SIZE_CEILING): $$(( $(SIZE_CEILING) - s )) left"; \
