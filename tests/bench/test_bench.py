@@ -515,6 +515,49 @@ class SavedState(unittest.TestCase):
                       "(ms)'", why)
 
 
+class VmmrunIdleWindow(unittest.TestCase):
+    """vmmrun (tests/tools/vmmrun.c, built natively here) must stay off the
+    host it measures during the idle window: no smaps sampling every
+    5 ms, at most a wakeup a second."""
+
+    def switches(self, pid):
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("voluntary_ctxt_switches:"):
+                    return int(line.split()[1])
+        return 0
+
+    def test_quiet_in_the_idle_window(self):
+        import shutil
+        import subprocess
+        import time
+        cc = shutil.which("cc")
+        if not cc:
+            self.skipTest("no C compiler")
+        src = os.path.join(os.path.dirname(__file__), "..", "tools",
+                           "vmmrun.c")
+        with tempfile.TemporaryDirectory() as d:
+            exe = os.path.join(d, "vmmrun")
+            subprocess.run([cc, "-O2", "-o", exe, src], check=True)
+            p = subprocess.Popen([exe, "-m", "READY", "-i", "3", "--",
+                                  "sh", "-c", "echo READY; exec sleep 10"],
+                                 stdout=subprocess.PIPE, text=True)
+            try:
+                self.assertEqual(p.stdout.readline().strip(), "READY")
+                time.sleep(0.5)
+                before = self.switches(p.pid)
+                time.sleep(1.5)
+                woke = self.switches(p.pid) - before
+                out = p.stdout.read()
+            finally:
+                p.kill()
+                p.wait()
+        # 5 ms sampling would be about 300 wakeups in 1.5 s.
+        self.assertLessEqual(woke, 5)
+        self.assertIn("stopped=1", out)
+        self.assertRegex(out, r"idle_ms=(29|30)\d\d\.")
+
+
 if __name__ == "__main__":
     res = unittest.main(exit=False).result
     bad = len(res.failures) + len(res.errors)
