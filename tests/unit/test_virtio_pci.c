@@ -93,15 +93,24 @@ static struct machine *m;
 static struct virtio_dev *d;
 static struct vdrv drv;
 
-static int device_up(void)
+/* The device up on a fresh machine whose KVM answers a length-0
+ * ioeventfd with @any_ret and any ioeventfd with @ret (0: takes it). */
+static int device_up_with(int any_ret, int ret)
 {
 	m = unit_machine(1);
 	memset(&dev, 0, sizeof(dev));
+	fake_hv.ioeventfd_any_ret = any_ret;
+	fake_hv.ioeventfd_ret = ret;
 	d = calloc(1, sizeof(*d));
 	assert_non_null(d);
 	assert_int_equal(virtio_pci_init(&m->io, d, &ops, &dev), 0);
 	vdrv_attach(&drv, m, d);
 	return 0;
+}
+
+static int device_up(void)
+{
+	return device_up_with(0, 0);
 }
 
 static int setup(void **state)
@@ -114,28 +123,14 @@ static int setup(void **state)
 static int setup_no_any_length(void **state)
 {
 	(void)state;
-	m = unit_machine(1);
-	memset(&dev, 0, sizeof(dev));
-	fake_hv.ioeventfd_any_ret = -EINVAL;
-	d = calloc(1, sizeof(*d));
-	assert_non_null(d);
-	assert_int_equal(virtio_pci_init(&m->io, d, &ops, &dev), 0);
-	vdrv_attach(&drv, m, d);
-	return 0;
+	return device_up_with(-EINVAL, 0);
 }
 
 /* KVM could not take the notify addresses: stores reach the BAR. */
 static int setup_no_ioeventfd(void **state)
 {
 	(void)state;
-	m = unit_machine(1);
-	memset(&dev, 0, sizeof(dev));
-	fake_hv.ioeventfd_ret = -ENOSYS;
-	d = calloc(1, sizeof(*d));
-	assert_non_null(d);
-	assert_int_equal(virtio_pci_init(&m->io, d, &ops, &dev), 0);
-	vdrv_attach(&drv, m, d);
-	return 0;
+	return device_up_with(0, -ENOSYS);
 }
 
 static int teardown(void **state)
