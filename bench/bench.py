@@ -562,6 +562,16 @@ def columns(runs):
             any(v in vs for vs in runs.values())]
 
 
+def counted(runs, fig, vmm, value):
+    """@value of each of @vmm's runs of @fig that counts, where it has one."""
+    got = (value(r) for r in runs.get(fig, {}).get(vmm, []) if ok(r, fig))
+    return [x for x in got if x is not None]
+
+
+def median(vals):
+    return statistics.median(vals) if vals else None
+
+
 def table(runs, sizes, only=()):
     """Print the table; return its rows."""
     cols = columns(runs)
@@ -572,23 +582,18 @@ def table(runs, sizes, only=()):
     for label, fig, value, digits in shown(ROWS, runs, only):
         vals, med = [], []
         for v in cols:
-            rs = runs.get(fig, {}).get(v, [])
-            got = [value(r) for r in rs if ok(r, fig)]
-            got = [x for x in got if x is not None and x >= 0]
-            bad = [why_failed(r, fig) for r in rs if not ok(r, fig)]
+            got = [x for x in counted(runs, fig, v, value) if x >= 0]
+            bad = [why_failed(r, fig) for r in runs.get(fig, {}).get(v, [])
+                   if not ok(r, fig)]
             vals.append(cell(got, digits, len(bad), bad[0] if bad else ""))
-            med.append(statistics.median(got) if got else None)
+            med.append(median(got))
         lines.append((label, *vals, *(ratio(med[0], m) for m in med[1:])))
     for label, fig in (r for r in IOMMU_ROWS if not only or r[1] in runs):
         value = next(v for l, f, v, _ in ROWS if l == label)
         cells = []
         for v in cols:
-            on = [value(r) for r in runs.get(fig, {}).get(v, []) if ok(r)]
-            off = [value(r) for r in runs.get("blk", {}).get(v, []) if ok(r)]
-            on = [x for x in on if x is not None]
-            off = [x for x in off if x is not None]
-            cells.append(ratio(statistics.median(on), statistics.median(off))
-                         if on and off else "-")
+            on, off = counted(runs, fig, v, value), counted(runs, "blk", v, value)
+            cells.append(ratio(median(on), median(off)) if on and off else "-")
         lines.append((label.replace("--iommu:", "--iommu / without:"),
                       *cells, *("-" for _ in cols[1:])))
     for label, num, den, value in SCALE_ROWS:
@@ -596,26 +601,17 @@ def table(runs, sizes, only=()):
             continue
         cells = []
         for v in cols:
-            a = [value(r) for r in runs.get(num, {}).get(v, []) if ok(r, num)]
-            b = [value(r) for r in runs.get(den, {}).get(v, []) if ok(r, den)]
-            cells.append(ratio(statistics.median(a), statistics.median(b))
-                         if a and b else "-")
+            a, b = counted(runs, num, v, value), counted(runs, den, v, value)
+            cells.append(ratio(median(a), median(b)) if a and b else "-")
         lines.append((label, *cells, *("-" for _ in cols[1:])))
     for label, fig, value, qfig, qvalue in FLOOR_ROWS:
         if only and not (fig in runs and qfig in runs):
             continue
-        got = [value(r) for r in runs.get(fig, {}).get("pvmm", [])
-               if ok(r, fig)]
-        got = [x for x in got if x is not None]
-        med = statistics.median(got) if got else None
-        theirs = []
-        for v in cols[1:]:
-            q = [qvalue(r) for r in runs.get(qfig, {}).get(v, [])
-                 if ok(r, qfig)]
-            q = [x for x in q if x is not None]
-            theirs.append(statistics.median(q) if q else None)
+        got = counted(runs, fig, "pvmm", value)
         lines.append((label, cell(got, 0), *("-" for _ in cols[1:]),
-                      *(ratio(med, m) for m in theirs)))
+                      *(ratio(median(got), median(counted(runs, qfig, v,
+                                                          qvalue)))
+                        for v in cols[1:])))
     kib = [sizes[v] / 1024 if v in sizes else None for v in cols]
     lines.append(("on disk: binary + libraries + firmware (KiB)",
                   *("%.0f" % k if k else "-" for k in kib),
