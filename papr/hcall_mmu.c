@@ -114,6 +114,18 @@ static int64_t resize_args(const struct papr *papr, uint64_t flags,
 	return H_SUCCESS;
 }
 
+/* A table at most one order above what the guest's RAM calls for (RAM/128,
+ * as it booted with): the kernel allocates what is prepared, zeroes it, and
+ * a later commit rehashes every entry of it while that vCPU cannot be
+ * stopped, so a 256 MiB guest must not ask for 32 MiB or more.  Linux
+ * resizes for memory hotplug only (pseries_lpar_resize_hpt), which pvmm's
+ * fixed RAM never needs; QEMU's spapr has the same bound and answers
+ * H_RESOURCE above it. */
+static bool resize_too_big(const struct papr *papr, uint64_t shift)
+{
+	return shift > hpt_order_for_ram(papr->vm->mem.size) + 1;
+}
+
 int64_t h_resize_hpt_prepare(struct papr *papr, struct vcpu *v,
 			     uint64_t *args)
 {
@@ -122,6 +134,8 @@ int64_t h_resize_hpt_prepare(struct papr *papr, struct vcpu *v,
 	(void)v;
 	if (rc != H_SUCCESS)
 		return rc;
+	if (resize_too_big(papr, args[1]))
+		return H_RESOURCE;
 	return hpt_resize_rc(hv_resize_hpt(papr->vm, false, (unsigned)args[1]));
 }
 

@@ -158,35 +158,44 @@ static void page_sizes(void **state)
 static void resize(void **state)
 {
 	struct machine *m = unit_machine(1);
+	/* UNIT_RAM (64 MiB): an order-19 table, 20 at most */
+	unsigned top = hpt_order_for_ram(UNIT_RAM) + 1;
 
 	(void)state;
-	assert_int_equal(call(m, H_RESIZE_HPT_PREPARE, 0, 23, 0, 0),
+	assert_int_equal(top, 20);
+	assert_int_equal(call(m, H_RESIZE_HPT_PREPARE, 0, top, 0, 0),
 			 H_NOT_AVAILABLE);		/* radix guest */
 	m->mmu.mode = MMU_HASH;
-	m->mmu.hpt_order = 22;
-	assert_int_equal(call(m, H_RESIZE_HPT_PREPARE, 1, 23, 0, 0),
+	m->mmu.hpt_order = 19;
+	assert_int_equal(call(m, H_RESIZE_HPT_PREPARE, 1, top, 0, 0),
 			 H_PARAMETER);			/* flags */
 	assert_int_equal(call(m, H_RESIZE_HPT_PREPARE, 0, 17, 0, 0),
 			 H_PARAMETER);
 	assert_int_equal(call(m, H_RESIZE_HPT_PREPARE, 0, 47, 0, 0),
 			 H_PARAMETER);
+	/* Above the RAM's bound: refused before the kernel allocates. */
+	assert_int_equal(call(m, H_RESIZE_HPT_PREPARE, 0, top + 1, 0, 0),
+			 H_RESOURCE);
+	assert_int_equal(call(m, H_RESIZE_HPT_PREPARE, 0, 46, 0, 0),
+			 H_RESOURCE);
 	assert_int_equal(fake_hv.resize_calls, 0);
 	fake_hv.resize_ret = 250;			/* kernel still busy */
-	assert_int_equal(call(m, H_RESIZE_HPT_PREPARE, 0, 23, 0, 0),
+	assert_int_equal(call(m, H_RESIZE_HPT_PREPARE, 0, top, 0, 0),
 			 H_LONG_BUSY_ORDER_1_MSEC + 2);	/* 100 ms */
 	assert_false(fake_hv.resize_commit);
-	assert_int_equal(fake_hv.resize_shift, 23);
+	assert_int_equal(fake_hv.resize_shift, top);
 	fake_hv.resize_ret = 0;
-	assert_int_equal(call(m, H_RESIZE_HPT_PREPARE, 0, 23, 0, 0), H_SUCCESS);
+	assert_int_equal(call(m, H_RESIZE_HPT_PREPARE, 0, 18, 0, 0), H_SUCCESS);
+	assert_int_equal(fake_hv.resize_shift, 18);	/* smaller: allowed */
 	assert_int_equal(call(m, H_RESIZE_HPT_PREPARE, 0, 0, 0, 0), H_SUCCESS);
 	assert_int_equal(fake_hv.resize_shift, 0);	/* cancel */
 	assert_int_equal(call(m, H_RESIZE_HPT_COMMIT, 0, 0, 0, 0), H_PARAMETER);
-	assert_int_equal(call(m, H_RESIZE_HPT_COMMIT, 0, 23, 0, 0), H_SUCCESS);
+	assert_int_equal(call(m, H_RESIZE_HPT_COMMIT, 0, top, 0, 0), H_SUCCESS);
 	assert_true(fake_hv.resize_commit);
-	assert_int_equal(m->mmu.hpt_order, 23);
+	assert_int_equal(m->mmu.hpt_order, top);
 	fake_hv.resize_ret = -ENOSPC;
-	assert_int_equal(call(m, H_RESIZE_HPT_COMMIT, 0, 24, 0, 0), H_PTEG_FULL);
-	assert_int_equal(m->mmu.hpt_order, 23);		/* unchanged */
+	assert_int_equal(call(m, H_RESIZE_HPT_COMMIT, 0, 18, 0, 0), H_PTEG_FULL);
+	assert_int_equal(m->mmu.hpt_order, top);		/* unchanged */
 	assert_int_equal(hpt_resize_rc(1), H_LONG_BUSY_ORDER_1_MSEC);
 	assert_int_equal(hpt_resize_rc(100000), H_LONG_BUSY_ORDER_1_MSEC + 5);
 	assert_int_equal(hpt_resize_rc(-EINVAL), H_PARAMETER);
