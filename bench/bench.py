@@ -665,6 +665,7 @@ def finish(out, only, sizes, load0, results=None):
         restore_vs_cold(runs)
         rows = table(runs, sizes, only)
         raw["table"] = rows
+        raw["run_to_run"] = run_to_run(runs)
         failed += failures(runs, rows, scen)
     except Exception:       # a bug here must not lose the runs
         raw["output_tail"] = out[-5000:]
@@ -701,6 +702,48 @@ def main():
         failed = finish(out, args.only, sizes, load0)
     if failed:
         sys.exit("bench: FAILED:\n  " + "\n  ".join(failed))
+
+
+# The idle figures: each round runs QEMU+VOF twice (qemu-vof-b is the same
+# VMM started again), so the bench shows how far one VMM's runs differ from
+# each other beside how far pvmm's differ from QEMU's.
+AA_FIGS = (("idle guest 20 s", "idle"), ("idle guest with disk + rng", "idle-dev"))
+
+
+def per_round(runs, fig, a, b, value):
+    """The ratio @a / @b of @value in each round where both runs count."""
+    def by_round(vmm):
+        return {r["round"]: value(r) for r in runs.get(fig, {}).get(vmm, [])
+                if ok(r, fig) and value(r)}
+    ra, rb = by_round(a), by_round(b)
+    return [ra[k] / rb[k] for k in sorted(ra) if k in rb]
+
+
+def run_to_run(runs):
+    """Print and return, for each idle figure that ran QEMU+VOF twice a
+    round, the per-round ratios of host CPU: QEMU+VOF's second run over its
+    first (A/A) and pvmm over each of the two (A/B), as median [min-max]
+    and how many rounds were above 1."""
+    lines = []
+    host_cpu = lambda r: r.get("idle_cpu_pct")  # noqa: E731
+    for label, fig in AA_FIGS:
+        if "qemu-vof-b" not in runs.get(fig, {}):
+            continue
+        for name, a, b in (("QEMU+VOF's second run / its first", "qemu-vof-b",
+                            "qemu-vof"),
+                           ("pvmm / QEMU+VOF's first run", "pvmm", "qemu-vof"),
+                           ("pvmm / QEMU+VOF's second run", "pvmm",
+                            "qemu-vof-b")):
+            got = per_round(runs, fig, a, b, host_cpu)
+            lines.append((label, name, cell(got, 2) + (
+                ", above 1 in %d of %d rounds" % (sum(x > 1 for x in got),
+                                                  len(got)) if got else "")))
+    if lines:
+        print("run to run, host CPU per round (median [min-max] of the "
+              "rounds' ratios):")
+        for l in lines:
+            print("  %s: %s: %s" % l)
+    return lines
 
 
 def failures(runs, rows, scen=None):

@@ -271,6 +271,53 @@ class HcallFloor(unittest.TestCase):
         self.assertEqual(own[1], "2 [2-2]")
 
 
+def idle_run(fig, vmm, rnd, pct, marker=3000):
+    return ("BENCH %s %s %d\nvmmrun: status=0 marker_ms=%d "
+            "exit_ms=24000 idle_cpu_pct=%.2f idle_ms=20000 stopped=1\n" %
+            (fig, vmm, rnd, marker, pct))
+
+
+class RunToRun(unittest.TestCase):
+    """QEMU+VOF twice a round: its runs against each other beside pvmm's."""
+
+    def test_ratios_per_round(self):
+        out = "".join(idle_run("idle-dev", v, n, pct) for n, v, pct in (
+            (1, "pvmm", 0.60), (1, "qemu-vof", 0.50), (1, "qemu-vof-b", 0.75),
+            (2, "pvmm", 0.40), (2, "qemu-vof", 0.80), (2, "qemu-vof-b", 0.40),
+            (3, "pvmm", 0.90), (3, "qemu-vof", 0.60), (3, "qemu-vof-b", 0.60)))
+        runs = bench.parse(out)
+        lines = bench.run_to_run(runs)
+        got = {name: c for _, name, c in lines}
+        # A/A: 1.5, 0.5, 1.0; pvmm/first 1.2, 0.5, 1.5; pvmm/second
+        # 0.8, 1.0, 1.5.
+        self.assertEqual(got["QEMU+VOF's second run / its first"],
+                         "1.00 [0.50-1.50], above 1 in 1 of 3 rounds")
+        self.assertEqual(got["pvmm / QEMU+VOF's first run"],
+                         "1.20 [0.50-1.50], above 1 in 2 of 3 rounds")
+        self.assertEqual(got["pvmm / QEMU+VOF's second run"],
+                         "1.00 [0.80-1.50], above 1 in 1 of 3 rounds")
+        # The second runs stay out of the main table's columns.
+        rows = bench.table(runs, {"pvmm": 1024}, only=("idle-dev",))
+        self.assertEqual(len(rows[0]), 1 + 3 + 2)
+
+    def test_a_failed_second_run_drops_its_round_and_fails_the_bench(self):
+        out = (idle_run("idle", "pvmm", 1, 0.6) + idle_run("idle", "qemu-vof", 1, 0.5) +
+               idle_run("idle", "qemu-vof-b", 1, 0.5, marker=-1) +
+               idle_run("idle", "pvmm", 2, 0.6) + idle_run("idle", "qemu-vof", 2, 0.6) +
+               idle_run("idle", "qemu-vof-b", 2, 0.3))
+        runs = bench.parse(out)
+        got = {name: c for _, name, c in bench.run_to_run(runs)}
+        self.assertEqual(got["QEMU+VOF's second run / its first"],
+                         "0.50 [0.50-0.50], above 1 in 0 of 1 rounds")
+        rows = bench.table(runs, {"pvmm": 1024}, only=("idle",))
+        why = bench.failures(runs, rows)
+        self.assertTrue(any("qemu-vof-b round 1" in w for w in why), why)
+
+    def test_nothing_without_second_runs(self):
+        out = idle_run("idle", "pvmm", 1, 0.6) + idle_run("idle", "qemu-vof", 1, 0.5)
+        self.assertEqual(bench.run_to_run(bench.parse(out)), [])
+
+
 class Newest(unittest.TestCase):
     def test_column_and_ratio_only_when_it_ran(self):
         out = BOOT_OK % 1 + BOOT_OK.replace("pvmm", "qemu11-vof").replace(
