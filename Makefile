@@ -197,7 +197,7 @@ UNIT_HELP := $(filter-out $(wildcard tests/unit/test_*.c),$(wildcard tests/unit/
 UNIT_HOBJ := $(UNIT_HELP:%.c=$(B)/native/%.o)
 
 # Link-time seams besides fake_hv.c: tests/unit/fake_sys.h.
-UNIT_WRAP := -Wl,--wrap=loop_call,--wrap=loop_watch,--wrap=loop_unwatch,--wrap=getrandom
+UNIT_WRAP := -Wl,--wrap=loop_call,--wrap=loop_sqe,--wrap=loop_watch,--wrap=loop_unwatch,--wrap=getrandom
 
 $(B)/native/tests/%: $(B)/native/tests/unit/%.o $(UNIT_HOBJ) $(NOBJ_PORT)
 	@mkdir -p $(dir $@)

@@ -1,9 +1,10 @@
 /* --events PATH|fd:N: the run's life-cycle events as JSON lines, written
  * as they happen, so a harness need not read the console: start,
- * vm_created, first_guest_entry, first_console_byte, stop_requested (with
- * the reason), exit.  Each line carries CLOCK_MONOTONIC (mono_ns) and
- * the time since start (since_start_ns): the same numbers as the
- * report's phases. */
+ * vm_created, first_guest_entry, first_console_byte, shutdown_asked (the
+ * first stop request, when a signal or the control socket asked the guest
+ * to power off), stop_requested (with the reason), exit.  Each line
+ * carries CLOCK_MONOTONIC (mono_ns) and the time since start
+ * (since_start_ns): the same numbers as the report's phases. */
 #ifndef PVMM_EVSTREAM_H
 #define PVMM_EVSTREAM_H
 

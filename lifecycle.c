@@ -75,6 +75,9 @@ static void stop_request(struct machine *m, int sig)
 		return;
 	}
 	lc.first = sig;
+	/* The shutdown timer runs from here: with stop_requested, the
+	 * report and --events say how long the guest took to answer. */
+	vm_mark(&m->vm, PHASE_SHUTDOWN_ASKED);
 	shutdown_timer_start(m);
 }
 

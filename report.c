@@ -17,6 +17,7 @@ static const char *const phase_names[PHASE_MAX] = {
 	[PHASE_VM_CREATED] = "vm_created",
 	[PHASE_FIRST_ENTRY] = "first_guest_entry",
 	[PHASE_FIRST_CONSOLE] = "first_console_byte",
+	[PHASE_SHUTDOWN_ASKED] = "shutdown_asked",
 	[PHASE_STOP] = "stop_requested",
 	[PHASE_EXIT] = "exit",
 };

@@ -32,10 +32,12 @@ enum power_state {
 enum phase {
 	PHASE_START, /* main() entered */
 	PHASE_VM_CREATED,
-	PHASE_FIRST_ENTRY,   /* first KVM_RUN */
-	PHASE_FIRST_CONSOLE, /* first console byte from the guest */
-	PHASE_STOP,	     /* power-off, reboot, crash or kill requested */
-	PHASE_EXIT,	     /* vCPUs joined, about to exit */
+	PHASE_FIRST_ENTRY,    /* first KVM_RUN */
+	PHASE_FIRST_CONSOLE,  /* first console byte from the guest */
+	PHASE_SHUTDOWN_ASKED, /* the first stop request (signal, control
+			       * socket) asked the guest to power off */
+	PHASE_STOP,	      /* power-off, reboot, crash or kill requested */
+	PHASE_EXIT,	      /* vCPUs joined, about to exit */
 	PHASE_MAX,
 };
 

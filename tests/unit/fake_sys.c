@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <stdbool.h>
+#include <string.h>
 
 #include "tests/unit/fake_sys.h"
 
@@ -25,6 +26,23 @@ int __wrap_loop_call(struct loop *l, loop_fn *fn, void *arg)
 		return __real_loop_call(l, fn, arg);
 	fn(arg, 0);
 	return 0;
+}
+
+struct io_uring_sqe fake_sqe;
+loop_fn *fake_sqe_fn;
+void *fake_sqe_arg;
+
+struct io_uring_sqe *__real_loop_sqe(struct loop *l, loop_fn *fn, void *arg);
+struct io_uring_sqe *__wrap_loop_sqe(struct loop *l, loop_fn *fn, void *arg);
+
+struct io_uring_sqe *__wrap_loop_sqe(struct loop *l, loop_fn *fn, void *arg)
+{
+	if (l)
+		return __real_loop_sqe(l, fn, arg);
+	memset(&fake_sqe, 0, sizeof(fake_sqe));
+	fake_sqe_fn = fn;
+	fake_sqe_arg = arg;
+	return &fake_sqe;
 }
 
 int __wrap_loop_watch(struct loop *l, int fd, loop_fn *fn, void *arg)
@@ -72,6 +90,8 @@ bool fake_loop_ready(int fd)
 void fake_loop_reset(void)
 {
 	nwatches = 0;
+	fake_sqe_fn = NULL;
+	fake_sqe_arg = NULL;
 }
 
 ssize_t (*fake_getrandom)(void *buf, size_t len, unsigned flags);

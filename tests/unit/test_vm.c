@@ -6,6 +6,10 @@
 #include <unistd.h>
 
 #include "evstream.h"
+#include "lifecycle.h"
+#include "papr/events.h"
+#include "report.h"
+#include "tests/unit/fake_sys.h"
 #include "tests/unit/unit.h"
 
 /* The first kill sets the exit code; a second one, racing or late,
@@ -197,6 +201,36 @@ static void ticks_to_ns_exact(void **state)
 		}
 }
 
+/* The first stop request asks the guest (EPOW) and marks shutdown_asked
+ * as the shutdown timer is armed; the second stops the guest at once and
+ * leaves that mark as it was.  (lifecycle's state is process-wide: the
+ * only test here that makes a request.) */
+static void stop_request_marks_shutdown_asked(void **state)
+{
+	struct machine *m = unit_machine(1);
+	uint64_t asked;
+
+	(void)state;
+	events_init(&m->papr);
+	lifecycle_request_stop(m);
+	asked = atomic_load(&m->vm.stats.phase_ns[PHASE_SHUTDOWN_ASKED]);
+	assert_true(asked != 0);
+	assert_int_equal(atomic_load(&m->vm.stats.phase_ns[PHASE_STOP]), 0);
+	assert_int_equal(atomic_load(&m->vm.power), POWER_ON);
+	assert_non_null(fake_sqe_fn); /* the timer */
+	assert_int_equal(fake_sqe.opcode, IORING_OP_TIMEOUT);
+	lifecycle_request_stop(m);
+	assert_int_equal(atomic_load(&m->vm.power), POWER_KILLED);
+	assert_int_equal(machine_exit_code(m), PVMM_EXIT_SIGNAL + SIGTERM);
+	assert_int_equal(
+		atomic_load(&m->vm.stats.phase_ns[PHASE_SHUTDOWN_ASKED]),
+		asked);
+	assert_true(atomic_load(&m->vm.stats.phase_ns[PHASE_STOP]) >= asked);
+	assert_string_equal(report_phase_name(PHASE_SHUTDOWN_ASKED),
+			    "shutdown_asked");
+	unit_machine_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -208,6 +242,7 @@ int main(void)
 		cmocka_unit_test(ticks_to_ns_exact),
 		cmocka_unit_test(phase_hook_once),
 		cmocka_unit_test(events_lines),
+		cmocka_unit_test(stop_request_marks_shutdown_asked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
