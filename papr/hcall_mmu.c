@@ -117,7 +117,7 @@ static int64_t resize_args(const struct papr *papr, uint64_t flags,
 /* A table at most one order above what the guest's RAM calls for (RAM/128,
  * as it booted with): the kernel allocates what is prepared, zeroes it, and
  * a later commit rehashes every entry of it while that vCPU cannot be
- * stopped, so a 256 MiB guest must not ask for 32 MiB or more.  Linux
+ * stopped: a 256 MiB guest (a 2 MiB table) gets at most 4 MiB.  Linux
  * resizes for memory hotplug only (pseries_lpar_resize_hpt), which pvmm's
  * fixed RAM never needs; QEMU's spapr has the same bound and answers
  * H_RESOURCE above it. */
