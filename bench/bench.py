@@ -713,8 +713,9 @@ AA_FIGS = (("idle guest 20 s", "idle"), ("idle guest with disk + rng", "idle-dev
 def per_round(runs, fig, a, b, value):
     """The ratio @a / @b of @value in each round where both runs count."""
     def by_round(vmm):
-        return {r["round"]: value(r) for r in runs.get(fig, {}).get(vmm, [])
-                if ok(r, fig) and value(r)}
+        got = ((r["round"], value(r)) for r in runs.get(fig, {}).get(vmm, [])
+               if ok(r, fig))
+        return {k: x for k, x in got if x}
     ra, rb = by_round(a), by_round(b)
     return [ra[k] / rb[k] for k in sorted(ra) if k in rb]
 

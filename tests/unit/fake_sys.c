@@ -30,7 +30,6 @@ int __wrap_loop_call(struct loop *l, loop_fn *fn, void *arg)
 
 struct io_uring_sqe fake_sqe;
 loop_fn *fake_sqe_fn;
-void *fake_sqe_arg;
 
 struct io_uring_sqe *__real_loop_sqe(struct loop *l, loop_fn *fn, void *arg);
 struct io_uring_sqe *__wrap_loop_sqe(struct loop *l, loop_fn *fn, void *arg);
@@ -40,8 +39,8 @@ struct io_uring_sqe *__wrap_loop_sqe(struct loop *l, loop_fn *fn, void *arg)
 	if (l)
 		return __real_loop_sqe(l, fn, arg);
 	memset(&fake_sqe, 0, sizeof(fake_sqe));
+	(void)arg;
 	fake_sqe_fn = fn;
-	fake_sqe_arg = arg;
 	return &fake_sqe;
 }
 
@@ -91,7 +90,6 @@ void fake_loop_reset(void)
 {
 	nwatches = 0;
 	fake_sqe_fn = NULL;
-	fake_sqe_arg = NULL;
 }
 
 ssize_t (*fake_getrandom)(void *buf, size_t len, unsigned flags);

@@ -9,7 +9,7 @@
  * recorded, so the test can say when the fd is ready (fake_loop_ready),
  * until its loop_unwatch.
  * With a real loop, both go to it.  Without one, loop_sqe hands out one
- * entry of its own (fake_sqe) and keeps the callback (fake_sqe_fn/arg):
+ * entry of its own (fake_sqe) and keeps the callback (fake_sqe_fn):
  * what the caller prepared is in it.
  *
  * getrandom: fake_getrandom, if set, answers instead of the kernel. */
@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include <liburing.h>
+
 #include "io/loop.h"
 
 /* Run the callback a device registered on @fd without a loop, as the
@@ -28,11 +30,8 @@ bool fake_loop_ready(int fd);
 /* Forget every registration (a test's device is gone). */
 void fake_loop_reset(void);
 
-#include <liburing.h>
-
 extern struct io_uring_sqe fake_sqe;
 extern loop_fn *fake_sqe_fn;
-extern void *fake_sqe_arg;
 
 extern ssize_t (*fake_getrandom)(void *buf, size_t len, unsigned flags);
 ssize_t __real_getrandom(void *buf, size_t len, unsigned flags);
